@@ -1,0 +1,86 @@
+# memcg-root-bench: `make bench` measures natively, `make test` tests.
+# Build outputs go to $(BUILD) (git-ignored); nothing is written elsewhere.
+
+BUILD       ?= build
+CLANG       ?= clang
+BPFTOOL     ?= bpftool
+CC          ?= gcc
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ARGS        ?=
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
+
+# One BPF object and skeleton per strategy: bpf/<name>.bpf.c
+STRATEGIES := baseline kfunc walk_iter walk_loop walk_bounded walk_get ancestor
+
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_SRCS))
+BPF_OBJS   := $(patsubst %,$(BUILD)/%.bpf.o,$(STRATEGIES))
+SKELS      := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES))
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -I$(BUILD) -Ibpf -MMD -MP
+LDLIBS  += -lbpf -lm
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
+	-I$(BUILD) -Ibpf
+
+ROOTBENCH := $(BUILD)/rootbench
+
+.PHONY: all bench test deps deps-test clean FORCE
+.DEFAULT_GOAL := all
+
+all: $(ROOTBENCH)
+
+$(BUILD) $(BUILD)/bench:
+	@mkdir -p $@
+
+# vmlinux.h comes from the running kernel's BTF (or VMLINUX_BTF=path).
+$(BUILD)/vmlinux.h: | $(BUILD)
+	@test -r $(VMLINUX_BTF) || { echo "error: no kernel BTF at $(VMLINUX_BTF): the kernel needs CONFIG_DEBUG_INFO_BTF=y (or set VMLINUX_BTF=/path/to/vmlinux)" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/driver.bpf.h bpf/kfuncs.bpf.h bpf/rootbench.h $(BUILD)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
+	@mv $@.tmp $@
+
+# The git commit goes into env.json; rewritten only when it changes.
+$(BUILD)/version.h: FORCE | $(BUILD)
+	@v="#define RB_GIT_COMMIT \"$$(git describe --always --dirty 2>/dev/null || echo unknown)\""; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+
+$(BUILD)/bench/%.o: bench/%.c $(SKELS) $(BUILD)/version.h | $(BUILD)/bench
+	$(CC) $(CFLAGS) -include $(BUILD)/version.h -c $< -o $@
+
+$(ROOTBENCH): $(BENCH_OBJS)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+-include $(BENCH_OBJS:.o=.d)
+
+# Installs what is missing (Debian/Ubuntu), or lists it elsewhere.
+deps:
+	@scripts/deps.sh bench
+
+deps-test:
+	@scripts/deps.sh test
+
+bench: deps
+	$(MAKE) all
+	$(ROOTBENCH) run $(ARGS)
+
+test: deps-test
+	$(MAKE) all $(BUILD)/unit_tests
+	tests/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+# Unit tests of the pure user-space parts (statistics, parsing, output).
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_DEPS := bench/stats.c bench/parse.c bench/output.c bench/json.c
+$(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h bench/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lm -o $@

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Makes sure the tools a target needs are present. On Debian and Ubuntu it
+# installs the missing packages with apt-get (as root); elsewhere it prints
+# the Debian package names and fails.
+#
+# usage: scripts/deps.sh bench|test
+set -euo pipefail
+
+need=()	# Debian packages that are missing
+
+# have_cmd CMD PACKAGE / have_file PATH PACKAGE: note PACKAGE if missing.
+have_cmd() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
+have_file() { [ -e "$1" ] || need+=("$2"); }
+
+bench_deps() {
+	have_cmd make make
+	have_cmd gcc gcc
+	have_cmd clang clang
+	have_cmd bpftool bpftool
+	have_cmd pkg-config pkg-config
+	have_file /usr/include/bpf/libbpf.h libbpf-dev
+	have_file /usr/include/gelf.h libelf-dev
+	have_file /usr/include/zlib.h zlib1g-dev
+	have_cmd git git
+}
+
+test_deps() {
+	bench_deps
+}
+
+case "${1:-}" in
+bench) bench_deps ;;
+test) test_deps ;;
+*) echo "usage: $0 bench|test" >&2; exit 2 ;;
+esac
+
+[ "${#need[@]}" -eq 0 ] && exit 0
+
+# Unique, in order.
+mapfile -t need < <(printf '%s\n' "${need[@]}" | awk '!seen[$0]++')
+
+if ! command -v apt-get >/dev/null 2>&1 || [ ! -e /etc/debian_version ]; then
+	echo "deps: missing packages (Debian names): ${need[*]}" >&2
+	echo "deps: install their equivalents with your distribution's package manager" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${need[*]}; run as root to install them (sudo make ...)" >&2
+	exit 1
+fi
+echo "deps: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null; then
+	# A fresh machine may have no package lists yet.
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
