@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The timing driver shared by every strategy. A strategy file includes this
+ * header and defines one function:
+ *
+ *	static __always_inline __u64 get_root(__u32 *levels);
+ *
+ * returning the root memcg's address (0 if it got none) and storing the
+ * number of css.parent hops it made. The driver contributes two programs:
+ *
+ *   rootbench_batch  times rb_sample.batch calls with bpf_ktime_get_ns() inside
+ *                  the program: one sample per BPF_PROG_TEST_RUN;
+ *   rootbench_once   one call, reporting root and levels: the root check, and
+ *                  the program whose verifier cost stands for the strategy.
+ *
+ * Syscall programs are sleepable, so the driver holds bpf_rcu_read_lock()
+ * around the calls: strategies then run in an RCU read-side section, as they
+ * would in the non-sleepable hooks (struct_ops, tracing) that use them.
+ */
+#ifndef ROOTBENCH_DRIVER_BPF_H
+#define ROOTBENCH_DRIVER_BPF_H
+
+#define BPF_NO_KFUNC_PROTOTYPES
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "kfuncs.bpf.h"
+#include "rootbench.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+static __always_inline __u64 get_root(__u32 *levels);
+
+/* Keep a value alive without emitting code: the compiler must compute it. */
+#define rb_sink(x) asm volatile("" : : "r"(x) : "memory")
+
+/* The current task's memory css, as the kernel's task_css() finds it. */
+static __always_inline struct cgroup_subsys_state *task_memcg_css(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	/* CO-RE: memory_cgrp_id differs between kernel configurations. */
+	return task->cgroups->subsys[bpf_core_enum_value(enum cgroup_subsys_id,
+							  memory_cgrp_id)];
+}
+
+SEC("syscall")
+int rootbench_batch(struct rb_sample *s)
+{
+	struct bpf_iter_num it;
+	__u32 batch = s->batch, levels = 0, calls = 0;
+	__u64 root = 0, t0, t1;
+	int err = 0;
+
+	if (batch == 0 || batch > RB_MAX_BATCH) {
+		s->err = RB_ERR_BATCH;
+		return 0;
+	}
+
+	bpf_rcu_read_lock();
+	t0 = bpf_ktime_get_ns();
+	bpf_iter_num_new(&it, 0, batch);
+	while (bpf_iter_num_next(&it)) {
+		root = get_root(&levels);
+		rb_sink(root);
+		if (!root)
+			err = RB_ERR_NO_ROOT;
+		calls++;
+	}
+	bpf_iter_num_destroy(&it);
+	t1 = bpf_ktime_get_ns();
+	bpf_rcu_read_unlock();
+
+	s->elapsed_ns = t1 - t0;
+	s->root = root;
+	s->levels = levels;
+	s->calls = calls;
+	s->err = err;
+	return 0;
+}
+
+SEC("syscall")
+int rootbench_once(struct rb_sample *s)
+{
+	__u32 levels = 0;
+	__u64 root;
+
+	bpf_rcu_read_lock();
+	root = get_root(&levels);
+	bpf_rcu_read_unlock();
+
+	s->root = root;
+	s->levels = levels;
+	s->calls = 1;
+	s->err = root ? 0 : RB_ERR_NO_ROOT;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kfunc: bpf_get_root_mem_cgroup() (Linux >= 7.0). Linux 7.0 registered it
+ * KF_ACQUIRE, so the pointer must go back through bpf_put_mem_cgroup(); a
+ * later patch proposed dropping the flag. The harness loads both forms and
+ * keeps the one the running kernel's verifier accepts.
+ */
+#include "driver.bpf.h"
+
+/* Set by the harness before load; the verifier prunes the dead branch. */
+const volatile bool release_root = true;
+
+static __always_inline __u64 get_root(__u32 *levels)
+{
+	struct mem_cgroup *root = bpf_get_root_mem_cgroup();
+	__u64 addr;
+
+	*levels = 0;
+	if (!root)
+		return 0;
+	addr = (__u64)root;
+	if (release_root)
+		bpf_put_mem_cgroup(root);
+	return addr;
+}

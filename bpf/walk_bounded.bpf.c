@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * walk-bounded: follow css.parent to the top with a plain bounded for loop
+ * (Linux >= 5.3) in a global subprogram. The verifier checks a global
+ * function once, on its own, which keeps the bounded loop from being
+ * unrolled inside the driver's batch loop ("sequence of jumps too complex").
+ * A global function may only return a scalar, so the root comes back
+ * through memory the caller owns.
+ */
+#include "driver.bpf.h"
+
+struct walk_result {
+	__u64 root;
+	__u32 levels;
+};
+
+__noinline int walk_bounded(struct walk_result *r)
+{
+	struct cgroup_subsys_state *css = task_memcg_css(), *parent;
+	__u32 n;
+
+	if (!r)
+		return -1;
+	r->root = 0;
+	r->levels = 0;
+	if (!css)
+		return -1;
+#pragma clang loop unroll(disable)
+	for (n = 0; n < RB_MAX_WALK; n++) {
+		parent = css->parent;
+		if (!parent)
+			break;
+		css = parent;
+	}
+	r->root = (__u64)css;
+	r->levels = n;
+	return 0;
+}
+
+static __always_inline __u64 get_root(__u32 *levels)
+{
+	struct walk_result r = {};
+
+	walk_bounded(&r);
+	*levels = r.levels;
+	return r.root;
+}
