@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "kernel.h"
+#include "../bpf/rootbench.h"
+
+#define MARKER_PREFIX "rootbench."
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Is word one of the comma-separated items in list? */
+static bool in_list(const char *list, const char *word, char sep)
+{
+	size_t wl = strlen(word);
+	const char *p = list;
+
+	while (p && *p) {
+		const char *end = strchr(p, sep);
+		size_t len = end ? (size_t)(end - p) : strcspn(p, "\n");
+
+		if (len == wl && !strncmp(p, word, wl))
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+static unsigned path_depth(const char *rel)
+{
+	unsigned n = 0;
+	const char *p;
+
+	for (p = rel; *p; p++)
+		if (*p == '/' && p[1] && p[1] != '/')
+			n++;
+	return n;
+}
+
+/* /proc/cgroups: is the memory controller compiled in and enabled? */
+static int memcg_enabled(char *err, size_t errlen)
+{
+	char buf[4096], *line;
+
+	if (read_file("/proc/cgroups", buf, sizeof(buf)))
+		return 0;	/* removed in newer kernels: cannot tell here */
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		char name[32];
+		int hier, num, enabled;
+
+		if (sscanf(line, "%31s %d %d %d", name, &hier, &num, &enabled) != 4 ||
+		    strcmp(name, "memory"))
+			continue;
+		if (!enabled)
+			return fail(err, errlen, "memory controller is disabled at boot (cgroup_disable=memory)");
+		return 0;
+	}
+	return fail(err, errlen, "kernel has no memory controller (CONFIG_MEMCG)");
+}
+
+/* Finds our path in the memory hierarchy from /proc/self/cgroup. */
+static int own_cgroup(enum cg_mode *mode, char *rel, size_t len)
+{
+	char buf[8192], *line, *save = NULL;
+	char v2[PATH_MAX] = "";
+	bool have_v2 = false;
+
+	if (read_file("/proc/self/cgroup", buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		if (in_list(c1 + 1, "memory", ',')) {
+			*mode = CG_V1;
+			snprintf(rel, len, "%s", c2 + 1);
+			return 0;
+		}
+		if (!strncmp(line, "0:", 2) && c1[1] == '\0') {
+			snprintf(v2, sizeof(v2), "%s", c2 + 1);
+			have_v2 = true;
+		}
+	}
+	if (!have_v2)
+		return -1;
+	*mode = CG_V2;
+	snprintf(rel, len, "%s", v2);
+	return 0;
+}
+
+/*
+ * The mount point of the hierarchy: cgroup (v1) with the memory option, or
+ * cgroup2. root is the mount's root within the hierarchy (normally "/").
+ */
+static int find_mount(enum cg_mode mode, char *mnt, size_t mlen, char *root,
+		      size_t rlen)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char r[PATH_MAX], m[PATH_MAX], *dash, fstype[64], src[256],
+			sopts[1024] = "";
+
+		if (sscanf(line, "%*s %*s %*s %4095s %4095s", r, m) != 2)
+			continue;
+		dash = strstr(line, " - ");
+		if (!dash || sscanf(dash + 3, "%63s %255s %1023s", fstype, src, sopts) < 2)
+			continue;
+		if (mode == CG_V1 ? (strcmp(fstype, "cgroup") || !in_list(sopts, "memory", ','))
+				  : strcmp(fstype, "cgroup2"))
+			continue;
+		snprintf(mnt, mlen, "%s", m);
+		snprintf(root, rlen, "%s", r);
+		found = 0;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+static bool file_has_word(const char *path, const char *word)
+{
+	char buf[1024];
+
+	return !read_file(path, buf, sizeof(buf)) && in_list(buf, word, ' ');
+}
+
+int memcg_discover(struct memcg_env *env, const char *parent_override,
+		   char *err, size_t errlen)
+{
+	char rel[PATH_MAX], root[PATH_MAX], path[PATH_MAX + 32], real[PATH_MAX];
+	const char *sub;
+	struct stat st;
+	size_t mlen;
+
+	memset(env, 0, sizeof(*env));
+	if (memcg_enabled(err, errlen))
+		return -1;
+	if (own_cgroup(&env->mode, rel, sizeof(rel)))
+		return fail(err, errlen, "cannot find this process's cgroup in /proc/self/cgroup");
+	if (find_mount(env->mode, env->mount, sizeof(env->mount), root, sizeof(root)))
+		return fail(err, errlen, env->mode == CG_V1 ?
+			    "memory controller's cgroup v1 hierarchy is not mounted" :
+			    "no cgroup2 mount and no v1 memory hierarchy: memory controller not mounted");
+	if (env->mode == CG_V2) {
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", env->mount);
+		if (!file_has_word(path, "memory"))
+			return fail(err, errlen, "memory controller is not available on the cgroup2 mount %s", env->mount);
+	}
+	/* Our path is relative to the hierarchy root; the mount may show a subdir. */
+	sub = rel;
+	if (strcmp(root, "/") && !strncmp(rel, root, strlen(root)))
+		sub = rel + strlen(root);
+	if ((size_t)snprintf(env->orig, sizeof(env->orig), "%s%s", env->mount,
+			     strcmp(sub, "/") ? sub : "") >= sizeof(env->orig))
+		return fail(err, errlen, "cgroup path too long: %s", rel);
+	env->orig_depth = path_depth(sub) + (strcmp(root, "/") ? path_depth(root) : 0);
+
+	if (parent_override) {
+		if (!realpath(parent_override, real) || stat(real, &st) || !S_ISDIR(st.st_mode))
+			return snprintf(err, errlen, "--cgroup-parent %s: not an existing directory",
+					parent_override), -2;
+		mlen = strlen(env->mount);
+		if (strncmp(real, env->mount, mlen) || (real[mlen] && real[mlen] != '/'))
+			return snprintf(err, errlen, "--cgroup-parent %s: not inside the memory cgroup hierarchy at %s",
+					parent_override, env->mount), -2;
+		snprintf(env->parent, sizeof(env->parent), "%s", real);
+		env->parent_depth = path_depth(real + mlen) +
+				    (strcmp(root, "/") ? path_depth(root) : 0);
+	} else if (env->mode == CG_V1) {
+		snprintf(env->parent, sizeof(env->parent), "%s", env->orig);
+		env->parent_depth = env->orig_depth;
+	} else {
+		snprintf(env->parent, sizeof(env->parent), "%s", env->mount);
+		env->parent_depth = strcmp(root, "/") ? path_depth(root) : 0;
+	}
+	env->parent_is_orig = !strcmp(env->parent, env->orig);
+	if (env->mode == CG_V2) {
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", env->parent);
+		if (!file_has_word(path, "memory"))
+			return fail(err, errlen,
+				    "memory controller not enabled in %s/cgroup.subtree_control (echo +memory > it, or pick --cgroup-parent)",
+				    env->parent);
+	}
+	return 0;
+}
+
+unsigned chain_lowest_depth(const struct memcg_env *env)
+{
+	return env->parent_is_orig ? env->parent_depth : env->parent_depth + 1;
+}
+
+int cgroup_own_marker(char *buf, size_t len)
+{
+	char stat[1024], *p;
+	unsigned long long start = 0;
+	int i;
+
+	if (read_file("/proc/self/stat", stat, sizeof(stat)))
+		return -1;
+	/* Field 22 (starttime); fields after the ")" of comm start at 3. */
+	p = strrchr(stat, ')');
+	for (i = 3; p && i <= 22; i++) {
+		p = strchr(p + 1, ' ');
+		if (p && i == 22)
+			start = strtoull(p + 1, NULL, 10);
+	}
+	if (!p)
+		return -1;
+	snprintf(buf, len, MARKER_PREFIX "%d.%llu", getpid(), start);
+	return 0;
+}
+
+int cgroup_enter(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 16], pid[24];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	n = snprintf(pid, sizeof(pid), "%d\n", getpid());
+	if (write(fd, pid, (size_t)n) != n) {
+		int e = errno;
+
+		close(fd);
+		return fail(err, errlen, "cannot move this process into %s: %s", dir, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+static int write_word(const char *dir, const char *file, const char *word,
+		      char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	n = write(fd, word, strlen(word));
+	close(fd);
+	if (n != (ssize_t)strlen(word))
+		return fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static void node_path(const struct chain *c, unsigned depth, char *buf, size_t len)
+{
+	size_t used;
+	unsigned d;
+
+	used = (size_t)snprintf(buf, len, "%s", c->top);
+	for (d = c->top_depth + 1; d <= depth && used < len; d++)
+		used += (size_t)snprintf(buf + used, len - used, "/%u", d);
+}
+
+int chain_create(struct chain *c, const struct memcg_env *env, char *err,
+		 size_t errlen)
+{
+	char marker[96];
+
+	memset(c, 0, sizeof(*c));
+	c->env = env;
+	c->at = -1;
+	c->top_depth = env->parent_depth + 1;
+	if (cgroup_own_marker(marker, sizeof(marker)))
+		return fail(err, errlen, "cannot read /proc/self/stat");
+	if ((size_t)snprintf(c->top, sizeof(c->top), "%s/%s", env->parent, marker) >= sizeof(c->top) - 32)
+		return fail(err, errlen, "cgroup path too long under %s", env->parent);
+	if (mkdir(c->top, 0755))
+		return fail(err, errlen, "cannot create cgroup %s: %s", c->top, strerror(errno));
+	c->built = c->top_depth;
+	c->enabled = env->parent_depth;
+	return 0;
+}
+
+static int build_to(struct chain *c, unsigned depth, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	while (c->built < depth) {
+		node_path(c, c->built + 1, path, sizeof(path));
+		if (strlen(path) >= PATH_MAX - 32)
+			return fail(err, errlen, "cgroup path too long at %s", path);
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return fail(err, errlen, "cannot create cgroup %s: %s", path, strerror(errno));
+		c->built++;
+	}
+	return 0;
+}
+
+int chain_move_to(struct chain *c, unsigned depth, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	const struct memcg_env *env = c->env;
+
+	if (depth < chain_lowest_depth(env) || depth > RB_MAX_DEPTH)
+		return fail(err, errlen, "depth out of reach of the chain");
+	if (depth == env->parent_depth) {
+		if (cgroup_enter(env->orig, err, errlen))
+			return -1;
+		c->at = (int)depth;
+		return 0;
+	}
+	if (c->at > (int)depth)
+		return fail(err, errlen, "the sweep only goes deeper");
+	/*
+	 * cgroup v2 lets no process sit in a cgroup that has controllers
+	 * enabled for its children: step out to the original cgroup while
+	 * the nodes above the target get +memory.
+	 */
+	if (env->mode == CG_V2 && c->enabled + 1 < depth) {
+		if (c->at > (int)env->parent_depth && cgroup_enter(env->orig, err, errlen))
+			return -1;
+		c->at = -1;
+		while (c->enabled + 1 < depth) {
+			if (build_to(c, c->enabled + 1, err, errlen))
+				return -1;
+			node_path(c, c->enabled + 1, path, sizeof(path));
+			if (write_word(path, "cgroup.subtree_control", "+memory", err, errlen))
+				return -1;
+			c->enabled++;
+		}
+	}
+	if (build_to(c, depth, err, errlen))
+		return -1;
+	node_path(c, depth, path, sizeof(path));
+	if (cgroup_enter(path, err, errlen))
+		return -1;
+	c->at = (int)depth;
+	return 0;
+}
+
+static int rmdir_retry(const char *path)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	/* A memcg can report busy for a moment after its last task left. */
+	for (i = 0; i < 100; i++) {
+		if (!rmdir(path) || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+int cgroup_remove_tree(const char *dir, char *err, size_t errlen)
+{
+	char child[PATH_MAX];
+	struct dirent *de;
+	int ret = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return errno == ENOENT ? 0 :
+		       fail(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(child, sizeof(child), "%s/%s", dir, de->d_name) >= sizeof(child))
+			continue;
+		if (cgroup_remove_tree(child, err, errlen))
+			ret = -1;
+	}
+	closedir(d);
+	if (!ret && rmdir_retry(dir))
+		return fail(err, errlen, "cannot remove cgroup %s: %s", dir, strerror(errno));
+	return ret;
+}
+
+int chain_destroy(struct chain *c, char *err, size_t errlen)
+{
+	int ret = 0;
+
+	if (!c->env || !c->top[0])
+		return 0;
+	if (c->at != -1 && c->at != (int)c->env->parent_depth &&
+	    cgroup_enter(c->env->orig, err, errlen))
+		ret = -1;
+	c->at = -1;
+	if (!ret && cgroup_remove_tree(c->top, err, errlen))
+		ret = -1;
+	if (!ret)
+		c->top[0] = '\0';
+	return ret;
+}
+
+/* rootbench.<pid>.<start>: is its owner still the process that made it? */
+static bool marker_owner_alive(const char *name)
+{
+	char path[64], stat[1024], *p;
+	unsigned long long start, now = 0;
+	int pid, i;
+
+	if (sscanf(name, MARKER_PREFIX "%d.%llu", &pid, &start) != 2)
+		return true;	/* not ours: never touch */
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, stat, sizeof(stat)))
+		return false;
+	p = strrchr(stat, ')');
+	for (i = 3; p && i <= 22; i++) {
+		p = strchr(p + 1, ' ');
+		if (p && i == 22)
+			now = strtoull(p + 1, NULL, 10);
+	}
+	return now == start;
+}
+
+static bool is_marker(const char *name)
+{
+	int pid;
+	unsigned long long start;
+	char tail;
+
+	return sscanf(name, MARKER_PREFIX "%d.%llu%c", &pid, &start, &tail) == 2;
+}
+
+static int scan_stale(const char *dir, int depth, bool verbose, int *removed)
+{
+	char child[PATH_MAX], err[512];
+	struct dirent *de;
+	int ret = 0;
+	DIR *d;
+
+	if (depth > 12 || !(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(child, sizeof(child), "%s/%s", dir, de->d_name) >= sizeof(child))
+			continue;
+		if (!is_marker(de->d_name)) {
+			if (scan_stale(child, depth + 1, verbose, removed))
+				ret = -1;
+			continue;
+		}
+		if (marker_owner_alive(de->d_name)) {
+			if (verbose)
+				fprintf(stderr, "rootbench: leaving %s: its run is still going\n", child);
+			continue;
+		}
+		if (cgroup_remove_tree(child, err, sizeof(err))) {
+			fprintf(stderr, "rootbench: stale subtree %s of a dead run: %s\n", child, err);
+			ret = -1;
+		} else {
+			fprintf(stderr, "rootbench: removed stale cgroup subtree %s (its run died)\n", child);
+			(*removed)++;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+int cgroup_remove_stale(const struct memcg_env *env, bool verbose)
+{
+	int removed = 0;
+
+	if (scan_stale(env->mount, 0, verbose, &removed))
+		return -1;
+	return removed;
+}

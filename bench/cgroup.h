@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Real memory cgroups for the sweep: where the memory controller lives, a
+ * chain of nested memcgs in a subtree of the harness's own, moving this
+ * process (and no other) down it, and removing it all afterwards.
+ *
+ * The subtree's top directory is named rootbench.<pid>.<start time>, so a
+ * later run can tell a stale tree (its owner is gone) from a live one.
+ */
+#ifndef RB_CGROUP_H
+#define RB_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum cg_mode { CG_V1 = 1, CG_V2 = 2 };
+
+struct memcg_env {
+	enum cg_mode mode;
+	char mount[PATH_MAX];	/* mount point of the memory hierarchy */
+	char orig[PATH_MAX];	/* the cgroup this process started in */
+	char parent[PATH_MAX];	/* where the subtree is created */
+	unsigned orig_depth;	/* memcg depths from the path; a walk checks */
+	unsigned parent_depth;
+	bool parent_is_orig;
+};
+
+/* Result codes of memcg_discover besides 0 (see rootbench.h exit codes). */
+int memcg_discover(struct memcg_env *env, const char *parent_override,
+		   char *err, size_t errlen);
+
+/* A chain rootbench.<pid>.<start>/<d+2>/<d+3>/... under env->parent. */
+struct chain {
+	const struct memcg_env *env;
+	char top[PATH_MAX];
+	unsigned top_depth;	/* parent_depth + 1 */
+	unsigned built;		/* deepest node that exists (0: none) */
+	unsigned enabled;	/* v2: deepest node with +memory below it */
+	int at;			/* depth the process sits at; -1: original */
+};
+
+int chain_create(struct chain *c, const struct memcg_env *env, char *err,
+		 size_t errlen);
+/* Moves this process to a node at the given memcg depth, building it. */
+int chain_move_to(struct chain *c, unsigned depth, char *err, size_t errlen);
+/* Back to the original cgroup, then removes the whole subtree. */
+int chain_destroy(struct chain *c, char *err, size_t errlen);
+/* Depths a chain can place this process at: [lowest, RB_MAX_DEPTH]. */
+unsigned chain_lowest_depth(const struct memcg_env *env);
+
+/* Writes our pid to dir/cgroup.procs. */
+int cgroup_enter(const char *dir, char *err, size_t errlen);
+/* Removes dir and everything below it, deepest first. */
+int cgroup_remove_tree(const char *dir, char *err, size_t errlen);
+
+/*
+ * Finds subtrees left by runs that died (SIGKILL, crash) in the memory
+ * hierarchy and the cgroup2 hierarchy, removes them, and reports each on
+ * stderr. Returns the number removed, or -1 if one could not be removed.
+ */
+int cgroup_remove_stale(const struct memcg_env *env, bool verbose);
+
+/* The name this process's subtree gets: rootbench.<pid>.<start time>. */
+int cgroup_own_marker(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rootbench: how much does it cost a BPF program to reach the root memory
+ * cgroup, by bpf_get_root_mem_cgroup() or by walking css.parent?
+ *
+ * Commands: run (the depth sweep), list (strategies and their availability
+ * here), cleanup (remove subtrees left by runs that died).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "cli.h"
+#include "kernel.h"
+#include "rootbench.h"
+#include "strategy.h"
+
+static const struct cli_opt verbose_only[] = {
+	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
+	{ 0 },
+};
+
+static int handle_verbose(int key, const char *arg, void *ctx)
+{
+	(void)arg;
+	if (key == 'v')
+		*(bool *)ctx = true;
+	return 0;
+}
+
+static const struct cli_cmd list_cmd = {
+	.name = "list",
+	.doc = "Print every strategy and whether it is available on the running kernel, with the reason when it is not. Loading each strategy into the kernel is part of the check, so this needs root.",
+	.opts = verbose_only,
+	.handle = handle_verbose,
+};
+
+static const struct cli_cmd cleanup_cmd = {
+	.name = "cleanup",
+	.doc = "Remove cgroup subtrees (rootbench.<pid>.<start>) left behind by runs that were killed or crashed; subtrees of runs still going are left alone. Every run does this on start too.",
+	.opts = verbose_only,
+	.handle = handle_verbose,
+};
+
+/* Parses a command without positional arguments; -1: exit with *code. */
+static int parse_simple(const struct cli_cmd *cmd, int argc, char **argv,
+			bool *verbose, int *code)
+{
+	int first, ret = cli_parse(cmd, argc, argv, verbose, &first);
+
+	if (ret) {
+		*code = ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+		return -1;
+	}
+	if (first < argc) {
+		cli_error(cmd->name, "unexpected argument '%s'", argv[first]);
+		*code = RB_EXIT_USAGE;
+		return -1;
+	}
+	return 0;
+}
+
+/* Privileges, BTF and the memory controller, as run checks them. */
+static int common_env(const char *cmd, struct memcg_env *env, bool need_btf)
+{
+	char err[512];
+	int ret;
+
+	if (check_privileges(err, sizeof(err)))
+		return cli_error(cmd, "%s", err), RB_EXIT_PRIV;
+	if (need_btf && kernel_btf_open(err, sizeof(err)))
+		return cli_error(cmd, "%s", err), RB_EXIT_KERNEL;
+	ret = memcg_discover(env, NULL, err, sizeof(err));
+	if (ret)
+		return cli_error(cmd, "%s", err), RB_EXIT_MEMCG;
+	return 0;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct loaded_strategy ls;
+	struct memcg_env env;
+	bool verbose = false;
+	size_t i, k;
+	int code;
+
+	if (parse_simple(&list_cmd, argc, argv, &verbose, &code))
+		return code;
+	strategy_log_init(verbose);
+	code = common_env("list", &env, true);
+	if (code)
+		return code;
+	for (i = 0; i < nstrategies; i++) {
+		strategy_prepare(&strategies[i], &env, &ls);
+		printf("%-13s %s%s\n", strategies[i].name,
+		       ls.available ? "available" : "unavailable: ",
+		       ls.available ? "" : ls.reason);
+		printf("%-13s   route: %s\n", "", strategies[i].route);
+		for (k = 0; ls.nforms > 1 && k < ls.nforms; k++)
+			printf("%-13s   form %-8s %s%s\n", "", ls.forms[k].form,
+			       ls.forms[k].accepted ? "accepted" : "rejected: ",
+			       ls.forms[k].accepted ? "" : ls.forms[k].detail);
+		if (ls.form && ls.nforms > 1)
+			printf("%-13s   semantics: %s\n", "", ls.form->semantics);
+		strategy_unload(&ls);
+	}
+	kernel_btf_close();
+	return RB_EXIT_OK;
+}
+
+int cmd_cleanup(int argc, char **argv)
+{
+	struct memcg_env env;
+	bool verbose = false;
+	int code, removed;
+
+	if (parse_simple(&cleanup_cmd, argc, argv, &verbose, &code))
+		return code;
+	code = common_env("cleanup", &env, false);
+	if (code)
+		return code;
+	removed = cgroup_remove_stale(&env, verbose);
+	if (removed < 0)
+		return RB_EXIT_FAIL;
+	printf("rootbench cleanup: %d stale subtree%s removed\n", removed,
+	       removed == 1 ? "" : "s");
+	return RB_EXIT_OK;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{ "run", cmd_run, "measure the strategies over a sweep of real memcg depths" },
+	{ "list", cmd_list, "show every strategy and whether this kernel can run it" },
+	{ "cleanup", cmd_cleanup, "remove cgroup subtrees left by runs that died" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: rootbench COMMAND [OPTION...]\n\n"
+		"Measures how a BPF program reaches the root memory cgroup:\n"
+		"bpf_get_root_mem_cgroup() against walking css.parent, in-kernel.\n\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
+	fprintf(f, "\n`rootbench COMMAND --help` explains each command's options.\n"
+		"  --version  print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		fprintf(stderr, "rootbench: missing command (see rootbench --help)\n");
+		return RB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return RB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("rootbench %s (git %s)\n", RB_VERSION, RB_GIT_COMMIT);
+		return RB_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "rootbench: unknown command '%s' (see rootbench --help)\n", argv[1]);
+	return RB_EXIT_USAGE;
+}

@@ -1,0 +1,1067 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rootbench run: the depth sweep. For each depth the process moves into a
+ * real memcg at that depth, every strategy's root is checked against the
+ * others, and each strategy is sampled: calibrate the batch, discard the
+ * warmup, take the samples, subtract the baseline measured at that depth.
+ */
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cli.h"
+#include "json.h"
+#include "kernel.h"
+#include "output.h"
+#include "parse.h"
+#include "rootbench.h"
+#include "sample.h"
+#include "signals.h"
+#include "stats.h"
+#include "strategy.h"
+
+#define MAX_STRATEGIES 16
+#define PERCALL_HEADER "strategy,depth,samples,batch,median_ns,p5_ns,p95_ns," \
+	"stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok"
+
+struct run_opts {
+	size_t strat[MAX_STRATEGIES], nstrat;
+	unsigned depths[RB_MAX_DEPTHS];
+	size_t ndepths;
+	bool depths_given, samples_given, sample_ms_given;
+	unsigned long samples, warmup, batch, sample_ms;
+	int cpu;
+	const char *cgroup_parent, *out;
+	bool quick, verbose;
+};
+
+/* One (strategy, depth) measurement. */
+struct pair {
+	struct loaded_strategy *ls;
+	unsigned depth;
+	struct calibration cal;
+	struct summary gross;	/* per call, before subtracting the baseline */
+	double baseline;	/* baseline median per call at this depth */
+	double median, p5, p95, ci_lo, ci_hi;	/* net */
+	bool root_ok;
+};
+
+struct mismatch {
+	unsigned depth;
+	const char *strategy, *reference;
+	__u64 root, reference_root;
+	__u32 levels, expected_levels;
+};
+
+struct run {
+	struct run_opts o;
+	int argc;
+	char **argv;
+	struct machine m;
+	struct memcg_env env;
+	struct chain chain;
+	bool chain_made;
+	struct rundir rd;
+	struct loaded_strategy ls[MAX_STRATEGIES];
+	bool selected[MAX_STRATEGIES];
+	int probe;		/* a walking strategy: tells the true depth */
+	int depth_offset;	/* true depth - depth from the cgroup path */
+	unsigned depths[RB_MAX_DEPTHS], skipped[RB_MAX_DEPTHS];
+	size_t ndepths, nskipped;
+	struct outfile percall, samples, calib;
+	struct pair *pairs;
+	size_t npairs, ndone;
+	struct mismatch mism[64];
+	size_t nmism;
+	unsigned long long mism_total;
+	double t_start;
+	time_t wall_start;
+	char failure[512];
+	char stopped_phase[32];
+	const char *phase;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void set_failure(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* The first failure is the one worth reporting. */
+	if (r->failure[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->failure, sizeof(r->failure), fmt, ap);
+	va_end(ap);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+enum {
+	OPT_STRATEGIES = 256, OPT_DEPTHS, OPT_SAMPLES, OPT_WARMUP, OPT_BATCH,
+	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS,
+};
+
+static const struct cli_opt run_opts_table[] = {
+	{ "strategies", 's', "LIST", "comma-separated strategies to measure (see `rootbench list`); default: all available. The baseline is always measured, since every other figure is net of it.", OPT_STRATEGIES },
+	{ "depths", 'd', "LIST", "comma-separated memcg depths (levels below the root memcg, 0.." "128) to measure at; default " RB_DEFAULT_DEPTHS ", --quick " RB_QUICK_DEPTHS ". Depths shallower than the harness's own memcg are out of reach and skipped with a note.", OPT_DEPTHS },
+	{ "samples", 'n', "N", "samples kept per (strategy, depth), 10..100000; default 200, --quick 40", OPT_SAMPLES },
+	{ "warmup", 0, "N", "samples discarded before those, 0..10000; default 10% of --samples (at least 5)", OPT_WARMUP },
+	{ "batch", 'b', "N|auto", "strategy calls per sample (1..8388608), or auto: calibrated so a sample takes --sample-ms; default auto", OPT_BATCH },
+	{ "sample-ms", 0, "MS", "target duration of one sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
+	{ "cpu", 'c', "N", "CPU to pin the measuring thread to; default the last online CPU", OPT_CPU },
+	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the subtree under; default: the harness's own memcg (cgroup v1) or the cgroup2 root (v2)", OPT_CGROUP_PARENT },
+	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
+	{ "quick", 'q', NULL, "fewer depths and samples: a smoke run of under 20 s", OPT_QUICK },
+	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
+	{ 0 },
+};
+
+static int handle_run_opt(int key, const char *arg, void *vctx)
+{
+	struct run_opts *o = vctx;
+	const char *names[MAX_STRATEGIES];
+	char err[160];
+	unsigned long v;
+	size_t i;
+
+	switch (key) {
+	case OPT_STRATEGIES:
+		for (i = 0; i < nstrategies; i++)
+			names[i] = strategies[i].name;
+		if (parse_names(arg, names, nstrategies, o->strat, MAX_STRATEGIES,
+				&o->nstrat, err, sizeof(err)))
+			return cli_error("run", "--strategies: %s", err);
+		return 0;
+	case OPT_DEPTHS:
+		if (parse_depths(arg, RB_MAX_DEPTH, o->depths, RB_MAX_DEPTHS,
+				 &o->ndepths, err, sizeof(err)))
+			return cli_error("run", "--depths: %s", err);
+		o->depths_given = true;
+		return 0;
+	case OPT_SAMPLES:
+		if (parse_uint(arg, RB_MIN_SAMPLES, RB_MAX_SAMPLES, &o->samples, err, sizeof(err)))
+			return cli_error("run", "--samples: %s", err);
+		o->samples_given = true;
+		return 0;
+	case OPT_WARMUP:
+		if (parse_uint(arg, 0, 10000, &o->warmup, err, sizeof(err)))
+			return cli_error("run", "--warmup: %s", err);
+		return 0;
+	case OPT_BATCH:
+		if (!strcmp(arg, "auto")) {
+			o->batch = 0;
+			return 0;
+		}
+		if (parse_uint(arg, 1, RB_MAX_BATCH, &o->batch, err, sizeof(err)))
+			return cli_error("run", "--batch: %s", err);
+		return 0;
+	case OPT_SAMPLE_MS:
+		if (parse_uint(arg, 1, 10, &o->sample_ms, err, sizeof(err)))
+			return cli_error("run", "--sample-ms: %s", err);
+		o->sample_ms_given = true;
+		return 0;
+	case OPT_CPU:
+		if (parse_uint(arg, 0, RB_MAX_CPUS - 1, &v, err, sizeof(err)))
+			return cli_error("run", "--cpu: %s", err);
+		o->cpu = (int)v;
+		return 0;
+	case OPT_CGROUP_PARENT:
+		if (!*arg)
+			return cli_error("run", "--cgroup-parent: empty path");
+		o->cgroup_parent = arg;
+		return 0;
+	case OPT_OUT:
+		o->out = arg;
+		return 0;
+	case OPT_QUICK:
+		o->quick = true;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	}
+	return cli_error("run", "unhandled option");
+}
+
+static const struct cli_cmd run_cmd = {
+	.name = "run",
+	.doc = "Measure every available strategy's per-call cost of getting the root memory cgroup, in-kernel, at a sweep of real memcg depths. Writes percall.csv, samples.csv, calibration.csv, walkfit.csv and env.json to a new run directory and prints a table.\n"
+	       "Exit status: 0 ok, 1 run failed (roots disagreed or a sample failed), 2 bad input, 3 not privileged, 4 kernel cannot run the driver (no BTF, too old), 5 no usable memory controller, 128+N interrupted by signal N.",
+	.opts = run_opts_table,
+	.handle = handle_run_opt,
+};
+
+static int finish_opts(struct run_opts *o)
+{
+	char err[160];
+
+	if (o->batch && o->sample_ms_given)
+		return cli_error("run", "--batch N and --sample-ms conflict: --sample-ms only steers --batch auto");
+	if (!o->depths_given &&
+	    parse_depths(o->quick ? RB_QUICK_DEPTHS : RB_DEFAULT_DEPTHS, RB_MAX_DEPTH,
+			 o->depths, RB_MAX_DEPTHS, &o->ndepths, err, sizeof(err)))
+		return cli_error("run", "default depths: %s", err);
+	if (!o->samples_given)
+		o->samples = o->quick ? RB_QUICK_SAMPLES : RB_DEFAULT_SAMPLES;
+	if (o->warmup == (unsigned long)-1)
+		o->warmup = o->samples / 10 > 5 ? o->samples / 10 : 5;
+	if (!o->sample_ms)
+		o->sample_ms = RB_DEFAULT_SAMPLE_MS;
+	return 0;
+}
+
+/* ---- env.json ---------------------------------------------------------- */
+
+static void json_summary_targets(struct run *r, struct json *j);
+
+static void write_env(struct run *r, const char *status)
+{
+	struct outfile f;
+	struct json j;
+	char stamp[32];
+	struct tm tm;
+	size_t i, k;
+	int err;
+
+	if (r->rd.dirfd < 0)
+		return;
+	err = outfile_open(&f, &r->rd, "env.json");
+	if (err) {
+		fprintf(stderr, "rootbench: cannot write env.json: %s\n", strerror(-err));
+		return;
+	}
+	json_begin(&j, f.f);
+	json_obj_begin(&j, "harness");
+	json_str(&j, "name", "rootbench");
+	json_str(&j, "version", RB_VERSION);
+	json_str(&j, "git_commit", RB_GIT_COMMIT);
+	json_obj_end(&j);
+	json_arr_begin(&j, "command_line");
+	for (i = 0; i < (size_t)r->argc; i++)
+		json_str(&j, NULL, r->argv[i]);
+	json_arr_end(&j);
+	json_str(&j, "status", status);
+	json_bool(&j, "complete", !strcmp(status, "complete"));
+	if (r->stopped_phase[0])
+		json_str(&j, "interrupted_in_phase", r->stopped_phase);
+	if (r->failure[0])
+		json_str(&j, "failure", r->failure);
+	gmtime_r(&r->wall_start, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_str(&j, "started_utc", stamp);
+	json_num(&j, "duration_s", now_s() - r->t_start);
+
+	json_obj_begin(&j, "kernel");
+	json_str(&j, "release", r->m.release);
+	json_str(&j, "version", r->m.kversion);
+	json_int(&j, "bpf_jit_enable", r->m.jit);
+	json_obj_end(&j);
+	json_str(&j, "platform", r->m.vm ? "vm" : "native");
+	if (r->m.vm) {
+		json_obj_begin(&j, "vm");
+		json_str(&j, "accel", r->m.vm_accel);
+		json_str(&j, "kernel_package", r->m.vm_kernel_package);
+		json_str(&j, "kernel_package_version", r->m.vm_kernel_version);
+		json_obj_end(&j);
+	}
+	json_str(&j, "unit", machine_unit(&r->m));
+	json_bool(&j, "emulated", machine_emulated(&r->m));
+	json_obj_begin(&j, "cpu");
+	json_str(&j, "model", r->m.cpu_model);
+	json_int(&j, "pinned", r->o.cpu);
+	json_int(&j, "online_cpus", r->m.last_online + 1);
+	json_obj_end(&j);
+
+	json_obj_begin(&j, "cgroup");
+	json_str(&j, "mode", r->env.mode == CG_V2 ? "v2" : "v1");
+	json_str(&j, "mount", r->env.mount);
+	json_str(&j, "original", r->env.orig);
+	json_str(&j, "parent", r->env.parent);
+	json_int(&j, "parent_depth", (long long)r->env.parent_depth + r->depth_offset);
+	json_int(&j, "depth_offset", r->depth_offset);
+	json_obj_end(&j);
+
+	json_obj_begin(&j, "settings");
+	json_int(&j, "samples", (long long)r->o.samples);
+	json_int(&j, "warmup", (long long)r->o.warmup);
+	if (r->o.batch)
+		json_int(&j, "batch", (long long)r->o.batch);
+	else
+		json_str(&j, "batch", "auto");
+	json_int(&j, "sample_ms", (long long)r->o.sample_ms);
+	json_bool(&j, "quick", r->o.quick);
+	json_arr_begin(&j, "depths");
+	for (i = 0; i < r->ndepths; i++)
+		json_int(&j, NULL, r->depths[i]);
+	json_arr_end(&j);
+	json_arr_begin(&j, "depths_skipped_unreachable");
+	for (i = 0; i < r->nskipped; i++)
+		json_int(&j, NULL, r->skipped[i]);
+	json_arr_end(&j);
+	json_obj_end(&j);
+
+	json_arr_begin(&j, "strategies");
+	for (i = 0; i < nstrategies; i++) {
+		struct loaded_strategy *ls = &r->ls[i];
+
+		json_obj_begin(&j, NULL);
+		json_str(&j, "name", strategies[i].name);
+		json_str(&j, "route", strategies[i].route);
+		json_bool(&j, "available", ls->available);
+		if (!ls->available)
+			json_str(&j, "reason", ls->reason);
+		json_bool(&j, "selected", r->selected[i]);
+		if (ls->form)
+			json_str(&j, "measured_form", ls->form->name);
+		if (ls->form)
+			json_str(&j, "semantics", ls->form->semantics);
+		if (ls->nforms > 1 || (ls->nforms == 1 && !ls->forms[0].accepted)) {
+			json_arr_begin(&j, "forms");
+			for (k = 0; k < ls->nforms; k++) {
+				json_obj_begin(&j, NULL);
+				json_str(&j, "form", ls->forms[k].form);
+				json_str(&j, "verifier", ls->forms[k].accepted ? "accepted" : "rejected");
+				if (!ls->forms[k].accepted)
+					json_str(&j, "reason", ls->forms[k].detail);
+				json_obj_end(&j);
+			}
+			json_arr_end(&j);
+		}
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+
+	json_int(&j, "pairs_measured", (long long)r->ndone);
+	json_int(&j, "pairs_planned", (long long)r->npairs);
+	json_int(&j, "root_mismatches_total", (long long)r->mism_total);
+	json_arr_begin(&j, "root_mismatches");
+	for (i = 0; i < r->nmism; i++) {
+		char a[32], b[32];
+
+		snprintf(a, sizeof(a), "0x%llx", (unsigned long long)r->mism[i].root);
+		snprintf(b, sizeof(b), "0x%llx", (unsigned long long)r->mism[i].reference_root);
+		json_obj_begin(&j, NULL);
+		json_int(&j, "depth", r->mism[i].depth);
+		json_str(&j, "strategy", r->mism[i].strategy);
+		json_str(&j, "root", a);
+		json_int(&j, "levels", r->mism[i].levels);
+		json_str(&j, "reference", r->mism[i].reference);
+		json_str(&j, "reference_root", b);
+		json_int(&j, "expected_levels", r->mism[i].expected_levels);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_summary_targets(r, &j);
+	json_end(&j);
+	err = outfile_commit(&f);
+	if (err)
+		fprintf(stderr, "rootbench: cannot write env.json: %s\n", strerror(-err));
+}
+
+/* ---- targets ----------------------------------------------------------- */
+
+struct target {
+	const char *name;
+	double value, limit;
+	const char *unit;
+	bool applicable, met;
+	char detail[160];
+};
+
+static bool is_walk(const struct pair *p)
+{
+	return p->ls->s->walks;
+}
+
+/* Widest CI half-width at depth <= 4 among pairs matching want(). */
+static void ci_target(struct run *r, struct target *t, const char *label,
+		      bool (*want)(struct run *, const struct pair *))
+{
+	size_t i;
+
+	t->name = label;
+	t->limit = RB_TARGET_CI_HALF_NS;
+	t->unit = machine_unit(&r->m);
+	t->value = NAN;
+	t->applicable = !r->m.vm;
+	for (i = 0; i < r->ndone; i++) {
+		struct pair *p = &r->pairs[i];
+		double half = (p->ci_hi - p->ci_lo) / 2;
+
+		if (p->depth > RB_TARGET_CI_DEPTH || !want(r, p))
+			continue;
+		if (isnan(t->value) || half > t->value) {
+			t->value = half;
+			snprintf(t->detail, sizeof(t->detail), "widest at %s depth %u",
+				 p->ls->s->name, p->depth);
+		}
+	}
+	if (isnan(t->value)) {
+		t->applicable = false;
+		snprintf(t->detail, sizeof(t->detail), "nothing measured at depth <= %d",
+			 RB_TARGET_CI_DEPTH);
+	}
+	if (r->m.vm)
+		snprintf(t->detail + strlen(t->detail), sizeof(t->detail) - strlen(t->detail),
+			 "%snative target; not applicable in a VM", t->detail[0] ? "; " : "");
+	t->met = t->applicable && t->value <= t->limit;
+}
+
+static bool want_kfunc(struct run *r, const struct pair *p)
+{
+	(void)r;
+	return !strcmp(p->ls->s->name, "kfunc");
+}
+
+/* The walk strategy with the lowest median at the shallowest depth. */
+static bool want_best_walk(struct run *r, const struct pair *p)
+{
+	const struct pair *best = NULL;
+	size_t i;
+
+	for (i = 0; i < r->ndone; i++) {
+		const struct pair *q = &r->pairs[i];
+
+		if (!is_walk(q) || q->depth != r->depths[0])
+			continue;
+		if (!best || q->median < best->median)
+			best = q;
+	}
+	return best && p->ls == best->ls;
+}
+
+static size_t compute_targets(struct run *r, struct target *t)
+{
+	double elapsed = now_s() - r->t_start;
+	bool quick = r->o.quick && !r->o.samples_given;
+
+	ci_target(r, &t[0], "ci95_half_width_kfunc", want_kfunc);
+	ci_target(r, &t[1], "ci95_half_width_best_walk", want_best_walk);
+	t[2].name = quick ? "quick_run_duration" : "run_duration";
+	t[2].value = elapsed;
+	t[2].limit = quick ? RB_TARGET_QUICK_S : RB_TARGET_RUN_S;
+	t[2].unit = "s";
+	/* The limits are for the default suites on a 2-core machine, natively. */
+	t[2].applicable = !r->m.vm && !r->o.depths_given &&
+			  (quick || !r->o.samples_given);
+	t[2].met = t[2].applicable && elapsed <= t[2].limit;
+	snprintf(t[2].detail, sizeof(t[2].detail), "%s",
+		 t[2].applicable ? "default settings, native" :
+		 "only defined for the default or --quick suite run natively");
+	return 3;
+}
+
+static void json_summary_targets(struct run *r, struct json *j)
+{
+	struct target t[4];
+	size_t i, n = compute_targets(r, t);
+
+	json_arr_begin(j, "targets");
+	for (i = 0; i < n; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "name", t[i].name);
+		json_num(j, "value", t[i].value);
+		json_num(j, "limit", t[i].limit);
+		json_str(j, "unit", t[i].unit);
+		json_bool(j, "applicable", t[i].applicable);
+		json_bool(j, "met", t[i].met);
+		json_str(j, "detail", t[i].detail);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+/* ---- measuring --------------------------------------------------------- */
+
+static void progress(struct run *r, const struct pair *p, size_t index)
+{
+	double elapsed = now_s() - r->t_start, left;
+	double per_pair = (double)(r->o.samples + r->o.warmup + 30) *
+			  (double)r->o.sample_ms / 1000.0;
+
+	/* Extrapolate from what is done once there is something to go on. */
+	if (r->ndone > 0)
+		per_pair = elapsed / (double)r->ndone;
+	left = per_pair * (double)(r->npairs - index);
+	fprintf(stderr, "[%3zu/%zu] %-12s depth %3u: %lu samples, ~%.0f s left\n",
+		index + 1, r->npairs, p->ls->s->name, p->depth, r->o.samples, left);
+}
+
+/* Takes the samples of one pair. 0, -EINTR when stopped, or -errno. */
+static int measure_pair(struct run *r, struct pair *p, double **raw)
+{
+	int fd = p->ls->measure_fd, err;
+	size_t i, k = 0, total = r->o.warmup + r->o.samples;
+	double *xs, t;
+
+	if (r->o.batch) {
+		p->cal.batch = (__u32)r->o.batch;
+		p->cal.linearity = NAN;
+		p->cal.linear = true;
+	} else {
+		r->phase = "calibrate";
+		rb_phase("calibrate");
+		err = calibrate(fd, (double)r->o.sample_ms * 1e6, &p->cal);
+		if (err)
+			return err;
+		if (!p->cal.linear)
+			fprintf(stderr, "rootbench: warning: %s at depth %u: 2N calls took %.2fx the time of N (expected ~2); per-call figures may carry fixed costs\n",
+				p->ls->s->name, p->depth, p->cal.linearity);
+	}
+	xs = calloc(r->o.samples, sizeof(*xs));
+	if (!xs)
+		return -ENOMEM;
+	r->phase = "sample";
+	for (i = 0; i < total; i++) {
+		if (rb_stopping()) {
+			free(xs);
+			return -EINTR;
+		}
+		if (i == total / 2)
+			rb_phase("sample");
+		t = sample_ns(fd, p->cal.batch);
+		if (t < 0) {
+			free(xs);
+			return (int)t;
+		}
+		if (i >= r->o.warmup)
+			xs[k++] = t / p->cal.batch;
+	}
+	*raw = xs;
+	return 0;
+}
+
+static void write_pair(struct run *r, struct pair *p, const double *raw_unsorted)
+{
+	FILE *f = r->percall.f;
+	size_t i;
+
+	fprintf(f, "%s,%u,%zu,%u,", p->ls->s->name, p->depth, p->gross.n, p->cal.batch);
+	csv_num(f, p->median);
+	fputc(',', f);
+	csv_num(f, p->p5);
+	fputc(',', f);
+	csv_num(f, p->p95);
+	fputc(',', f);
+	csv_num(f, p->gross.stddev);
+	fprintf(f, ",%.4f,", p->gross.cv);
+	csv_num(f, p->ci_lo);
+	fputc(',', f);
+	csv_num(f, p->ci_hi);
+	fputc(',', f);
+	csv_num(f, p->baseline);
+	fprintf(f, ",%d\n", p->root_ok ? 1 : 0);
+	fflush(f);
+
+	for (i = 0; i < p->gross.n; i++)
+		fprintf(r->samples.f, "%s,%u,%zu,%u,%.4f\n", p->ls->s->name,
+			p->depth, i, p->cal.batch, raw_unsorted[i]);
+	fflush(r->samples.f);
+	fprintf(r->calib.f, "%s,%u,%u,%.0f,", p->ls->s->name, p->depth,
+		p->cal.batch, p->cal.sample_ns);
+	csv_num(r->calib.f, p->cal.linearity);
+	fprintf(r->calib.f, ",%d\n", p->cal.linear ? 1 : 0);
+	fflush(r->calib.f);
+}
+
+/* Net figures: gross minus the baseline median at the same depth. */
+static void net_figures(struct pair *p, const struct summary *base)
+{
+	p->baseline = base ? base->median : 0;
+	p->median = p->gross.median - p->baseline;
+	p->p5 = p->gross.p5 - p->baseline;
+	p->p95 = p->gross.p95 - p->baseline;
+	if (base) {
+		diff_ci(&p->gross, base, &p->ci_lo, &p->ci_hi);
+	} else {
+		p->ci_lo = p->gross.ci_lo;
+		p->ci_hi = p->gross.ci_hi;
+	}
+}
+
+static void record_mismatch(struct run *r, unsigned depth, const char *s,
+			    __u64 root, __u32 levels, const char *ref,
+			    __u64 ref_root, __u32 expected)
+{
+	r->mism_total++;
+	if (r->nmism < sizeof(r->mism) / sizeof(r->mism[0]))
+		r->mism[r->nmism++] = (struct mismatch){ depth, s, ref, root,
+							 ref_root, levels, expected };
+	fprintf(stderr, "rootbench: ROOT MISMATCH at depth %u: %s got 0x%llx after %u levels, %s got 0x%llx (expected %u levels)\n",
+		depth, s, (unsigned long long)root, levels, ref,
+		(unsigned long long)ref_root, expected);
+}
+
+/*
+ * Every strategy that yields a root must yield the same one, and a walk
+ * must climb exactly `depth` levels. Sets ok[i] per strategy.
+ */
+static int check_roots(struct run *r, unsigned depth, bool *ok)
+{
+	struct rb_sample s[MAX_STRATEGIES];
+	int ref = -1, err;
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++) {
+		ok[i] = true;
+		if (!r->ls[i].available || !r->ls[i].s->yields_root)
+			continue;
+		err = sample_run(r->ls[i].once_fd, 0, &s[i]);
+		if (err) {
+			set_failure(r, "%s: rootbench_once failed: %s",
+				 r->ls[i].s->name, strerror(-err));
+			return -1;
+		}
+		if (ref < 0 && s[i].root)
+			ref = (int)i;
+	}
+	for (i = 0; i < nstrategies; i++) {
+		const struct strategy *st = r->ls[i].s;
+		bool bad_levels;
+
+		if (!r->ls[i].available || !st->yields_root)
+			continue;
+		bad_levels = st->walks && s[i].levels != depth;
+		if (ref < 0 || !s[i].root || s[i].root != s[ref].root || bad_levels) {
+			ok[i] = false;
+			record_mismatch(r, depth, st->name, s[i].root, s[i].levels,
+					ref >= 0 ? strategies[ref].name : "(none)",
+					ref >= 0 ? s[ref].root : 0,
+					st->walks ? depth : 0);
+		}
+	}
+	return 0;
+}
+
+static int measure_depth(struct run *r, unsigned depth, size_t *pair_index)
+{
+	struct summary base = { 0 };
+	bool have_base = false, ok[MAX_STRATEGIES];
+	char err[512];
+	size_t i;
+	int e;
+
+	r->phase = "move";
+	if (chain_move_to(&r->chain, (unsigned)((int)depth - r->depth_offset), err, sizeof(err))) {
+		set_failure(r, "%s", err);
+		return -1;
+	}
+	if (check_roots(r, depth, ok))
+		return -1;
+	for (i = 0; i < nstrategies; i++) {
+		struct pair *p;
+		double *raw = NULL, *sorted;
+
+		if (!r->selected[i] || !r->ls[i].available)
+			continue;
+		if (rb_stopping())
+			return -EINTR;
+		p = &r->pairs[*pair_index];
+		p->ls = &r->ls[i];
+		p->depth = depth;
+		p->root_ok = ok[i];
+		progress(r, p, *pair_index);
+		e = measure_pair(r, p, &raw);
+		if (e == -EINTR)
+			return e;
+		if (e) {
+			set_failure(r, "%s at depth %u: sample failed: %s", p->ls->s->name,
+				 depth, strerror(-e));
+			return -1;
+		}
+		sorted = malloc(r->o.samples * sizeof(*sorted));
+		if (!sorted) {
+			free(raw);
+			return -ENOMEM;
+		}
+		memcpy(sorted, raw, r->o.samples * sizeof(*sorted));
+		summarize(sorted, r->o.samples, &p->gross);
+		free(sorted);
+		/* The baseline comes first in the table, so it is measured first. */
+		if (!r->ls[i].s->yields_root && !have_base) {
+			base = p->gross;
+			have_base = true;
+			net_figures(p, NULL);
+		} else {
+			net_figures(p, have_base ? &base : NULL);
+		}
+		write_pair(r, p, raw);
+		free(raw);
+		(*pair_index)++;
+		r->ndone = *pair_index;
+	}
+	return 0;
+}
+
+/* ---- setup and teardown ----------------------------------------------- */
+
+static int pin_cpu(struct run *r)
+{
+	cpu_set_t set;
+
+	if (r->o.cpu < 0)
+		r->o.cpu = r->m.last_online;
+	CPU_ZERO(&set);
+	CPU_SET(r->o.cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		set_failure(r, "cannot pin to CPU %d: %s",
+			 r->o.cpu, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void prepare_strategies(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		r->selected[i] = r->o.nstrat == 0;
+	for (i = 0; i < r->o.nstrat; i++)
+		r->selected[r->o.strat[i]] = true;
+	r->probe = -1;
+	for (i = 0; i < nstrategies; i++) {
+		/* The baseline always runs: every other figure is net of it. */
+		if (!strategies[i].yields_root)
+			r->selected[i] = true;
+		strategy_prepare(&strategies[i], &r->env, &r->ls[i]);
+		if (r->ls[i].available && strategies[i].walks && r->probe < 0)
+			r->probe = (int)i;
+		/* Unselected strategies were only loaded to report availability. */
+		if (!r->selected[i] && (int)i != r->probe)
+			strategy_unload(&r->ls[i]);
+		if (r->selected[i] && !r->ls[i].available && r->o.nstrat)
+			fprintf(stderr, "rootbench: %s unavailable: %s\n",
+				strategies[i].name, r->ls[i].reason);
+	}
+}
+
+/* The walk's level count at our original cgroup against the path's depth:
+ * they differ inside a cgroup namespace. */
+static int find_depth_offset(struct run *r)
+{
+	struct rb_sample s;
+	int err;
+
+	r->depth_offset = 0;
+	if (r->probe < 0)
+		return 0;
+	err = sample_run(r->ls[r->probe].once_fd, 0, &s);
+	if (err || !s.root) {
+		set_failure(r, "%s cannot find the root from here: %s",
+			 strategies[r->probe].name, err ? strerror(-err) : "no root");
+		return -1;
+	}
+	r->depth_offset = (int)s.levels - (int)r->env.orig_depth;
+	if (r->depth_offset)
+		fprintf(stderr, "rootbench: note: the walk finds %u levels above this cgroup, its path shows %u (cgroup namespace); depths are the walk's\n",
+			s.levels, r->env.orig_depth);
+	return 0;
+}
+
+static void plan_depths(struct run *r)
+{
+	unsigned lowest = chain_lowest_depth(&r->env) + (unsigned)r->depth_offset;
+	size_t i;
+
+	for (i = 0; i < r->o.ndepths; i++) {
+		if (r->o.depths[i] < lowest ||
+		    r->o.depths[i] - (unsigned)r->depth_offset > RB_MAX_DEPTH)
+			r->skipped[r->nskipped++] = r->o.depths[i];
+		else
+			r->depths[r->ndepths++] = r->o.depths[i];
+	}
+	if (r->nskipped) {
+		fprintf(stderr, "rootbench: skipping depth%s", r->nskipped > 1 ? "s" : "");
+		for (i = 0; i < r->nskipped; i++)
+			fprintf(stderr, "%s%u", i ? "," : " ", r->skipped[i]);
+		fprintf(stderr, ": the lowest reachable from %s is %u\n", r->env.parent, lowest);
+	}
+}
+
+static int open_outputs(struct run *r)
+{
+	int err;
+
+	err = csv_open(&r->percall, &r->rd, "percall.csv", PERCALL_HEADER);
+	if (!err)
+		err = csv_open(&r->samples, &r->rd, "samples.csv",
+			       "strategy,depth,sample,batch,per_call_ns");
+	if (!err)
+		err = csv_open(&r->calib, &r->rd, "calibration.csv",
+			       "strategy,depth,batch,sample_ns,linearity,linear");
+	if (err)
+		set_failure(r, "cannot write to %s: %s",
+			 r->rd.path, strerror(-err));
+	return err;
+}
+
+static void write_walkfit(struct run *r)
+{
+	struct outfile f;
+	size_t i, k;
+
+	if (outfile_open(&f, &r->rd, "walkfit.csv"))
+		return;
+	fprintf(f.f, "strategy,depths,intercept_ns,per_level_ns\n");
+	for (i = 0; i < nstrategies; i++) {
+		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b;
+		size_t n = 0;
+
+		if (!strategies[i].yields_root)
+			continue;
+		for (k = 0; k < r->ndone; k++) {
+			if (r->pairs[k].ls != &r->ls[i] || n == RB_MAX_DEPTHS)
+				continue;
+			x[n] = r->pairs[k].depth;
+			y[n++] = r->pairs[k].median;
+		}
+		if (linear_fit(x, y, n, &a, &b))
+			continue;
+		fprintf(f.f, "%s,%zu,%.3f,%.4f\n", strategies[i].name, n, a, b);
+	}
+	outfile_commit(&f);
+}
+
+static void print_table(struct run *r)
+{
+	const char *unit = machine_unit(&r->m);
+	struct target t[4];
+	size_t i, k, n;
+
+	printf("\nrootbench %s: kernel %s, %s, memcg on cgroup %s, CPU %d (%s)\n",
+	       RB_VERSION, r->m.release, machine_platform(&r->m),
+	       r->env.mode == CG_V2 ? "v2" : "v1", r->o.cpu, r->m.cpu_model);
+	printf("per call in %s%s; baseline rows are the driver's own cost, the others are net of it\n\n",
+	       unit, machine_emulated(&r->m) ? " (EMULATED under TCG, not native timings)" : "");
+	printf("%-13s %5s %9s %21s %9s %9s %7s %8s %4s\n", "strategy", "depth",
+	       "median", "95% CI of median", "p5", "p95", "cv", "batch", "root");
+	for (i = 0; i < r->ndone; i++) {
+		struct pair *p = &r->pairs[i];
+		char ci[48];
+
+		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", p->ci_lo, p->ci_hi);
+		printf("%-13s %5u %9.2f %21s %9.2f %9.2f %7.3f %8u %4s\n",
+		       p->ls->s->name, p->depth, p->median, ci, p->p5, p->p95,
+		       p->gross.cv, p->cal.batch,
+		       !p->ls->s->yields_root ? "-" : p->root_ok ? "ok" : "BAD");
+	}
+	for (i = 0; i < nstrategies; i++) {
+		if (r->selected[i] && !r->ls[i].available)
+			printf("%-13s unavailable: %s\n", strategies[i].name, r->ls[i].reason);
+		if (r->ls[i].form && r->ls[i].nforms > 1)
+			printf("%-13s measured form '%s': %s\n", strategies[i].name,
+			       r->ls[i].form->name, r->ls[i].form->semantics);
+	}
+
+	printf("\ncost per level (least squares over the measured depths):\n");
+	for (i = 0; i < nstrategies; i++) {
+		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b;
+
+		if (!strategies[i].yields_root)
+			continue;
+		for (n = 0, k = 0; k < r->ndone && n < RB_MAX_DEPTHS; k++)
+			if (r->pairs[k].ls == &r->ls[i]) {
+				x[n] = r->pairs[k].depth;
+				y[n++] = r->pairs[k].median;
+			}
+		if (!linear_fit(x, y, n, &a, &b))
+			printf("  %-13s %8.2f %s + %6.3f %s/level  (%zu depths)\n",
+			       strategies[i].name, a, unit, b, unit, n);
+	}
+
+	n = compute_targets(r, t);
+	printf("\ntargets:\n");
+	for (i = 0; i < n; i++)
+		printf("  %-28s %10.3f %-12s limit %6.2f  %-14s %s\n", t[i].name,
+		       t[i].value, t[i].unit, t[i].limit,
+		       !t[i].applicable ? "not applicable" : t[i].met ? "MET" : "NOT MET",
+		       t[i].detail);
+	if (r->mism_total)
+		printf("\nROOT MISMATCHES: %llu (see env.json); the run fails\n", r->mism_total);
+}
+
+/* The one way out: everything the run created is released here. */
+static int finish(struct run *r, int code)
+{
+	char err[512];
+	const char *status;
+	size_t i;
+
+	if (rb_signal)
+		snprintf(r->stopped_phase, sizeof(r->stopped_phase), "%s", r->phase);
+	r->phase = "cleanup";
+	if (r->chain_made && chain_destroy(&r->chain, err, sizeof(err))) {
+		fprintf(stderr, "rootbench: cleanup: %s\n", err);
+		if (!code)
+			code = RB_EXIT_FAIL;
+	}
+	for (i = 0; i < nstrategies; i++)
+		strategy_unload(&r->ls[i]);
+
+	if (r->rd.dirfd >= 0) {
+		r->phase = "write-results";
+		rb_phase("write-results");
+		if (rb_signal && !r->stopped_phase[0])
+			snprintf(r->stopped_phase, sizeof(r->stopped_phase), "%s", r->phase);
+		/* Rows of completed pairs are whole; keep them. */
+		if (r->percall.f && outfile_commit(&r->percall))
+			code = code ? code : RB_EXIT_FAIL;
+		if (r->samples.f && outfile_commit(&r->samples))
+			code = code ? code : RB_EXIT_FAIL;
+		if (r->calib.f && outfile_commit(&r->calib))
+			code = code ? code : RB_EXIT_FAIL;
+		if (r->ndone)
+			write_walkfit(r);
+		if (rb_signal)
+			code = 128 + rb_signal;
+		if (rb_signal)
+			status = "interrupted";
+		else if (code)
+			status = "failed";
+		else
+			status = "complete";
+		write_env(r, status);
+	}
+	if (r->ndone)
+		print_table(r);
+	if (r->failure[0])
+		fprintf(stderr, "rootbench run: %s\n", r->failure);
+	if (rb_signal)
+		fprintf(stderr, "rootbench run: interrupted by %s; kept %zu completed measurements in %s\n",
+			signal_name(rb_signal), r->ndone, r->rd.dirfd >= 0 ? r->rd.path : "(no run directory)");
+	else if (r->rd.dirfd >= 0)
+		fprintf(stderr, "rootbench run: results in %s\n", r->rd.path);
+	rundir_close(&r->rd);
+	free(r->pairs);
+	kernel_btf_close();
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static struct run run;	/* large; static keeps it off the stack */
+	struct run *r = &run;
+	char err[512];
+	size_t i;
+	int first, ret;
+
+	memset(r, 0, sizeof(*r));
+	r->rd.dirfd = -1;
+	r->argc = argc;
+	r->argv = argv;
+	r->t_start = now_s();
+	r->wall_start = time(NULL);
+	r->phase = "setup";
+	r->o.cpu = -1;
+	r->o.warmup = (unsigned long)-1;
+
+	/* Bad input is refused before anything is touched. */
+	ret = cli_parse(&run_cmd, argc, argv, &r->o, &first);
+	if (ret)
+		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	if (first < argc) {
+		cli_error("run", "unexpected argument '%s'", argv[first]);
+		return RB_EXIT_USAGE;
+	}
+	if (finish_opts(&r->o))
+		return RB_EXIT_USAGE;
+	strategy_log_init(r->o.verbose);
+	if (machine_probe(&r->m, err, sizeof(err))) {
+		cli_error("run", "%s", err);
+		return RB_EXIT_FAIL;
+	}
+	if (r->o.cpu >= 0 && (r->o.cpu > r->m.last_online || !r->m.online[r->o.cpu])) {
+		cli_error("run", "--cpu %d: %s (online CPUs: 0-%d)", r->o.cpu,
+			  r->o.cpu > r->m.last_online ? "no such CPU" : "CPU is offline",
+			  r->m.last_online);
+		return RB_EXIT_USAGE;
+	}
+	if (rundir_check(r->o.out, err, sizeof(err))) {
+		cli_error("run", "--out %s", err);
+		return RB_EXIT_USAGE;
+	}
+	if (check_privileges(err, sizeof(err))) {
+		cli_error("run", "%s", err);
+		return RB_EXIT_PRIV;
+	}
+	if (kernel_btf_open(err, sizeof(err))) {
+		cli_error("run", "%s", err);
+		return RB_EXIT_KERNEL;
+	}
+	ret = memcg_discover(&r->env, r->o.cgroup_parent, err, sizeof(err));
+	if (ret) {
+		cli_error("run", "%s", err);
+		kernel_btf_close();
+		return ret == -2 ? RB_EXIT_USAGE : RB_EXIT_MEMCG;
+	}
+
+	signals_install();
+	if (cgroup_remove_stale(&r->env, r->o.verbose) < 0)
+		fprintf(stderr, "rootbench: warning: a stale subtree could not be removed\n");
+
+	r->phase = "load";
+	prepare_strategies(r);
+	if (!r->ls[0].available) {
+		set_failure(r, "the timing driver cannot run on this kernel: %s", r->ls[0].reason);
+		return finish(r, RB_EXIT_KERNEL);
+	}
+	if (find_depth_offset(r))
+		return finish(r, RB_EXIT_FAIL);
+	plan_depths(r);
+	if (!r->ndepths) {
+		cli_error("run", "--depths: none of the depths is reachable (the lowest here is %u)",
+			  chain_lowest_depth(&r->env) + (unsigned)r->depth_offset);
+		return finish(r, RB_EXIT_USAGE);
+	}
+	for (i = 0; i < nstrategies; i++)
+		if (r->selected[i] && r->ls[i].available)
+			r->npairs += r->ndepths;
+	r->pairs = calloc(r->npairs, sizeof(*r->pairs));
+	if (!r->pairs)
+		return finish(r, RB_EXIT_FAIL);
+
+	if (rundir_create(&r->rd, r->o.out, r->m.release, err, sizeof(err))) {
+		cli_error("run", "--out %s", err);
+		return finish(r, RB_EXIT_USAGE);
+	}
+	write_env(r, "running");	/* first, so a crashed run says so */
+	if (open_outputs(r) || pin_cpu(r))
+		return finish(r, RB_EXIT_FAIL);
+
+	r->phase = "cgroup-build";
+	if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
+		set_failure(r, "%s", err);
+		return finish(r, RB_EXIT_MEMCG);
+	}
+	r->chain_made = true;
+	rb_phase("cgroup-build");
+
+	for (i = 0, ret = 0; i < r->ndepths && !rb_stopping(); i++) {
+		size_t index = r->ndone;
+
+		ret = measure_depth(r, r->depths[i], &index);
+		if (ret)
+			break;
+		r->phase = "depth-done";
+		rb_phase("depth-done");
+	}
+	if (ret && ret != -EINTR)
+		return finish(r, RB_EXIT_FAIL);
+	return finish(r, r->mism_total ? RB_EXIT_FAIL : RB_EXIT_OK);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Taking samples. A sample is one BPF_PROG_TEST_RUN of a strategy's
+ * rootbench_batch program, which calls the strategy `batch` times and times
+ * the batch with bpf_ktime_get_ns() inside the program.
+ */
+#ifndef RB_SAMPLE_H
+#define RB_SAMPLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../bpf/rootbench.h"
+
+/* One run of rootbench_batch (batch calls) or rootbench_once (batch 0). 0 or
+ * -errno; s->err carries the program's own verdict. */
+int sample_run(int prog_fd, __u32 batch, struct rb_sample *s);
+
+/* Elapsed ns of one sample of batch calls; < 0 on failure. */
+double sample_ns(int prog_fd, __u32 batch);
+
+struct calibration {
+	__u32 batch;
+	double sample_ns;	/* median sample time at batch */
+	double linearity;	/* time(2N) / time(N); ~2 when sound */
+	bool linear;		/* linearity within [1.7, 2.3]: 2x, give or take noise */
+};
+
+/*
+ * Grows the batch until a sample takes at least target_ns (capped at
+ * RB_MAX_BATCH), then checks that 2N calls take about twice as long as N.
+ * Returns 0 or a negative errno.
+ */
+int calibrate(int prog_fd, double target_ns, struct calibration *c);
+
+#endif

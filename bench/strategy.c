@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loading strategies and deciding whether each is available here. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "kernel.h"
+#include "strategy.h"
+
+static bool log_verbose;
+/* libbpf's messages during one load, to pull the verifier's reason from. */
+static char captured[1 << 16];
+static size_t captured_len;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	if (captured_len < sizeof(captured) - 1) {
+		va_copy(copy, ap);
+		n = vsnprintf(captured + captured_len,
+			      sizeof(captured) - captured_len, fmt, copy);
+		va_end(copy);
+		if (n > 0)
+			captured_len += (size_t)n;
+		if (captured_len >= sizeof(captured))
+			captured_len = sizeof(captured) - 1;
+	}
+	if (!log_verbose && level == LIBBPF_DEBUG)
+		return 0;
+	return log_verbose ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+void strategy_log_init(bool verbose)
+{
+	log_verbose = verbose;
+	libbpf_set_print(print_fn);
+}
+
+static const struct {
+	const char *name, *since;
+} kfunc_versions[] = {
+	{ "bpf_get_root_mem_cgroup", "Linux >= 7.0" },
+	{ "bpf_get_mem_cgroup", "Linux >= 7.0" },
+	{ "bpf_put_mem_cgroup", "Linux >= 7.0" },
+	{ "bpf_mem_cgroup_usage", "Linux >= 7.0" },
+	{ "bpf_iter_num_new", "Linux >= 6.4" },
+	{ "bpf_iter_css_new", "Linux >= 6.7" },
+	{ "bpf_rcu_read_lock", "Linux >= 6.2" },
+	{ "bpf_cgroup_ancestor", "Linux >= 6.2" },
+	{ "bpf_cgroup_release", "Linux >= 6.2" },
+};
+
+const char *kfunc_since(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kfunc_versions) / sizeof(kfunc_versions[0]); i++)
+		if (!strcmp(kfunc_versions[i].name, name))
+			return kfunc_versions[i].since;
+	return "a newer kernel";
+}
+
+static bool skip_line(const char *l, size_t len)
+{
+	static const char *const noise[] = {
+		"processed ", "verification time", "stack depth", "--",
+		"libbpf: prog '", "Func#", "; ",
+	};
+	size_t i;
+
+	if (len == 0)
+		return true;
+	for (i = 0; i < sizeof(noise) / sizeof(noise[0]); i++)
+		if (!strncmp(l, noise[i], strlen(noise[i])))
+			return true;
+	return false;
+}
+
+/*
+ * The verifier's reason: the last meaningful line of the program load log,
+ * else the last libbpf line mentioning the failure.
+ */
+static void load_reason(int err, char *out, size_t len)
+{
+	const char *begin = strstr(captured, "-- BEGIN PROG LOAD LOG --");
+	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
+	const char *p, *line = NULL, *nl;
+	size_t line_len = 0;
+
+	if (begin && end) {
+		for (p = strchr(begin, '\n'); p && p < end; p = nl) {
+			p++;
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (!nl)
+				break;
+			if (!skip_line(p, (size_t)(nl - p))) {
+				line = p;
+				line_len = (size_t)(nl - p);
+			}
+		}
+	}
+	if (!line) {
+		for (p = captured; (nl = strchr(p, '\n')); p = nl + 1) {
+			if (strstr(p, "libbpf: ") == p && memmem(p, (size_t)(nl - p), "fail", 4)) {
+				line = p + 8;
+				line_len = (size_t)(nl - line);
+			}
+			if (strstr(p, "not found in kernel") &&
+			    strstr(p, "not found in kernel") < nl) {
+				line = p + (strncmp(p, "libbpf: ", 8) ? 0 : 8);
+				line_len = (size_t)(nl - line);
+				break;
+			}
+		}
+	}
+	if (line)
+		snprintf(out, len, "%.*s", (int)line_len, line);
+	else
+		snprintf(out, len, "load failed: %s", strerror(-err));
+}
+
+static int load_form(const struct strategy *s, const struct strategy_form *f,
+		     void **skel, struct bpf_object **objp, struct form_result *r)
+{
+	struct bpf_object *obj;
+	int err;
+
+	captured_len = 0;
+	captured[0] = '\0';
+	obj = s->open(skel);
+	if (!obj) {
+		snprintf(r->detail, sizeof(r->detail), "cannot open BPF object: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (f && f->set)
+		f->set(*skel);
+	err = s->load(*skel);
+	if (err) {
+		load_reason(err, r->detail, sizeof(r->detail));
+		s->destroy(*skel);
+		*skel = NULL;
+		return -1;
+	}
+	*objp = obj;
+	r->accepted = true;
+	snprintf(r->detail, sizeof(r->detail), "accepted");
+	return 0;
+}
+
+void strategy_prepare(const struct strategy *s, const struct memcg_env *env,
+		      struct loaded_strategy *ls)
+{
+	size_t i, nforms = s->forms ? s->nforms : 1;
+	const char *const *k;
+	struct bpf_object *obj = NULL;
+	void *skel = NULL;
+
+	memset(ls, 0, sizeof(*ls));
+	ls->s = s;
+	ls->measure_fd = ls->once_fd = -1;
+	for (k = s->kfuncs; k && *k; k++) {
+		if (!kernel_has_func(*k)) {
+			snprintf(ls->reason, sizeof(ls->reason),
+				 "kernel lacks %s (%s)", *k, kfunc_since(*k));
+			return;
+		}
+	}
+	if (s->check && s->check(env, ls->reason, sizeof(ls->reason)))
+		return;
+
+	for (i = 0; i < nforms && i < RB_MAX_FORMS; i++) {
+		const struct strategy_form *f = s->forms ? &s->forms[i] : NULL;
+		struct form_result *r = &ls->forms[ls->nforms++];
+
+		r->form = f ? f->name : "default";
+		if (load_form(s, f, &skel, &obj, r))
+			continue;
+		if (ls->skel) {		/* keep the first accepted form */
+			s->destroy(skel);
+			continue;
+		}
+		ls->skel = skel;
+		ls->obj = obj;
+		ls->form = f;
+	}
+	if (!ls->skel) {
+		snprintf(ls->reason, sizeof(ls->reason), "verifier rejects it: %s",
+			 ls->forms[0].detail);
+		return;
+	}
+	ls->measure_fd = bpf_program__fd(
+		bpf_object__find_program_by_name(ls->obj, "rootbench_batch"));
+	ls->once_fd = bpf_program__fd(
+		bpf_object__find_program_by_name(ls->obj, "rootbench_once"));
+	ls->available = true;
+}
+
+void strategy_unload(struct loaded_strategy *ls)
+{
+	if (ls->skel)
+		ls->s->destroy(ls->skel);
+	ls->skel = NULL;
+	ls->obj = NULL;
+	ls->measure_fd = ls->once_fd = -1;
+}

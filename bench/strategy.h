@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A strategy is one route to the root memory cgroup from inside a BPF
+ * program. Each lives in bpf/<name>.bpf.c around the shared driver
+ * (bpf/driver.bpf.h) and has one entry in the table in strategies.c.
+ */
+#ifndef RB_STRATEGY_H
+#define RB_STRATEGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bpf_object;
+struct memcg_env;
+
+/*
+ * A form is one way to write the same route, chosen by rodata before load
+ * (the kfunc with and without bpf_put_mem_cgroup()). Every form is tried;
+ * the first the verifier accepts is measured, and which ones it accepts is
+ * itself a finding.
+ */
+struct strategy_form {
+	const char *name;
+	const char *semantics;	/* what it means that the verifier accepts it */
+	void (*set)(void *skel);
+};
+
+struct strategy {
+	const char *name;	/* after the route it takes */
+	const char *route;	/* one line for `rootbench list` */
+	const char *const *kfuncs;	/* kernel functions it calls, NULL-ended */
+	bool yields_root;	/* false only for the baseline */
+	bool walks;		/* reports levels == depth */
+	/* Optional: can this route work on this machine at all? */
+	int (*check)(const struct memcg_env *env, char *why, size_t len);
+	const struct strategy_form *forms;	/* NULL: one default form */
+	size_t nforms;
+	/* The skeleton, behind a type-erased face (see SKEL_OPS). */
+	struct bpf_object *(*open)(void **skel);
+	int (*load)(void *skel);
+	void (*destroy)(void *skel);
+};
+
+extern const struct strategy strategies[];
+extern const size_t nstrategies;
+const struct strategy *strategy_by_name(const char *name);
+
+#define RB_MAX_FORMS 4
+
+struct form_result {
+	const char *form;
+	bool accepted;
+	char detail[256];	/* verifier's one-line reason when rejected */
+};
+
+struct loaded_strategy {
+	const struct strategy *s;
+	bool available;
+	char reason[320];	/* why not, when !available */
+	void *skel;
+	struct bpf_object *obj;
+	int measure_fd, once_fd;
+	const struct strategy_form *form;	/* the form being measured */
+	struct form_result forms[RB_MAX_FORMS];
+	size_t nforms;
+};
+
+/* libbpf output: quiet unless verbose; load errors are captured anyway. */
+void strategy_log_init(bool verbose);
+
+/*
+ * Decides availability: kfuncs in the kernel's BTF, the strategy's own
+ * check, then loading each form. On success the accepted form stays loaded
+ * (measure_fd, once_fd) until strategy_unload().
+ */
+void strategy_prepare(const struct strategy *s, const struct memcg_env *env,
+		      struct loaded_strategy *ls);
+void strategy_unload(struct loaded_strategy *ls);
+
+/* The kernel version that introduced a kfunc, for reasons ("Linux >= 7.0"). */
+const char *kfunc_since(const char *name);
+
+#endif
