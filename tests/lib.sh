@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# Helpers shared by the test suites: every check prints one TAP-style line,
+# "ok - what" or "not ok - what"; tests/run.sh counts them.
+
+RB=${RB:-$PWD/build/rootbench}
+TEST_TMP=$(mktemp -d /tmp/rootbench-test.XXXXXX)
+trap 'rm -rf "$TEST_TMP"' EXIT
+
+pass() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; }
+
+# check "what" command...: passes when the command succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# Harness cgroups anywhere in the cgroup filesystems.
+harness_cgroups() {
+	find /sys/fs/cgroup -mindepth 1 -maxdepth 14 -type d -name 'rootbench.*' 2>/dev/null
+}
+
+# Harness BPF programs still loaded, by name.
+harness_progs() {
+	bpftool prog show 2>/dev/null | grep -E 'name (rootbench_[a-z_]+)' || true
+}
+
+nothing_left_behind() {
+	[ -z "$(harness_cgroups)" ] && [ -z "$(harness_progs)" ]
+}
+
+# The value of a top-level scalar in a flat env.json line: "key": value
+json_value() {
+	sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | head -n 1
+}
+
+# csv_parses FILE HEADER FIELDS: exact header, every row has FIELDS fields
+# and numeric fields from the 2nd on (except empty ones).
+csv_parses() {
+	local file=$1 header=$2 fields=$3
+	[ -f "$file" ] || return 1
+	[ "$(head -n 1 "$file")" = "$header" ] || return 1
+	awk -F, -v n="$fields" 'NR > 1 {
+		if (NF != n) exit 1
+		for (i = 2; i <= NF; i++)
+			if ($i != "" && $i !~ /^-?[0-9]+(\.[0-9]+)?$/) exit 1
+		rows++
+	} END { exit rows > 0 ? 0 : 1 }' "$file"
+}
+
+PERCALL_HEADER="strategy,depth,samples,batch,median_ns,p5_ns,p95_ns,stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok"

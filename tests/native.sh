@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Integration tests on the running kernel: real BPF programs, real nested
+# memory cgroups. Needs root. Asserts shapes and invariants, never times.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+test_list() {
+	local out
+	out=$("$RB" list 2>&1)
+	check "list exits 0" test $? -eq 0
+	check "list: baseline and walk-iter are available here" \
+		grep -qE '^(baseline|walk-iter) +available$' <<<"$out"
+	check "list: every strategy says available or unavailable: <reason>" \
+		awk '/^[a-z]/ && !/^[a-z-]+ +(available$|unavailable: .+)/ { bad = 1 } END { exit bad }' <<<"$out"
+	if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" = 0 ]; then
+		check "list: kfunc unavailable with the kernel version that has it" \
+			grep -qE '^kfunc +unavailable: kernel lacks bpf_get_root_mem_cgroup \(Linux >= 7\.0\)' <<<"$out"
+	else
+		check "list: kfunc available on a kernel that has it" \
+			grep -qE '^kfunc +available' <<<"$out"
+	fi
+}
+
+test_quick_run() {
+	local dir=$TEST_TMP/quick rc
+	"$RB" run --quick --out "$dir" >"$TEST_TMP/quick.out" 2>"$TEST_TMP/quick.err"
+	rc=$?
+	check "quick run exits 0" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || sed 's/^/# /' "$TEST_TMP/quick.err"
+	check "percall.csv parses with the documented header" \
+		csv_parses "$dir/percall.csv" "$PERCALL_HEADER" 13
+	check "samples.csv parses" \
+		csv_parses "$dir/samples.csv" "strategy,depth,sample,batch,per_call_ns" 5
+	check "calibration.csv parses" \
+		csv_parses "$dir/calibration.csv" "strategy,depth,batch,sample_ns,linearity,linear" 6
+	check "no partial files remain" test -z "$(find "$dir" -name '.*.partial')"
+	check "root_ok is 1 on every row (all strategies found the same root)" \
+		awk -F, 'NR > 1 && $13 != 1 { bad = 1 } END { exit bad }' "$dir/percall.csv"
+	check "walk-* and baseline have rows at >= 4 depths" \
+		awk -F, 'NR > 1 { n[$1]++ } END {
+			for (s in n) if (n[s] < 4) exit 1
+			exit !("baseline" in n && "walk-iter" in n) }' "$dir/percall.csv"
+	check "every walk costs more at the deepest depth than at the shallowest" \
+		awk -F, 'NR > 1 && $1 ~ /^walk-/ {
+			if (!($1 in lo) || $2 + 0 < lod[$1]) { lo[$1] = $5 + 0; lod[$1] = $2 + 0 }
+			if (!($1 in hi) || $2 + 0 > hid[$1]) { hi[$1] = $5 + 0; hid[$1] = $2 + 0 }
+		} END { n = 0; for (s in lo) { n++; if (hi[s] <= lo[s]) exit 1 } exit n ? 0 : 1 }' \
+		"$dir/percall.csv"
+	check "walk cost rises along 4 -> 16 -> 64 levels" \
+		awk -F, 'NR > 1 && $1 ~ /^walk-/ { m[$1 "@" $2] = $5 + 0; s[$1] = 1 } END {
+			for (w in s) if (!(m[w "@4"] < m[w "@16"] && m[w "@16"] < m[w "@64"])) exit 1 }' \
+		"$dir/percall.csv"
+	check "samples.csv has --samples rows per (strategy, depth)" \
+		test "$(($(wc -l <"$dir/samples.csv") - 1))" -eq "$((40 * ($(wc -l <"$dir/percall.csv") - 1)))"
+	check "env.json says complete" grep -q '"complete": true' "$dir/env.json"
+	check "env.json records the kernel release" grep -q "\"release\": \"$(uname -r)\"" "$dir/env.json"
+	check "env.json lists unavailable strategies with a reason" \
+		grep -q '"reason": "' "$dir/env.json"
+	check "the table is printed on stdout" grep -q '^walk-iter ' "$TEST_TMP/quick.out"
+	check "targets are checked and reported" grep -q 'ci95_half_width_best_walk' "$TEST_TMP/quick.out"
+	check "a progress line per (strategy, depth) on stderr" \
+		test "$(grep -c 's left$' "$TEST_TMP/quick.err")" -eq "$(($(wc -l <"$dir/percall.csv") - 1))"
+	check "no harness cgroup or BPF program remains" nothing_left_behind
+	check "the process's cgroup tree is as before (none created under it)" \
+		test -z "$(find "/sys/fs/cgroup/memory$(awk -F: '/memory/ { print $3 }' /proc/self/cgroup)" -mindepth 1 -name 'rootbench.*' 2>/dev/null)"
+	"$RB" run --quick --out "$dir" >/dev/null 2>"$TEST_TMP/again.err"
+	check "a second run refuses to overwrite the run directory (exit 2)" test $? -eq 2
+}
+
+test_strategy_subset() {
+	local dir=$TEST_TMP/subset
+	"$RB" run --strategies walk-loop --depths 4,8 --samples 10 --out "$dir" >/dev/null 2>&1
+	check "--strategies walk-loop --depths 4,8 exits 0" test $? -eq 0
+	check "subset run: only baseline and walk-loop rows, at depths 4 and 8" \
+		test "$(cut -d, -f1,2 "$dir/percall.csv" | tail -n +2 | sort | tr '\n' ' ')" = \
+		"baseline,4 baseline,8 walk-loop,4 walk-loop,8 "
+	check "subset run: nothing left behind" nothing_left_behind
+}
+
+test_list
+test_quick_run
+test_strategy_subset

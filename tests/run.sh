@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line: "N passed, N failed".
+# Suites print TAP-style lines ("ok - ...", "not ok - ..."); a suite that
+# exits non-zero without a failing line counts as one failure, so a crash
+# cannot pass silently.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+
+suite() {
+	local name=$1 line sp=0 sf=0 rc=0
+	shift
+	echo "# suite: $name"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) sp=$((sp + 1)) ;;
+		"not ok "*) sf=$((sf + 1)) ;;
+		"#suite-exit "*) rc=${line#\#suite-exit }; continue ;;
+		esac
+		echo "$line"
+	done < <("$@" 2>&1; echo "#suite-exit $?")
+	if [ "$sf" -eq 0 ] && { [ "$rc" -ne 0 ] || [ "$sp" -eq 0 ]; }; then
+		echo "not ok - suite $name exited $rc after $sp passing tests"
+		sf=1
+	fi
+	passed=$((passed + sp))
+	failed=$((failed + sf))
+}
+
+suite unit build/unit_tests
+suite native tests/native.sh
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

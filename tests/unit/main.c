@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the harness's pure user-space logic. */
+#include <stdbool.h>
+
+#include "unit.h"
+
+int unit_failed;
+
+int main(void)
+{
+	test_stats();
+	test_parse();
+	test_output();
+	return unit_failed ? 1 : 0;
+}

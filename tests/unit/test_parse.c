@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
+#include <limits.h>
+
+#include "parse.h"
+#include "unit.h"
+
+static void test_uint(void)
+{
+	unsigned long v;
+	char err[128];
+
+	CHECK(parse_uint("200", 10, 1000, &v, err, sizeof(err)) == 0 && v == 200, "uint: 200");
+	CHECK(parse_uint("0", 0, 5, &v, err, sizeof(err)) == 0 && v == 0, "uint: 0 within [0,5]");
+	CHECK(parse_uint("-1", 0, 5, &v, err, sizeof(err)) == -1 && strstr(err, "negative"),
+	      "uint: -1 is negative (%s)", err);
+	CHECK(parse_uint("abc", 0, 5, &v, err, sizeof(err)) == -1 && strstr(err, "not a number"),
+	      "uint: abc is not a number (%s)", err);
+	CHECK(parse_uint("12x", 0, 50, &v, err, sizeof(err)) == -1, "uint: trailing junk refused");
+	CHECK(parse_uint("", 0, 5, &v, err, sizeof(err)) == -1, "uint: empty refused");
+	CHECK(parse_uint(" 3", 0, 5, &v, err, sizeof(err)) == -1, "uint: leading space refused");
+	CHECK(parse_uint("9", 10, 20, &v, err, sizeof(err)) == -1 && strstr(err, "too small"),
+	      "uint: below min (%s)", err);
+	CHECK(parse_uint("21", 10, 20, &v, err, sizeof(err)) == -1 && strstr(err, "too large"),
+	      "uint: above max (%s)", err);
+	CHECK(parse_uint("99999999999999999999999", 0, ULONG_MAX, &v, err, sizeof(err)) == -1,
+	      "uint: overflow refused (%s)", err);
+}
+
+static void test_depths(void)
+{
+	unsigned d[8];
+	size_t n;
+	char err[128];
+
+	CHECK(parse_depths("8,0,4", 128, d, 8, &n, err, sizeof(err)) == 0 && n == 3 &&
+	      d[0] == 0 && d[1] == 4 && d[2] == 8, "depths: sorted ascending");
+	CHECK(parse_depths("4,4", 128, d, 8, &n, err, sizeof(err)) == -1 &&
+	      strstr(err, "twice"), "depths: duplicate refused (%s)", err);
+	CHECK(parse_depths("", 128, d, 8, &n, err, sizeof(err)) == -1 && strstr(err, "empty"),
+	      "depths: empty list refused (%s)", err);
+	CHECK(parse_depths("1,,2", 128, d, 8, &n, err, sizeof(err)) == -1,
+	      "depths: empty entry refused (%s)", err);
+	CHECK(parse_depths("129", 128, d, 8, &n, err, sizeof(err)) == -1 &&
+	      strstr(err, "too large"), "depths: over the limit refused (%s)", err);
+	CHECK(parse_depths("-3", 128, d, 8, &n, err, sizeof(err)) == -1 &&
+	      strstr(err, "negative"), "depths: negative refused (%s)", err);
+	CHECK(parse_depths("1,2,3,4,5,6,7,8,9", 128, d, 8, &n, err, sizeof(err)) == -1,
+	      "depths: more entries than room refused (%s)", err);
+	CHECK(parse_depths("2,", 128, d, 8, &n, err, sizeof(err)) == -1,
+	      "depths: trailing comma refused");
+}
+
+static void test_names(void)
+{
+	const char *known[] = { "baseline", "kfunc", "walk-iter" };
+	size_t out[3], n;
+	char err[128];
+
+	CHECK(parse_names("walk-iter,kfunc", known, 3, out, 3, &n, err, sizeof(err)) == 0 &&
+	      n == 2 && out[0] == 2 && out[1] == 1, "names: indices in given order");
+	CHECK(parse_names("walk", known, 3, out, 3, &n, err, sizeof(err)) == -1 &&
+	      strstr(err, "unknown"), "names: prefix is not a name (%s)", err);
+	CHECK(parse_names("kfunc,kfunc", known, 3, out, 3, &n, err, sizeof(err)) == -1,
+	      "names: duplicate refused (%s)", err);
+	CHECK(parse_names(",", known, 3, out, 3, &n, err, sizeof(err)) == -1,
+	      "names: lone comma refused");
+}
+
+static void test_cpus(void)
+{
+	bool set[16];
+	int hi;
+	char err[128];
+
+	CHECK(parse_cpu_list("0-3,6\n", set, 16, &hi, err, sizeof(err)) == 0 && hi == 6 &&
+	      set[0] && set[3] && !set[4] && set[6], "cpu list: ranges and singles, sysfs newline");
+	CHECK(parse_cpu_list("3-1", set, 16, &hi, err, sizeof(err)) == -1,
+	      "cpu list: reversed range refused (%s)", err);
+	CHECK(parse_cpu_list("0", set, 16, &hi, err, sizeof(err)) == 0 && hi == 0 && set[0],
+	      "cpu list: single CPU");
+}
+
+static void test_trees(void)
+{
+	unsigned d, f;
+	unsigned long n;
+	char err[160];
+
+	CHECK(tree_nodes(0, 5) == 1, "tree: depth 0 is the root alone");
+	CHECK(tree_nodes(3, 4) == 85, "tree: 3x4 has 1+4+16+64 = 85 memcgs");
+	CHECK(tree_nodes(2, 32) == 1057, "tree: 2x32 has 1+32+1024 = 1057 memcgs");
+	CHECK(parse_tree_shape("3x12", 2500, &d, &f, &n, err, sizeof(err)) == 0 &&
+	      d == 3 && f == 12 && n == 1885, "tree shape: 3x12 parses, 1885 memcgs");
+	CHECK(parse_tree_shape("5x12", 2500, &d, &f, &n, err, sizeof(err)) == -1 &&
+	      strstr(err, "limit"), "tree shape: over the limit refused (%s)", err);
+	CHECK(parse_tree_shape("3*4", 2500, &d, &f, &n, err, sizeof(err)) == -1,
+	      "tree shape: wrong separator refused (%s)", err);
+	CHECK(parse_tree_shape("64x4096", 2500, &d, &f, &n, err, sizeof(err)) == -1,
+	      "tree shape: overflowing count refused (%s)", err);
+	CHECK(parse_tree_shape("0x4", 2500, &d, &f, &n, err, sizeof(err)) == -1,
+	      "tree shape: depth 0 refused (%s)", err);
+}
+
+void test_parse(void)
+{
+	test_uint();
+	test_depths();
+	test_names();
+	test_cpus();
+	test_trees();
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A minimal test harness: each CHECK prints one TAP-style line. */
+#ifndef RB_UNIT_H
+#define RB_UNIT_H
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+extern int unit_failed;
+
+#define CHECK(cond, ...)						\
+	do {								\
+		bool ok_ = (cond);					\
+		printf("%s - ", ok_ ? "ok" : "not ok");			\
+		printf(__VA_ARGS__);					\
+		if (!ok_) {						\
+			printf("  [%s:%d: %s]", __FILE__, __LINE__, #cond); \
+			unit_failed++;					\
+		}							\
+		putchar('\n');						\
+	} while (0)
+
+#define NEAR(a, b, eps) (fabs((double)(a) - (double)(b)) <= (eps))
+
+void test_stats(void);
+void test_parse(void);
+void test_output(void);
+
+#endif
