@@ -84,8 +84,6 @@ struct run {
 	double t_start;
 	time_t wall_start;
 	char failure[512];
-	char stopped_phase[32];
-	const char *phase;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -206,7 +204,7 @@ static const struct cli_cmd run_cmd = {
 	.handle = handle_run_opt,
 };
 
-static int finish_opts(struct run_opts *o)
+static int settle_defaults(struct run_opts *o)
 {
 	char err[160];
 
@@ -257,8 +255,10 @@ static void write_env(struct run *r, const char *status)
 	json_arr_end(&j);
 	json_str(&j, "status", status);
 	json_bool(&j, "complete", !strcmp(status, "complete"));
-	if (r->stopped_phase[0])
-		json_str(&j, "interrupted_in_phase", r->stopped_phase);
+	if (rb_signal) {
+		json_str(&j, "interrupted_by", signal_name(rb_signal));
+		json_str(&j, "interrupted_in_phase", (const char *)rb_signal_phase);
+	}
 	if (r->failure[0])
 		json_str(&j, "failure", r->failure);
 	gmtime_r(&r->wall_start, &tm);
@@ -514,7 +514,6 @@ static int measure_pair(struct run *r, struct pair *p, double **raw)
 		p->cal.linearity = NAN;
 		p->cal.linear = true;
 	} else {
-		r->phase = "calibrate";
 		rb_phase("calibrate");
 		err = calibrate(fd, (double)r->o.sample_ms * 1e6, &p->cal);
 		if (err)
@@ -526,14 +525,12 @@ static int measure_pair(struct run *r, struct pair *p, double **raw)
 	xs = calloc(r->o.samples, sizeof(*xs));
 	if (!xs)
 		return -ENOMEM;
-	r->phase = "sample";
+	rb_phase("sample");
 	for (i = 0; i < total; i++) {
 		if (rb_stopping()) {
 			free(xs);
 			return -EINTR;
 		}
-		if (i == total / 2)
-			rb_phase("sample");
 		t = sample_ns(fd, p->cal.batch);
 		if (t < 0) {
 			free(xs);
@@ -656,7 +653,7 @@ static int measure_depth(struct run *r, unsigned depth, size_t *pair_index)
 	size_t i;
 	int e;
 
-	r->phase = "move";
+	rb_phase("move");
 	if (chain_move_to(&r->chain, (unsigned)((int)depth - r->depth_offset), err, sizeof(err))) {
 		set_failure(r, "%s", err);
 		return -1;
@@ -726,6 +723,10 @@ static int pin_cpu(struct run *r)
 	return 0;
 }
 
+/*
+ * Every available strategy stays loaded, measured or not: the root check at
+ * each depth compares all of them.
+ */
 static void prepare_strategies(struct run *r)
 {
 	size_t i;
@@ -742,9 +743,6 @@ static void prepare_strategies(struct run *r)
 		strategy_prepare(&strategies[i], &r->env, &r->ls[i]);
 		if (r->ls[i].available && strategies[i].walks && r->probe < 0)
 			r->probe = (int)i;
-		/* Unselected strategies were only loaded to report availability. */
-		if (!r->selected[i] && (int)i != r->probe)
-			strategy_unload(&r->ls[i]);
 		if (r->selected[i] && !r->ls[i].available && r->o.nstrat)
 			fprintf(stderr, "rootbench: %s unavailable: %s\n",
 				strategies[i].name, r->ls[i].reason);
@@ -903,9 +901,7 @@ static int finish(struct run *r, int code)
 	const char *status;
 	size_t i;
 
-	if (rb_signal)
-		snprintf(r->stopped_phase, sizeof(r->stopped_phase), "%s", r->phase);
-	r->phase = "cleanup";
+	rb_phase("cleanup");
 	if (r->chain_made && chain_destroy(&r->chain, err, sizeof(err))) {
 		fprintf(stderr, "rootbench: cleanup: %s\n", err);
 		if (!code)
@@ -915,10 +911,7 @@ static int finish(struct run *r, int code)
 		strategy_unload(&r->ls[i]);
 
 	if (r->rd.dirfd >= 0) {
-		r->phase = "write-results";
 		rb_phase("write-results");
-		if (rb_signal && !r->stopped_phase[0])
-			snprintf(r->stopped_phase, sizeof(r->stopped_phase), "%s", r->phase);
 		/* Rows of completed pairs are whole; keep them. */
 		if (r->percall.f && outfile_commit(&r->percall))
 			code = code ? code : RB_EXIT_FAIL;
@@ -928,14 +921,11 @@ static int finish(struct run *r, int code)
 			code = code ? code : RB_EXIT_FAIL;
 		if (r->ndone)
 			write_walkfit(r);
-		if (rb_signal)
-			code = 128 + rb_signal;
-		if (rb_signal)
-			status = "interrupted";
-		else if (code)
-			status = "failed";
-		else
-			status = "complete";
+	}
+	if (rb_signal)
+		code = 128 + rb_signal;
+	if (r->rd.dirfd >= 0) {
+		status = rb_signal ? "interrupted" : code ? "failed" : "complete";
 		write_env(r, status);
 	}
 	if (r->ndone)
@@ -967,7 +957,6 @@ int cmd_run(int argc, char **argv)
 	r->argv = argv;
 	r->t_start = now_s();
 	r->wall_start = time(NULL);
-	r->phase = "setup";
 	r->o.cpu = -1;
 	r->o.warmup = (unsigned long)-1;
 
@@ -979,7 +968,7 @@ int cmd_run(int argc, char **argv)
 		cli_error("run", "unexpected argument '%s'", argv[first]);
 		return RB_EXIT_USAGE;
 	}
-	if (finish_opts(&r->o))
+	if (settle_defaults(&r->o))
 		return RB_EXIT_USAGE;
 	strategy_log_init(r->o.verbose);
 	if (machine_probe(&r->m, err, sizeof(err))) {
@@ -1015,7 +1004,7 @@ int cmd_run(int argc, char **argv)
 	if (cgroup_remove_stale(&r->env, r->o.verbose) < 0)
 		fprintf(stderr, "rootbench: warning: a stale subtree could not be removed\n");
 
-	r->phase = "load";
+	rb_phase("load");
 	prepare_strategies(r);
 	if (!r->ls[0].available) {
 		set_failure(r, "the timing driver cannot run on this kernel: %s", r->ls[0].reason);
@@ -1044,13 +1033,12 @@ int cmd_run(int argc, char **argv)
 	if (open_outputs(r) || pin_cpu(r))
 		return finish(r, RB_EXIT_FAIL);
 
-	r->phase = "cgroup-build";
+	rb_phase("cgroup-build");
 	if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
 		set_failure(r, "%s", err);
 		return finish(r, RB_EXIT_MEMCG);
 	}
 	r->chain_made = true;
-	rb_phase("cgroup-build");
 
 	for (i = 0, ret = 0; i < r->ndepths && !rb_stopping(); i++) {
 		size_t index = r->ndone;
@@ -1058,7 +1046,6 @@ int cmd_run(int argc, char **argv)
 		ret = measure_depth(r, r->depths[i], &index);
 		if (ret)
 			break;
-		r->phase = "depth-done";
 		rb_phase("depth-done");
 	}
 	if (ret && ret != -EINTR)

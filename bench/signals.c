@@ -5,11 +5,15 @@
 #include "signals.h"
 
 volatile sig_atomic_t rb_signal;
+const char *volatile rb_signal_phase;
+const char *volatile rb_current_phase = "setup";
 
 static void on_signal(int sig)
 {
-	if (!rb_signal)
+	if (!rb_signal) {
+		rb_signal_phase = rb_current_phase;
 		rb_signal = sig;
+	}
 }
 
 void signals_install(void)
@@ -39,11 +43,19 @@ const char *signal_name(int sig)
 
 void rb_phase(const char *phase)
 {
+	static unsigned long seen;
 	const char *at = getenv("ROOTBENCH_STOP_AT");
 	const char *name = getenv("ROOTBENCH_STOP_SIGNAL");
+	size_t len = strlen(phase);
+	unsigned long nth = 1;
 	int sig = SIGINT;
 
-	if (!at || strcmp(at, phase))
+	rb_current_phase = phase;
+	if (!at || strncmp(at, phase, len) || (at[len] && at[len] != ':'))
+		return;
+	if (at[len] == ':')
+		nth = strtoul(at + len + 1, NULL, 10);
+	if (++seen < nth)
 		return;
 	if (name && !strcmp(name, "TERM"))
 		sig = SIGTERM;

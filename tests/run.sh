@@ -31,6 +31,8 @@ suite() {
 
 suite unit build/unit_tests
 suite native tests/native.sh
+suite bad-input tests/badinput.sh
+suite faults tests/faults.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

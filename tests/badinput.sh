@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Bad input: every case exits 2 with exactly one line on stderr naming the
+# problem, prints nothing on stdout, and creates no cgroup.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+existing=$TEST_TMP/existing
+mkdir -p "$existing"
+touch "$TEST_TMP/a-file"
+# A read-only place: root ignores permission bits, not a read-only mount.
+mkdir -p "$TEST_TMP/ro"
+mount -t tmpfs -o ro,size=1m tmpfs "$TEST_TMP/ro"
+trap 'umount "$TEST_TMP/ro" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+ln -s "$existing" "$TEST_TMP/link"
+
+# name | expected text in the message | arguments (one per line after the name)
+cases=(
+	"unknown strategy|unknown name 'nope'|run --strategies nope"
+	"empty strategy list|empty list|run --strategies="
+	"empty depth list|empty list|run --depths="
+	"negative depth|negative|run --depths 2,-1"
+	"non-numeric depth|not a number|run --depths 2,four"
+	"duplicate depth|given twice|run --depths 4,8,4"
+	"too large depth|too large (max 128)|run --depths 129"
+	"empty entry in depths|empty entry|run --depths 2,,4"
+	"zero samples|too small|run --samples 0"
+	"negative samples|negative|run --samples -5"
+	"absurd samples|too large|run --samples 100000000"
+	"non-numeric samples|not a number|run --samples lots"
+	"zero batch|too small|run --batch 0"
+	"absurd batch|too large|run --batch 99999999999"
+	"negative batch|negative|run --batch -3"
+	"sample-ms out of range|too large|run --sample-ms 50"
+	"CPU that does not exist|no such CPU|run --cpu 4000"
+	"negative CPU|negative|run --cpu -1"
+	"non-numeric CPU|not a number|run --cpu last"
+	"--out is a file|is a file|run --out $TEST_TMP/a-file"
+	"--out already exists|already exists|run --out $existing"
+	"--out is a symlink|symlink|run --out $TEST_TMP/link"
+	"--out through a symlink|symlink|run --out $TEST_TMP/link/run"
+	"--out on a read-only mount|not writable|run --out $TEST_TMP/ro/run"
+	"--out parent missing|does not exist|run --out $TEST_TMP/missing/run"
+	"unknown option|unknown option '--frobnicate'|run --frobnicate"
+	"unknown short option|unknown option '-z'|run -z"
+	"option without its value|needs a value|run --depths"
+	"conflicting options|conflict|run --batch 100 --sample-ms 3"
+	"unexpected argument|unexpected argument 'extra'|run extra"
+	"cgroup parent that does not exist|not an existing directory|run --cgroup-parent /nonexistent"
+	"cgroup parent outside the hierarchy|not inside the memory cgroup hierarchy|run --cgroup-parent /tmp"
+	"unknown command|unknown command 'frob'|frob"
+	"missing command|missing command|"
+	"list with an argument|unexpected argument|list extra"
+	"cleanup with an unknown option|unknown option|cleanup --all"
+)
+
+before=$(harness_cgroups)
+for c in "${cases[@]}"; do
+	IFS='|' read -r name want args <<<"$c"
+	# shellcheck disable=SC2086 # args are split into words on purpose
+	"$RB" $args >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	rc=$?
+	lines=$(wc -l <"$TEST_TMP/err")
+	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$TEST_TMP/out" ] &&
+		grep -qF -- "$want" "$TEST_TMP/err"; then
+		pass "bad input: $name -> exit 2: $(cat "$TEST_TMP/err")"
+	else
+		fail "bad input: $name: exit $rc, $lines stderr lines: $(head -c 300 "$TEST_TMP/err")"
+	fi
+done
+check "bad input touched no cgroup" test "$(harness_cgroups)" = "$before"
+check "bad input left the existing directory empty" test -z "$(ls -A "$existing")"

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Faults: signals at every phase, SIGKILL and crashes, concurrent runs.
+# ROOTBENCH_STOP_AT=<phase> makes the harness signal itself when it reaches
+# that phase, so each case is deterministic.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+# A small but complete sweep: two depths, every available strategy.
+ARGS=(run --depths 4,8 --samples 10 --warmup 2)
+
+# csv_ok FILE HEADER FIELDS: header right and every row well formed (rows
+# may be none when the run stopped before its first measurement).
+csv_ok() {
+	[ "$(head -n 1 "$1")" = "$2" ] &&
+		awk -F, -v n="$3" 'NR > 1 && NF != n { exit 1 }' "$1"
+}
+
+signal_at_phase() {
+	local spec=$1 sig=$2 code=$3 dir=$TEST_TMP/$1-$2 rc phase=${1%%:*}
+	ROOTBENCH_STOP_AT=$spec ROOTBENCH_STOP_SIGNAL=$sig \
+		"$RB" "${ARGS[@]}" --out "$dir" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	rc=$?
+	check "SIG$sig at $phase: exit $code (got $rc)" test "$rc" -eq "$code"
+	check "SIG$sig at $phase: no harness cgroup or BPF program remains" nothing_left_behind
+	check "SIG$sig at $phase: percall.csv parses" \
+		csv_ok "$dir/percall.csv" "$PERCALL_HEADER" 13
+	check "SIG$sig at $phase: no partial file remains" \
+		test -z "$(find "$dir" -name '.*.partial')"
+	check "SIG$sig at $phase: env.json says incomplete, interrupted in $phase" \
+		grep -q "\"interrupted_in_phase\": \"$phase\"" "$dir/env.json"
+	grep -q '"complete": false' "$dir/env.json" || fail "SIG$sig at $phase: env.json claims complete"
+	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
+}
+
+for phase in cgroup-build calibrate sample depth-done write-results; do
+	signal_at_phase "$phase" INT 130
+done
+signal_at_phase sample TERM 143
+signal_at_phase sample:3 INT 130
+signal_at_phase depth-done HUP 129
+signal_at_phase calibrate TERM 143
+
+# Completed pairs survive an interruption, the one cut short does not.
+check "a signal after the first depth keeps its rows" \
+	test "$(($(wc -l <"$TEST_TMP/depth-done-HUP/percall.csv") - 1))" -ge 2
+check "a signal in the 3rd pair's sampling keeps exactly the 2 pairs before it" \
+	test "$(($(wc -l <"$TEST_TMP/sample:3-INT/percall.csv") - 1))" -eq 2
+
+# SIGKILL and a crash leave a subtree; cleanup and the next run remove it.
+ROOTBENCH_STOP_AT=sample ROOTBENCH_STOP_SIGNAL=KILL \
+	"$RB" "${ARGS[@]}" --out "$TEST_TMP/killed" >/dev/null 2>&1
+check "SIGKILL mid-sample: exit 137" test $? -eq 137
+check "SIGKILL mid-sample: its subtree is left behind (nothing can run)" test -n "$(harness_cgroups)"
+check "SIGKILL mid-sample: the kernel released its BPF programs" test -z "$(harness_progs)"
+check "SIGKILL mid-sample: no CSV that parses was left, only partials" \
+	test ! -e "$TEST_TMP/killed/percall.csv" -a -e "$TEST_TMP/killed/.percall.csv.partial"
+check "SIGKILL mid-sample: env.json says the run never completed" \
+	grep -q '"complete": false' "$TEST_TMP/killed/env.json"
+out=$("$RB" cleanup 2>&1)
+check "cleanup exits 0 and names the stale subtree it removed" \
+	grep -q 'removed stale cgroup subtree .*rootbench\.' <<<"$out"
+check "after cleanup no harness cgroup remains" nothing_left_behind
+out=$("$RB" cleanup 2>&1)
+check "cleanup with nothing stale says so" grep -q '0 stale subtrees removed' <<<"$out"
+
+ROOTBENCH_STOP_AT=depth-done ROOTBENCH_STOP_SIGNAL=SEGV \
+	"$RB" "${ARGS[@]}" --out "$TEST_TMP/crashed" >/dev/null 2>&1
+check "a crash (SIGSEGV) exits 139" test $? -eq 139
+check "a crash leaves its subtree behind" test -n "$(harness_cgroups)"
+"$RB" "${ARGS[@]}" --out "$TEST_TMP/after-crash" >/dev/null 2>"$TEST_TMP/err"
+check "the next run succeeds" test $? -eq 0
+check "the next run removed the stale subtree and said so" \
+	grep -q 'removed stale cgroup subtree' "$TEST_TMP/err"
+check "after the next run nothing is left behind" nothing_left_behind
+
+# A signal from outside, at whatever moment it lands.
+"$RB" run --samples 400 --out "$TEST_TMP/external" >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -TERM "$pid"
+wait "$pid"
+check "SIGTERM from outside mid-run: exit 143" test $? -eq 143
+check "SIGTERM from outside: nothing left behind" nothing_left_behind
+check "SIGTERM from outside: percall.csv parses" \
+	csv_ok "$TEST_TMP/external/percall.csv" "$PERCALL_HEADER" 13
+
+# Two runs at once: separate subtrees, both complete, neither disturbed.
+"$RB" "${ARGS[@]}" --out "$TEST_TMP/conc1" >/dev/null 2>&1 &
+p1=$!
+"$RB" "${ARGS[@]}" --out "$TEST_TMP/conc2" >/dev/null 2>&1 &
+p2=$!
+wait "$p1"
+r1=$?
+wait "$p2"
+r2=$?
+check "two concurrent runs both exit 0 ($r1, $r2)" test "$r1" -eq 0 -a "$r2" -eq 0
+check "two concurrent runs: both have all roots equal" \
+	awk -F, 'FNR > 1 && $13 != 1 { bad = 1 } END { exit bad }' \
+	"$TEST_TMP/conc1/percall.csv" "$TEST_TMP/conc2/percall.csv"
+check "two concurrent runs: nothing left behind" nothing_left_behind
