@@ -41,11 +41,16 @@ $(BUILD)/vmlinux.h: | $(BUILD)
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
 	@mv $@.tmp $@
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/driver.bpf.h bpf/kfuncs.bpf.h bpf/rootbench.h $(BUILD)/vmlinux.h
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
+	@mv $@.tmp $@
+
+# Code lines of each strategy, for verifier.csv.
+$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES)) scripts/source-lines.sh | $(BUILD)
+	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
 	@mv $@.tmp $@
 
 # The git commit goes into env.json; rewritten only when it changes.
@@ -53,7 +58,7 @@ $(BUILD)/version.h: FORCE | $(BUILD)
 	@v="#define RB_GIT_COMMIT \"$$(git describe --always --dirty 2>/dev/null || echo unknown)\""; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 
-$(BUILD)/bench/%.o: bench/%.c $(SKELS) $(BUILD)/version.h | $(BUILD)/bench
+$(BUILD)/bench/%.o: bench/%.c $(SKELS) $(BUILD)/version.h $(BUILD)/source_lines.h | $(BUILD)/bench
 	$(CC) $(CFLAGS) -include $(BUILD)/version.h -c $< -o $@
 
 $(ROOTBENCH): $(BENCH_OBJS)

@@ -279,3 +279,32 @@ int parse_tree_shape(const char *s, unsigned max_nodes, unsigned *depth,
 	*nodes = n;
 	return 0;
 }
+
+/* The number after key in s, or 0. */
+static unsigned number_after(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	return p ? (unsigned)strtoul(p + strlen(key), NULL, 10) : 0;
+}
+
+void parse_verifier_stats(const char *log, unsigned *time_us, unsigned *peak_states,
+			  unsigned *stack_depth, unsigned *processed)
+{
+	const char *p = strstr(log, "stack depth ");
+	char *end;
+
+	*time_us = number_after(log, "verification time ");
+	*peak_states = number_after(log, "peak_states ");
+	*processed = number_after(log, "processed ");
+	*stack_depth = 0;
+	if (!p)
+		return;
+	/* "stack depth 16+0+8": one figure per subprogram; the sum is the
+	 * most the program can use at once. */
+	for (p += strlen("stack depth ");; p = end + 1) {
+		*stack_depth += (unsigned)strtoul(p, &end, 10);
+		if (end == p || *end != '+')
+			break;
+	}
+}

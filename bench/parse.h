@@ -46,6 +46,14 @@ int parse_tree_shape(const char *s, unsigned max_nodes, unsigned *depth,
 		     unsigned *fanout, unsigned long *nodes, char *err,
 		     size_t errlen);
 
+/*
+ * The verifier's statistics lines (log level 4): "verification time N
+ * usec", "stack depth A+B", "processed N insns ... peak_states N". Missing
+ * figures are 0.
+ */
+void parse_verifier_stats(const char *log, unsigned *time_us, unsigned *peak_states,
+			  unsigned *stack_depth, unsigned *processed);
+
 /* Number of nodes of a full fanout-ary tree of the given depth (0: root). */
 unsigned long tree_nodes(unsigned depth, unsigned fanout);
 

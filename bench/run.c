@@ -26,6 +26,7 @@
 #include "signals.h"
 #include "stats.h"
 #include "strategy.h"
+#include "verifier.h"
 
 #define MAX_STRATEGIES 16
 #define PERCALL_HEADER "strategy,depth,samples,batch,median_ns,p5_ns,p95_ns," \
@@ -40,6 +41,9 @@ struct run_opts {
 	int cpu;
 	const char *cgroup_parent, *out;
 	bool quick, verbose;
+	bool no_verifier;	/* skip verifier.csv and capability.csv */
+	bool sweep;		/* false for `rootbench verifier` */
+	const char *cmd;	/* "run" or "verifier", for messages */
 };
 
 /* One (strategy, depth) measurement. */
@@ -76,6 +80,8 @@ struct run {
 	unsigned depths[RB_MAX_DEPTHS], skipped[RB_MAX_DEPTHS];
 	size_t ndepths, nskipped;
 	struct outfile percall, samples, calib;
+	char *vreport;		/* the verifier report, printed at the end */
+	size_t vreport_len;
 	struct pair *pairs;
 	size_t npairs, ndone;
 	struct mismatch mism[64];
@@ -111,7 +117,7 @@ static double now_s(void)
 
 enum {
 	OPT_STRATEGIES = 256, OPT_DEPTHS, OPT_SAMPLES, OPT_WARMUP, OPT_BATCH,
-	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS,
+	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
 };
 
 static const struct cli_opt run_opts_table[] = {
@@ -125,6 +131,7 @@ static const struct cli_opt run_opts_table[] = {
 	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the subtree under; default: the harness's own memcg (cgroup v1) or the cgroup2 root (v2)", OPT_CGROUP_PARENT },
 	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
 	{ "quick", 'q', NULL, "fewer depths and samples: a smoke run of under 20 s", OPT_QUICK },
+	{ "no-verifier", 0, NULL, "skip the verifier cost and trusted-pointer capability report (verifier.csv, capability.csv)", OPT_NO_VERIFIER },
 	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
 	{ 0 },
 };
@@ -143,22 +150,22 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 			names[i] = strategies[i].name;
 		if (parse_names(arg, names, nstrategies, o->strat, MAX_STRATEGIES,
 				&o->nstrat, err, sizeof(err)))
-			return cli_error("run", "--strategies: %s", err);
+			return cli_error(o->cmd, "--strategies: %s", err);
 		return 0;
 	case OPT_DEPTHS:
 		if (parse_depths(arg, RB_MAX_DEPTH, o->depths, RB_MAX_DEPTHS,
 				 &o->ndepths, err, sizeof(err)))
-			return cli_error("run", "--depths: %s", err);
+			return cli_error(o->cmd, "--depths: %s", err);
 		o->depths_given = true;
 		return 0;
 	case OPT_SAMPLES:
 		if (parse_uint(arg, RB_MIN_SAMPLES, RB_MAX_SAMPLES, &o->samples, err, sizeof(err)))
-			return cli_error("run", "--samples: %s", err);
+			return cli_error(o->cmd, "--samples: %s", err);
 		o->samples_given = true;
 		return 0;
 	case OPT_WARMUP:
 		if (parse_uint(arg, 0, 10000, &o->warmup, err, sizeof(err)))
-			return cli_error("run", "--warmup: %s", err);
+			return cli_error(o->cmd, "--warmup: %s", err);
 		return 0;
 	case OPT_BATCH:
 		if (!strcmp(arg, "auto")) {
@@ -166,21 +173,21 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 			return 0;
 		}
 		if (parse_uint(arg, 1, RB_MAX_BATCH, &o->batch, err, sizeof(err)))
-			return cli_error("run", "--batch: %s", err);
+			return cli_error(o->cmd, "--batch: %s", err);
 		return 0;
 	case OPT_SAMPLE_MS:
 		if (parse_uint(arg, 1, 10, &o->sample_ms, err, sizeof(err)))
-			return cli_error("run", "--sample-ms: %s", err);
+			return cli_error(o->cmd, "--sample-ms: %s", err);
 		o->sample_ms_given = true;
 		return 0;
 	case OPT_CPU:
 		if (parse_uint(arg, 0, RB_MAX_CPUS - 1, &v, err, sizeof(err)))
-			return cli_error("run", "--cpu: %s", err);
+			return cli_error(o->cmd, "--cpu: %s", err);
 		o->cpu = (int)v;
 		return 0;
 	case OPT_CGROUP_PARENT:
 		if (!*arg)
-			return cli_error("run", "--cgroup-parent: empty path");
+			return cli_error(o->cmd, "--cgroup-parent: empty path");
 		o->cgroup_parent = arg;
 		return 0;
 	case OPT_OUT:
@@ -189,11 +196,14 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 	case OPT_QUICK:
 		o->quick = true;
 		return 0;
+	case OPT_NO_VERIFIER:
+		o->no_verifier = true;
+		return 0;
 	case 'v':
 		o->verbose = true;
 		return 0;
 	}
-	return cli_error("run", "unhandled option");
+	return cli_error(o->cmd, "unhandled option");
 }
 
 static const struct cli_cmd run_cmd = {
@@ -209,11 +219,11 @@ static int settle_defaults(struct run_opts *o)
 	char err[160];
 
 	if (o->batch && o->sample_ms_given)
-		return cli_error("run", "--batch N and --sample-ms conflict: --sample-ms only steers --batch auto");
+		return cli_error(o->cmd, "--batch N and --sample-ms conflict: --sample-ms only steers --batch auto");
 	if (!o->depths_given &&
 	    parse_depths(o->quick ? RB_QUICK_DEPTHS : RB_DEFAULT_DEPTHS, RB_MAX_DEPTH,
 			 o->depths, RB_MAX_DEPTHS, &o->ndepths, err, sizeof(err)))
-		return cli_error("run", "default depths: %s", err);
+		return cli_error(o->cmd, "default depths: %s", err);
 	if (!o->samples_given)
 		o->samples = o->quick ? RB_QUICK_SAMPLES : RB_DEFAULT_SAMPLES;
 	if (o->warmup == (unsigned long)-1)
@@ -930,23 +940,75 @@ static int finish(struct run *r, int code)
 	}
 	if (r->ndone)
 		print_table(r);
+	if (r->vreport) {
+		fwrite(r->vreport, 1, r->vreport_len, stdout);
+		free(r->vreport);
+		r->vreport = NULL;
+	}
 	if (r->failure[0])
-		fprintf(stderr, "rootbench run: %s\n", r->failure);
+		fprintf(stderr, "rootbench %s: %s\n", r->o.cmd, r->failure);
 	if (rb_signal)
-		fprintf(stderr, "rootbench run: interrupted by %s; kept %zu completed measurements in %s\n",
-			signal_name(rb_signal), r->ndone, r->rd.dirfd >= 0 ? r->rd.path : "(no run directory)");
+		fprintf(stderr, "rootbench %s: interrupted by %s; kept %zu completed measurements in %s\n",
+			r->o.cmd, signal_name(rb_signal), r->ndone, r->rd.dirfd >= 0 ? r->rd.path : "(no run directory)");
 	else if (r->rd.dirfd >= 0)
-		fprintf(stderr, "rootbench run: results in %s\n", r->rd.path);
+		fprintf(stderr, "rootbench %s: results in %s\n", r->o.cmd, r->rd.path);
 	rundir_close(&r->rd);
 	free(r->pairs);
 	kernel_btf_close();
 	return code;
 }
 
-int cmd_run(int argc, char **argv)
+static const struct cli_opt verifier_opts_table[] = {
+	{ "strategies", 's', "LIST", "comma-separated strategies to report on; default: all", OPT_STRATEGIES },
+	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
+	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
+	{ 0 },
+};
+
+static const struct cli_cmd verifier_cmd = {
+	.name = "verifier",
+	.doc = "Report what each route costs the verifier (verifier.csv: instructions processed, verification time, peak states, stack depth, xlated and jited sizes, source lines) and whether its root pointer is accepted by kfuncs that want a trusted memcg, by bpf_get_mem_cgroup(), by the css iterator and by plain loads (capability.csv), without the timing sweep. `rootbench run` includes this report unless --no-verifier.",
+	.opts = verifier_opts_table,
+	.handle = handle_run_opt,
+};
+
+/* verifier.csv and capability.csv, and the printed report for later. */
+static int run_verifier(struct run *r)
+{
+	struct outfile vcsv, ccsv;
+	FILE *mem;
+	int err;
+
+	rb_phase("verifier");
+	mem = open_memstream(&r->vreport, &r->vreport_len);
+	if (!mem)
+		return -ENOMEM;
+	err = csv_open(&vcsv, &r->rd, "verifier.csv", VERIFIER_HEADER);
+	if (!err)
+		err = csv_open(&ccsv, &r->rd, "capability.csv", CAPABILITY_HEADER);
+	if (err) {
+		fclose(mem);
+		set_failure(r, "cannot write to %s: %s", r->rd.path, strerror(-err));
+		return err;
+	}
+	verifier_report(r->ls, nstrategies, &vcsv, &ccsv, mem);
+	fclose(mem);
+	/* An interrupted report would lie by omission: keep it only whole. */
+	if (rb_stopping()) {
+		outfile_discard(&vcsv);
+		outfile_discard(&ccsv);
+		return -EINTR;
+	}
+	if (outfile_commit(&vcsv) || outfile_commit(&ccsv))
+		return -EIO;
+	return 0;
+}
+
+static int run_main(const struct cli_cmd *cmd, bool sweep, int argc, char **argv)
 {
 	static struct run run;	/* large; static keeps it off the stack */
 	struct run *r = &run;
+	const char *name = cmd->name;
 	char err[512];
 	size_t i;
 	int first, ret;
@@ -959,49 +1021,51 @@ int cmd_run(int argc, char **argv)
 	r->wall_start = time(NULL);
 	r->o.cpu = -1;
 	r->o.warmup = (unsigned long)-1;
+	r->o.cmd = name;
+	r->o.sweep = sweep;
 
 	/* Bad input is refused before anything is touched. */
-	ret = cli_parse(&run_cmd, argc, argv, &r->o, &first);
+	ret = cli_parse(cmd, argc, argv, &r->o, &first);
 	if (ret)
 		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
 	if (first < argc) {
-		cli_error("run", "unexpected argument '%s'", argv[first]);
+		cli_error(name, "unexpected argument '%s'", argv[first]);
 		return RB_EXIT_USAGE;
 	}
 	if (settle_defaults(&r->o))
 		return RB_EXIT_USAGE;
 	strategy_log_init(r->o.verbose);
 	if (machine_probe(&r->m, err, sizeof(err))) {
-		cli_error("run", "%s", err);
+		cli_error(name, "%s", err);
 		return RB_EXIT_FAIL;
 	}
 	if (r->o.cpu >= 0 && (r->o.cpu > r->m.last_online || !r->m.online[r->o.cpu])) {
-		cli_error("run", "--cpu %d: %s (online CPUs: 0-%d)", r->o.cpu,
+		cli_error(name, "--cpu %d: %s (online CPUs: 0-%d)", r->o.cpu,
 			  r->o.cpu > r->m.last_online ? "no such CPU" : "CPU is offline",
 			  r->m.last_online);
 		return RB_EXIT_USAGE;
 	}
 	if (rundir_check(r->o.out, err, sizeof(err))) {
-		cli_error("run", "--out %s", err);
+		cli_error(name, "--out %s", err);
 		return RB_EXIT_USAGE;
 	}
 	if (check_privileges(err, sizeof(err))) {
-		cli_error("run", "%s", err);
+		cli_error(name, "%s", err);
 		return RB_EXIT_PRIV;
 	}
 	if (kernel_btf_open(err, sizeof(err))) {
-		cli_error("run", "%s", err);
+		cli_error(name, "%s", err);
 		return RB_EXIT_KERNEL;
 	}
 	ret = memcg_discover(&r->env, r->o.cgroup_parent, err, sizeof(err));
 	if (ret) {
-		cli_error("run", "%s", err);
+		cli_error(name, "%s", err);
 		kernel_btf_close();
 		return ret == -2 ? RB_EXIT_USAGE : RB_EXIT_MEMCG;
 	}
 
 	signals_install();
-	if (cgroup_remove_stale(&r->env, r->o.verbose) < 0)
+	if (sweep && cgroup_remove_stale(&r->env, r->o.verbose) < 0)
 		fprintf(stderr, "rootbench: warning: a stale subtree could not be removed\n");
 
 	rb_phase("load");
@@ -1010,29 +1074,40 @@ int cmd_run(int argc, char **argv)
 		set_failure(r, "the timing driver cannot run on this kernel: %s", r->ls[0].reason);
 		return finish(r, RB_EXIT_KERNEL);
 	}
-	if (find_depth_offset(r))
-		return finish(r, RB_EXIT_FAIL);
-	plan_depths(r);
-	if (!r->ndepths) {
-		cli_error("run", "--depths: none of the depths is reachable (the lowest here is %u)",
-			  chain_lowest_depth(&r->env) + (unsigned)r->depth_offset);
-		return finish(r, RB_EXIT_USAGE);
+	if (sweep) {
+		if (find_depth_offset(r))
+			return finish(r, RB_EXIT_FAIL);
+		plan_depths(r);
+		if (!r->ndepths) {
+			cli_error(name, "--depths: none of the depths is reachable (the lowest here is %u)",
+				  chain_lowest_depth(&r->env) + (unsigned)r->depth_offset);
+			return finish(r, RB_EXIT_USAGE);
+		}
+		for (i = 0; i < nstrategies; i++)
+			if (r->selected[i] && r->ls[i].available)
+				r->npairs += r->ndepths;
+		r->pairs = calloc(r->npairs ? r->npairs : 1, sizeof(*r->pairs));
+		if (!r->pairs)
+			return finish(r, RB_EXIT_FAIL);
 	}
-	for (i = 0; i < nstrategies; i++)
-		if (r->selected[i] && r->ls[i].available)
-			r->npairs += r->ndepths;
-	r->pairs = calloc(r->npairs, sizeof(*r->pairs));
-	if (!r->pairs)
-		return finish(r, RB_EXIT_FAIL);
 
 	if (rundir_create(&r->rd, r->o.out, r->m.release, err, sizeof(err))) {
-		cli_error("run", "--out %s", err);
+		cli_error(name, "--out %s", err);
 		return finish(r, RB_EXIT_USAGE);
 	}
 	write_env(r, "running");	/* first, so a crashed run says so */
-	if (open_outputs(r) || pin_cpu(r))
+	if (sweep && open_outputs(r))
 		return finish(r, RB_EXIT_FAIL);
+	if (!r->o.no_verifier) {
+		ret = run_verifier(r);
+		if (ret && ret != -EINTR)
+			return finish(r, RB_EXIT_FAIL);
+	}
+	if (!sweep || rb_stopping())
+		return finish(r, RB_EXIT_OK);
 
+	if (pin_cpu(r))
+		return finish(r, RB_EXIT_FAIL);
 	rb_phase("cgroup-build");
 	if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
 		set_failure(r, "%s", err);
@@ -1051,4 +1126,14 @@ int cmd_run(int argc, char **argv)
 	if (ret && ret != -EINTR)
 		return finish(r, RB_EXIT_FAIL);
 	return finish(r, r->mism_total ? RB_EXIT_FAIL : RB_EXIT_OK);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_main(&run_cmd, true, argc, argv);
+}
+
+int cmd_verifier(int argc, char **argv)
+{
+	return run_main(&verifier_cmd, false, argc, argv);
 }

@@ -17,6 +17,7 @@
 #include "walk_get.skel.h"
 #include "walk_iter.skel.h"
 #include "walk_loop.skel.h"
+#include "source_lines.h"
 
 /* Type-erased open/load/destroy around a generated skeleton. */
 #define SKEL_OPS(x)							\
@@ -34,7 +35,8 @@
 	{								\
 		x##_bpf__destroy(skel);					\
 	}
-#define SKEL(x) .open = x##_open, .load = x##_load, .destroy = x##_destroy
+#define SKEL(x) .open = x##_open, .load = x##_load, .destroy = x##_destroy, \
+	.source_lines = RB_SOURCE_LINES_##x
 
 SKEL_OPS(baseline)
 SKEL_OPS(kfunc)

@@ -124,32 +124,52 @@ static void load_reason(int err, char *out, size_t len)
 		snprintf(out, len, "load failed: %s", strerror(-err));
 }
 
-static int load_form(const struct strategy *s, const struct strategy_form *f,
-		     void **skel, struct bpf_object **objp, struct form_result *r)
+int kfuncs_missing(const char *const *kfuncs, char *why, size_t len)
 {
+	const char *const *k;
+
+	for (k = kfuncs; k && *k; k++) {
+		if (!kernel_has_func(*k)) {
+			snprintf(why, len, "kernel lacks %s (%s)", *k, kfunc_since(*k));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int strategy_load(const struct strategy *s, const struct load_req *req,
+		  void **skel, struct bpf_object **objp, char *why, size_t len)
+{
+	struct bpf_program *p;
 	struct bpf_object *obj;
 	int err;
 
 	captured_len = 0;
 	captured[0] = '\0';
+	*objp = NULL;
 	obj = s->open(skel);
 	if (!obj) {
-		snprintf(r->detail, sizeof(r->detail), "cannot open BPF object: %s",
-			 strerror(errno));
+		snprintf(why, len, "cannot open BPF object: %s", strerror(errno));
 		return -1;
 	}
-	if (f && f->set)
-		f->set(*skel);
+	if (req->form && req->form->set)
+		req->form->set(*skel);
+	bpf_object__for_each_program(p, obj) {
+		if (req->only)
+			bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), req->only));
+		if (req->log_level && req->log) {
+			bpf_program__set_log_level(p, req->log_level);
+			bpf_program__set_log_buf(p, req->log, req->loglen);
+		}
+	}
 	err = s->load(*skel);
 	if (err) {
-		load_reason(err, r->detail, sizeof(r->detail));
+		load_reason(err, why, len);
 		s->destroy(*skel);
 		*skel = NULL;
 		return -1;
 	}
 	*objp = obj;
-	r->accepted = true;
-	snprintf(r->detail, sizeof(r->detail), "accepted");
 	return 0;
 }
 
@@ -157,30 +177,27 @@ void strategy_prepare(const struct strategy *s, const struct memcg_env *env,
 		      struct loaded_strategy *ls)
 {
 	size_t i, nforms = s->forms ? s->nforms : 1;
-	const char *const *k;
 	struct bpf_object *obj = NULL;
 	void *skel = NULL;
 
 	memset(ls, 0, sizeof(*ls));
 	ls->s = s;
 	ls->measure_fd = ls->once_fd = -1;
-	for (k = s->kfuncs; k && *k; k++) {
-		if (!kernel_has_func(*k)) {
-			snprintf(ls->reason, sizeof(ls->reason),
-				 "kernel lacks %s (%s)", *k, kfunc_since(*k));
-			return;
-		}
-	}
+	if (kfuncs_missing(s->kfuncs, ls->reason, sizeof(ls->reason)))
+		return;
 	if (s->check && s->check(env, ls->reason, sizeof(ls->reason)))
 		return;
 
 	for (i = 0; i < nforms && i < RB_MAX_FORMS; i++) {
 		const struct strategy_form *f = s->forms ? &s->forms[i] : NULL;
 		struct form_result *r = &ls->forms[ls->nforms++];
+		struct load_req req = { .form = f };
 
 		r->form = f ? f->name : "default";
-		if (load_form(s, f, &skel, &obj, r))
+		if (strategy_load(s, &req, &skel, &obj, r->detail, sizeof(r->detail)))
 			continue;
+		r->accepted = true;
+		snprintf(r->detail, sizeof(r->detail), "accepted");
 		if (ls->skel) {		/* keep the first accepted form */
 			s->destroy(skel);
 			continue;

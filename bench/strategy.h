@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/types.h>
 
 struct bpf_object;
 struct memcg_env;
@@ -39,6 +40,7 @@ struct strategy {
 	struct bpf_object *(*open)(void **skel);
 	int (*load)(void *skel);
 	void (*destroy)(void *skel);
+	unsigned source_lines;	/* code lines of bpf/<name>.bpf.c */
 };
 
 extern const struct strategy strategies[];
@@ -76,6 +78,26 @@ void strategy_log_init(bool verbose);
 void strategy_prepare(const struct strategy *s, const struct memcg_env *env,
 		      struct loaded_strategy *ls);
 void strategy_unload(struct loaded_strategy *ls);
+
+/* 0 when the kernel has every kfunc listed (NULL-ended), else -1 and why. */
+int kfuncs_missing(const char *const *kfuncs, char *why, size_t len);
+
+/* A load of a strategy's object beyond the default set of programs. */
+struct load_req {
+	const struct strategy_form *form;	/* NULL: the default form */
+	const char *only;	/* load just this program; NULL: the default set */
+	__u32 log_level;	/* with log: the verifier's log goes there */
+	char *log;
+	size_t loglen;
+};
+
+/*
+ * Opens and loads the strategy's object. 0 with the skeleton and object
+ * (the caller destroys them with s->destroy), or -1 and the verifier's (or
+ * libbpf's) one-line reason.
+ */
+int strategy_load(const struct strategy *s, const struct load_req *req,
+		  void **skel, struct bpf_object **obj, char *why, size_t len);
 
 /* The kernel version that introduced a kfunc, for reasons ("Linux >= 7.0"). */
 const char *kfunc_since(const char *name);

@@ -7,18 +7,28 @@
  */
 #include "driver.bpf.h"
 
-static __always_inline __u64 get_root(__u32 *levels)
+static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct cgroup_subsys_state *css;
 	struct cgroup *top;
-	__u64 addr;
 
-	*levels = 0;
+	ref->levels = 0;
 	top = bpf_cgroup_ancestor(task->cgroups->dfl_cgrp, 0);
 	if (!top)
-		return 0;
-	addr = (__u64)top->subsys[bpf_core_enum_value(enum cgroup_subsys_id,
-						      memory_cgrp_id)];
-	bpf_cgroup_release(top);
-	return addr;
+		return NULL;
+	css = top->subsys[bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id)];
+	if (!css) {
+		bpf_cgroup_release(top);
+		return NULL;
+	}
+	ref->cgroup = top;	/* released once the root is no longer used */
+	return (struct mem_cgroup *)css;
+}
+
+static __always_inline void root_put(struct root_ref *ref,
+				     struct mem_cgroup *root __attribute__((unused)))
+{
+	if (ref->cgroup)
+		bpf_cgroup_release(ref->cgroup);
 }

@@ -3,8 +3,13 @@
  * sink, NULL check) is subtracted from every other strategy. */
 #include "driver.bpf.h"
 
-static __always_inline __u64 get_root(__u32 *levels)
+static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
-	*levels = 0;
-	return 0;
+	ref->levels = 0;
+	return NULL;
+}
+
+static __always_inline void root_put(struct root_ref *ref __attribute__((unused)),
+				     struct mem_cgroup *root __attribute__((unused)))
+{
 }

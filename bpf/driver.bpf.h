@@ -1,17 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The timing driver shared by every strategy. A strategy file includes this
- * header and defines one function:
+ * The driver shared by every strategy. A strategy file includes this header
+ * and defines two functions:
  *
- *	static __always_inline __u64 get_root(__u32 *levels);
+ *	static __always_inline struct mem_cgroup *root_get(struct root_ref *ref);
+ *	static __always_inline void root_put(struct root_ref *ref,
+ *					     struct mem_cgroup *root);
  *
- * returning the root memcg's address (0 if it got none) and storing the
- * number of css.parent hops it made. The driver contributes two programs:
+ * root_get() returns the root (NULL if it got none), stores the number of
+ * css.parent hops in ref->levels, and may keep in ref whatever root_put()
+ * must let go of. The pointer keeps the type and trust the verifier gave
+ * it along the route: that is what the capability programs probe.
  *
- *   rootbench_batch  times rb_sample.batch calls with bpf_ktime_get_ns() inside
- *                  the program: one sample per BPF_PROG_TEST_RUN;
- *   rootbench_once   one call, reporting root and levels: the root check, and
- *                  the program whose verifier cost stands for the strategy.
+ * Programs the driver contributes, all of the syscall type:
+ *
+ *   rootbench_batch  times rb_sample.batch get+put rounds with
+ *                    bpf_ktime_get_ns() inside the program: one sample per
+ *                    BPF_PROG_TEST_RUN;
+ *   rootbench_once   one round, reporting root and levels: the root check,
+ *                    and the program whose verifier cost stands for the
+ *                    strategy;
+ *   cap_*            (not loaded by default) the root handed to one
+ *                    consumer each, loaded one by one to ask the verifier
+ *                    whether the route's pointer is good enough for it.
  *
  * Syscall programs are sleepable, so the driver holds bpf_rcu_read_lock()
  * around the calls: strategies then run in an RCU read-side section, as they
@@ -29,7 +40,14 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-static __always_inline __u64 get_root(__u32 *levels);
+/* What a strategy may need to hold while the root is in use. */
+struct root_ref {
+	__u32 levels;		/* css.parent hops made */
+	struct cgroup *cgroup;	/* a cgroup reference to release, if any */
+};
+
+static __always_inline struct mem_cgroup *root_get(struct root_ref *ref);
+static __always_inline void root_put(struct root_ref *ref, struct mem_cgroup *root);
 
 /* Keep a value alive without emitting code: the compiler must compute it. */
 #define rb_sink(x) asm volatile("" : : "r"(x) : "memory")
@@ -42,6 +60,19 @@ static __always_inline struct cgroup_subsys_state *task_memcg_css(void)
 	/* CO-RE: memory_cgrp_id differs between kernel configurations. */
 	return task->cgroups->subsys[bpf_core_enum_value(enum cgroup_subsys_id,
 							  memory_cgrp_id)];
+}
+
+/* One round: get the root, note its address, let it go. */
+static __always_inline __u64 root_round(__u32 *levels)
+{
+	struct root_ref ref = {};
+	struct mem_cgroup *root = root_get(&ref);
+	__u64 addr = (__u64)root;
+
+	*levels = ref.levels;
+	if (root)
+		root_put(&ref, root);
+	return addr;
 }
 
 SEC("syscall")
@@ -61,7 +92,7 @@ int rootbench_batch(struct rb_sample *s)
 	t0 = bpf_ktime_get_ns();
 	bpf_iter_num_new(&it, 0, batch);
 	while (bpf_iter_num_next(&it)) {
-		root = get_root(&levels);
+		root = root_round(&levels);
 		rb_sink(root);
 		if (!root)
 			err = RB_ERR_NO_ROOT;
@@ -86,7 +117,7 @@ int rootbench_once(struct rb_sample *s)
 	__u64 root;
 
 	bpf_rcu_read_lock();
-	root = get_root(&levels);
+	root = root_round(&levels);
 	bpf_rcu_read_unlock();
 
 	s->root = root;
@@ -95,5 +126,7 @@ int rootbench_once(struct rb_sample *s)
 	s->err = root ? 0 : RB_ERR_NO_ROOT;
 	return 0;
 }
+
+#include "consumers.bpf.h"
 
 #endif

@@ -10,16 +10,15 @@
 /* Set by the harness before load; the verifier prunes the dead branch. */
 const volatile bool release_root = true;
 
-static __always_inline __u64 get_root(__u32 *levels)
+static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
-	struct mem_cgroup *root = bpf_get_root_mem_cgroup();
-	__u64 addr;
+	ref->levels = 0;
+	return bpf_get_root_mem_cgroup();
+}
 
-	*levels = 0;
-	if (!root)
-		return 0;
-	addr = (__u64)root;
+static __always_inline void root_put(struct root_ref *ref __attribute__((unused)),
+				     struct mem_cgroup *root)
+{
 	if (release_root)
 		bpf_put_mem_cgroup(root);
-	return addr;
 }

@@ -27,5 +27,13 @@ extern void bpf_cgroup_release(struct cgroup *cgrp) __weak __ksym;
 extern struct mem_cgroup *bpf_get_root_mem_cgroup(void) __weak __ksym;
 extern struct mem_cgroup *bpf_get_mem_cgroup(struct cgroup_subsys_state *css) __weak __ksym;
 extern void bpf_put_mem_cgroup(struct mem_cgroup *memcg) __weak __ksym;
+extern unsigned long bpf_mem_cgroup_usage(struct mem_cgroup *memcg) __weak __ksym;
+
+/* css iterator (Linux >= 6.7) */
+extern int bpf_iter_css_new(struct bpf_iter_css *it,
+			    struct cgroup_subsys_state *start,
+			    unsigned int flags) __weak __ksym;
+extern struct cgroup_subsys_state *bpf_iter_css_next(struct bpf_iter_css *it) __weak __ksym;
+extern void bpf_iter_css_destroy(struct bpf_iter_css *it) __weak __ksym;
 
 #endif

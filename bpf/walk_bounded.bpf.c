@@ -4,10 +4,11 @@
  * (Linux >= 5.3) in a global subprogram. The verifier checks a global
  * function once, on its own, which keeps the bounded loop from being
  * unrolled inside the driver's batch loop ("sequence of jumps too complex").
- * A global function may only return a scalar, so the root comes back
- * through memory the caller owns.
+ * The price: a global function can only hand back scalars, so the caller
+ * gets the root's address, not a pointer it may dereference.
  */
 #include "driver.bpf.h"
+#include "walk.bpf.h"
 
 struct walk_result {
 	__u64 root;
@@ -37,11 +38,11 @@ __noinline int walk_bounded(struct walk_result *r)
 	return 0;
 }
 
-static __always_inline __u64 get_root(__u32 *levels)
+static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	struct walk_result r = {};
 
 	walk_bounded(&r);
-	*levels = r.levels;
-	return r.root;
+	ref->levels = r.levels;
+	return (struct mem_cgroup *)r.root;
 }

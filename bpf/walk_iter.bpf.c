@@ -2,15 +2,16 @@
 /* walk-iter: follow css.parent from the task's memcg to the top, looping
  * with an open-coded bpf_iter_num iterator (Linux >= 6.4). */
 #include "driver.bpf.h"
+#include "walk.bpf.h"
 
-static __always_inline __u64 get_root(__u32 *levels)
+static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	struct cgroup_subsys_state *css = task_memcg_css(), *parent;
 	struct bpf_iter_num it;
 	__u32 n = 0;
 
 	if (!css)
-		return 0;
+		return NULL;
 	bpf_iter_num_new(&it, 0, RB_MAX_WALK);
 	while (bpf_iter_num_next(&it)) {
 		parent = css->parent;
@@ -20,6 +21,6 @@ static __always_inline __u64 get_root(__u32 *levels)
 		n++;
 	}
 	bpf_iter_num_destroy(&it);
-	*levels = n;
-	return (__u64)css;
+	ref->levels = n;
+	return (struct mem_cgroup *)css;	/* css is its first member */
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* walk-loop: follow css.parent to the top with the bpf_loop() helper
- * (Linux >= 5.17): one indirect callback call per level. */
+ * (Linux >= 5.17): one callback call per level. */
 #include "driver.bpf.h"
+#include "walk.bpf.h"
 
 struct walk_state {
 	struct cgroup_subsys_state *css;
@@ -19,13 +20,13 @@ static int walk_step(__u32 index __attribute__((unused)), struct walk_state *w)
 	return 0;
 }
 
-static __always_inline __u64 get_root(__u32 *levels)
+static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	struct walk_state w = { .css = task_memcg_css() };
 
 	if (!w.css)
-		return 0;
+		return NULL;
 	bpf_loop(RB_MAX_WALK, walk_step, &w, 0);
-	*levels = w.levels;
-	return (__u64)w.css;
+	ref->levels = w.levels;
+	return (struct mem_cgroup *)w.css;
 }

@@ -33,7 +33,7 @@ signal_at_phase() {
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
 
-for phase in cgroup-build calibrate sample depth-done write-results; do
+for phase in load verifier cgroup-build calibrate sample depth-done write-results; do
 	signal_at_phase "$phase" INT 130
 done
 signal_at_phase sample TERM 143

@@ -50,3 +50,29 @@ csv_parses() {
 }
 
 PERCALL_HEADER="strategy,depth,samples,batch,median_ns,p5_ns,p95_ns,stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok"
+VERIFIER_HEADER="strategy,verified_insns,verify_time_us,peak_states,stack_depth,xlated_bytes,jited_bytes,source_lines"
+CAPABILITY_HEADER="strategy,consumer,result,detail"
+
+# Checks of a run directory's verifier.csv and capability.csv, prefixed
+# with where they come from. Needs env.json to know what is available.
+check_verifier_outputs() {
+	local dir=$1 where=$2 avail
+	check "$where: verifier.csv parses with the documented header" \
+		csv_parses "$dir/verifier.csv" "$VERIFIER_HEADER" 8
+	avail=$(awk '/"name":/ { n = $2 } /"available": true/ { gsub(/[",]/, "", n); print n }' \
+		"$dir/env.json" | sort | tr '\n' ' ')
+	check "$where: verifier.csv has a row for each available strategy ($avail)" \
+		test "$(tail -n +2 "$dir/verifier.csv" | cut -d, -f1 | sort | tr '\n' ' ')" = "$avail"
+	check "$where: every verifier row has positive instruction counts and sizes" \
+		awk -F, 'NR > 1 && !($2 > 0 && $6 > 0 && $7 > 0 && $8 > 0) { bad = 1 } END { exit bad }' \
+		"$dir/verifier.csv"
+	check "$where: capability.csv has the documented header" \
+		test "$(head -n 1 "$dir/capability.csv")" = "$CAPABILITY_HEADER"
+	check "$where: capability matrix is full: 4 consumers x 6 root-yielding strategies" \
+		test "$(tail -n +2 "$dir/capability.csv" | wc -l)" -eq 24
+	check "$where: every cell is accepted, or rejected/unavailable with a reason" \
+		awk -F, 'NR > 1 && !($3 == "accepted" || (($3 == "rejected" || $3 == "unavailable") && $4 != "")) { bad = 1 } END { exit bad }' \
+		"$dir/capability.csv"
+	check "$where: a plain field read through a walked root is accepted" \
+		grep -qx 'walk-iter,field-read,accepted,' "$dir/capability.csv"
+}

@@ -61,6 +61,7 @@ test_quick_run() {
 	check "targets are checked and reported" grep -q 'ci95_half_width_best_walk' "$TEST_TMP/quick.out"
 	check "a progress line per (strategy, depth) on stderr" \
 		test "$(grep -c 's left$' "$TEST_TMP/quick.err")" -eq "$(($(wc -l <"$dir/percall.csv") - 1))"
+	check_verifier_outputs "$dir" "quick run"
 	check "no harness cgroup or BPF program remains" nothing_left_behind
 	check "the process's cgroup tree is as before (none created under it)" \
 		test -z "$(find "/sys/fs/cgroup/memory$(awk -F: '/memory/ { print $3 }' /proc/self/cgroup)" -mindepth 1 -name 'rootbench.*' 2>/dev/null)"
@@ -78,6 +79,20 @@ test_strategy_subset() {
 	check "subset run: nothing left behind" nothing_left_behind
 }
 
+test_verifier_command() {
+	local dir=$TEST_TMP/verifier
+	"$RB" verifier --out "$dir" >"$TEST_TMP/verifier.out" 2>&1
+	check "rootbench verifier exits 0" test $? -eq 0
+	check_verifier_outputs "$dir" "verifier command"
+	check "rootbench verifier measures no timings" test ! -e "$dir/percall.csv"
+	check "rootbench verifier prints the matrix" grep -q "^walk-iter:" "$TEST_TMP/verifier.out"
+	check "rootbench verifier: nothing left behind" nothing_left_behind
+	"$RB" run --no-verifier --depths 8 --samples 10 --out "$TEST_TMP/nover" >/dev/null 2>&1
+	check "run --no-verifier writes no verifier.csv or capability.csv" \
+		test ! -e "$TEST_TMP/nover/verifier.csv" -a ! -e "$TEST_TMP/nover/capability.csv" -a -e "$TEST_TMP/nover/percall.csv"
+}
+
 test_list
 test_quick_run
 test_strategy_subset
+test_verifier_command

@@ -11,5 +11,6 @@ int main(void)
 	test_stats();
 	test_parse();
 	test_output();
+	test_verifier_stats();
 	return unit_failed ? 1 : 0;
 }

@@ -110,3 +110,19 @@ void test_parse(void)
 	test_cpus();
 	test_trees();
 }
+
+void test_verifier_stats(void)
+{
+	const char *log = "func#0 @0\nfunc#1 @31\nverification time 1643 usec\n"
+			  "stack depth 16+24\nprocessed 2858 insns (limit 1000000) "
+			  "max_states_per_insn 2 total_states 40 peak_states 32 mark_read 3\n";
+	unsigned t, peak, stack, insns;
+
+	parse_verifier_stats(log, &t, &peak, &stack, &insns);
+	CHECK(t == 1643 && peak == 32 && insns == 2858,
+	      "verifier stats: time, peak states and instructions");
+	CHECK(stack == 40, "verifier stats: stack depth sums the subprograms (16+24)");
+	parse_verifier_stats("", &t, &peak, &stack, &insns);
+	CHECK(t == 0 && peak == 0 && stack == 0 && insns == 0,
+	      "verifier stats: an empty log gives zeros");
+}

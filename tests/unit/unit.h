@@ -26,5 +26,6 @@ extern int unit_failed;
 void test_stats(void);
 void test_parse(void);
 void test_output(void);
+void test_verifier_stats(void);
 
 #endif
