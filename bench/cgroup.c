@@ -493,3 +493,93 @@ int cgroup_remove_stale(const struct memcg_env *env, bool verbose)
 		return -1;
 	return removed;
 }
+
+/* Creates dir's children down to t->depth; dir is at the given level. */
+static int tree_grow(struct tree *t, const char *dir, unsigned level, char *err,
+		     size_t errlen)
+{
+	char child[PATH_MAX];
+	unsigned i;
+
+	if (level == t->depth)
+		return 0;
+	if (t->env->mode == CG_V2 &&
+	    write_word(dir, "cgroup.subtree_control", "+memory", err, errlen))
+		return -1;
+	for (i = 0; i < t->fanout; i++) {
+		if ((size_t)snprintf(child, sizeof(child), "%s/%u", dir, i) >= sizeof(child) - 32)
+			return fail(err, errlen, "cgroup path too long under %s", dir);
+		if (mkdir(child, 0755))
+			return fail(err, errlen, "cannot create cgroup %s: %s", child, strerror(errno));
+		t->nodes++;
+		if (tree_grow(t, child, level + 1, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
+	       unsigned fanout, unsigned task_level, char *err, size_t errlen)
+{
+	char marker[96];
+	struct stat st;
+	size_t used;
+	unsigned l;
+
+	memset(t, 0, sizeof(*t));
+	t->env = env;
+	t->depth = depth;
+	t->fanout = fanout;
+	t->task_level = task_level;
+	t->top_depth = env->parent_depth + 1;
+	if (task_level < 1 || task_level > depth)
+		return fail(err, errlen, "task level %u outside the tree (1..%u)", task_level, depth);
+	if (cgroup_own_marker(marker, sizeof(marker)))
+		return fail(err, errlen, "cannot read /proc/self/stat");
+	if ((size_t)snprintf(t->top, sizeof(t->top), "%s/%s", env->parent, marker) >= sizeof(t->top) - 32)
+		return fail(err, errlen, "cgroup path too long under %s", env->parent);
+	if (mkdir(t->top, 0755))
+		return fail(err, errlen, "cannot create cgroup %s: %s", t->top, strerror(errno));
+	t->nodes = 1;
+	if (stat(t->top, &st))
+		return fail(err, errlen, "cannot stat %s: %s", t->top, strerror(errno));
+	t->top_id = (unsigned long long)st.st_ino;
+	if (tree_grow(t, t->top, 0, err, errlen))
+		return -1;
+
+	/* The task's node: first children down to task_level. */
+	used = (size_t)snprintf(t->task_dir, sizeof(t->task_dir), "%s", t->top);
+	for (l = 1; l < task_level; l++)
+		used += (size_t)snprintf(t->task_dir + used, sizeof(t->task_dir) - used, "/0");
+	if (env->mode == CG_V2 && task_level < depth) {
+		snprintf(t->task_dir + used, sizeof(t->task_dir) - used, "/task");
+		if (mkdir(t->task_dir, 0755))
+			return fail(err, errlen, "cannot create cgroup %s: %s", t->task_dir,
+				    strerror(errno));
+		t->nodes++;
+	} else {
+		snprintf(t->task_dir + used, sizeof(t->task_dir) - used, "/0");
+	}
+	return 0;
+}
+
+int tree_enter(struct tree *t, char *err, size_t errlen)
+{
+	if (cgroup_enter(t->task_dir, err, errlen))
+		return -1;
+	t->entered = true;
+	return 0;
+}
+
+int tree_destroy(struct tree *t, char *err, size_t errlen)
+{
+	if (!t->env || !t->top[0])
+		return 0;
+	if (t->entered && cgroup_enter(t->env->orig, err, errlen))
+		return -1;
+	t->entered = false;
+	if (cgroup_remove_tree(t->top, err, errlen))
+		return -1;
+	t->top[0] = '\0';
+	return 0;
+}

@@ -49,6 +49,31 @@ int chain_destroy(struct chain *c, char *err, size_t errlen);
 /* Depths a chain can place this process at: [lowest, RB_MAX_DEPTH]. */
 unsigned chain_lowest_depth(const struct memcg_env *env);
 
+/*
+ * A full fanout-ary tree of memcgs of the given depth, its top being the
+ * subtree directory rootbench.<pid>.<start> under env->parent; children
+ * are named 0..fanout-1. The process sits at task_level (1..depth) on the
+ * path of first children: in that node on cgroup v1, in an extra leaf
+ * "task" at that level on v2 (where inner nodes may hold no process).
+ */
+struct tree {
+	const struct memcg_env *env;
+	char top[PATH_MAX];
+	unsigned depth, fanout, task_level;
+	unsigned long nodes;	/* memcgs in the tree, its top and any task leaf included */
+	unsigned top_depth;	/* memcg depth of the top */
+	unsigned long long top_id;	/* cgroup id of the top (its kernfs inode) */
+	char task_dir[PATH_MAX];
+	bool entered;
+};
+
+int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
+	       unsigned fanout, unsigned task_level, char *err, size_t errlen);
+/* Moves this process into the tree's task node. */
+int tree_enter(struct tree *t, char *err, size_t errlen);
+/* Back to the original cgroup, then removes the tree. */
+int tree_destroy(struct tree *t, char *err, size_t errlen);
+
 /* Writes our pid to dir/cgroup.procs. */
 int cgroup_enter(const char *dir, char *err, size_t errlen);
 /* Removes dir and everything below it, deepest first. */

@@ -308,3 +308,46 @@ void parse_verifier_stats(const char *log, unsigned *time_us, unsigned *peak_sta
 			break;
 	}
 }
+
+struct shapes_ctx {
+	unsigned max_nodes;
+	unsigned *depth, *fanout;
+	unsigned long *nodes;
+	size_t max_n, n;
+};
+
+static int shape_token(const char *tok, size_t len, void *vctx, char *err,
+		       size_t errlen)
+{
+	struct shapes_ctx *c = vctx;
+	char buf[64];
+	size_t i;
+
+	if (len >= sizeof(buf))
+		return fail(err, errlen, "tree shape '%.20s...' is too long", tok);
+	memcpy(buf, tok, len);
+	buf[len] = '\0';
+	if (c->n == c->max_n)
+		return fail(err, errlen, "more than %zu tree shapes", c->max_n);
+	if (parse_tree_shape(buf, c->max_nodes, &c->depth[c->n], &c->fanout[c->n],
+			     &c->nodes[c->n], err, errlen))
+		return -1;
+	for (i = 0; i < c->n; i++)
+		if (c->depth[i] == c->depth[c->n] && c->fanout[i] == c->fanout[c->n])
+			return fail(err, errlen, "tree shape %s given twice", buf);
+	c->n++;
+	return 0;
+}
+
+int parse_tree_list(const char *s, unsigned max_nodes, unsigned *depth,
+		    unsigned *fanout, unsigned long *nodes, size_t max_n,
+		    size_t *n, char *err, size_t errlen)
+{
+	struct shapes_ctx c = { .max_nodes = max_nodes, .depth = depth,
+				.fanout = fanout, .nodes = nodes, .max_n = max_n };
+
+	if (for_each_token(s, shape_token, &c, err, errlen))
+		return -1;
+	*n = c.n;
+	return 0;
+}

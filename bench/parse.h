@@ -54,6 +54,11 @@ int parse_tree_shape(const char *s, unsigned max_nodes, unsigned *depth,
 void parse_verifier_stats(const char *log, unsigned *time_us, unsigned *peak_states,
 			  unsigned *stack_depth, unsigned *processed);
 
+/* A comma-separated list of distinct tree shapes (see parse_tree_shape). */
+int parse_tree_list(const char *s, unsigned max_nodes, unsigned *depth,
+		    unsigned *fanout, unsigned long *nodes, size_t max_n,
+		    size_t *n, char *err, size_t errlen);
+
 /* Number of nodes of a full fanout-ary tree of the given depth (0: root). */
 unsigned long tree_nodes(unsigned depth, unsigned fanout);
 

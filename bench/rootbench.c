@@ -134,6 +134,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "measure the strategies over a sweep of real memcg depths" },
 	{ "verifier", cmd_verifier, "what each route costs the verifier, and whether its root is trusted" },
+	{ "traverse", cmd_traverse, "latency of a full memcg tree pass (lookup + traversal), warm and cold" },
 	{ "list", cmd_list, "show every strategy and whether this kernel can run it" },
 	{ "cleanup", cmd_cleanup, "remove cgroup subtrees left by runs that died" },
 };

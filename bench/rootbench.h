@@ -41,5 +41,6 @@ int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_verifier(int argc, char **argv);
+int cmd_traverse(int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@
 #include "signals.h"
 #include "stats.h"
 #include "strategy.h"
+#include "traverse.h"
 #include "verifier.h"
 
 #define MAX_STRATEGIES 16
@@ -42,8 +43,12 @@ struct run_opts {
 	const char *cgroup_parent, *out;
 	bool quick, verbose;
 	bool no_verifier;	/* skip verifier.csv and capability.csv */
-	bool sweep;		/* false for `rootbench verifier` */
-	const char *cmd;	/* "run" or "verifier", for messages */
+	bool no_traversal;	/* skip traversal.csv */
+	bool trees_given, traversal_opts_given;
+	struct traversal_opts tv;
+	/* What the command does: run does all three, unless told not to. */
+	bool sweep, verifier, traversal;
+	const char *cmd;	/* the command, for messages */
 };
 
 /* One (strategy, depth) measurement. */
@@ -82,6 +87,11 @@ struct run {
 	struct outfile percall, samples, calib;
 	char *vreport;		/* the verifier report, printed at the end */
 	size_t vreport_len;
+	struct traversal tv;
+	bool tv_prepared;
+	struct outfile tcsv, tparts;
+	char *treport;		/* the traversal table, printed at the end */
+	size_t treport_len;
 	struct pair *pairs;
 	size_t npairs, ndone;
 	struct mismatch mism[64];
@@ -118,7 +128,15 @@ static double now_s(void)
 enum {
 	OPT_STRATEGIES = 256, OPT_DEPTHS, OPT_SAMPLES, OPT_WARMUP, OPT_BATCH,
 	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
+	OPT_NO_TRAVERSAL, OPT_TREES, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
 };
+
+/* Options of the traversal measurement, shared by run and traverse. */
+#define TRAVERSAL_OPTIONS							\
+	{ "trees", 't', "LIST", "tree shapes DEPTHxFANOUT, comma-separated, each a full tree of at most 4096 memcgs; default " RB_DEFAULT_TREES ", --quick " RB_QUICK_TREES, OPT_TREES }, \
+	{ "task-depth", 0, "N", "level of each tree the measuring task sits at, 1..64 (the deepest level of a shallower tree); default: the deepest leaf", OPT_TASK_DEPTH }, \
+	{ "cold-samples", 0, "N", "cold-cache samples per (strategy, tree), one pass each after streaming 4x the last-level cache, 3..100000; default 40, --quick 10", OPT_COLD_SAMPLES }, \
+	{ "visit", 0, "auto|counter", "what a pass reads from each memcg: auto (bpf_mem_cgroup_usage() where the route gives trusted nodes, else the page counter) or counter (the page counter on every route, for like-for-like visits); default auto", OPT_VISIT }
 
 static const struct cli_opt run_opts_table[] = {
 	{ "strategies", 's', "LIST", "comma-separated strategies to measure (see `rootbench list`); default: all available. The baseline is always measured, since every other figure is net of it.", OPT_STRATEGIES },
@@ -132,6 +150,8 @@ static const struct cli_opt run_opts_table[] = {
 	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
 	{ "quick", 'q', NULL, "fewer depths and samples: a smoke run of under 20 s", OPT_QUICK },
 	{ "no-verifier", 0, NULL, "skip the verifier cost and trusted-pointer capability report (verifier.csv, capability.csv)", OPT_NO_VERIFIER },
+	TRAVERSAL_OPTIONS,
+	{ "no-traversal", 0, NULL, "skip the full-tree traversal measurement (traversal.csv)", OPT_NO_TRAVERSAL },
 	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
 	{ 0 },
 };
@@ -199,6 +219,38 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 	case OPT_NO_VERIFIER:
 		o->no_verifier = true;
 		return 0;
+	case OPT_NO_TRAVERSAL:
+		o->no_traversal = true;
+		return 0;
+	case OPT_TREES: {
+		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
+		unsigned long nodes[RB_MAX_SHAPES];
+
+		if (parse_tree_list(arg, RB_MAX_TREE_NODES, d, f, nodes, RB_MAX_SHAPES,
+				    &o->tv.nshapes, err, sizeof(err)))
+			return cli_error(o->cmd, "--trees: %s", err);
+		for (i = 0; i < o->tv.nshapes; i++)
+			o->tv.shapes[i] = (struct tree_shape){ d[i], f[i], nodes[i] };
+		o->trees_given = o->traversal_opts_given = true;
+		return 0;
+	}
+	case OPT_TASK_DEPTH:
+		if (parse_uint(arg, 1, 64, &v, err, sizeof(err)))
+			return cli_error(o->cmd, "--task-depth: %s", err);
+		o->tv.task_level = (unsigned)v;
+		o->traversal_opts_given = true;
+		return 0;
+	case OPT_COLD_SAMPLES:
+		if (parse_uint(arg, 3, 100000, &o->tv.cold_samples, err, sizeof(err)))
+			return cli_error(o->cmd, "--cold-samples: %s", err);
+		o->traversal_opts_given = true;
+		return 0;
+	case OPT_VISIT:
+		if (strcmp(arg, "auto") && strcmp(arg, "counter"))
+			return cli_error(o->cmd, "--visit: '%s' is neither auto nor counter", arg);
+		o->tv.visit_counter = !strcmp(arg, "counter");
+		o->traversal_opts_given = true;
+		return 0;
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -220,6 +272,24 @@ static int settle_defaults(struct run_opts *o)
 
 	if (o->batch && o->sample_ms_given)
 		return cli_error(o->cmd, "--batch N and --sample-ms conflict: --sample-ms only steers --batch auto");
+	if (o->no_traversal && o->traversal_opts_given)
+		return cli_error(o->cmd, "--no-traversal conflicts with the traversal options (--trees, --task-depth, --cold-samples, --visit)");
+	if (!o->trees_given) {
+		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
+		unsigned long nodes[RB_MAX_SHAPES];
+		size_t i;
+
+		if (parse_tree_list(o->quick ? RB_QUICK_TREES : RB_DEFAULT_TREES,
+				    RB_MAX_TREE_NODES, d, f, nodes, RB_MAX_SHAPES,
+				    &o->tv.nshapes, err, sizeof(err)))
+			return cli_error(o->cmd, "default trees: %s", err);
+		for (i = 0; i < o->tv.nshapes; i++)
+			o->tv.shapes[i] = (struct tree_shape){ d[i], f[i], nodes[i] };
+	}
+	if (!o->tv.cold_samples)
+		o->tv.cold_samples = o->quick ? RB_QUICK_COLD_SAMPLES : RB_DEFAULT_COLD_SAMPLES;
+	o->verifier &= !o->no_verifier;
+	o->traversal &= !o->no_traversal;
 	if (!o->depths_given &&
 	    parse_depths(o->quick ? RB_QUICK_DEPTHS : RB_DEFAULT_DEPTHS, RB_MAX_DEPTH,
 			 o->depths, RB_MAX_DEPTHS, &o->ndepths, err, sizeof(err)))
@@ -376,6 +446,8 @@ static void write_env(struct run *r, const char *status)
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	if (r->tv_prepared)
+		traversal_json(&r->tv, &j);
 	json_summary_targets(r, &j);
 	json_end(&j);
 	err = outfile_commit(&f);
@@ -525,7 +597,7 @@ static int measure_pair(struct run *r, struct pair *p, double **raw)
 		p->cal.linear = true;
 	} else {
 		rb_phase("calibrate");
-		err = calibrate(fd, (double)r->o.sample_ms * 1e6, &p->cal);
+		err = calibrate(fd, sample_ns, (double)r->o.sample_ms * 1e6, &p->cal);
 		if (err)
 			return err;
 		if (!p->cal.linear)
@@ -802,17 +874,25 @@ static void plan_depths(struct run *r)
 	}
 }
 
+/* The CSVs of the parts this command runs, headers first. */
 static int open_outputs(struct run *r)
 {
-	int err;
+	int err = 0;
 
-	err = csv_open(&r->percall, &r->rd, "percall.csv", PERCALL_HEADER);
-	if (!err)
-		err = csv_open(&r->samples, &r->rd, "samples.csv",
-			       "strategy,depth,sample,batch,per_call_ns");
-	if (!err)
-		err = csv_open(&r->calib, &r->rd, "calibration.csv",
-			       "strategy,depth,batch,sample_ns,linearity,linear");
+	if (r->o.sweep) {
+		err = csv_open(&r->percall, &r->rd, "percall.csv", PERCALL_HEADER);
+		if (!err)
+			err = csv_open(&r->samples, &r->rd, "samples.csv",
+				       "strategy,depth,sample,batch,per_call_ns");
+		if (!err)
+			err = csv_open(&r->calib, &r->rd, "calibration.csv",
+				       "strategy,depth,batch,sample_ns,linearity,linear");
+	}
+	if (!err && r->o.traversal)
+		err = csv_open(&r->tcsv, &r->rd, "traversal.csv", TRAVERSAL_HEADER);
+	if (!err && r->o.traversal)
+		err = csv_open(&r->tparts, &r->rd, "traversal_parts.csv",
+			       TRAVERSAL_PARTS_HEADER);
 	if (err)
 		set_failure(r, "cannot write to %s: %s",
 			 r->rd.path, strerror(-err));
@@ -917,18 +997,20 @@ static int finish(struct run *r, int code)
 		if (!code)
 			code = RB_EXIT_FAIL;
 	}
+	if (r->tv_prepared)
+		traversal_release(&r->tv);
 	for (i = 0; i < nstrategies; i++)
 		strategy_unload(&r->ls[i]);
 
 	if (r->rd.dirfd >= 0) {
+		struct outfile *files[] = { &r->percall, &r->samples, &r->calib,
+					    &r->tcsv, &r->tparts };
+
 		rb_phase("write-results");
-		/* Rows of completed pairs are whole; keep them. */
-		if (r->percall.f && outfile_commit(&r->percall))
-			code = code ? code : RB_EXIT_FAIL;
-		if (r->samples.f && outfile_commit(&r->samples))
-			code = code ? code : RB_EXIT_FAIL;
-		if (r->calib.f && outfile_commit(&r->calib))
-			code = code ? code : RB_EXIT_FAIL;
+		/* Rows of completed measurements are whole; keep them. */
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+			if (files[i]->f && outfile_commit(files[i]) && !code)
+				code = RB_EXIT_FAIL;
 		if (r->ndone)
 			write_walkfit(r);
 	}
@@ -940,6 +1022,11 @@ static int finish(struct run *r, int code)
 	}
 	if (r->ndone)
 		print_table(r);
+	if (r->treport) {
+		fwrite(r->treport, 1, r->treport_len, stdout);
+		free(r->treport);
+		r->treport = NULL;
+	}
 	if (r->vreport) {
 		fwrite(r->vreport, 1, r->vreport_len, stdout);
 		free(r->vreport);
@@ -972,6 +1059,32 @@ static const struct cli_cmd verifier_cmd = {
 	.handle = handle_run_opt,
 };
 
+static const struct cli_opt traverse_opts_table[] = {
+	{ "strategies", 's', "LIST", "comma-separated strategies to measure; default: all that yield a root", OPT_STRATEGIES },
+	TRAVERSAL_OPTIONS,
+	{ "samples", 'n', "N", "warm samples per (strategy, tree), 10..100000; default 200, --quick 40", OPT_SAMPLES },
+	{ "sample-ms", 0, "MS", "target duration of one warm sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
+	{ "cpu", 'c', "N", "CPU to pin the measuring thread to; default the last online CPU", OPT_CPU },
+	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the trees under; default: the harness's own memcg (cgroup v1) or the cgroup2 root (v2)", OPT_CGROUP_PARENT },
+	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
+	{ "quick", 'q', NULL, "fewer trees and samples", OPT_QUICK },
+	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
+	{ 0 },
+};
+
+static const struct cli_cmd traverse_cmd = {
+	.name = "traverse",
+	.doc = "Measure the latency of a system-wide OOM handler's pass: get the root, then visit every memcg below it in pre-order reading one figure from each, over full trees of real memcgs built by the harness, with warm and cold caches; and the traversal alone, so the lookup's share shows. Each pass is checked to visit exactly the memcgs built. Writes traversal.csv and traversal_parts.csv. `rootbench run` includes this unless --no-traversal.",
+	.opts = traverse_opts_table,
+	.handle = handle_run_opt,
+};
+
+/* Prints a part's report into a buffer, shown after the timing table. */
+static FILE *report_buffer(char **buf, size_t *len)
+{
+	return open_memstream(buf, len);
+}
+
 /* verifier.csv and capability.csv, and the printed report for later. */
 static int run_verifier(struct run *r)
 {
@@ -980,7 +1093,7 @@ static int run_verifier(struct run *r)
 	int err;
 
 	rb_phase("verifier");
-	mem = open_memstream(&r->vreport, &r->vreport_len);
+	mem = report_buffer(&r->vreport, &r->vreport_len);
 	if (!mem)
 		return -ENOMEM;
 	err = csv_open(&vcsv, &r->rd, "verifier.csv", VERIFIER_HEADER);
@@ -1004,7 +1117,52 @@ static int run_verifier(struct run *r)
 	return 0;
 }
 
-static int run_main(const struct cli_cmd *cmd, bool sweep, int argc, char **argv)
+static int run_traversal(struct run *r)
+{
+	FILE *mem;
+	int ret;
+
+	mem = report_buffer(&r->treport, &r->treport_len);
+	if (!mem)
+		return -ENOMEM;
+	ret = traversal_measure(&r->tv, r->tcsv.f, r->tparts.f, mem);
+	fclose(mem);
+	if (ret && ret != -EINTR)
+		set_failure(r, "%s", r->tv.failure);
+	return ret;
+}
+
+/* The depth sweep over a chain of memcgs, removed when it is done. */
+static int run_sweep(struct run *r)
+{
+	char err[512];
+	size_t i;
+	int ret = 0;
+
+	rb_phase("cgroup-build");
+	if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
+		set_failure(r, "%s", err);
+		return -1;
+	}
+	r->chain_made = true;
+	for (i = 0; i < r->ndepths && !rb_stopping(); i++) {
+		size_t index = r->ndone;
+
+		ret = measure_depth(r, r->depths[i], &index);
+		if (ret)
+			break;
+		rb_phase("depth-done");
+	}
+	/* The trees that follow get the same subtree name. */
+	if (chain_destroy(&r->chain, err, sizeof(err))) {
+		set_failure(r, "cleanup: %s", err);
+		return -1;
+	}
+	return ret;
+}
+
+static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
+		    bool traversal, int argc, char **argv)
 {
 	static struct run run;	/* large; static keeps it off the stack */
 	struct run *r = &run;
@@ -1023,6 +1181,8 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, int argc, char **argv
 	r->o.warmup = (unsigned long)-1;
 	r->o.cmd = name;
 	r->o.sweep = sweep;
+	r->o.verifier = verifier;
+	r->o.traversal = traversal;
 
 	/* Bad input is refused before anything is touched. */
 	ret = cli_parse(cmd, argc, argv, &r->o, &first);
@@ -1065,7 +1225,7 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, int argc, char **argv
 	}
 
 	signals_install();
-	if (sweep && cgroup_remove_stale(&r->env, r->o.verbose) < 0)
+	if ((r->o.sweep || r->o.traversal) && cgroup_remove_stale(&r->env, r->o.verbose) < 0)
 		fprintf(stderr, "rootbench: warning: a stale subtree could not be removed\n");
 
 	rb_phase("load");
@@ -1074,9 +1234,9 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, int argc, char **argv
 		set_failure(r, "the timing driver cannot run on this kernel: %s", r->ls[0].reason);
 		return finish(r, RB_EXIT_KERNEL);
 	}
-	if (sweep) {
-		if (find_depth_offset(r))
-			return finish(r, RB_EXIT_FAIL);
+	if (find_depth_offset(r))
+		return finish(r, RB_EXIT_FAIL);
+	if (r->o.sweep) {
 		plan_depths(r);
 		if (!r->ndepths) {
 			cli_error(name, "--depths: none of the depths is reachable (the lowest here is %u)",
@@ -1090,50 +1250,56 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, int argc, char **argv
 		if (!r->pairs)
 			return finish(r, RB_EXIT_FAIL);
 	}
+	if (r->o.traversal) {
+		r->o.tv.samples = r->o.samples;
+		r->o.tv.warmup = r->o.warmup;
+		r->o.tv.sample_ms = r->o.sample_ms;
+		r->tv = (struct traversal){ .o = &r->o.tv, .ls = r->ls, .n = nstrategies,
+					    .selected = r->selected, .env = &r->env,
+					    .depth_offset = r->depth_offset };
+		traversal_prepare(&r->tv);
+		r->tv_prepared = true;
+	}
 
 	if (rundir_create(&r->rd, r->o.out, r->m.release, err, sizeof(err))) {
 		cli_error(name, "--out %s", err);
 		return finish(r, RB_EXIT_USAGE);
 	}
 	write_env(r, "running");	/* first, so a crashed run says so */
-	if (sweep && open_outputs(r))
+	if (open_outputs(r))
 		return finish(r, RB_EXIT_FAIL);
-	if (!r->o.no_verifier) {
+	if (r->o.verifier) {
 		ret = run_verifier(r);
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}
-	if (!sweep || rb_stopping())
-		return finish(r, RB_EXIT_OK);
-
-	if (pin_cpu(r))
+	if ((r->o.sweep || r->o.traversal) && !rb_stopping() && pin_cpu(r))
 		return finish(r, RB_EXIT_FAIL);
-	rb_phase("cgroup-build");
-	if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
-		set_failure(r, "%s", err);
-		return finish(r, RB_EXIT_MEMCG);
+	if (r->o.sweep && !rb_stopping()) {
+		ret = run_sweep(r);
+		if (ret && ret != -EINTR)
+			return finish(r, RB_EXIT_FAIL);
 	}
-	r->chain_made = true;
-
-	for (i = 0, ret = 0; i < r->ndepths && !rb_stopping(); i++) {
-		size_t index = r->ndone;
-
-		ret = measure_depth(r, r->depths[i], &index);
-		if (ret)
-			break;
-		rb_phase("depth-done");
+	if (r->o.traversal && !rb_stopping()) {
+		ret = run_traversal(r);
+		if (ret && ret != -EINTR)
+			return finish(r, RB_EXIT_FAIL);
 	}
-	if (ret && ret != -EINTR)
-		return finish(r, RB_EXIT_FAIL);
-	return finish(r, r->mism_total ? RB_EXIT_FAIL : RB_EXIT_OK);
+	return finish(r, r->mism_total || (r->tv_prepared && r->tv.count_mismatches) ?
+			 RB_EXIT_FAIL : RB_EXIT_OK);
 }
 
 int cmd_run(int argc, char **argv)
 {
-	return run_main(&run_cmd, true, argc, argv);
+	return run_main(&run_cmd, true, true, true, argc, argv);
 }
 
 int cmd_verifier(int argc, char **argv)
 {
-	return run_main(&verifier_cmd, false, argc, argv);
+	return run_main(&verifier_cmd, false, true, false, argc, argv);
+}
+
+int cmd_traverse(int argc, char **argv)
+{
+	return run_main(&traverse_cmd, false, false, true, argc, argv);
 }

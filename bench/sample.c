@@ -34,15 +34,16 @@ double sample_ns(int prog_fd, __u32 batch)
 }
 
 /* Median of n samples at batch, interleaved with n at 2 * batch. */
-static int paired_medians(int fd, __u32 batch, size_t n, double *t1, double *t2)
+static int paired_medians(int fd, sampler_fn sample, __u32 batch, size_t n,
+			  double *t1, double *t2)
 {
 	double a[16], b[16];
 	struct summary sa, sb;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		a[i] = sample_ns(fd, batch);
-		b[i] = sample_ns(fd, batch * 2);
+		a[i] = sample(fd, batch);
+		b[i] = sample(fd, batch * 2);
 		if (a[i] < 0 || b[i] < 0)
 			return (int)(a[i] < 0 ? a[i] : b[i]);
 	}
@@ -53,14 +54,14 @@ static int paired_medians(int fd, __u32 batch, size_t n, double *t1, double *t2)
 	return 0;
 }
 
-int calibrate(int fd, double target_ns, struct calibration *c)
+int calibrate(int fd, sampler_fn sample, double target_ns, struct calibration *c)
 {
 	double t = 0, t2 = 0, grow;
 	__u32 batch = 1;
 	int err, i;
 
 	for (i = 0; i < 64; i++) {
-		t = sample_ns(fd, batch);
+		t = sample(fd, batch);
 		if (t < 0)
 			return (int)t;
 		if (t >= target_ns || batch >= RB_MAX_BATCH / 2)
@@ -75,7 +76,7 @@ int calibrate(int fd, double target_ns, struct calibration *c)
 		batch = (double)batch * grow > RB_MAX_BATCH / 2 ?
 			RB_MAX_BATCH / 2 : (__u32)((double)batch * grow);
 	}
-	err = paired_medians(fd, batch, 9, &t, &t2);
+	err = paired_medians(fd, sample, batch, 9, &t, &t2);
 	if (err)
 		return err;
 	c->batch = batch;

@@ -27,10 +27,14 @@ struct calibration {
 };
 
 /*
- * Grows the batch until a sample takes at least target_ns (capped at
+ * Grows the batch until a sample (by sampler) takes at least target_ns (capped at
  * RB_MAX_BATCH), then checks that 2N calls take about twice as long as N.
  * Returns 0 or a negative errno.
  */
-int calibrate(int prog_fd, double target_ns, struct calibration *c);
+/* A sampler: elapsed ns of one sample of batch units, < 0 on failure. */
+typedef double (*sampler_fn)(int prog_fd, __u32 batch);
+
+int calibrate(int prog_fd, sampler_fn sample, double target_ns,
+	      struct calibration *c);
 
 #endif

@@ -34,8 +34,13 @@
 	static void x##_destroy(void *skel)				\
 	{								\
 		x##_bpf__destroy(skel);					\
+	}								\
+	static void x##_configure(void *skel, const struct rb_config *c) \
+	{								\
+		((struct x##_bpf *)skel)->rodata->rb_config = *c;	\
 	}
 #define SKEL(x) .open = x##_open, .load = x##_load, .destroy = x##_destroy, \
+	.configure = x##_configure, \
 	.source_lines = RB_SOURCE_LINES_##x
 
 SKEL_OPS(baseline)
@@ -57,21 +62,11 @@ static const char *const walk_get_kfuncs[] = { DRIVER_KFUNCS,
 static const char *const ancestor_kfuncs[] = { DRIVER_KFUNCS,
 	"bpf_cgroup_ancestor", "bpf_cgroup_release", NULL };
 
-static void kfunc_with_put(void *skel)
-{
-	((struct kfunc_bpf *)skel)->rodata->release_root = true;
-}
-
-static void kfunc_without_put(void *skel)
-{
-	((struct kfunc_bpf *)skel)->rodata->release_root = false;
-}
-
 static const struct strategy_form kfunc_forms[] = {
 	{ "get+put", "acquire (KF_ACQUIRE): the root must be released with bpf_put_mem_cgroup()",
-	  kfunc_with_put },
+	  .release_root = true },
 	{ "get", "not acquired: a trusted pointer that needs no release",
-	  kfunc_without_put },
+	  .release_root = false },
 };
 
 static int needs_cgroup_v2(const struct memcg_env *env, char *why, size_t len)

@@ -137,9 +137,20 @@ int kfuncs_missing(const char *const *kfuncs, char *why, size_t len)
 	return 0;
 }
 
+static bool listed(const char *const *names, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < 4 && names[i]; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
 int strategy_load(const struct strategy *s, const struct load_req *req,
 		  void **skel, struct bpf_object **objp, char *why, size_t len)
 {
+	struct rb_config cfg;
 	struct bpf_program *p;
 	struct bpf_object *obj;
 	int err;
@@ -152,11 +163,13 @@ int strategy_load(const struct strategy *s, const struct load_req *req,
 		snprintf(why, len, "cannot open BPF object: %s", strerror(errno));
 		return -1;
 	}
-	if (req->form && req->form->set)
-		req->form->set(*skel);
+	cfg = req->config ? *req->config : (struct rb_config){ .release_root = 1 };
+	if (req->form)
+		cfg.release_root = req->form->release_root;
+	s->configure(*skel, &cfg);
 	bpf_object__for_each_program(p, obj) {
-		if (req->only)
-			bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), req->only));
+		if (req->only[0])
+			bpf_program__set_autoload(p, listed(req->only, bpf_program__name(p)));
 		if (req->log_level && req->log) {
 			bpf_program__set_log_level(p, req->log_level);
 			bpf_program__set_log_buf(p, req->log, req->loglen);

@@ -11,11 +11,13 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "../bpf/rootbench.h"
+
 struct bpf_object;
 struct memcg_env;
 
 /*
- * A form is one way to write the same route, chosen by rodata before load
+ * A form is one way to write the same route, chosen by rb_config before load
  * (the kfunc with and without bpf_put_mem_cgroup()). Every form is tried;
  * the first the verifier accepts is measured, and which ones it accepts is
  * itself a finding.
@@ -23,7 +25,7 @@ struct memcg_env;
 struct strategy_form {
 	const char *name;
 	const char *semantics;	/* what it means that the verifier accepts it */
-	void (*set)(void *skel);
+	bool release_root;	/* rb_config.release_root for this form */
 };
 
 struct strategy {
@@ -40,6 +42,7 @@ struct strategy {
 	struct bpf_object *(*open)(void **skel);
 	int (*load)(void *skel);
 	void (*destroy)(void *skel);
+	void (*configure)(void *skel, const struct rb_config *c);
 	unsigned source_lines;	/* code lines of bpf/<name>.bpf.c */
 };
 
@@ -85,7 +88,8 @@ int kfuncs_missing(const char *const *kfuncs, char *why, size_t len);
 /* A load of a strategy's object beyond the default set of programs. */
 struct load_req {
 	const struct strategy_form *form;	/* NULL: the default form */
-	const char *only;	/* load just this program; NULL: the default set */
+	const struct rb_config *config;	/* NULL: defaults; form overrides release_root */
+	const char *only[4];	/* load just these programs; none: the default set */
 	__u32 log_level;	/* with log: the verifier's log goes there */
 	char *log;
 	size_t loglen;

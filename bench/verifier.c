@@ -43,7 +43,7 @@ int verifier_cost(const struct loaded_strategy *ls, struct verifier_cost *c,
 		  char *why, size_t len)
 {
 	static char log[1 << 16];
-	struct load_req req = { .form = ls->form, .only = "rootbench_once",
+	struct load_req req = { .form = ls->form, .only = { "rootbench_once" },
 				.log_level = 4, .log = log, .loglen = sizeof(log) };
 	struct bpf_prog_info info;
 	__u32 info_len = sizeof(info);
@@ -78,7 +78,7 @@ int verifier_cost(const struct loaded_strategy *ls, struct verifier_cost *c,
 void capability(const struct loaded_strategy *ls, const struct consumer *c,
 		struct cap_cell *cell)
 {
-	struct load_req req = { .form = ls->form, .only = c->prog };
+	struct load_req req = { .form = ls->form, .only = { c->prog } };
 	struct bpf_object *obj;
 	void *skel;
 

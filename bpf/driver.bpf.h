@@ -40,6 +40,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* Set by the harness before load (see struct rb_config). */
+const volatile struct rb_config rb_config = { .release_root = 1 };
+
 /* What a strategy may need to hold while the root is in use. */
 struct root_ref {
 	__u32 levels;		/* css.parent hops made */
@@ -128,5 +131,6 @@ int rootbench_once(struct rb_sample *s)
 }
 
 #include "consumers.bpf.h"
+#include "traverse.bpf.h"
 
 #endif

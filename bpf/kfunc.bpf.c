@@ -7,9 +7,6 @@
  */
 #include "driver.bpf.h"
 
-/* Set by the harness before load; the verifier prunes the dead branch. */
-const volatile bool release_root = true;
-
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	ref->levels = 0;
@@ -19,6 +16,6 @@ static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 static __always_inline void root_put(struct root_ref *ref __attribute__((unused)),
 				     struct mem_cgroup *root)
 {
-	if (release_root)
+	if (rb_config.release_root)
 		bpf_put_mem_cgroup(root);
 }

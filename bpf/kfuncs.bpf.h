@@ -36,4 +36,7 @@ extern int bpf_iter_css_new(struct bpf_iter_css *it,
 extern struct cgroup_subsys_state *bpf_iter_css_next(struct bpf_iter_css *it) __weak __ksym;
 extern void bpf_iter_css_destroy(struct bpf_iter_css *it) __weak __ksym;
 
+/* A read-only, untrusted view of a pointer as another type (Linux >= 6.2) */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __weak __ksym;
+
 #endif

@@ -52,6 +52,16 @@ cases=(
 	"missing command|missing command|"
 	"list with an argument|unexpected argument|list extra"
 	"cleanup with an unknown option|unknown option|cleanup --all"
+	"tree shape over the limit|over the limit of 4096|run --trees 2x4,5x12"
+	"tree shape without an x|not DEPTHxFANOUT|run --trees 3by4"
+	"tree of depth 0|too small|run --trees 0x4"
+	"duplicate tree shape|given twice|run --trees 2x4,2x4"
+	"empty tree list|empty list|traverse --trees="
+	"task depth 0|too small|traverse --task-depth 0"
+	"unknown visit mode|neither auto nor counter|traverse --visit usage"
+	"too few cold samples|too small|traverse --cold-samples 1"
+	"--no-traversal with a traversal option|conflicts with the traversal options|run --no-traversal --trees 1x1"
+	"verifier with a sweep option|unknown option|verifier --depths 4"
 )
 
 before=$(harness_cgroups)

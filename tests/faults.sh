@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 # A small but complete sweep: two depths, every available strategy.
-ARGS=(run --depths 4,8 --samples 10 --warmup 2)
+ARGS=(run --depths 4,8 --samples 10 --warmup 2 --trees 1x1,2x4 --cold-samples 3)
 
 # csv_ok FILE HEADER FIELDS: header right and every row well formed (rows
 # may be none when the run stopped before its first measurement).
@@ -33,7 +33,7 @@ signal_at_phase() {
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
 
-for phase in load verifier cgroup-build calibrate sample depth-done write-results; do
+for phase in load verifier cgroup-build calibrate sample depth-done tree-build traverse write-results; do
 	signal_at_phase "$phase" INT 130
 done
 signal_at_phase sample TERM 143
@@ -63,6 +63,14 @@ check "cleanup exits 0 and names the stale subtree it removed" \
 check "after cleanup no harness cgroup remains" nothing_left_behind
 out=$("$RB" cleanup 2>&1)
 check "cleanup with nothing stale says so" grep -q '0 stale subtrees removed' <<<"$out"
+
+ROOTBENCH_STOP_AT=traverse:3 ROOTBENCH_STOP_SIGNAL=KILL \
+	"$RB" "${ARGS[@]}" --out "$TEST_TMP/killed-tree" >/dev/null 2>&1
+check "SIGKILL mid-traversal leaves its tree behind" test -n "$(harness_cgroups)"
+out=$("$RB" cleanup 2>&1)
+check "cleanup removes a tree left by a killed traversal" \
+	grep -q 'removed stale cgroup subtree' <<<"$out"
+check "after cleanup of the tree nothing is left" nothing_left_behind
 
 ROOTBENCH_STOP_AT=depth-done ROOTBENCH_STOP_SIGNAL=SEGV \
 	"$RB" "${ARGS[@]}" --out "$TEST_TMP/crashed" >/dev/null 2>&1

@@ -32,19 +32,21 @@ nothing_left_behind() {
 
 # The value of a top-level scalar in a flat env.json line: "key": value
 json_value() {
-	sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | head -n 1
+	sed -n "s/^ *\"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | head -n 1
 }
 
-# csv_parses FILE HEADER FIELDS: exact header, every row has FIELDS fields
-# and numeric fields from the 2nd on (except empty ones).
+# csv_parses FILE HEADER FIELDS [TEXT]: exact header, every row has FIELDS
+# fields, numeric from the 2nd on (empty allowed) except the columns listed
+# in TEXT (comma-separated numbers).
 csv_parses() {
-	local file=$1 header=$2 fields=$3
+	local file=$1 header=$2 fields=$3 text=${4:-}
 	[ -f "$file" ] || return 1
 	[ "$(head -n 1 "$file")" = "$header" ] || return 1
-	awk -F, -v n="$fields" 'NR > 1 {
+	awk -F, -v n="$fields" -v text=",$text," 'NR > 1 {
 		if (NF != n) exit 1
 		for (i = 2; i <= NF; i++)
-			if ($i != "" && $i !~ /^-?[0-9]+(\.[0-9]+)?$/) exit 1
+			if (index(text, "," i ",") == 0 && $i != "" &&
+			    $i !~ /^-?[0-9]+(\.[0-9]+)?$/) exit 1
 		rows++
 	} END { exit rows > 0 ? 0 : 1 }' "$file"
 }
@@ -75,4 +77,33 @@ check_verifier_outputs() {
 		"$dir/capability.csv"
 	check "$where: a plain field read through a walked root is accepted" \
 		grep -qx 'walk-iter,field-read,accepted,' "$dir/capability.csv"
+}
+TRAVERSAL_HEADER="strategy,tree_depth,fanout,nodes,task_depth,cache,samples,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,lookup_share"
+
+# Checks of a run directory's traversal.csv for the given shapes.
+check_traversal_outputs() {
+	local dir=$1 where=$2 shapes=$3
+	check "$where: traversal.csv parses with the documented header" \
+		csv_parses "$dir/traversal.csv" "$TRAVERSAL_HEADER" 13 6
+	check "$where: every (strategy, shape) has a warm and a cold row" \
+		awk -F, 'NR > 1 { n[$1 " " $2 "x" $3 " " $6]++ } END {
+			for (k in n) if (n[k] != 1) exit 1
+			exit length(n) == 0 }' "$dir/traversal.csv"
+	check "$where: every shape in ($shapes) was measured" \
+		awk -F, -v want="$shapes" 'BEGIN { split(want, w, ",") }
+			NR > 1 { got[$2 "x" $3] = 1 }
+			END { for (i in w) if (!(w[i] in got)) exit 1 }' "$dir/traversal.csv"
+	check "$where: the memcgs counted in each tree equal those built (full trees)" \
+		awk -F, 'NR > 1 { d = $2; f = $3; n = 1; l = 1
+			for (i = 0; i < d; i++) { l *= f; n += l }
+			if ($4 != n && $4 != n + 1) exit 1 }' "$dir/traversal.csv"
+	check "$where: no traversal count mismatch" grep -q '"count_mismatches": 0' "$dir/env.json"
+	check "$where: warm pass time rises with the number of memcgs" \
+		awk -F, 'NR > 1 && $6 == "warm" { t[$1 "@" $4] = $8 + 0; s[$1] = 1; n[$4 + 0] = 1 }
+			END { k = 0; for (x in n) sizes[++k] = x + 0
+			# sort sizes
+			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+				if (sizes[j] < sizes[i]) { tmp = sizes[i]; sizes[i] = sizes[j]; sizes[j] = tmp }
+			for (x in s) for (i = 2; i <= k; i++)
+				if (t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }' "$dir/traversal.csv"
 }

@@ -62,6 +62,7 @@ test_quick_run() {
 	check "a progress line per (strategy, depth) on stderr" \
 		test "$(grep -c 's left$' "$TEST_TMP/quick.err")" -eq "$(($(wc -l <"$dir/percall.csv") - 1))"
 	check_verifier_outputs "$dir" "quick run"
+	check_traversal_outputs "$dir" "quick run" "1x1,2x4,2x32"
 	check "no harness cgroup or BPF program remains" nothing_left_behind
 	check "the process's cgroup tree is as before (none created under it)" \
 		test -z "$(find "/sys/fs/cgroup/memory$(awk -F: '/memory/ { print $3 }' /proc/self/cgroup)" -mindepth 1 -name 'rootbench.*' 2>/dev/null)"
@@ -92,7 +93,24 @@ test_verifier_command() {
 		test ! -e "$TEST_TMP/nover/verifier.csv" -a ! -e "$TEST_TMP/nover/capability.csv" -a -e "$TEST_TMP/nover/percall.csv"
 }
 
+test_traverse_command() {
+	local dir=$TEST_TMP/traverse
+	"$RB" traverse --trees 1x1,2x4,3x4 --samples 20 --cold-samples 5 --out "$dir" \
+		>"$TEST_TMP/traverse.out" 2>"$TEST_TMP/traverse.err"
+	check "rootbench traverse exits 0" test $? -eq 0
+	check_traversal_outputs "$dir" "traverse" "1x1,2x4,3x4"
+	check "traverse: the walks fall back to children lists, saying why" \
+		grep -q '"better_route_refused": "css-iter' "$dir/env.json"
+	check "traverse: trees are removed afterwards" nothing_left_behind
+	"$RB" traverse --trees 2x4 --task-depth 1 --samples 10 --cold-samples 3 \
+		--out "$TEST_TMP/traverse-top" >/dev/null 2>&1
+	check "traverse --task-depth 1 puts the task one level below the tree top" \
+		awk -F, -v top="$(json_value "$TEST_TMP/traverse-top/env.json" parent_depth)" \
+		'NR == 2 { exit $5 != top + 2 }' "$TEST_TMP/traverse-top/traversal.csv"
+}
+
 test_list
 test_quick_run
+test_traverse_command
 test_strategy_subset
 test_verifier_command
