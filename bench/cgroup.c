@@ -292,6 +292,7 @@ int chain_create(struct chain *c, const struct memcg_env *env, char *err,
 	memset(c, 0, sizeof(*c));
 	c->env = env;
 	c->at = -1;
+	c->memcgs_before = cgroup_census();
 	c->top_depth = env->parent_depth + 1;
 	if (cgroup_own_marker(marker, sizeof(marker)))
 		return fail(err, errlen, "cannot read /proc/self/stat");
@@ -377,6 +378,42 @@ static int rmdir_retry(const char *path)
 	return -1;
 }
 
+/*
+ * Pages charged while this process sat in a memcg (its output's page cache,
+ * heap it touched) keep the memcg alive after rmdir, as an offline
+ * "zombie" that every later traversal from the root still visits. Reclaim
+ * them first so the memcg goes away with its directory. Best effort:
+ * whatever cannot be reclaimed stays charged.
+ */
+static void cgroup_drain(const char *dir)
+{
+	char path[PATH_MAX + 32], buf[64];
+	int fd;
+
+	/* v1: memory.force_empty; v2: memory.reclaim (Linux >= 5.19). */
+	snprintf(path, sizeof(path), "%s/memory.force_empty", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "0", 1) < 0) {
+			/* EBUSY while tasks remain: nothing to do then. */
+		}
+		close(fd);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/memory.current", dir);
+	if (read_file(path, buf, sizeof(buf)) || strtoull(buf, NULL, 10) == 0)
+		return;
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(path, sizeof(path), "%s/memory.reclaim", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, buf, strlen(buf)) < 0) {
+			/* EAGAIN: not all of it could be reclaimed. */
+		}
+		close(fd);
+	}
+}
+
 int cgroup_remove_tree(const char *dir, char *err, size_t errlen)
 {
 	char child[PATH_MAX];
@@ -397,6 +434,8 @@ int cgroup_remove_tree(const char *dir, char *err, size_t errlen)
 			ret = -1;
 	}
 	closedir(d);
+	if (!ret)
+		cgroup_drain(dir);
 	if (!ret && rmdir_retry(dir))
 		return fail(err, errlen, "cannot remove cgroup %s: %s", dir, strerror(errno));
 	return ret;
@@ -416,6 +455,8 @@ int chain_destroy(struct chain *c, char *err, size_t errlen)
 		ret = -1;
 	if (!ret)
 		c->top[0] = '\0';
+	if (!ret)
+		cgroup_settle(c->memcgs_before);
 	return ret;
 }
 
@@ -529,6 +570,7 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 	memset(t, 0, sizeof(*t));
 	t->env = env;
 	t->depth = depth;
+	t->memcgs_before = cgroup_census();
 	t->fanout = fanout;
 	t->task_level = task_level;
 	t->top_depth = env->parent_depth + 1;
@@ -581,5 +623,47 @@ int tree_destroy(struct tree *t, char *err, size_t errlen)
 	if (cgroup_remove_tree(t->top, err, errlen))
 		return -1;
 	t->top[0] = '\0';
+	cgroup_settle(t->memcgs_before);
 	return 0;
+}
+
+/* Memory cgroups the kernel still holds, dying ones included (/proc/cgroups). */
+static long memcg_count(void)
+{
+	char buf[4096], *line, *save = NULL;
+	char name[32];
+	int hier, num, enabled;
+
+	if (read_file("/proc/cgroups", buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%31s %d %d %d", name, &hier, &num, &enabled) == 4 &&
+		    !strcmp(name, "memory"))
+			return num;
+	return -1;
+}
+
+long cgroup_census(void)
+{
+	return memcg_count();
+}
+
+void cgroup_settle(long before)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	long now;
+	int i;
+
+	/* Removed memcgs are freed asynchronously (css release work, RCU):
+	 * wait until the count is back, at most 5 s. */
+	for (i = 0; i < 250; i++) {
+		now = memcg_count();
+		if (now < 0) {
+			nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+			return;
+		}
+		if (now <= before)
+			return;
+		nanosleep(&ts, NULL);
+	}
 }

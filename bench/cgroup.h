@@ -32,6 +32,7 @@ int memcg_discover(struct memcg_env *env, const char *parent_override,
 
 /* A chain rootbench.<pid>.<start>/<d+2>/<d+3>/... under env->parent. */
 struct chain {
+	long memcgs_before;	/* cgroup_census() before it was built */
 	const struct memcg_env *env;
 	char top[PATH_MAX];
 	unsigned top_depth;	/* parent_depth + 1 */
@@ -57,6 +58,7 @@ unsigned chain_lowest_depth(const struct memcg_env *env);
  * "task" at that level on v2 (where inner nodes may hold no process).
  */
 struct tree {
+	long memcgs_before;
 	const struct memcg_env *env;
 	char top[PATH_MAX];
 	unsigned depth, fanout, task_level;
@@ -73,6 +75,14 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 int tree_enter(struct tree *t, char *err, size_t errlen);
 /* Back to the original cgroup, then removes the tree. */
 int tree_destroy(struct tree *t, char *err, size_t errlen);
+
+/*
+ * The number of memcgs the kernel holds (dying ones too), and a wait until
+ * it is back to an earlier count after removing ours: traversals from the
+ * root must not meet the dying memcgs of the previous measurement.
+ */
+long cgroup_census(void);
+void cgroup_settle(long before);
 
 /* Writes our pid to dir/cgroup.procs. */
 int cgroup_enter(const char *dir, char *err, size_t errlen);
