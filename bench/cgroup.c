@@ -388,30 +388,29 @@ static int rmdir_retry(const char *path)
 static void cgroup_drain(const char *dir)
 {
 	char path[PATH_MAX + 32], buf[64];
+	bool v1;
 	int fd;
 
-	/* v1: memory.force_empty; v2: memory.reclaim (Linux >= 5.19). */
-	snprintf(path, sizeof(path), "%s/memory.force_empty", dir);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "0", 1) < 0) {
-			/* EBUSY while tasks remain: nothing to do then. */
-		}
-		close(fd);
-		return;
+	/* Most memcgs of a tree never held the process: nothing to do. */
+	snprintf(path, sizeof(path), "%s/memory.usage_in_bytes", dir);
+	v1 = !read_file(path, buf, sizeof(buf));
+	if (!v1) {
+		snprintf(path, sizeof(path), "%s/memory.current", dir);
+		if (read_file(path, buf, sizeof(buf)))
+			return;
 	}
-	snprintf(path, sizeof(path), "%s/memory.current", dir);
-	if (read_file(path, buf, sizeof(buf)) || strtoull(buf, NULL, 10) == 0)
+	if (strtoull(buf, NULL, 10) == 0)
 		return;
 	buf[strcspn(buf, "\n")] = '\0';
-	snprintf(path, sizeof(path), "%s/memory.reclaim", dir);
+	/* v1: memory.force_empty; v2: memory.reclaim (Linux >= 5.19). */
+	snprintf(path, sizeof(path), "%s/%s", dir, v1 ? "memory.force_empty" : "memory.reclaim");
 	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, buf, strlen(buf)) < 0) {
-			/* EAGAIN: not all of it could be reclaimed. */
-		}
-		close(fd);
+	if (fd < 0)
+		return;
+	/* EBUSY (tasks left) or EAGAIN (not all reclaimable): best effort. */
+	if (write(fd, v1 ? "0" : buf, v1 ? 1 : strlen(buf)) < 0) {
 	}
+	close(fd);
 }
 
 int cgroup_remove_tree(const char *dir, char *err, size_t errlen)
@@ -455,7 +454,7 @@ int chain_destroy(struct chain *c, char *err, size_t errlen)
 		ret = -1;
 	if (!ret)
 		c->top[0] = '\0';
-	if (!ret)
+	if (!ret && !c->no_settle)
 		cgroup_settle(c->memcgs_before);
 	return ret;
 }
@@ -651,11 +650,16 @@ long cgroup_census(void)
 void cgroup_settle(long before)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	long now;
-	int i;
+	long now, last = -1;
+	int i, still = 0;
 
-	/* Removed memcgs are freed asynchronously (css release work, RCU):
-	 * wait until the count is back, at most 5 s. */
+	/*
+	 * Removed memcgs are freed asynchronously (css release work after an
+	 * RCU grace period). Wait until the count is back, or has stopped
+	 * falling for 300 ms: a memcg still charged with pages that cannot be
+	 * reclaimed (anonymous memory without swap) stays until they are
+	 * freed, and waiting longer would not change that. At most 5 s.
+	 */
 	for (i = 0; i < 250; i++) {
 		now = memcg_count();
 		if (now < 0) {
@@ -664,6 +668,10 @@ void cgroup_settle(long before)
 		}
 		if (now <= before)
 			return;
+		still = now == last ? still + 1 : 0;
+		if (still >= 15)
+			return;
+		last = now;
 		nanosleep(&ts, NULL);
 	}
 }

@@ -33,6 +33,7 @@ int memcg_discover(struct memcg_env *env, const char *parent_override,
 /* A chain rootbench.<pid>.<start>/<d+2>/<d+3>/... under env->parent. */
 struct chain {
 	long memcgs_before;	/* cgroup_census() before it was built */
+	bool no_settle;		/* destroy without waiting for the memcgs to be freed */
 	const struct memcg_env *env;
 	char top[PATH_MAX];
 	unsigned top_depth;	/* parent_depth + 1 */

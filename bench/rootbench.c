@@ -135,6 +135,7 @@ static const struct {
 	{ "run", cmd_run, "measure the strategies over a sweep of real memcg depths" },
 	{ "verifier", cmd_verifier, "what each route costs the verifier, and whether its root is trusted" },
 	{ "traverse", cmd_traverse, "latency of a full memcg tree pass (lookup + traversal), warm and cold" },
+	{ "trigger", cmd_trigger, "attach one strategy to getppid() and make N calls (timed by hyperfine)" },
 	{ "list", cmd_list, "show every strategy and whether this kernel can run it" },
 	{ "cleanup", cmd_cleanup, "remove cgroup subtrees left by runs that died" },
 };

@@ -42,5 +42,6 @@ int cmd_list(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_verifier(int argc, char **argv);
 int cmd_traverse(int argc, char **argv);
+int cmd_trigger(int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@
 #include "signals.h"
 #include "stats.h"
 #include "strategy.h"
+#include "e2e.h"
 #include "traverse.h"
 #include "verifier.h"
 
@@ -44,10 +45,12 @@ struct run_opts {
 	bool quick, verbose;
 	bool no_verifier;	/* skip verifier.csv and capability.csv */
 	bool no_traversal;	/* skip traversal.csv */
+	bool no_e2e;		/* skip e2e.csv */
+	struct e2e_opts e2e;
 	bool trees_given, traversal_opts_given;
 	struct traversal_opts tv;
-	/* What the command does: run does all three, unless told not to. */
-	bool sweep, verifier, traversal;
+	/* What the command does: run does all of it, unless told not to. */
+	bool sweep, verifier, traversal, e2e_on;
 	const char *cmd;	/* the command, for messages */
 };
 
@@ -89,9 +92,14 @@ struct run {
 	size_t vreport_len;
 	struct traversal tv;
 	bool tv_prepared;
-	struct outfile tcsv, tparts;
+	struct outfile tcsv, tparts, ecsv;
 	char *treport;		/* the traversal table, printed at the end */
 	size_t treport_len;
+	struct e2e e2e;
+	bool e2e_ran;
+	struct e2e_inkernel ik[256];
+	char *ereport;		/* the end-to-end table, printed at the end */
+	size_t ereport_len;
 	struct pair *pairs;
 	size_t npairs, ndone;
 	struct mismatch mism[64];
@@ -129,6 +137,7 @@ enum {
 	OPT_STRATEGIES = 256, OPT_DEPTHS, OPT_SAMPLES, OPT_WARMUP, OPT_BATCH,
 	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
 	OPT_NO_TRAVERSAL, OPT_TREES, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
+	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS,
 };
 
 /* Options of the traversal measurement, shared by run and traverse. */
@@ -152,6 +161,9 @@ static const struct cli_opt run_opts_table[] = {
 	{ "no-verifier", 0, NULL, "skip the verifier cost and trusted-pointer capability report (verifier.csv, capability.csv)", OPT_NO_VERIFIER },
 	TRAVERSAL_OPTIONS,
 	{ "no-traversal", 0, NULL, "skip the full-tree traversal measurement (traversal.csv)", OPT_NO_TRAVERSAL },
+	{ "e2e-calls", 0, "N", "getppid() calls per end-to-end run, 1000..100000000; default 200000, --quick 50000", OPT_E2E_CALLS },
+	{ "e2e-runs", 0, "N", "hyperfine runs per end-to-end command and call count, 3..1000; default 5, --quick 3", OPT_E2E_RUNS },
+	{ "no-e2e", 0, NULL, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", OPT_NO_E2E },
 	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
 	{ 0 },
 };
@@ -222,6 +234,17 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 	case OPT_NO_TRAVERSAL:
 		o->no_traversal = true;
 		return 0;
+	case OPT_NO_E2E:
+		o->no_e2e = true;
+		return 0;
+	case OPT_E2E_CALLS:
+		if (parse_uint(arg, 1000, 100000000, &o->e2e.calls, err, sizeof(err)))
+			return cli_error(o->cmd, "--e2e-calls: %s", err);
+		return 0;
+	case OPT_E2E_RUNS:
+		if (parse_uint(arg, 3, 1000, &o->e2e.runs, err, sizeof(err)))
+			return cli_error(o->cmd, "--e2e-runs: %s", err);
+		return 0;
 	case OPT_TREES: {
 		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
 		unsigned long nodes[RB_MAX_SHAPES];
@@ -288,8 +311,15 @@ static int settle_defaults(struct run_opts *o)
 	}
 	if (!o->tv.cold_samples)
 		o->tv.cold_samples = o->quick ? RB_QUICK_COLD_SAMPLES : RB_DEFAULT_COLD_SAMPLES;
+	if (o->no_e2e && (o->e2e.calls || o->e2e.runs))
+		return cli_error(o->cmd, "--no-e2e conflicts with --e2e-calls and --e2e-runs");
+	if (!o->e2e.calls)
+		o->e2e.calls = o->quick ? RB_E2E_CALLS / 4 : RB_E2E_CALLS;
+	if (!o->e2e.runs)
+		o->e2e.runs = o->quick ? 3 : RB_E2E_RUNS;
 	o->verifier &= !o->no_verifier;
 	o->traversal &= !o->no_traversal;
+	o->e2e_on &= !o->no_e2e;
 	if (!o->depths_given &&
 	    parse_depths(o->quick ? RB_QUICK_DEPTHS : RB_DEFAULT_DEPTHS, RB_MAX_DEPTH,
 			 o->depths, RB_MAX_DEPTHS, &o->ndepths, err, sizeof(err)))
@@ -448,6 +478,8 @@ static void write_env(struct run *r, const char *status)
 	json_arr_end(&j);
 	if (r->tv_prepared)
 		traversal_json(&r->tv, &j);
+	if (r->e2e_ran)
+		e2e_json(&r->e2e, &j);
 	json_summary_targets(r, &j);
 	json_end(&j);
 	err = outfile_commit(&f);
@@ -893,6 +925,8 @@ static int open_outputs(struct run *r)
 	if (!err && r->o.traversal)
 		err = csv_open(&r->tparts, &r->rd, "traversal_parts.csv",
 			       TRAVERSAL_PARTS_HEADER);
+	if (!err && r->o.e2e_on)
+		err = csv_open(&r->ecsv, &r->rd, "e2e.csv", E2E_HEADER);
 	if (err)
 		set_failure(r, "cannot write to %s: %s",
 			 r->rd.path, strerror(-err));
@@ -1004,7 +1038,7 @@ static int finish(struct run *r, int code)
 
 	if (r->rd.dirfd >= 0) {
 		struct outfile *files[] = { &r->percall, &r->samples, &r->calib,
-					    &r->tcsv, &r->tparts };
+					    &r->tcsv, &r->tparts, &r->ecsv };
 
 		rb_phase("write-results");
 		/* Rows of completed measurements are whole; keep them. */
@@ -1026,6 +1060,11 @@ static int finish(struct run *r, int code)
 		fwrite(r->treport, 1, r->treport_len, stdout);
 		free(r->treport);
 		r->treport = NULL;
+	}
+	if (r->ereport) {
+		fwrite(r->ereport, 1, r->ereport_len, stdout);
+		free(r->ereport);
+		r->ereport = NULL;
 	}
 	if (r->vreport) {
 		fwrite(r->vreport, 1, r->vreport_len, stdout);
@@ -1132,6 +1171,42 @@ static int run_traversal(struct run *r)
 	return ret;
 }
 
+/*
+ * hyperfine against `rootbench trigger` at two depths of the sweep: the
+ * shallowest, and the one nearest 32 levels (--quick: the shallowest).
+ */
+static int run_e2e(struct run *r)
+{
+	struct e2e_opts *eo = &r->o.e2e;
+	size_t i, near = 0, nik = 0;
+	FILE *mem;
+	int ret;
+
+	if (!r->ndepths)
+		return 0;
+	for (i = 0; i < r->ndepths; i++)
+		if (abs((int)r->depths[i] - 32) < abs((int)r->depths[near] - 32))
+			near = i;
+	eo->depths[eo->ndepths++] = r->depths[0];
+	if (near && !r->o.quick)
+		eo->depths[eo->ndepths++] = r->depths[near];
+	eo->cgroup_parent = r->o.cgroup_parent;
+	for (i = 0; i < r->ndone && nik < sizeof(r->ik) / sizeof(r->ik[0]); i++)
+		r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
+						      r->pairs[i].depth, r->pairs[i].median };
+	r->e2e = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
+			       .selected = r->selected, .ik = r->ik, .nik = nik };
+	r->e2e_ran = true;
+	mem = report_buffer(&r->ereport, &r->ereport_len);
+	if (!mem)
+		return -ENOMEM;
+	ret = e2e_measure(&r->e2e, r->rd.dirfd, r->rd.path, r->ecsv.f, mem);
+	fclose(mem);
+	if (ret && ret != -EINTR)
+		set_failure(r, "%s", r->e2e.failure);
+	return ret;
+}
+
 /* The depth sweep over a chain of memcgs, removed when it is done. */
 static int run_sweep(struct run *r)
 {
@@ -1162,7 +1237,7 @@ static int run_sweep(struct run *r)
 }
 
 static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
-		    bool traversal, int argc, char **argv)
+		    bool traversal, bool e2e, int argc, char **argv)
 {
 	static struct run run;	/* large; static keeps it off the stack */
 	struct run *r = &run;
@@ -1183,6 +1258,7 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	r->o.sweep = sweep;
 	r->o.verifier = verifier;
 	r->o.traversal = traversal;
+	r->o.e2e_on = e2e;
 
 	/* Bad input is refused before anything is touched. */
 	ret = cli_parse(cmd, argc, argv, &r->o, &first);
@@ -1285,21 +1361,26 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}
+	if (r->o.e2e_on && !rb_stopping()) {
+		ret = run_e2e(r);
+		if (ret && ret != -EINTR)
+			return finish(r, RB_EXIT_FAIL);
+	}
 	return finish(r, r->mism_total || (r->tv_prepared && r->tv.count_mismatches) ?
 			 RB_EXIT_FAIL : RB_EXIT_OK);
 }
 
 int cmd_run(int argc, char **argv)
 {
-	return run_main(&run_cmd, true, true, true, argc, argv);
+	return run_main(&run_cmd, true, true, true, true, argc, argv);
 }
 
 int cmd_verifier(int argc, char **argv)
 {
-	return run_main(&verifier_cmd, false, true, false, argc, argv);
+	return run_main(&verifier_cmd, false, true, false, false, argc, argv);
 }
 
 int cmd_traverse(int argc, char **argv)
 {
-	return run_main(&traverse_cmd, false, false, true, argc, argv);
+	return run_main(&traverse_cmd, false, false, true, false, argc, argv);
 }

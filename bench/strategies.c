@@ -38,9 +38,13 @@
 	static void x##_configure(void *skel, const struct rb_config *c) \
 	{								\
 		((struct x##_bpf *)skel)->rodata->rb_config = *c;	\
+	}								\
+	static __u64 x##_hits(void *skel)				\
+	{								\
+		return ((struct x##_bpf *)skel)->bss->rb_hits;		\
 	}
 #define SKEL(x) .open = x##_open, .load = x##_load, .destroy = x##_destroy, \
-	.configure = x##_configure, \
+	.configure = x##_configure, .hits = x##_hits, \
 	.source_lines = RB_SOURCE_LINES_##x
 
 SKEL_OPS(baseline)

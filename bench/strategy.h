@@ -43,6 +43,7 @@ struct strategy {
 	int (*load)(void *skel);
 	void (*destroy)(void *skel);
 	void (*configure)(void *skel, const struct rb_config *c);
+	__u64 (*hits)(void *skel);	/* rootbench_trigger's count of calls */
 	unsigned source_lines;	/* code lines of bpf/<name>.bpf.c */
 };
 

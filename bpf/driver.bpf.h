@@ -133,4 +133,32 @@ int rootbench_once(struct rb_sample *s)
 #include "consumers.bpf.h"
 #include "traverse.bpf.h"
 
+/*
+ * End to end: one get+put round on each getppid() of the harness's own
+ * process, at a real attach point: the sys_enter raw tracepoint (BTF
+ * typed), which every syscall of every process passes, filtered to ours.
+ * The harness sets rb_config.target_tgid and .syscall_nr before load;
+ * tracing programs run in an RCU read-side section already.
+ */
+/* Calls of the harness's process that rootbench_trigger saw. */
+__u64 rb_hits;
+
+SEC("?tp_btf/sys_enter")
+int rootbench_trigger(__u64 *ctx)
+{
+	long id = (long)ctx[1];	/* sys_enter(struct pt_regs *regs, long id) */
+	struct root_ref ref = {};
+	struct mem_cgroup *root;
+
+	if (id != rb_config.syscall_nr ||
+	    (bpf_get_current_pid_tgid() >> 32) != rb_config.target_tgid)
+		return 0;
+	rb_hits++;
+	root = root_get(&ref);
+	rb_sink(root);
+	if (root)
+		root_put(&ref, root);
+	return 0;
+}
+
 #endif

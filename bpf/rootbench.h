@@ -30,7 +30,10 @@ struct rb_config {
 	__u8 traverse_css_iter;	/* traversal by bpf_iter_css, else by children lists */
 	__u8 visit_kfunc;	/* per memcg: bpf_get_mem_cgroup + usage + put,
 				 * else a read of the page counter */
-	__u8 pad[5];
+	__u8 pad[1];
+	__u32 target_tgid;	/* rootbench_trigger: only this process counts */
+	__s32 syscall_nr;	/* rootbench_trigger: only this syscall counts */
+	__u32 pad2;
 };
 
 /* Context of the traversal programs (rootbench_pass, rootbench_traverse). */

@@ -62,6 +62,12 @@ cases=(
 	"too few cold samples|too small|traverse --cold-samples 1"
 	"--no-traversal with a traversal option|conflicts with the traversal options|run --no-traversal --trees 1x1"
 	"verifier with a sweep option|unknown option|verifier --depths 4"
+	"trigger without a strategy|--strategy is required|trigger --calls 10"
+	"trigger with an unknown strategy|unknown name 'walk'|trigger --strategy walk"
+	"trigger with zero calls|too small|trigger --strategy none --calls 0"
+	"trigger at an unreachable depth|out of reach|trigger --strategy none --depth 0"
+	"e2e calls too few|too small|run --e2e-calls 10"
+	"--no-e2e with an e2e option|conflicts with --e2e-calls|run --no-e2e --e2e-runs 4"
 )
 
 before=$(harness_cgroups)

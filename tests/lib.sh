@@ -26,8 +26,15 @@ harness_progs() {
 	bpftool prog show 2>/dev/null | grep -E 'name (rootbench_[a-z_]+)' || true
 }
 
+# The kernel frees a program after its last reference goes, a little after
+# the process that held it exits (RCU): give it up to 5 s.
 nothing_left_behind() {
-	[ -z "$(harness_cgroups)" ] && [ -z "$(harness_progs)" ]
+	local i
+	for i in $(seq 50); do
+		[ -z "$(harness_cgroups)" ] && [ -z "$(harness_progs)" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # The value of a top-level scalar in a flat env.json line: "key": value
@@ -106,4 +113,18 @@ check_traversal_outputs() {
 				if (sizes[j] < sizes[i]) { tmp = sizes[i]; sizes[i] = sizes[j]; sizes[j] = tmp }
 			for (x in s) for (i = 2; i <= k; i++)
 				if (t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }' "$dir/traversal.csv"
+}
+E2E_HEADER="strategy,depth,calls,per_call_ns,ci95_lo_ns,ci95_hi_ns,net_ns,inkernel_ns,ratio,flag"
+
+check_e2e_outputs() {
+	local dir=$1 where=$2
+	check "$where: e2e.csv parses with the documented header" \
+		csv_parses "$dir/e2e.csv" "$E2E_HEADER" 10 10
+	check "$where: e2e.json is hyperfine's export" grep -q '"results"' "$dir/e2e.json"
+	check "$where: every measured strategy has an end-to-end row" \
+		test "$(cut -d, -f1 "$dir/e2e.csv" | tail -n +2 | sort -u | tr '\n' ' ')" = \
+		"$(cut -d, -f1 "$dir/percall.csv" | tail -n +2 | sort -u | tr '\n' ' ')"
+	check "$where: every non-baseline e2e row carries a verdict" \
+		awk -F, 'NR > 1 && $1 != "baseline" && $10 !~ /^(ok|disagree|inconclusive)$/ { bad = 1 } END { exit bad }' \
+		"$dir/e2e.csv"
 }

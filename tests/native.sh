@@ -62,7 +62,8 @@ test_quick_run() {
 	check "a progress line per (strategy, depth) on stderr" \
 		test "$(grep -c 's left$' "$TEST_TMP/quick.err")" -eq "$(($(wc -l <"$dir/percall.csv") - 1))"
 	check_verifier_outputs "$dir" "quick run"
-	check_traversal_outputs "$dir" "quick run" "1x1,2x4,2x32"
+	check_traversal_outputs "$dir" "quick run" "1x1,3x4"
+	check_e2e_outputs "$dir" "quick run"
 	check "no harness cgroup or BPF program remains" nothing_left_behind
 	check "the process's cgroup tree is as before (none created under it)" \
 		test -z "$(find "/sys/fs/cgroup/memory$(awk -F: '/memory/ { print $3 }' /proc/self/cgroup)" -mindepth 1 -name 'rootbench.*' 2>/dev/null)"
@@ -109,7 +110,18 @@ test_traverse_command() {
 		'NR == 2 { exit $5 != top + 2 }' "$TEST_TMP/traverse-top/traversal.csv"
 }
 
+test_trigger() {
+	local low
+	low=$(($(awk -F: '/memory/ { print $3 }' /proc/self/cgroup | tr -cd / | wc -c) + 2))
+	"$RB" trigger --strategy none --calls 1000
+	check "trigger --strategy none exits 0" test $? -eq 0
+	"$RB" trigger --strategy walk-iter --depth "$low" --calls 5000
+	check "trigger walk-iter at depth $low: the probe saw every call (exit 0)" test $? -eq 0
+	check "trigger: nothing left behind" nothing_left_behind
+}
+
 test_list
+test_trigger
 test_quick_run
 test_traverse_command
 test_strategy_subset

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rootbench trigger: the end-to-end probe that hyperfine times. It attaches
+ * one strategy (rootbench_trigger, on the sys_enter raw tracepoint) filtered
+ * to its own getppid() calls, moves itself to a memcg at the given depth,
+ * makes N getppid() calls and exits. "none"
+ * attaches nothing: the difference between the two, divided by N, is what
+ * the strategy adds to every call at a real attach point.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "cgroup.h"
+#include "cli.h"
+#include "kernel.h"
+#include "parse.h"
+#include "rootbench.h"
+#include "signals.h"
+#include "strategy.h"
+
+struct trigger_opts {
+	const char *strategy;
+	unsigned long depth, calls;
+	bool depth_given;
+	const char *cgroup_parent;
+	bool verbose;
+};
+
+enum { OPT_STRATEGY = 300, OPT_DEPTH, OPT_CALLS, OPT_PARENT };
+
+static const struct cli_opt trigger_opts_table[] = {
+	{ "strategy", 's', "NAME|none", "the strategy to attach, or none to attach nothing", OPT_STRATEGY },
+	{ "depth", 'd', "N", "memcg depth to make the calls from (as in rootbench run); default: where the process is", OPT_DEPTH },
+	{ "calls", 'n', "N", "getppid() calls to make, 1..100000000; default 1000000", OPT_CALLS },
+	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the chain under (as in rootbench run)", OPT_PARENT },
+	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
+	{ 0 },
+};
+
+static int handle(int key, const char *arg, void *vctx)
+{
+	struct trigger_opts *o = vctx;
+	char err[160];
+
+	switch (key) {
+	case OPT_STRATEGY:
+		if (strcmp(arg, "none") && !strategy_by_name(arg))
+			return cli_error("trigger", "--strategy: unknown name '%s'", arg);
+		o->strategy = arg;
+		return 0;
+	case OPT_DEPTH:
+		if (parse_uint(arg, 0, RB_MAX_DEPTH, &o->depth, err, sizeof(err)))
+			return cli_error("trigger", "--depth: %s", err);
+		o->depth_given = true;
+		return 0;
+	case OPT_CALLS:
+		if (parse_uint(arg, 1, 100000000, &o->calls, err, sizeof(err)))
+			return cli_error("trigger", "--calls: %s", err);
+		return 0;
+	case OPT_PARENT:
+		o->cgroup_parent = arg;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	}
+	return cli_error("trigger", "unhandled option");
+}
+
+static const struct cli_cmd trigger_cmd = {
+	.name = "trigger",
+	.doc = "Attach one strategy to the sys_enter tracepoint, filtered to this process's getppid() calls, make --calls getppid() calls from a memcg at --depth, and exit. `rootbench run` times it with hyperfine against --strategy none (e2e.csv); run by hand it is a way to reproduce one end-to-end figure.",
+	.opts = trigger_opts_table,
+	.handle = handle,
+};
+
+/* Loads rootbench_trigger in the first form the verifier accepts. */
+static int load_trigger(const struct strategy *s, void **skel, struct bpf_link **link,
+			char *why, size_t len)
+{
+	struct rb_config cfg = { .release_root = 1, .target_tgid = (__u32)getpid(),
+				 .syscall_nr = SYS_getppid };
+	size_t i, nforms = s->forms ? s->nforms : 1;
+	struct bpf_object *obj;
+
+	if (kfuncs_missing(s->kfuncs, why, len))
+		return -1;
+	for (i = 0; i < nforms; i++) {
+		struct load_req req = { .form = s->forms ? &s->forms[i] : NULL,
+					.config = &cfg, .only = { "rootbench_trigger" } };
+
+		if (strategy_load(s, &req, skel, &obj, why, len))
+			continue;
+		*link = bpf_program__attach(bpf_object__find_program_by_name(obj, "rootbench_trigger"));
+		if (!*link) {
+			snprintf(why, len, "cannot attach to sys_enter: %s", strerror(errno));
+			s->destroy(*skel);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+int cmd_trigger(int argc, char **argv)
+{
+	struct trigger_opts o = { .calls = 1000000 };
+	const struct strategy *s = NULL;
+	struct bpf_link *link = NULL;
+	struct memcg_env env;
+	struct chain chain = { 0 };
+	bool chained = false;
+	void *skel = NULL;
+	char err[512];
+	unsigned long i, hits = 0;
+	int first, ret, code = RB_EXIT_OK;
+
+	ret = cli_parse(&trigger_cmd, argc, argv, &o, &first);
+	if (ret)
+		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	if (first < argc)
+		return cli_error("trigger", "unexpected argument '%s'", argv[first]), RB_EXIT_USAGE;
+	if (!o.strategy)
+		return cli_error("trigger", "--strategy is required (a strategy name, or none)"), RB_EXIT_USAGE;
+	strategy_log_init(o.verbose);
+	if (check_privileges(err, sizeof(err)))
+		return cli_error("trigger", "%s", err), RB_EXIT_PRIV;
+	if (kernel_btf_open(err, sizeof(err)))
+		return cli_error("trigger", "%s", err), RB_EXIT_KERNEL;
+	ret = memcg_discover(&env, o.cgroup_parent, err, sizeof(err));
+	if (ret) {
+		cli_error("trigger", "%s", err);
+		code = ret == -2 ? RB_EXIT_USAGE : RB_EXIT_MEMCG;
+		goto cleanup;
+	}
+	if (o.depth_given && (o.depth < chain_lowest_depth(&env) || o.depth > RB_MAX_DEPTH)) {
+		cli_error("trigger", "--depth %lu: out of reach (%u..%d from %s)", o.depth,
+			  chain_lowest_depth(&env), RB_MAX_DEPTH, env.parent);
+		code = RB_EXIT_USAGE;
+		goto cleanup;
+	}
+	signals_install();
+	if (strcmp(o.strategy, "none")) {
+		s = strategy_by_name(o.strategy);
+		if (load_trigger(s, &skel, &link, err, sizeof(err))) {
+			cli_error("trigger", "%s unavailable: %s", s->name, err);
+			code = RB_EXIT_KERNEL;
+			goto cleanup;
+		}
+	}
+	if (o.depth_given && o.depth > env.parent_depth) {
+		if (chain_create(&chain, &env, err, sizeof(err))) {
+			cli_error("trigger", "%s", err);
+			code = RB_EXIT_MEMCG;
+			goto cleanup;
+		}
+		chained = true;
+		/* hyperfine runs this many times: no need to wait for frees. */
+		chain.no_settle = true;
+		if (chain_move_to(&chain, (unsigned)o.depth, err, sizeof(err))) {
+			cli_error("trigger", "%s", err);
+			code = RB_EXIT_MEMCG;
+			goto cleanup;
+		}
+	}
+	for (i = 0; i < o.calls && !rb_stopping(); i++)
+		syscall(SYS_getppid);
+	if (s) {
+		hits = (unsigned long)s->hits(skel);
+		/* The probe must have seen every call, or the figure is not ours. */
+		if (!rb_stopping() && hits != o.calls) {
+			cli_error("trigger", "%s saw %lu of %lu getppid() calls", s->name, hits, o.calls);
+			code = RB_EXIT_FAIL;
+		}
+	}
+cleanup:
+	bpf_link__destroy(link);
+	if (skel)
+		s->destroy(skel);
+	if (chained && chain_destroy(&chain, err, sizeof(err))) {
+		cli_error("trigger", "cleanup: %s", err);
+		code = code ? code : RB_EXIT_FAIL;
+	}
+	kernel_btf_close();
+	if (rb_signal)
+		code = 128 + rb_signal;
+	return code;
+}
