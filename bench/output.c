@@ -197,3 +197,10 @@ void csv_num(FILE *f, double v)
 	if (!isnan(v) && !isinf(v))
 		fprintf(f, "%.3f", v);
 }
+
+int rundir_open(struct rundir *rd, const char *path)
+{
+	snprintf(rd->path, sizeof(rd->path), "%s", path);
+	rd->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return rd->dirfd < 0 ? -errno : 0;
+}

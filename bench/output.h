@@ -30,6 +30,8 @@ int rundir_check(const char *out, char *err, size_t errlen);
  */
 int rundir_create(struct rundir *rd, const char *out, const char *release,
 		  char *err, size_t errlen);
+/* Opens an existing directory to write files into (compare --csv). */
+int rundir_open(struct rundir *rd, const char *path);
 void rundir_close(struct rundir *rd);
 
 struct outfile {

@@ -43,5 +43,6 @@ int cmd_cleanup(int argc, char **argv);
 int cmd_verifier(int argc, char **argv);
 int cmd_traverse(int argc, char **argv);
 int cmd_trigger(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -96,10 +96,10 @@ test_verifier_command() {
 
 test_traverse_command() {
 	local dir=$TEST_TMP/traverse
-	"$RB" traverse --trees 1x1,2x4,3x4 --samples 20 --cold-samples 5 --out "$dir" \
+	"$RB" traverse --trees 1x1,3x4,4x4 --samples 20 --cold-samples 5 --out "$dir" \
 		>"$TEST_TMP/traverse.out" 2>"$TEST_TMP/traverse.err"
 	check "rootbench traverse exits 0" test $? -eq 0
-	check_traversal_outputs "$dir" "traverse" "1x1,2x4,3x4"
+	check_traversal_outputs "$dir" "traverse" "1x1,3x4,4x4"
 	check "traverse: the walks fall back to children lists, saying why" \
 		grep -q '"better_route_refused": "css-iter' "$dir/env.json"
 	check "traverse: trees are removed afterwards" nothing_left_behind
@@ -118,6 +118,32 @@ test_trigger() {
 	"$RB" trigger --strategy walk-iter --depth "$low" --calls 5000
 	check "trigger walk-iter at depth $low: the probe saw every call (exit 0)" test $? -eq 0
 	check "trigger: nothing left behind" nothing_left_behind
+}
+
+test_compare() {
+	local a=$TEST_TMP/quick b=$TEST_TMP/cmp-b d=$TEST_TMP/cmp-doctored out rows same
+	"$RB" run --quick --no-verifier --no-traversal --no-e2e --out "$b" >/dev/null 2>&1
+	out=$("$RB" compare "$a" "$b" --csv "$TEST_TMP/cmp.csv")
+	check "compare of two runs of the same kernel exits 0" test $? -eq 0
+	rows=$(tail -n +2 "$TEST_TMP/cmp.csv" | wc -l)
+	same=$(grep -c ',no significant difference$' "$TEST_TMP/cmp.csv")
+	check "compare: same kernel, most rows show no significant difference ($same of $rows)" \
+		test "$((3 * same))" -ge "$((2 * rows))"
+	check "compare: the text report has a verdict per row" \
+		test "$(grep -cE '(faster|slower|no significant difference)$' <<<"$out")" -eq "$rows"
+	mkdir -p "$d"
+	cp "$b"/*.csv "$b/env.json" "$d/"
+	# Doctored: walk-iter samples 50% slower.
+	awk -F, -v OFS=, '$1 == "walk-iter" { $5 = $5 * 1.5 } { print }' "$b/samples.csv" >"$d/samples.csv"
+	"$RB" compare "$b" "$d" --csv "$TEST_TMP/cmp-doctored.csv" >/dev/null
+	check "compare: a doctored 1.5x slower walk-iter is reported slower at every depth" \
+		awk -F, '$1 == "walk-iter" { n++; if ($8 != "slower" || $5 < 1.4) bad = 1 } END { exit bad || n == 0 }' \
+		"$TEST_TMP/cmp-doctored.csv"
+	check "compare: the untouched strategies stay unchanged against their own copy" \
+		awk -F, 'NR > 1 && $1 != "walk-iter" && $8 != "no significant difference" { bad = 1 } END { exit bad }' \
+		"$TEST_TMP/cmp-doctored.csv"
+	"$RB" compare "$a" >/dev/null 2>&1
+	check "compare with one run directory exits 2" test $? -eq 2
 }
 
 test_list
