@@ -12,7 +12,8 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
 # One BPF object and skeleton per strategy: bpf/<name>.bpf.c
-STRATEGIES := baseline kfunc walk_iter walk_loop walk_bounded walk_get ancestor
+STRATEGIES := baseline kfunc walk_iter walk_loop walk_bounded walk_get ancestor \
+	ancestor_get
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_SRCS))

@@ -55,14 +55,37 @@ static unsigned path_depth(const char *rel)
 	return n;
 }
 
-/* /proc/cgroups: is the memory controller compiled in and enabled? */
+/* Did the kernel command line switch the memory controller off? */
+static bool disabled_at_boot(void)
+{
+	char buf[4096], *p;
+
+	if (read_file("/proc/cmdline", buf, sizeof(buf)))
+		return false;
+	for (p = strstr(buf, "cgroup_disable="); p; p = strstr(p + 1, "cgroup_disable=")) {
+		char list[256];
+
+		if (sscanf(p + strlen("cgroup_disable="), "%255s", list) == 1 &&
+		    in_list(list, "memory", ','))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is the memory controller enabled? /proc/cgroups says so for v1-capable
+ * controllers; newer kernels built without memcg v1 leave memory out of it
+ * and the cgroup2 mount tells instead (memcg_discover).
+ */
 static int memcg_enabled(char *err, size_t errlen)
 {
-	char buf[4096], *line;
+	char buf[4096], *line, *save = NULL;
 
+	if (disabled_at_boot())
+		return fail(err, errlen, "memory controller is disabled at boot (cgroup_disable=memory)");
 	if (read_file("/proc/cgroups", buf, sizeof(buf)))
-		return 0;	/* removed in newer kernels: cannot tell here */
-	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char name[32];
 		int hier, num, enabled;
 
@@ -73,7 +96,7 @@ static int memcg_enabled(char *err, size_t errlen)
 			return fail(err, errlen, "memory controller is disabled at boot (cgroup_disable=memory)");
 		return 0;
 	}
-	return fail(err, errlen, "kernel has no memory controller (CONFIG_MEMCG)");
+	return 0;
 }
 
 /* Finds our path in the memory hierarchy from /proc/self/cgroup. */
@@ -292,7 +315,7 @@ int chain_create(struct chain *c, const struct memcg_env *env, char *err,
 	memset(c, 0, sizeof(*c));
 	c->env = env;
 	c->at = -1;
-	c->memcgs_before = cgroup_census();
+	c->memcgs_before = cgroup_census(env);
 	c->top_depth = env->parent_depth + 1;
 	if (cgroup_own_marker(marker, sizeof(marker)))
 		return fail(err, errlen, "cannot read /proc/self/stat");
@@ -455,7 +478,7 @@ int chain_destroy(struct chain *c, char *err, size_t errlen)
 	if (!ret)
 		c->top[0] = '\0';
 	if (!ret && !c->no_settle)
-		cgroup_settle(c->memcgs_before);
+		cgroup_settle(c->env, c->memcgs_before);
 	return ret;
 }
 
@@ -569,7 +592,7 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 	memset(t, 0, sizeof(*t));
 	t->env = env;
 	t->depth = depth;
-	t->memcgs_before = cgroup_census();
+	t->memcgs_before = cgroup_census(env);
 	t->fanout = fanout;
 	t->task_level = task_level;
 	t->top_depth = env->parent_depth + 1;
@@ -622,32 +645,60 @@ int tree_destroy(struct tree *t, char *err, size_t errlen)
 	if (cgroup_remove_tree(t->top, err, errlen))
 		return -1;
 	t->top[0] = '\0';
-	cgroup_settle(t->memcgs_before);
+	cgroup_settle(t->env, t->memcgs_before);
 	return 0;
 }
 
-/* Memory cgroups the kernel still holds, dying ones included (/proc/cgroups). */
-static long memcg_count(void)
+/*
+ * Memory cgroups the kernel still holds, dying ones included: /proc/cgroups
+ * on v1 (newer kernels list only v1-capable controllers there), else the
+ * cgroup2 root's cgroup.stat, per controller where the kernel says
+ * (nr_subsys_memory, Linux >= 6.12), else all cgroups.
+ */
+static long memcg_count(const struct memcg_env *env)
 {
-	char buf[4096], *line, *save = NULL;
-	char name[32];
+	char buf[4096], path[PATH_MAX + 16], *line, *save = NULL;
+	long live = -1, dying = -1, all = -1, all_dying = -1;
+	char name[40];
 	int hier, num, enabled;
 
-	if (read_file("/proc/cgroups", buf, sizeof(buf)))
+	if (env->mode == CG_V1) {
+		if (read_file("/proc/cgroups", buf, sizeof(buf)))
+			return -1;
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			if (sscanf(line, "%31s %d %d %d", name, &hier, &num, &enabled) == 4 &&
+			    !strcmp(name, "memory"))
+				return num;
 		return -1;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (sscanf(line, "%31s %d %d %d", name, &hier, &num, &enabled) == 4 &&
-		    !strcmp(name, "memory"))
-			return num;
-	return -1;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.stat", env->mount);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		long v;
+
+		if (sscanf(line, "%39s %ld", name, &v) != 2)
+			continue;
+		if (!strcmp(name, "nr_subsys_memory"))
+			live = v;
+		else if (!strcmp(name, "nr_dying_subsys_memory"))
+			dying = v;
+		else if (!strcmp(name, "nr_descendants"))
+			all = v;
+		else if (!strcmp(name, "nr_dying_descendants"))
+			all_dying = v;
+	}
+	if (live >= 0 && dying >= 0)
+		return live + dying;
+	return all >= 0 && all_dying >= 0 ? all + all_dying : -1;
 }
 
-long cgroup_census(void)
+long cgroup_census(const struct memcg_env *env)
 {
-	return memcg_count();
+	return memcg_count(env);
 }
 
-void cgroup_settle(long before)
+void cgroup_settle(const struct memcg_env *env, long before)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	long now, last = -1;
@@ -661,7 +712,7 @@ void cgroup_settle(long before)
 	 * freed, and waiting longer would not change that. At most 5 s.
 	 */
 	for (i = 0; i < 250; i++) {
-		now = memcg_count();
+		now = memcg_count(env);
 		if (now < 0) {
 			nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
 			return;

@@ -82,8 +82,8 @@ int tree_destroy(struct tree *t, char *err, size_t errlen);
  * it is back to an earlier count after removing ours: traversals from the
  * root must not meet the dying memcgs of the previous measurement.
  */
-long cgroup_census(void);
-void cgroup_settle(long before);
+long cgroup_census(const struct memcg_env *env);
+void cgroup_settle(const struct memcg_env *env, long before);
 
 /* Writes our pid to dir/cgroup.procs. */
 int cgroup_enter(const char *dir, char *err, size_t errlen);

@@ -351,3 +351,63 @@ int parse_tree_list(const char *s, unsigned max_nodes, unsigned *depth,
 	*n = c.n;
 	return 0;
 }
+
+/* Lines of a verifier log that are not the verdict. */
+static bool log_noise(const char *l, size_t len)
+{
+	static const char *const noise[] = {
+		"processed ", "verification time", "stack depth", "--",
+		"libbpf: ", "Func#", "; ", "func#", "from ", "last_idx",
+	};
+	size_t i;
+
+	while (len && (*l == ' ' || *l == '\t')) {
+		l++;
+		len--;
+	}
+	if (len == 0)
+		return true;
+	/* Instruction trace: "42: (85) call ..." */
+	for (i = 0; i < len && l[i] >= '0' && l[i] <= '9'; i++)
+		;
+	if (i && i < len && l[i] == ':')
+		return true;
+	for (i = 0; i < sizeof(noise) / sizeof(noise[0]); i++)
+		if (len >= strlen(noise[i]) && !strncmp(l, noise[i], strlen(noise[i])))
+			return true;
+	return false;
+}
+
+int parse_verifier_reason(const char *log, char *out, size_t len)
+{
+	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
+	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
+	const char *p, *nl, *line = NULL, *report;
+	size_t line_len = 0;
+
+	if (!begin || !end)
+		return -1;
+	/* Newer verifiers follow their classic one-line message with a
+	 * structured report: the line before it is the one wanted. */
+	report = strstr(begin, "\nVerification failed:");
+	if (report && report < end)
+		end = report + 1;
+	for (p = strchr(begin, '\n'); p && p < end; p = nl) {
+		p++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		if (!log_noise(p, (size_t)(nl - p))) {
+			line = p;
+			line_len = (size_t)(nl - p);
+		}
+	}
+	if (!line)
+		return -1;
+	while (line_len && (*line == ' ' || *line == '\t')) {
+		line++;
+		line_len--;
+	}
+	snprintf(out, len, "%.*s", (int)line_len, line);
+	return 0;
+}

@@ -59,6 +59,14 @@ int parse_tree_list(const char *s, unsigned max_nodes, unsigned *depth,
 		    unsigned *fanout, unsigned long *nodes, size_t max_n,
 		    size_t *n, char *err, size_t errlen);
 
+/*
+ * The verifier's one-line reason for rejecting a program, from libbpf's
+ * messages around "-- BEGIN PROG LOAD LOG --": the last line that is not
+ * an instruction trace or statistics, stopping at the structured report
+ * ("Verification failed:") newer kernels append. -1 when there is none.
+ */
+int parse_verifier_reason(const char *log, char *out, size_t len);
+
 /* Number of nodes of a full fanout-ary tree of the given depth (0: root). */
 unsigned long tree_nodes(unsigned depth, unsigned fanout);
 

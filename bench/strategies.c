@@ -11,6 +11,7 @@
 #include "strategy.h"
 
 #include "ancestor.skel.h"
+#include "ancestor_get.skel.h"
 #include "baseline.skel.h"
 #include "kfunc.skel.h"
 #include "walk_bounded.skel.h"
@@ -54,6 +55,7 @@ SKEL_OPS(walk_loop)
 SKEL_OPS(walk_bounded)
 SKEL_OPS(walk_get)
 SKEL_OPS(ancestor)
+SKEL_OPS(ancestor_get)
 
 /* Every driver loops with bpf_iter_num and holds bpf_rcu_read_lock. */
 #define DRIVER_KFUNCS "bpf_iter_num_new", "bpf_rcu_read_lock"
@@ -65,6 +67,9 @@ static const char *const walk_get_kfuncs[] = { DRIVER_KFUNCS,
 	"bpf_get_mem_cgroup", "bpf_put_mem_cgroup", NULL };
 static const char *const ancestor_kfuncs[] = { DRIVER_KFUNCS,
 	"bpf_cgroup_ancestor", "bpf_cgroup_release", NULL };
+static const char *const ancestor_get_kfuncs[] = { DRIVER_KFUNCS,
+	"bpf_cgroup_ancestor", "bpf_cgroup_release", "bpf_get_mem_cgroup",
+	"bpf_put_mem_cgroup", NULL };
 
 static const struct strategy_form kfunc_forms[] = {
 	{ "get+put", "acquire (KF_ACQUIRE): the root must be released with bpf_put_mem_cgroup()",
@@ -136,6 +141,14 @@ const struct strategy strategies[] = {
 		.yields_root = true,
 		.check = needs_cgroup_v2,
 		SKEL(ancestor),
+	},
+	{
+		.name = "ancestor-get",
+		.route = "bpf_cgroup_ancestor(task dfl cgroup, 0), bpf_get_mem_cgroup(&top->self) + put",
+		.kfuncs = ancestor_get_kfuncs,
+		.yields_root = true,
+		.check = needs_cgroup_v2,
+		SKEL(ancestor_get),
 	},
 };
 

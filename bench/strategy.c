@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "kernel.h"
+#include "parse.h"
 #include "strategy.h"
 
 static bool log_verbose;
@@ -65,57 +66,26 @@ const char *kfunc_since(const char *name)
 	return "a newer kernel";
 }
 
-static bool skip_line(const char *l, size_t len)
-{
-	static const char *const noise[] = {
-		"processed ", "verification time", "stack depth", "--",
-		"libbpf: prog '", "Func#", "; ",
-	};
-	size_t i;
-
-	if (len == 0)
-		return true;
-	for (i = 0; i < sizeof(noise) / sizeof(noise[0]); i++)
-		if (!strncmp(l, noise[i], strlen(noise[i])))
-			return true;
-	return false;
-}
-
 /*
- * The verifier's reason: the last meaningful line of the program load log,
- * else the last libbpf line mentioning the failure.
+ * The verifier's reason from libbpf's messages: the verifier's own line
+ * (parse_verifier_reason), else the last libbpf line about the failure.
  */
 static void load_reason(int err, char *out, size_t len)
 {
-	const char *begin = strstr(captured, "-- BEGIN PROG LOAD LOG --");
-	const char *end = begin ? strstr(begin, "-- END PROG LOAD LOG --") : NULL;
 	const char *p, *line = NULL, *nl;
 	size_t line_len = 0;
 
-	if (begin && end) {
-		for (p = strchr(begin, '\n'); p && p < end; p = nl) {
-			p++;
-			nl = memchr(p, '\n', (size_t)(end - p));
-			if (!nl)
-				break;
-			if (!skip_line(p, (size_t)(nl - p))) {
-				line = p;
-				line_len = (size_t)(nl - p);
-			}
+	if (!parse_verifier_reason(captured, out, len))
+		return;
+	for (p = captured; (nl = strchr(p, '\n')); p = nl + 1) {
+		if (strstr(p, "libbpf: ") == p && memmem(p, (size_t)(nl - p), "fail", 4)) {
+			line = p + 8;
+			line_len = (size_t)(nl - line);
 		}
-	}
-	if (!line) {
-		for (p = captured; (nl = strchr(p, '\n')); p = nl + 1) {
-			if (strstr(p, "libbpf: ") == p && memmem(p, (size_t)(nl - p), "fail", 4)) {
-				line = p + 8;
-				line_len = (size_t)(nl - line);
-			}
-			if (strstr(p, "not found in kernel") &&
-			    strstr(p, "not found in kernel") < nl) {
-				line = p + (strncmp(p, "libbpf: ", 8) ? 0 : 8);
-				line_len = (size_t)(nl - line);
-				break;
-			}
+		if (memmem(p, (size_t)(nl - p), "not found in kernel", 19)) {
+			line = p + (strncmp(p, "libbpf: ", 8) ? 0 : 8);
+			line_len = (size_t)(nl - line);
+			break;
 		}
 	}
 	if (line)

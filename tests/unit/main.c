@@ -12,5 +12,6 @@ int main(void)
 	test_parse();
 	test_output();
 	test_verifier_stats();
+	test_verifier_reason();
 	return unit_failed ? 1 : 0;
 }

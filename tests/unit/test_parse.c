@@ -126,3 +126,38 @@ void test_verifier_stats(void)
 	CHECK(t == 0 && peak == 0 && stack == 0 && insns == 0,
 	      "verifier stats: an empty log gives zeros");
 }
+
+void test_verifier_reason(void)
+{
+	const char *classic =
+		"libbpf: prog 'x': BPF program load failed: Permission denied\n"
+		"libbpf: prog 'x': -- BEGIN PROG LOAD LOG --\n"
+		"0: R1=ctx() R10=fp0\n"
+		"; int x(void *ctx) @ a.bpf.c:3\n"
+		"41: (85) call bpf_iter_css_new#64174\n"
+		"R2 must be referenced or trusted\n"
+		"processed 61 insns (limit 1000000) max_states_per_insn 0 total_states 3 peak_states 3 mark_read 0\n"
+		"-- END PROG LOAD LOG --\n"
+		"libbpf: prog 'x': failed to load: -13\n";
+	const char *structured =
+		"libbpf: prog 'y': -- BEGIN PROG LOAD LOG --\n"
+		"42: (85) call bpf_get_mem_cgroup#66673\n"
+		"R1 must be a rcu pointer\n"
+		"Verification failed: Call Type Safety: Invalid call argument\n"
+		"Reason:\n"
+		"  The first argument (R1) to bpf_get_mem_cgroup does not satisfy the verifier contract\n"
+		"Suggestion:\n"
+		"  Use this kfunc with a pointer that is valid in an RCU read lock region.\n"
+		"processed 157 insns (limit 1000000) max_states_per_insn 2 total_states 14 peak_states 15 mark_read 0\n"
+		"-- END PROG LOAD LOG --\n";
+	char out[160];
+
+	CHECK(parse_verifier_reason(classic, out, sizeof(out)) == 0 &&
+	      !strcmp(out, "R2 must be referenced or trusted"),
+	      "verifier reason: the message after the instruction trace (%s)", out);
+	CHECK(parse_verifier_reason(structured, out, sizeof(out)) == 0 &&
+	      !strcmp(out, "R1 must be a rcu pointer"),
+	      "verifier reason: the classic line before a structured report (%s)", out);
+	CHECK(parse_verifier_reason("libbpf: no log here\n", out, sizeof(out)) == -1,
+	      "verifier reason: none without a load log");
+}

@@ -27,5 +27,6 @@ void test_stats(void);
 void test_parse(void);
 void test_output(void);
 void test_verifier_stats(void);
+void test_verifier_reason(void);
 
 #endif

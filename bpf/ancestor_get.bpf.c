@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ancestor-get: bpf_cgroup_ancestor(level 0) of the task's default-hierarchy
+ * cgroup, then bpf_get_mem_cgroup(&top->self) (Linux >= 7.0), dropped with
+ * bpf_put_mem_cgroup(). A walked root is no RCU pointer and cannot be
+ * re-acquired (see walk-get); this is the route that yields a referenced,
+ * trusted root without the kfunc: O(1) in depth, cgroup v2 only.
+ */
+#include "driver.bpf.h"
+
+static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mem_cgroup *root;
+	struct cgroup *top;
+
+	ref->levels = 0;
+	top = bpf_cgroup_ancestor(task->cgroups->dfl_cgrp, 0);
+	if (!top)
+		return NULL;
+	/* A cgroup's own css: bpf_get_mem_cgroup() finds its memory css. */
+	root = bpf_get_mem_cgroup(&top->self);
+	bpf_cgroup_release(top);
+	return root;
+}
+
+static __always_inline void root_put(struct root_ref *ref __attribute__((unused)),
+				     struct mem_cgroup *root)
+{
+	bpf_put_mem_cgroup(root);
+}
