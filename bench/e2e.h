@@ -22,6 +22,7 @@ struct e2e_opts {
 	unsigned depths[RB_E2E_MAX_DEPTHS];
 	size_t ndepths;
 	unsigned long calls, runs;
+	bool calls_given, runs_given;
 	const char *cgroup_parent;
 };
 

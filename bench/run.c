@@ -161,7 +161,7 @@ static const struct cli_opt run_opts_table[] = {
 	{ "no-verifier", 0, NULL, "skip the verifier cost and trusted-pointer capability report (verifier.csv, capability.csv)", OPT_NO_VERIFIER },
 	TRAVERSAL_OPTIONS,
 	{ "no-traversal", 0, NULL, "skip the full-tree traversal measurement (traversal.csv)", OPT_NO_TRAVERSAL },
-	{ "e2e-calls", 0, "N", "getppid() calls per end-to-end run, 1000..100000000; default 200000, --quick 50000", OPT_E2E_CALLS },
+	{ "e2e-calls", 0, "N", "getppid() calls per end-to-end run (and a tenth of it: the per-call figure is the slope), 1000..100000000; default 200000. --quick skips the end-to-end part unless this or --e2e-runs is given", OPT_E2E_CALLS },
 	{ "e2e-runs", 0, "N", "hyperfine runs per end-to-end command and call count, 3..1000; default 5, --quick 3", OPT_E2E_RUNS },
 	{ "no-e2e", 0, NULL, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", OPT_NO_E2E },
 	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
@@ -240,10 +240,12 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 	case OPT_E2E_CALLS:
 		if (parse_uint(arg, 1000, 100000000, &o->e2e.calls, err, sizeof(err)))
 			return cli_error(o->cmd, "--e2e-calls: %s", err);
+		o->e2e.calls_given = true;
 		return 0;
 	case OPT_E2E_RUNS:
 		if (parse_uint(arg, 3, 1000, &o->e2e.runs, err, sizeof(err)))
 			return cli_error(o->cmd, "--e2e-runs: %s", err);
+		o->e2e.runs_given = true;
 		return 0;
 	case OPT_TREES: {
 		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
@@ -311,15 +313,17 @@ static int settle_defaults(struct run_opts *o)
 	}
 	if (!o->tv.cold_samples)
 		o->tv.cold_samples = o->quick ? RB_QUICK_COLD_SAMPLES : RB_DEFAULT_COLD_SAMPLES;
-	if (o->no_e2e && (o->e2e.calls || o->e2e.runs))
+	if (o->no_e2e && (o->e2e.calls_given || o->e2e.runs_given))
 		return cli_error(o->cmd, "--no-e2e conflicts with --e2e-calls and --e2e-runs");
 	if (!o->e2e.calls)
-		o->e2e.calls = o->quick ? RB_E2E_CALLS / 4 : RB_E2E_CALLS;
+		o->e2e.calls = RB_E2E_CALLS;
 	if (!o->e2e.runs)
 		o->e2e.runs = o->quick ? 3 : RB_E2E_RUNS;
 	o->verifier &= !o->no_verifier;
 	o->traversal &= !o->no_traversal;
-	o->e2e_on &= !o->no_e2e;
+	/* A quick run is a smoke test: the end-to-end part needs many runs of
+	 * a whole process to say anything, so it is left to full runs. */
+	o->e2e_on &= !o->no_e2e && !(o->quick && !o->e2e.calls_given && !o->e2e.runs_given);
 	if (!o->depths_given &&
 	    parse_depths(o->quick ? RB_QUICK_DEPTHS : RB_DEFAULT_DEPTHS, RB_MAX_DEPTH,
 			 o->depths, RB_MAX_DEPTHS, &o->ndepths, err, sizeof(err)))
@@ -1173,7 +1177,7 @@ static int run_traversal(struct run *r)
 
 /*
  * hyperfine against `rootbench trigger` at two depths of the sweep: the
- * shallowest, and the one nearest 32 levels (--quick: the shallowest).
+ * shallowest, and the one nearest 32 levels.
  */
 static int run_e2e(struct run *r)
 {
@@ -1188,7 +1192,7 @@ static int run_e2e(struct run *r)
 		if (abs((int)r->depths[i] - 32) < abs((int)r->depths[near] - 32))
 			near = i;
 	eo->depths[eo->ndepths++] = r->depths[0];
-	if (near && !r->o.quick)
+	if (near)
 		eo->depths[eo->ndepths++] = r->depths[near];
 	eo->cgroup_parent = r->o.cgroup_parent;
 	for (i = 0; i < r->ndone && nik < sizeof(r->ik) / sizeof(r->ik[0]); i++)
@@ -1328,6 +1332,9 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	}
 	if (r->o.traversal) {
 		r->o.tv.samples = r->o.samples;
+		/* TCG models no caches: a cold pass would only measure the
+		 * emulator. env.json says so. */
+		r->o.tv.no_cold = machine_emulated(&r->m);
 		r->o.tv.warmup = r->o.warmup;
 		r->o.tv.sample_ms = r->o.sample_ms;
 		r->tv = (struct traversal){ .o = &r->o.tv, .ls = r->ls, .n = nstrategies,

@@ -316,7 +316,7 @@ static int measure_shape(struct traversal *t, const struct tree_shape *shape,
 			ret = -1;
 			break;
 		}
-		for (c = 0; c < 2 && !ret; c++) {
+		for (c = 0; c < (t->o->no_cold ? 1 : 2) && !ret; c++) {
 			fprintf(stderr, "[traverse] %-12s tree %ux%u (%lu memcgs, %llu visited), %s caches\n",
 				t->ls[i].s->name, shape->depth, shape->fanout, tree.nodes,
 				sr->visited, caches[c]);
@@ -377,7 +377,10 @@ void traversal_json(const struct traversal *t, struct json *j)
 
 	json_obj_begin(j, "traversal");
 	json_int(j, "count_mismatches", (long long)t->count_mismatches);
-	json_num(j, "cold_flush_bytes", (double)4 * (double)llc_bytes());
+	if (t->o->no_cold)
+		json_str(j, "cold", "not measured: emulated (TCG models no caches)");
+	else
+		json_num(j, "cold_flush_bytes", (double)4 * (double)llc_bytes());
 	json_arr_begin(j, "strategies");
 	for (i = 0; i < t->n; i++) {
 		const struct traversal_route *tr = &t->route[i];

@@ -39,6 +39,7 @@ struct traversal_opts {
 	unsigned long warmup;
 	unsigned long sample_ms;
 	bool visit_counter;		/* read the page counter on every route */
+	bool no_cold;			/* emulated: no cache to make cold */
 };
 
 /* How a strategy traverses here, or why it cannot. */

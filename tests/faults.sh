@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 # A small but complete sweep: two depths, every available strategy.
-ARGS=(run --depths 4,8 --samples 10 --warmup 2 --trees 1x1,2x4 --cold-samples 3)
+ARGS=(run --depths 4,8 --samples 10 --warmup 2 --trees 1x1,2x4 --cold-samples 3
+	--e2e-runs 3 --e2e-calls 10000)
 
 # csv_ok FILE HEADER FIELDS: header right and every row well formed (rows
 # may be none when the run stopped before its first measurement).
@@ -33,7 +34,7 @@ signal_at_phase() {
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
 
-for phase in load verifier cgroup-build calibrate sample depth-done tree-build traverse write-results; do
+for phase in load verifier cgroup-build calibrate sample depth-done tree-build traverse e2e write-results; do
 	signal_at_phase "$phase" INT 130
 done
 signal_at_phase sample TERM 143

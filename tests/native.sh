@@ -63,7 +63,7 @@ test_quick_run() {
 		test "$(grep -c 's left$' "$TEST_TMP/quick.err")" -eq "$(($(wc -l <"$dir/percall.csv") - 1))"
 	check_verifier_outputs "$dir" "quick run"
 	check_traversal_outputs "$dir" "quick run" "1x1,3x4"
-	check_e2e_outputs "$dir" "quick run"
+	check "quick run: no end-to-end part (a smoke run)" test ! -e "$dir/e2e.csv"
 	check "no harness cgroup or BPF program remains" nothing_left_behind
 	check "the process's cgroup tree is as before (none created under it)" \
 		test -z "$(find "/sys/fs/cgroup/memory$(awk -F: '/memory/ { print $3 }' /proc/self/cgroup)" -mindepth 1 -name 'rootbench.*' 2>/dev/null)"
@@ -146,8 +146,21 @@ test_compare() {
 	check "compare with one run directory exits 2" test $? -eq 2
 }
 
+test_e2e() {
+	local dir=$TEST_TMP/e2e
+	"$RB" run --depths 4,16 --samples 10 --no-verifier --no-traversal \
+		--e2e-runs 3 --e2e-calls 20000 --out "$dir" >"$TEST_TMP/e2e.out" 2>&1
+	check "run with the end-to-end part exits 0" test $? -eq 0
+	check_e2e_outputs "$dir" "e2e"
+	check "e2e: rows at the shallowest depth and the one nearest 32" \
+		test "$(cut -d, -f2 "$dir/e2e.csv" | tail -n +2 | sort -un | tr '\n' ' ')" = "4 16 "
+	check "e2e: the table is printed" grep -q '^end to end:' "$TEST_TMP/e2e.out"
+	check "e2e: nothing left behind" nothing_left_behind
+}
+
 test_list
 test_trigger
+test_e2e
 test_quick_run
 test_traverse_command
 test_strategy_subset
