@@ -28,7 +28,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 
 ROOTBENCH := $(BUILD)/rootbench
 
-.PHONY: all bench test deps deps-test clean FORCE
+.PHONY: all bench vm-bench test deps deps-test deps-vm clean FORCE
 .DEFAULT_GOAL := all
 
 all: $(ROOTBENCH)
@@ -78,7 +78,18 @@ bench: deps
 	$(MAKE) all
 	$(ROOTBENCH) run $(ARGS)
 
-test: deps-test
+# The same suite in a QEMU VM on a kernel that has the kfunc (see
+# scripts/vm-bench.sh for KERNEL, VM_SUITE, VM_ARGS, VM_ICOUNT, VM_CMDLINE,
+# VM_TIMEOUT).
+export KERNEL VM_SUITE VM_ARGS VM_ICOUNT VM_CMDLINE VM_TIMEOUT
+vm-bench: deps deps-vm
+	$(MAKE) all
+	scripts/vm-bench.sh
+
+deps-vm:
+	@scripts/vm-deps.sh
+
+test: deps-test deps-vm
 	$(MAKE) all $(BUILD)/unit_tests
 	tests/run.sh
 

@@ -63,11 +63,18 @@ static __always_inline bool in_tree(struct cgroup_subsys_state *css, __u64 tree_
 	return found;
 }
 
+/*
+ * The counts a traversal keeps must never decide a branch: a compared
+ * scalar becomes precise, and a loop whose states differ in a precise
+ * counter never converges (the verifier gives up at 1M instructions).
+ * Truncation is reported through a flag instead.
+ */
+
 /* Pre-order by hand: first child, else next sibling of the nearest
  * ancestor that has one. */
 static __always_inline __u64 traverse_lists(struct cgroup_subsys_state *root,
 					    __u64 *sum, __u64 tree_id,
-					    __u64 *inside)
+					    __u64 *inside, bool *truncated)
 {
 	struct cgroup_subsys_state *pos = root, *up;
 	struct list_head *next;
@@ -104,7 +111,8 @@ static __always_inline __u64 traverse_lists(struct cgroup_subsys_state *root,
 		bpf_iter_num_destroy(&climb);
 	}
 	bpf_iter_num_destroy(&it);
-	return done ? n : 0;	/* 0: truncated at RB_MAX_NODES */
+	*truncated = !done;	/* stopped at RB_MAX_NODES */
+	return n;
 }
 
 static __always_inline __u64 traverse_iter(struct cgroup_subsys_state *root,
@@ -127,14 +135,14 @@ static __always_inline __u64 traverse_iter(struct cgroup_subsys_state *root,
 }
 
 static __always_inline __u64 traverse(struct mem_cgroup *root, __u64 *sum,
-				      __u64 tree_id, __u64 *inside)
+				      __u64 tree_id, __u64 *inside, bool *truncated)
 {
 	/* css is the first member of mem_cgroup: the same pointer. */
 	struct cgroup_subsys_state *css = (struct cgroup_subsys_state *)root;
 
 	if (rb_config.traverse_css_iter)
 		return traverse_iter(css, sum, tree_id, inside);
-	return traverse_lists(css, sum, tree_id, inside);
+	return traverse_lists(css, sum, tree_id, inside, truncated);
 }
 
 SEC("?syscall")
@@ -143,6 +151,7 @@ int rootbench_pass(struct rb_pass *p)
 	__u64 visited = 0, sum = 0, inside = 0, t0, t1;
 	__u32 batch = p->batch;
 	struct bpf_iter_num it;
+	bool truncated = false;
 	int err = 0;
 
 	if (batch == 0 || batch > RB_MAX_BATCH) {
@@ -160,7 +169,7 @@ int rootbench_pass(struct rb_pass *p)
 			err = RB_ERR_NO_ROOT;
 			break;
 		}
-		visited = traverse(root, &sum, 0, &inside);
+		visited = traverse(root, &sum, 0, &inside, &truncated);
 		root_put(&ref, root);
 	}
 	bpf_iter_num_destroy(&it);
@@ -170,7 +179,7 @@ int rootbench_pass(struct rb_pass *p)
 	p->elapsed_ns = t1 - t0;
 	p->visited = visited;
 	p->sum = sum;
-	p->err = err ? err : visited ? 0 : RB_ERR_TRUNCATED;
+	p->err = err ? err : truncated ? RB_ERR_TRUNCATED : 0;
 	return 0;
 }
 
@@ -182,6 +191,7 @@ int rootbench_traverse(struct rb_pass *p)
 	struct root_ref ref = {};
 	struct mem_cgroup *root;
 	struct bpf_iter_num it;
+	bool truncated = false;
 
 	if (batch == 0 || batch > RB_MAX_BATCH) {
 		p->err = RB_ERR_BATCH;
@@ -193,7 +203,7 @@ int rootbench_traverse(struct rb_pass *p)
 		t0 = bpf_ktime_get_ns();
 		bpf_iter_num_new(&it, 0, batch);
 		while (bpf_iter_num_next(&it))
-			visited = traverse(root, &sum, 0, &inside);
+			visited = traverse(root, &sum, 0, &inside, &truncated);
 		bpf_iter_num_destroy(&it);
 		t1 = bpf_ktime_get_ns();
 		root_put(&ref, root);
@@ -203,7 +213,7 @@ int rootbench_traverse(struct rb_pass *p)
 	p->elapsed_ns = t1 - t0;
 	p->visited = visited;
 	p->sum = sum;
-	p->err = !root ? RB_ERR_NO_ROOT : visited ? 0 : RB_ERR_TRUNCATED;
+	p->err = !root ? RB_ERR_NO_ROOT : truncated ? RB_ERR_TRUNCATED : 0;
 	return 0;
 }
 
@@ -213,11 +223,12 @@ int rootbench_census(struct rb_pass *p)
 	__u64 visited = 0, sum = 0, inside = 0;
 	struct root_ref ref = {};
 	struct mem_cgroup *root;
+	bool truncated = false;
 
 	bpf_rcu_read_lock();
 	root = root_get(&ref);
 	if (root) {
-		visited = traverse(root, &sum, p->tree_id, &inside);
+		visited = traverse(root, &sum, p->tree_id, &inside, &truncated);
 		root_put(&ref, root);
 	}
 	bpf_rcu_read_unlock();
@@ -225,7 +236,7 @@ int rootbench_census(struct rb_pass *p)
 	p->visited = visited;
 	p->in_tree = inside;
 	p->sum = sum;
-	p->err = !root ? RB_ERR_NO_ROOT : visited ? 0 : RB_ERR_TRUNCATED;
+	p->err = !root ? RB_ERR_NO_ROOT : truncated ? RB_ERR_TRUNCATED : 0;
 	return 0;
 }
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# make vm-bench: run the harness on a kernel that has the kfunc, in a VM,
+# and put the run directory under results/ exactly as a native run does.
+#
+# Settings come from the environment (make passes them through):
+#   KERNEL=/path/to/bzImage  boot this kernel instead of fetching one
+#   VM_SUITE=S[,S..]         Debian suites to take the kernel from
+#                            (default: the newest of unstable and
+#                            trixie-backports; trixie: 6.12, no kfunc)
+#   VM_ARGS="..."            arguments for `rootbench run`, split on spaces
+#   VM_ICOUNT=1              TCG with -icount shift=0: instruction counts
+#   VM_CMDLINE="..."         appended to the kernel command line
+#   VM_TIMEOUT=SECS          kill the VM after SECS (default 3600)
+#   BUILD=DIR                where build/rootbench is (default build)
+#
+# Exit status: the harness's own in the guest, 2 for bad settings, 124/125
+# when the VM timed out or failed (see scripts/vm-run.sh).
+set -euo pipefail
+
+prog=vm-bench
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+build=${BUILD:-build}
+rootbench=$build/rootbench
+
+die() { echo "$prog: $*" >&2; exit 2; }
+
+[ -x "$rootbench" ] || die "$rootbench is not built (make all)"
+case "${VM_ICOUNT:-}" in ''|0|1) ;; *) die "VM_ICOUNT=${VM_ICOUNT}: must be 0 or 1" ;; esac
+case "${VM_TIMEOUT:-3600}" in *[!0-9]*|'') die "VM_TIMEOUT=${VM_TIMEOUT}: not a number of seconds" ;; esac
+
+if [ -n "${KERNEL:-}" ]; then
+	[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: no such file"
+	image=$KERNEL
+	package="custom kernel ($KERNEL)"
+	version=""
+else
+	suite_args=()
+	[ -n "${VM_SUITE:-}" ] && suite_args=(--suite "$VM_SUITE")
+	vars=$(scripts/vm-kernel.sh --print-vars "${suite_args[@]}") ||
+		{ echo "$prog: no kernel to boot (see above)" >&2; exit 1; }
+	image=$(sed -n 's/^KERNEL_IMAGE=//p' <<<"$vars")
+	package=$(sed -n 's/^KERNEL_PACKAGE=//p' <<<"$vars")
+	version=$(sed -n 's/^KERNEL_VERSION=//p' <<<"$vars")
+fi
+
+tools=("$rootbench")
+for t in bpftool hyperfine; do
+	if command -v "$t" >/dev/null 2>&1; then
+		tools+=("$(command -v "$t")")
+	else
+		echo "$prog: note: $t not found; the guest runs without it" >&2
+	fi
+done
+
+mkdir -p results
+# Staged next to its destination, so the final move is a rename.
+stage=$(mktemp -d results/.vm.XXXXXX)
+trap 'rm -rf "$stage"' EXIT
+
+run_args=(--kernel "$image" --workdir "$build/vm" --outdir "$stage/out"
+	--meta "$stage/meta" --timeout "${VM_TIMEOUT:-3600}"
+	--env "ROOTBENCH_VM_KERNEL_PACKAGE=$package"
+	--env "ROOTBENCH_VM_KERNEL_VERSION=$version")
+for t in "${tools[@]}"; do
+	run_args+=(--binary "$t")
+done
+[ "${VM_ICOUNT:-0}" = 1 ] && run_args+=(--icount)
+[ -n "${VM_CMDLINE:-}" ] && run_args+=(--cmdline "$VM_CMDLINE")
+read -ra extra <<<"${VM_ARGS:-}"
+
+status=0
+scripts/vm-run.sh "${run_args[@]}" -- rootbench run --out /out/run "${extra[@]}" || status=$?
+
+if [ -d "$stage/out/run" ]; then
+	accel=$(sed -n 's/^VMRUN_ACCEL=//p' "$stage/meta" 2>/dev/null || true)
+	release=$(sed -n 's/^    "release": "\(.*\)",$/\1/p' "$stage/out/run/env.json" | head -n 1)
+	name="results/$(date -u +%Y%m%dT%H%M%SZ)-${release:-unknown}-vm-${accel:-unknown}"
+	dest=$name
+	i=2
+	while [ -e "$dest" ]; do dest="$name-$i"; i=$((i + 1)); done
+	mv "$stage/out/run" "$dest"
+	echo "$prog: results in $dest" >&2
+fi
+exit "$status"
