@@ -14,7 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum cg_mode { CG_V1 = 1, CG_V2 = 2 };
+/* CG_NONE: no usable memory controller (memcg_discover failed). */
+enum cg_mode { CG_NONE = 0, CG_V1 = 1, CG_V2 = 2 };
 
 struct memcg_env {
 	enum cg_mode mode;

@@ -321,9 +321,9 @@ int e2e_measure(struct e2e *e, int dirfd, const char *dirpath, FILE *csv, FILE *
 	}
 	slopes(cmds, n, calls, e->o->runs);
 
-	fprintf(out, "\nend to end: per getppid() call, the strategy on sys_enter minus nothing attached\n"
+	fprintf(out, "\nend to end: per getppid() call, in %s, the strategy on sys_enter minus nothing attached\n"
 		"(slope between %lu and %lu calls, %lu runs each; net = minus the baseline program)\n",
-		calls[0], calls[1], e->o->runs);
+		e->unit, calls[0], calls[1], e->o->runs);
 	fprintf(out, "%-13s %5s %9s %19s %9s %10s %6s\n", "strategy", "depth", "per_call",
 		"95% CI", "net", "in-kernel", "ratio");
 	for (i = 0; i < n; i++) {

@@ -40,6 +40,7 @@ struct e2e {
 	const bool *selected;
 	const struct e2e_inkernel *ik;
 	size_t nik;
+	const char *unit;	/* "ns", or "instructions" under icount */
 	char skipped[256];	/* why e2e did not run, if it did not */
 	size_t rows, disagreements;
 	char failure[512];

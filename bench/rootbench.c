@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "kernel.h"
 #include "rootbench.h"
+#include "sample.h"
 #include "strategy.h"
 
 static const struct cli_opt verbose_only[] = {
@@ -60,8 +61,13 @@ static int parse_simple(const struct cli_cmd *cmd, int argc, char **argv,
 	return 0;
 }
 
-/* Privileges, BTF and the memory controller, as run checks them. */
-static int common_env(const char *cmd, struct memcg_env *env, bool need_btf)
+/*
+ * Privileges, BTF and the memory controller, as run checks them. With
+ * memcg_err, a missing memory controller is not fatal: its reason is left
+ * there and env->mode is CG_NONE.
+ */
+static int common_env(const char *cmd, struct memcg_env *env, bool need_btf,
+		      char *memcg_err, size_t memcg_errlen)
 {
 	char err[512];
 	int ret;
@@ -71,15 +77,33 @@ static int common_env(const char *cmd, struct memcg_env *env, bool need_btf)
 	if (need_btf && kernel_btf_open(err, sizeof(err)))
 		return cli_error(cmd, "%s", err), RB_EXIT_KERNEL;
 	ret = memcg_discover(env, NULL, err, sizeof(err));
+	if (ret && memcg_err) {
+		snprintf(memcg_err, memcg_errlen, "%s", err);
+		env->mode = CG_NONE;
+		return 0;
+	}
 	if (ret)
 		return cli_error(cmd, "%s", err), RB_EXIT_MEMCG;
 	return 0;
+}
+
+/* What the strategy's one-call program returns here, for list. */
+static const char *root_here(const struct loaded_strategy *ls)
+{
+	struct rb_sample s;
+
+	if (!ls->available || !ls->s->yields_root)
+		return "";
+	if (sample_run(ls->once_fd, 0, &s))
+		return " (cannot run it here)";
+	return s.root ? "" : " (returns no root here: NULL)";
 }
 
 int cmd_list(int argc, char **argv)
 {
 	struct loaded_strategy ls;
 	struct memcg_env env;
+	char memcg_err[512] = "";
 	bool verbose = false;
 	size_t i, k;
 	int code;
@@ -87,14 +111,18 @@ int cmd_list(int argc, char **argv)
 	if (parse_simple(&list_cmd, argc, argv, &verbose, &code))
 		return code;
 	strategy_log_init(verbose);
-	code = common_env("list", &env, true);
+	code = common_env("list", &env, true, memcg_err, sizeof(memcg_err));
 	if (code)
 		return code;
+	/* Still list: what each route does without a memory controller is
+	 * worth seeing (the kfunc returns NULL when memcg is disabled). */
+	if (memcg_err[0])
+		printf("note: %s\n", memcg_err);
 	for (i = 0; i < nstrategies; i++) {
 		strategy_prepare(&strategies[i], &env, &ls);
-		printf("%-13s %s%s\n", strategies[i].name,
+		printf("%-13s %s%s%s\n", strategies[i].name,
 		       ls.available ? "available" : "unavailable: ",
-		       ls.available ? "" : ls.reason);
+		       ls.available ? "" : ls.reason, root_here(&ls));
 		printf("%-13s   route: %s\n", "", strategies[i].route);
 		for (k = 0; ls.nforms > 1 && k < ls.nforms; k++)
 			printf("%-13s   form %-8s %s%s\n", "", ls.forms[k].form,
@@ -116,7 +144,7 @@ int cmd_cleanup(int argc, char **argv)
 
 	if (parse_simple(&cleanup_cmd, argc, argv, &verbose, &code))
 		return code;
-	code = common_env("cleanup", &env, false);
+	code = common_env("cleanup", &env, false, NULL, 0);
 	if (code)
 		return code;
 	removed = cgroup_remove_stale(&env, verbose);

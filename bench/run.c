@@ -1199,7 +1199,8 @@ static int run_e2e(struct run *r)
 		r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
 						      r->pairs[i].depth, r->pairs[i].median };
 	r->e2e = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
-			       .selected = r->selected, .ik = r->ik, .nik = nik };
+			       .selected = r->selected, .ik = r->ik, .nik = nik,
+			       .unit = machine_unit(&r->m) };
 	r->e2e_ran = true;
 	mem = report_buffer(&r->ereport, &r->ereport_len);
 	if (!mem)
@@ -1339,7 +1340,8 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		r->o.tv.sample_ms = r->o.sample_ms;
 		r->tv = (struct traversal){ .o = &r->o.tv, .ls = r->ls, .n = nstrategies,
 					    .selected = r->selected, .env = &r->env,
-					    .depth_offset = r->depth_offset };
+					    .depth_offset = r->depth_offset,
+					    .unit = machine_unit(&r->m) };
 		traversal_prepare(&r->tv);
 		r->tv_prepared = true;
 	}

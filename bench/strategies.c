@@ -82,7 +82,9 @@ static int needs_cgroup_v2(const struct memcg_env *env, char *why, size_t len)
 {
 	if (env->mode == CG_V2)
 		return 0;
-	snprintf(why, len, "memory controller is on cgroup v1 here: the default hierarchy's root has no memory css");
+	snprintf(why, len, "%s", env->mode == CG_V1 ?
+		 "memory controller is on cgroup v1 here: the default hierarchy's root has no memory css" :
+		 "no usable memory controller here");
 	return -1;
 }
 

@@ -356,9 +356,10 @@ int traversal_measure(struct traversal *t, FILE *csv, FILE *parts, FILE *out)
 	size_t s;
 	int ret = 0;
 
-	fprintf(out, "\ntraversal: lookup + pre-order pass over every memcg below the root, per pass\n");
+	fprintf(out, "\ntraversal: lookup + pre-order pass over every memcg below the root, per pass, in %s\n",
+		t->unit);
 	fprintf(out, "%-13s %9s %6s %7s %5s  %-4s %10s %21s %11s %8s\n", "strategy",
-		"tree", "built", "visited", "task", "cache", "pass_ns", "95% CI", "traverse_ns",
+		"tree", "built", "visited", "task", "cache", "pass", "95% CI", "traverse",
 		"lookup");
 	for (s = 0; s < t->o->nshapes && !ret && !rb_stopping(); s++) {
 		ret = measure_shape(t, &t->o->shapes[s], &t->shapes[t->nshapes], csv, parts, out);

@@ -67,6 +67,7 @@ struct traversal {
 	const bool *selected;
 	const struct memcg_env *env;
 	int depth_offset;		/* true depth - path depth */
+	const char *unit;		/* "ns", or "instructions" under icount */
 	struct traversal_route route[16];
 	struct traversal_shape_result shapes[RB_MAX_SHAPES];
 	size_t nshapes;

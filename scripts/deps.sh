@@ -22,10 +22,13 @@ bench_deps() {
 	have_file /usr/include/gelf.h libelf-dev
 	have_file /usr/include/zlib.h zlib1g-dev
 	have_cmd git git
+	have_cmd hyperfine hyperfine
 }
 
 test_deps() {
 	bench_deps
+	have_cmd shellcheck shellcheck
+	have_cmd hyperfine hyperfine
 }
 
 case "${1:-}" in

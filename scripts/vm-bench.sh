@@ -11,6 +11,8 @@
 #   VM_ICOUNT=1              TCG with -icount shift=0: instruction counts
 #   VM_CMDLINE="..."         appended to the kernel command line
 #   VM_TIMEOUT=SECS          kill the VM after SECS (default 3600)
+#   VM_OUT=DIR               the run directory to create (must not exist);
+#                            default results/<time>-<release>-vm-<accel>
 #   BUILD=DIR                where build/rootbench is (default build)
 #
 # Exit status: the harness's own in the guest, 2 for bad settings, 124/125
@@ -28,9 +30,16 @@ die() { echo "$prog: $*" >&2; exit 2; }
 [ -x "$rootbench" ] || die "$rootbench is not built (make all)"
 case "${VM_ICOUNT:-}" in ''|0|1) ;; *) die "VM_ICOUNT=${VM_ICOUNT}: must be 0 or 1" ;; esac
 case "${VM_TIMEOUT:-3600}" in *[!0-9]*|'') die "VM_TIMEOUT=${VM_TIMEOUT}: not a number of seconds" ;; esac
+if [ -n "${VM_OUT:-}" ]; then
+	[ -e "$VM_OUT" ] && die "VM_OUT=$VM_OUT: already exists; a run never overwrites a directory"
+	[ -d "$(dirname "$VM_OUT")" ] || die "VM_OUT=$VM_OUT: parent directory does not exist"
+fi
 
 if [ -n "${KERNEL:-}" ]; then
 	[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: no such file"
+	# Every x86 bzImage has the setup header magic "HdrS" at 0x202.
+	[ "$(dd if="$KERNEL" bs=1 skip=$((0x202)) count=4 status=none 2>/dev/null)" = HdrS ] ||
+		die "KERNEL=$KERNEL: not an x86 bzImage (no HdrS magic at 0x202)"
 	image=$KERNEL
 	package="custom kernel ($KERNEL)"
 	version=""
@@ -75,11 +84,16 @@ scripts/vm-run.sh "${run_args[@]}" -- rootbench run --out /out/run "${extra[@]}"
 if [ -d "$stage/out/run" ]; then
 	accel=$(sed -n 's/^VMRUN_ACCEL=//p' "$stage/meta" 2>/dev/null || true)
 	release=$(sed -n 's/^    "release": "\(.*\)",$/\1/p' "$stage/out/run/env.json" | head -n 1)
-	name="results/$(date -u +%Y%m%dT%H%M%SZ)-${release:-unknown}-vm-${accel:-unknown}"
-	dest=$name
-	i=2
-	while [ -e "$dest" ]; do dest="$name-$i"; i=$((i + 1)); done
-	mv "$stage/out/run" "$dest"
+	if [ -n "${VM_OUT:-}" ]; then
+		dest=$VM_OUT
+		mv "$stage/out/run" "$dest"
+	else
+		name="results/$(date -u +%Y%m%dT%H%M%SZ)-${release:-unknown}-vm-${accel:-unknown}"
+		dest=$name
+		i=2
+		while [ -e "$dest" ]; do dest="$name-$i"; i=$((i + 1)); done
+		mv "$stage/out/run" "$dest"
+	fi
 	echo "$prog: results in $dest" >&2
 fi
 exit "$status"

@@ -2,7 +2,7 @@
 # Bad input: every case exits 2 with exactly one line on stderr naming the
 # problem, prints nothing on stdout, and creates no cgroup.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 
 existing=$TEST_TMP/existing
@@ -84,5 +84,18 @@ for c in "${cases[@]}"; do
 		fail "bad input: $name: exit $rc, $lines stderr lines: $(head -c 300 "$TEST_TMP/err")"
 	fi
 done
+# The VM runner refuses a kernel that is not a bzImage before it boots.
+KERNEL=/etc/hostname scripts/vm-bench.sh >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TEST_TMP/err")" -eq 1 ] && grep -q 'not an x86 bzImage' "$TEST_TMP/err"; then
+	pass "bad input: KERNEL= that is not a bzImage -> exit 2: $(cat "$TEST_TMP/err")"
+else
+	fail "bad input: KERNEL= that is not a bzImage: exit $rc: $(head -c 300 "$TEST_TMP/err")"
+fi
+VM_ICOUNT=yes scripts/vm-bench.sh >/dev/null 2>"$TEST_TMP/err"
+check "bad input: VM_ICOUNT=yes -> exit 2, one line" test $? -eq 2 -a "$(wc -l <"$TEST_TMP/err")" -eq 1
+VM_OUT=$existing scripts/vm-bench.sh >/dev/null 2>"$TEST_TMP/err"
+check "bad input: VM_OUT that exists -> exit 2, one line" test $? -eq 2 -a "$(wc -l <"$TEST_TMP/err")" -eq 1
+
 check "bad input touched no cgroup" test "$(harness_cgroups)" = "$before"
 check "bad input left the existing directory empty" test -z "$(ls -A "$existing")"

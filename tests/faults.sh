@@ -3,11 +3,11 @@
 # ROOTBENCH_STOP_AT=<phase> makes the harness signal itself when it reaches
 # that phase, so each case is deterministic.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 
 # A small but complete sweep: two depths, every available strategy.
-ARGS=(run --depths 4,8 --samples 10 --warmup 2 --trees 1x1,2x4 --cold-samples 3
+ARGS=(run --depths "4,8" --samples 10 --warmup 2 --trees "1x1,2x4" --cold-samples 3
 	--e2e-runs 3 --e2e-calls 10000)
 
 # csv_ok FILE HEADER FIELDS: header right and every row well formed (rows

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables are for the suites that source this
 # Helpers shared by the test suites: every check prints one TAP-style line,
 # "ok - what" or "not ok - what"; tests/run.sh counts them.
 
@@ -29,8 +30,7 @@ harness_progs() {
 # The kernel frees a program after its last reference goes, a little after
 # the process that held it exits (RCU): give it up to 5 s.
 nothing_left_behind() {
-	local i
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -z "$(harness_cgroups)" ] && [ -z "$(harness_progs)" ] && return 0
 		sleep 0.1
 	done

@@ -2,7 +2,7 @@
 # Integration tests on the running kernel: real BPF programs, real nested
 # memory cgroups. Needs root. Asserts shapes and invariants, never times.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 
 test_list() {

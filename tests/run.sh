@@ -4,7 +4,7 @@
 # exits non-zero without a failing line counts as one failure, so a crash
 # cannot pass silently.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 passed=0
 failed=0
@@ -29,10 +29,25 @@ suite() {
 	failed=$((failed + sf))
 }
 
+# shellcheck over every shell script of the project, as a test.
+lint() {
+	local f
+	for f in scripts/*.sh tests/*.sh .ci/run; do
+		if shellcheck "$f" >/dev/null 2>&1; then
+			echo "ok - shellcheck: $f"
+		else
+			echo "not ok - shellcheck: $f"
+			shellcheck "$f" | sed 's/^/# /'
+		fi
+	done
+}
+
 suite unit build/unit_tests
+suite lint lint
 suite native tests/native.sh
 suite bad-input tests/badinput.sh
 suite faults tests/faults.sh
+suite vm tests/vm.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

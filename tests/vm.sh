@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# VM tests: real kernels booted under QEMU (TCG on the build machine), the
+# harness inside. The kernel that has bpf_get_root_mem_cgroup() (newest of
+# Debian sid and trixie-backports), the same under TCG icount, Debian
+# trixie's 6.12 without the kfunc, and a kernel booted with the memory
+# controller disabled. Kernels are fetched through apt once and cached.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+
+# One quick run in the VM; VM_* settings in the environment.
+vm_run() {
+	local out=$1
+	shift
+	env "$@" VM_OUT="$out" VM_TIMEOUT=900 scripts/vm-bench.sh \
+		>"$out.log" 2>&1
+}
+
+depths_of() {	# depths a strategy has rows at
+	awk -F, -v s="$2" '$1 == s { print $2 }' "$1/percall.csv" | sort -n | tr '\n' ' '
+}
+
+test_kfunc_kernel() {
+	local dir=$TEST_TMP/vm-tcg rc
+	vm_run "$dir" VM_ARGS="--quick --depths 0,1,2,4,8 --trees 1x1,2x4"
+	rc=$?
+	check "vm: a quick run on the kfunc kernel exits 0" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
+	check "vm: env.json says vm" grep -q '"platform": "vm"' "$dir/env.json"
+	check "vm: env.json says tcg" grep -q '"accel": "tcg"' "$dir/env.json"
+	check "vm: env.json marks the timings emulated" grep -q '"emulated": true' "$dir/env.json"
+	check "vm: env.json names the kernel package and its version" \
+		grep -q '"kernel_package": "linux-' "$dir/env.json"
+	check "vm: the kfunc is available" \
+		awk '/"name": "kfunc"/ { k = 1 } k && /"available":/ { exit $2 != "true," }' "$dir/env.json"
+	check "vm: the kfunc's semantics are detected and recorded" \
+		grep -q '"semantics": "acquire\|"semantics": "not acquired' "$dir/env.json"
+	check "vm: the form the verifier refused is recorded with its reason" \
+		grep -q '"verifier": "rejected"' "$dir/env.json"
+	check "vm: kfunc rows at >= 4 depths ($(depths_of "$dir" kfunc))" \
+		test "$(depths_of "$dir" kfunc | wc -w)" -ge 4
+	check "vm: percall.csv parses" csv_parses "$dir/percall.csv" "$PERCALL_HEADER" 13
+	check "vm: every strategy found the same root at every depth (root_ok = 1)" \
+		awk -F, 'NR > 1 && $13 != 1 { bad = 1 } END { exit bad }' "$dir/percall.csv"
+	check "vm: no root mismatch recorded" grep -q '"root_mismatches_total": 0' "$dir/env.json"
+	check_verifier_outputs "$dir" "vm"
+	check "vm: the kfunc's root is accepted by the trusted-args kfunc" \
+		grep -qx 'kfunc,trusted-kfunc,accepted,' "$dir/capability.csv"
+	check "vm: the kfunc's root can start a css iterator" \
+		grep -qx 'kfunc,css-iter,accepted,' "$dir/capability.csv"
+	check "vm: a walked root is refused by the trusted-args kfunc, with the verifier's reason" \
+		grep -q '^walk-iter,trusted-kfunc,rejected,.\+' "$dir/capability.csv"
+	check "vm: traversal.csv written (warm only: TCG has no caches)" \
+		csv_parses "$dir/traversal.csv" "$TRAVERSAL_HEADER" 13 6
+	check "vm: the traversal visits exactly the memcgs built" \
+		grep -q '"count_mismatches": 0' "$dir/env.json"
+	check "vm: the kfunc traverses with the css iterator" \
+		grep -q '^kfunc,.*,css-iter,' "$dir/traversal_parts.csv"
+}
+
+test_icount() {
+	local dir=$TEST_TMP/vm-icount rc
+	vm_run "$dir" VM_ICOUNT=1 VM_ARGS="--quick --depths 0,2,4,8,16 --no-traversal"
+	rc=$?
+	check "vm icount: a quick run exits 0" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
+	check "vm icount: env.json says tcg-icount" grep -q '"accel": "tcg-icount"' "$dir/env.json"
+	check "vm icount: env.json says the unit is instructions" \
+		grep -q '"unit": "instructions"' "$dir/env.json"
+	check "vm icount: the kfunc's cost is flat across depths (max/min <= 1.10)" \
+		awk -F, '$1 == "kfunc" { v = $5 + 0; if (!n++ || v < lo) lo = v; if (v > hi) hi = v }
+			END { exit !(n >= 4 && lo > 0 && hi / lo <= 1.10) }' "$dir/percall.csv"
+	check "vm icount: every walk's cost rises strictly with depth" \
+		awk -F, '$1 ~ /^walk-/ && $1 != "walk-get" {
+			if (($1 in last) && $5 + 0 <= last[$1]) bad = 1
+			last[$1] = $5 + 0; seen++ }
+			END { exit bad || seen < 8 }' "$dir/percall.csv"
+	check "vm icount: the table says instructions" grep -q 'per call in instructions' "$dir.log"
+}
+
+test_kernel_without_kfunc() {
+	local dir=$TEST_TMP/vm-612 rc
+	vm_run "$dir" VM_SUITE=trixie VM_ARGS="--quick --depths 0,4,8,16 --trees 1x1,2x4"
+	rc=$?
+	check "vm 6.12: a quick run on a kernel without the kfunc exits 0" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
+	check "vm 6.12: the kfunc is unavailable, and why" \
+		grep -q '"reason": "kernel lacks bpf_get_root_mem_cgroup (Linux >= 7.0)"' "$dir/env.json"
+	check "vm 6.12: no kfunc rows" test -z "$(depths_of "$dir" kfunc)"
+	check "vm 6.12: the walks ran, roots all equal" \
+		awk -F, 'NR > 1 { n++; if ($13 != 1) bad = 1 } END { exit bad || n < 8 }' "$dir/percall.csv"
+}
+
+test_memcg_disabled() {
+	local out=$TEST_TMP/vm-nomemcg rc
+	eval "$(scripts/vm-kernel.sh --print-vars 2>/dev/null | grep '^KERNEL_IMAGE=')"
+	scripts/vm-run.sh --kernel "$KERNEL_IMAGE" --workdir build/vm --timeout 600 \
+		--binary build/rootbench --cmdline cgroup_disable=memory --outdir "$out" -- \
+		sh -c 'rootbench list > /out/list 2>&1; rootbench run --quick --out /out/run > /out/run.out 2>&1; echo $? > /out/run.rc' \
+		>"$out.log" 2>&1
+	rc=$?
+	check "vm memcg off: the VM ran" test "$rc" -eq 0
+	check "vm memcg off: run exits 5 (no usable memory controller)" \
+		test "$(cat "$out/run.rc" 2>/dev/null)" = 5
+	check "vm memcg off: one line says it is disabled at boot" \
+		grep -qx 'rootbench run: memory controller is disabled at boot (cgroup_disable=memory)' "$out/run.out"
+	check "vm memcg off: the run touched nothing (no run directory)" test ! -e "$out/run"
+	check "vm memcg off: list shows the kfunc loads but returns NULL" \
+		grep -q '^kfunc  *available (returns no root here: NULL)' "$out/list"
+}
+
+test_kfunc_kernel
+test_icount
+test_kernel_without_kfunc
+test_memcg_disabled
