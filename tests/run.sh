@@ -29,7 +29,7 @@ suite() {
 	failed=$((failed + sf))
 }
 
-# shellcheck over every shell script of the project, as a test.
+# Every shell script of the project must pass shellcheck: a test too.
 lint() {
 	local f
 	for f in scripts/*.sh tests/*.sh .ci/run; do
