@@ -13,5 +13,6 @@ int main(void)
 	test_output();
 	test_verifier_stats();
 	test_verifier_reason();
+	test_json();
 	return unit_failed ? 1 : 0;
 }

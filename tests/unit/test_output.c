@@ -74,7 +74,7 @@ static void test_rundir_refusals(const char *base)
 	CHECK(rundir_check("", err, sizeof(err)) == -1, "rundir: refuses an empty path");
 }
 
-static void test_json(const char *base)
+static void test_json_writer(const char *base)
 {
 	char path[512], buf[512];
 	struct json j;
@@ -117,7 +117,7 @@ void test_output(void)
 	}
 	test_atomic_csv(base);
 	test_rundir_refusals(base);
-	test_json(base);
+	test_json_writer(base);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 	if (system(cmd))
 		CHECK(0, "cleanup of %s", base);

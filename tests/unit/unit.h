@@ -28,5 +28,6 @@ void test_parse(void);
 void test_output(void);
 void test_verifier_stats(void);
 void test_verifier_reason(void);
+void test_json(void);
 
 #endif
