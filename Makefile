@@ -98,6 +98,6 @@ clean:
 
 # Unit tests of the pure user-space parts (statistics, parsing, output).
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-UNIT_DEPS := bench/stats.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c
+UNIT_DEPS := bench/stats.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c bench/csvread.c
 $(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h bench/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lm -o $@

@@ -14,5 +14,6 @@ int main(void)
 	test_verifier_stats();
 	test_verifier_reason();
 	test_json();
+	test_csvread();
 	return unit_failed ? 1 : 0;
 }

@@ -29,5 +29,6 @@ void test_output(void);
 void test_verifier_stats(void);
 void test_verifier_reason(void);
 void test_json(void);
+void test_csvread(void);
 
 #endif
