@@ -164,6 +164,7 @@ static const struct {
 	{ "verifier", cmd_verifier, "what each route costs the verifier, and whether its root is trusted" },
 	{ "traverse", cmd_traverse, "latency of a full memcg tree pass (lookup + traversal), warm and cold" },
 	{ "trigger", cmd_trigger, "attach one strategy to getppid() and make N calls (timed by hyperfine)" },
+	{ "report", cmd_report, "REPORT.md and a 72-column summary.txt from run directories" },
 	{ "compare", cmd_compare, "ratio B/A of two runs per (strategy, depth), with a verdict" },
 	{ "list", cmd_list, "show every strategy and whether this kernel can run it" },
 	{ "cleanup", cmd_cleanup, "remove cgroup subtrees left by runs that died" },

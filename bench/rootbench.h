@@ -44,5 +44,6 @@ int cmd_verifier(int argc, char **argv);
 int cmd_traverse(int argc, char **argv);
 int cmd_trigger(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

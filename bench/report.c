@@ -1,0 +1,944 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rootbench report RUN_DIR...: the evidence for a review, from the files of
+ * one or more run directories (nothing is rerun). REPORT.md holds the
+ * environment, the method, the tables, the plots and conclusions that quote
+ * the numbers; summary.txt the conclusions and key tables in plain text of
+ * at most 72 columns, for a reply on a mailing list.
+ *
+ * One run: RUN_DIR/REPORT.md and RUN_DIR/summary.txt. Several runs (the
+ * reference report: native, VM under TCG, VM under icount): --out and
+ * --summary name the files, and the conclusions draw on all of them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "csvread.h"
+#include "jsonread.h"
+#include "output.h"
+#include "rootbench.h"
+#include "text.h"
+
+#define MAX_RUNS 8
+#define WIDTH 72
+
+struct run_data {
+	const char *dir;
+	char label[96];
+	struct jnode *env;
+	struct csv percall, walkfit, verifier, capability, traversal, parts, e2e;
+	const char *unit;	/* "ns" or "instructions" */
+	const char *u;		/* short unit: "ns" or "insns" */
+	bool emulated;
+};
+
+struct report_opts {
+	const char *out, *summary, *title;
+};
+
+enum { OPT_ROUT = 500, OPT_RSUMMARY, OPT_RTITLE };
+
+static const struct cli_opt report_opts_table[] = {
+	{ "out", 'o', "FILE", "write the report there (replaced atomically if it exists); default RUN_DIR/REPORT.md for one run, required for several", OPT_ROUT },
+	{ "summary", 0, "FILE", "write the plain-text summary there (replaced atomically); default RUN_DIR/summary.txt for one run", OPT_RSUMMARY },
+	{ "title", 0, "TEXT", "the report's title", OPT_RTITLE },
+	{ 0 },
+};
+
+static int handle(int key, const char *arg, void *vctx)
+{
+	struct report_opts *o = vctx;
+
+	switch (key) {
+	case OPT_ROUT: o->out = arg; return 0;
+	case OPT_RSUMMARY: o->summary = arg; return 0;
+	case OPT_RTITLE: o->title = arg; return 0;
+	}
+	return cli_error("report", "unhandled option");
+}
+
+static const struct cli_cmd report_cmd = {
+	.name = "report",
+	.args = "RUN_DIR...",
+	.doc = "Write REPORT.md (environment, method, tables, plots, conclusions quoting the numbers, caveats) and summary.txt (the same conclusions and key tables in plain text of at most 72 columns, to paste into a mailing-list reply) from run directories, without rerunning anything. With several runs (say native, VM under TCG and under icount) the conclusions draw on all of them and --out names the report.",
+	.opts = report_opts_table,
+	.handle = handle,
+};
+
+/* ---- loading ----------------------------------------------------------- */
+
+static int load_optional(const char *dir, const char *name, struct csv *c)
+{
+	char path[4096], err[512];
+	int ret;
+
+	text(path, sizeof(path), "%s/%s", dir, name);
+	ret = csv_load(path, c, err, sizeof(err));
+	if (ret == -1) {
+		fprintf(stderr, "rootbench report: %s\n", err);
+		return -1;
+	}
+	return 0;	/* missing files are parts the run skipped */
+}
+
+static int load_run(struct run_data *r, const char *dir)
+{
+	char path[4096], err[512];
+	const char *platform, *accel;
+
+	memset(r, 0, sizeof(*r));
+	r->dir = dir;
+	text(path, sizeof(path), "%s/env.json", dir);
+	r->env = json_load(path, err, sizeof(err));
+	if (!r->env) {
+		cli_error("report", "%s", err);
+		return -1;
+	}
+	if (load_optional(dir, "percall.csv", &r->percall) ||
+	    load_optional(dir, "walkfit.csv", &r->walkfit) ||
+	    load_optional(dir, "verifier.csv", &r->verifier) ||
+	    load_optional(dir, "capability.csv", &r->capability) ||
+	    load_optional(dir, "traversal.csv", &r->traversal) ||
+	    load_optional(dir, "traversal_parts.csv", &r->parts) ||
+	    load_optional(dir, "e2e.csv", &r->e2e))
+		return -1;
+	r->unit = json_get_str(r->env, "unit", "ns");
+	r->u = strcmp(r->unit, "ns") ? "insns" : "ns";
+	r->emulated = json_get_bool(r->env, "emulated", false);
+	platform = json_get_str(r->env, "platform", "native");
+	accel = json_get_str(r->env, "vm.accel", "");
+	if (strcmp(platform, "vm"))
+		text(r->label, sizeof(r->label), "native");
+	else if (!strcmp(accel, "tcg-icount"))
+		text(r->label, sizeof(r->label), "VM, TCG icount");
+	else
+		text(r->label, sizeof(r->label), "VM, %s", accel[0] ? accel : "?");
+	return 0;
+}
+
+static void free_run(struct run_data *r)
+{
+	json_free(r->env);
+	csv_free(&r->percall);
+	csv_free(&r->walkfit);
+	csv_free(&r->verifier);
+	csv_free(&r->capability);
+	csv_free(&r->traversal);
+	csv_free(&r->parts);
+	csv_free(&r->e2e);
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+/* The row of (strategy, depth) in percall.csv, or -1. */
+static long pc_row(const struct run_data *r, const char *s, unsigned depth)
+{
+	size_t i;
+
+	for (i = 0; i < r->percall.nrows; i++)
+		if (!strcmp(csv_cell(&r->percall, i, "strategy"), s) &&
+		    (unsigned)csv_num_cell(&r->percall, i, "depth") == depth)
+			return (long)i;
+	return -1;
+}
+
+static double pc_median(const struct run_data *r, const char *s, unsigned depth)
+{
+	long i = pc_row(r, s, depth);
+
+	return i < 0 ? NAN : csv_num_cell(&r->percall, (size_t)i, "median_ns");
+}
+
+/* Depths measured, ascending (any strategy). */
+static size_t depths(const struct run_data *r, unsigned *out, size_t max)
+{
+	size_t n = 0, i, k;
+
+	for (i = 0; i < r->percall.nrows; i++) {
+		unsigned d = (unsigned)csv_num_cell(&r->percall, i, "depth");
+
+		for (k = 0; k < n && out[k] != d; k++)
+			;
+		if (k == n && n < max)
+			out[n++] = d;
+	}
+	for (i = 0; i < n; i++)
+		for (k = i + 1; k < n; k++)
+			if (out[k] < out[i]) {
+				unsigned t = out[i];
+
+				out[i] = out[k];
+				out[k] = t;
+			}
+	return n;
+}
+
+/* Strategies with rows, in the order they first appear. */
+static size_t measured(const struct run_data *r, const char **out, size_t max)
+{
+	size_t n = 0, i, k;
+
+	for (i = 0; i < r->percall.nrows; i++) {
+		const char *s = csv_cell(&r->percall, i, "strategy");
+
+		for (k = 0; k < n && strcmp(out[k], s); k++)
+			;
+		if (k == n && n < max)
+			out[n++] = s;
+	}
+	return n;
+}
+
+static bool is_walk(const char *s)
+{
+	return !strncmp(s, "walk-", 5);
+}
+
+static const struct jnode *strategy_env(const struct run_data *r, const char *name)
+{
+	const struct jnode *a = json_get(r->env, "strategies"), *c;
+
+	for (c = a ? a->child : NULL; c; c = c->next)
+		if (!strcmp(json_get_str(c, "name", ""), name))
+			return c;
+	return NULL;
+}
+
+static const char *cap_cell(const struct run_data *r, const char *s,
+			    const char *consumer, const char **detail)
+{
+	size_t i;
+
+	for (i = 0; i < r->capability.nrows; i++)
+		if (!strcmp(csv_cell(&r->capability, i, "strategy"), s) &&
+		    !strcmp(csv_cell(&r->capability, i, "consumer"), consumer)) {
+			if (detail)
+				*detail = csv_cell(&r->capability, i, "detail");
+			return csv_cell(&r->capability, i, "result");
+		}
+	return NULL;
+}
+
+/* The walk with the lowest median at the lowest depth. */
+static const char *best_walk(const struct run_data *r)
+{
+	const char *names[16], *best = NULL;
+	unsigned d[64];
+	size_t n = measured(r, names, 16), i;
+	double bm = INFINITY;
+
+	if (!depths(r, d, 64))
+		return NULL;
+	for (i = 0; i < n; i++) {
+		double m = pc_median(r, names[i], d[0]);
+
+		if (is_walk(names[i]) && m < bm) {
+			bm = m;
+			best = names[i];
+		}
+	}
+	return best;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+/* Word-wraps text at WIDTH columns after a first-line prefix. */
+static void wrapped(FILE *f, const char *first, const char *indent, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void wrapped(FILE *f, const char *first, const char *indent, const char *fmt, ...)
+{
+	char buf[4096];
+	const char *p = buf;
+	int col;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fputs(first, f);
+	col = (int)strlen(first);
+	while (*p) {
+		size_t w = strcspn(p, " ");
+
+		if (col > (int)strlen(indent) && col + 1 + (int)w > WIDTH) {
+			fprintf(f, "\n%s", indent);
+			col = (int)strlen(indent);
+		} else if (col > (int)strlen(first) || (p != buf && col > (int)strlen(indent))) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)w, p);
+		col += (int)w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+/* A finding: in the report as a bullet, in the summary wrapped at 72. */
+struct findings {
+	char text[32][768];
+	size_t n;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void finding(struct findings *fs, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fs->n == sizeof(fs->text) / sizeof(fs->text[0]))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(fs->text[fs->n++], sizeof(fs->text[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void fmt_fig(char *buf, size_t len, double v, const char *u)
+{
+	if (isnan(v))
+		text(buf, len, "-");
+	else if (!strcmp(u, "ns"))
+		text(buf, len, "%.2f", v);
+	else
+		text(buf, len, "%.1f", v);
+}
+
+/* The conclusions, each quoting the numbers it rests on. */
+static void conclude(struct run_data *runs, size_t n, struct findings *fs)
+{
+	size_t k, i;
+
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const struct jnode *kf = strategy_env(r, "kfunc"), *forms, *c;
+		const char *names[16], *bw = best_walk(r);
+		unsigned d[64];
+		size_t nd = depths(r, d, 64), ns = measured(r, names, 16);
+		bool have_kfunc = pc_row(r, "kfunc", nd ? d[0] : 0) >= 0;
+
+		/* The kfunc's semantics, and what the verifier said to the other form. */
+		if (kf && json_get_bool(kf, "available", false) && json_get_str(kf, "semantics", NULL)) {
+			const char *other = NULL;
+
+			forms = json_get(kf, "forms");
+			for (c = forms ? forms->child : NULL; c; c = c->next)
+				if (!strcmp(json_get_str(c, "verifier", ""), "rejected"))
+					other = json_get_str(c, "reason", "");
+			finding(fs, "[%s, %s] bpf_get_root_mem_cgroup() is %s; a program written the other way is refused: \"%s\".",
+				r->label, json_get_str(r->env, "kernel.release", "?"),
+				json_get_str(kf, "semantics", "?"), other ? other : "-");
+		} else if (kf) {
+			finding(fs, "[%s, %s] the kfunc is unavailable: %s.", r->label,
+				json_get_str(r->env, "kernel.release", "?"),
+				json_get_str(kf, "reason", "?"));
+		}
+		if (!nd)
+			continue;
+
+		/* Per-call cost at the shallowest and deepest depths. */
+		if (have_kfunc && bw) {
+			double k0 = pc_median(r, "kfunc", d[0]), kn = pc_median(r, "kfunc", d[nd - 1]);
+			double w0 = pc_median(r, bw, d[0]), wn = pc_median(r, bw, d[nd - 1]);
+
+			finding(fs, "[%s] per call, net of the driver: the kfunc costs %.2f %s at depth %u and %.2f %s at depth %u; the cheapest walk (%s) %.2f and %.2f %s: %.1fx and %.1fx the kfunc.",
+				r->label, k0, r->u, d[0], kn, r->u, d[nd - 1], bw, w0, wn, r->u,
+				w0 / k0, wn / kn);
+		}
+
+		/* Cost per level: the slope of each route against depth. */
+		if (r->walkfit.nrows) {
+			char buf[640] = "";
+			size_t used = 0;
+
+			for (i = 0; i < r->walkfit.nrows; i++)
+				used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %.2f",
+					i ? ", " : "", csv_cell(&r->walkfit, i, "strategy"),
+					csv_num_cell(&r->walkfit, i, "per_level_ns"));
+			finding(fs, "[%s] cost per level of depth (%s/level, least squares over %u..%u): %s.",
+				r->label, r->u, d[0], d[nd - 1], buf);
+		}
+
+		/* Where walking starts to cost more than the kfunc. */
+		if (have_kfunc) {
+			for (i = 0; i < ns; i++) {
+				size_t j, at = nd;
+
+				if (!is_walk(names[i]))
+					continue;
+				for (j = 0; j < nd && at == nd; j++) {
+					double w = pc_median(r, names[i], d[j]), kk = pc_median(r, "kfunc", d[j]);
+
+					if (!isnan(w) && !isnan(kk) && w > kk)
+						at = j;
+				}
+				if (at == 0)
+					finding(fs, "[%s] %s costs more than the kfunc at every measured depth, from the shallowest (%u).",
+						r->label, names[i], d[0]);
+				else if (at < nd)
+					finding(fs, "[%s] %s is cheaper than the kfunc at depth %u and costs more from depth %u on.",
+						r->label, names[i], d[at - 1], d[at]);
+				else
+					finding(fs, "[%s] %s stays cheaper than the kfunc at every measured depth (up to %u).",
+						r->label, names[i], d[nd - 1]);
+			}
+		}
+	}
+
+	/* Trust: the capability matrix, from the first run that has the kfunc. */
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const char *det = NULL, *res = cap_cell(r, "kfunc", "trusted-kfunc", NULL);
+		const char *wres, *wdet = NULL, *gres, *gdet = NULL;
+		const struct jnode *wg = strategy_env(r, "walk-get");
+
+		if (!res || strcmp(res, "accepted"))
+			continue;
+		wres = cap_cell(r, "walk-iter", "trusted-kfunc", &wdet);
+		gres = cap_cell(r, "walk-iter", "get-ref", &gdet);
+		finding(fs, "[%s] the kfunc's root is accepted by a kfunc that wants a trusted memcg (bpf_mem_cgroup_usage), by bpf_get_mem_cgroup() and %s by the css iterator; a walked root is %s there (\"%s\") and %s by bpf_get_mem_cgroup() (\"%s\").",
+			r->label,
+			(cap_cell(r, "kfunc", "css-iter", &det) && !strcmp(cap_cell(r, "kfunc", "css-iter", NULL), "accepted")) ? "also" : "not",
+			wres ? wres : "?", wdet ? wdet : "", gres ? gres : "?", gdet ? gdet : "");
+		if (wg && !json_get_bool(wg, "available", true))
+			finding(fs, "[%s] so walking and then re-acquiring (walk-get) is not possible at all: %s. The walked root can only be read through, not handed on.",
+				r->label, json_get_str(wg, "reason", "?"));
+		break;
+	}
+
+	/* Verifier cost. */
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		long kfr = -1, wr = -1, br = -1;
+
+		for (i = 0; i < r->verifier.nrows; i++) {
+			const char *s = csv_cell(&r->verifier, i, "strategy");
+
+			if (!strcmp(s, "kfunc"))
+				kfr = (long)i;
+			else if (!strcmp(s, "walk-iter"))
+				wr = (long)i;
+			else if (!strcmp(s, "walk-bounded"))
+				br = (long)i;
+		}
+		if (kfr < 0 || wr < 0)
+			continue;
+		finding(fs, "[%s] verifier: the kfunc route alone takes %.0f instructions to verify and %.0f source lines; walk-iter %.0f and %.0f; a bounded loop in a global subprogram (walk-bounded) %.0f instructions.",
+			r->label, csv_num_cell(&r->verifier, (size_t)kfr, "verified_insns"),
+			csv_num_cell(&r->verifier, (size_t)kfr, "source_lines"),
+			csv_num_cell(&r->verifier, (size_t)wr, "verified_insns"),
+			csv_num_cell(&r->verifier, (size_t)wr, "source_lines"),
+			br < 0 ? NAN : csv_num_cell(&r->verifier, (size_t)br, "verified_insns"));
+		break;
+	}
+
+	/* Traversal: the lookup's share of a pass over the largest tree. */
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		double maxnodes = 0;
+		char buf[640] = "";
+		size_t used = 0;
+
+		for (i = 0; i < r->traversal.nrows; i++)
+			if (csv_num_cell(&r->traversal, i, "nodes") > maxnodes)
+				maxnodes = csv_num_cell(&r->traversal, i, "nodes");
+		if (maxnodes <= 0)
+			continue;
+		for (i = 0; i < r->traversal.nrows; i++) {
+			if (csv_num_cell(&r->traversal, i, "nodes") != maxnodes)
+				continue;
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %s %.1f%% of %.0f %s",
+				used ? "; " : "", csv_cell(&r->traversal, i, "strategy"),
+				csv_cell(&r->traversal, i, "cache"),
+				100 * csv_num_cell(&r->traversal, i, "lookup_share"),
+				csv_num_cell(&r->traversal, i, "median_ns"), r->u);
+			if (used >= sizeof(buf))
+				break;
+		}
+		finding(fs, "[%s] the lookup's share of an OOM-style pass over a tree of %.0f memcgs (pass minus traversal alone, over the pass; noise can make it negative): %s.",
+			r->label, maxnodes, buf);
+	}
+}
+
+/* ---- REPORT.md --------------------------------------------------------- */
+
+static void md_runs(FILE *f, struct run_data *runs, size_t n)
+{
+	size_t k;
+
+	fprintf(f, "| run | kernel | timings | memcg | CPU | started (UTC) | took | status | directory |\n");
+	fprintf(f, "|---|---|---|---|---|---|---|---|---|\n");
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const char *pkg = json_get_str(r->env, "vm.kernel_package", "");
+
+		fprintf(f, "| %s | %s%s%s%s | %s%s | cgroup %s, harness at depth %.0f | %s, CPU %.0f | %s | %.0f s | %s | `%s` |\n",
+			r->label, json_get_str(r->env, "kernel.release", "?"),
+			pkg[0] ? " (" : "", pkg, pkg[0] ? ")" : "",
+			r->unit, r->emulated ? ", emulated" : "",
+			json_get_str(r->env, "cgroup.mode", "?"),
+			json_get_num(r->env, "cgroup.parent_depth", NAN),
+			json_get_str(r->env, "cpu.model", "?"),
+			json_get_num(r->env, "cpu.pinned", NAN),
+			json_get_str(r->env, "started_utc", "?"),
+			json_get_num(r->env, "duration_s", NAN),
+			json_get_str(r->env, "status", "?"), r->dir);
+	}
+}
+
+static void md_percall(FILE *f, const struct run_data *r)
+{
+	const char *names[16];
+	unsigned d[64];
+	size_t ns = measured(r, names, 16), nd = depths(r, d, 64), i, j;
+
+	if (!nd)
+		return;
+	fprintf(f, "\n**%s** (%s per call, median net of the driver's own cost, and the 95%% CI of the median; `baseline` is the driver itself):\n\n| depth |",
+		r->label, r->unit);
+	for (j = 0; j < ns; j++)
+		fprintf(f, " %s |", names[j]);
+	fprintf(f, "\n|---:|");
+	for (j = 0; j < ns; j++)
+		fprintf(f, "---:|");
+	fputc('\n', f);
+	for (i = 0; i < nd; i++) {
+		fprintf(f, "| %u |", d[i]);
+		for (j = 0; j < ns; j++) {
+			long row = pc_row(r, names[j], d[i]);
+			char m[32], lo[32], hi[32];
+
+			if (row < 0) {
+				fprintf(f, " |");
+				continue;
+			}
+			fmt_fig(m, sizeof(m), csv_num_cell(&r->percall, (size_t)row, "median_ns"), r->u);
+			fmt_fig(lo, sizeof(lo), csv_num_cell(&r->percall, (size_t)row, "ci95_lo_ns"), r->u);
+			fmt_fig(hi, sizeof(hi), csv_num_cell(&r->percall, (size_t)row, "ci95_hi_ns"), r->u);
+			fprintf(f, " %s [%s, %s]%s |", m, lo, hi,
+				strcmp(csv_cell(&r->percall, (size_t)row, "root_ok"), "1") &&
+				strcmp(names[j], "baseline") ? " **root differs**" : "");
+		}
+		fputc('\n', f);
+	}
+	if (r->walkfit.nrows) {
+		fprintf(f, "\nLeast-squares fit against depth (%s):\n\n| strategy | intercept | per level |\n|---|---:|---:|\n",
+			r->unit);
+		for (i = 0; i < r->walkfit.nrows; i++)
+			fprintf(f, "| %s | %.2f | %.3f |\n", csv_cell(&r->walkfit, i, "strategy"),
+				csv_num_cell(&r->walkfit, i, "intercept_ns"),
+				csv_num_cell(&r->walkfit, i, "per_level_ns"));
+	}
+}
+
+static void md_unavailable(FILE *f, const struct run_data *r)
+{
+	const struct jnode *a = json_get(r->env, "strategies"), *c;
+	bool any = false;
+
+	for (c = a ? a->child : NULL; c; c = c->next) {
+		if (json_get_bool(c, "available", true))
+			continue;
+		if (!any)
+			fprintf(f, "\nUnavailable on %s:\n\n", r->label);
+		any = true;
+		fprintf(f, "- `%s`: %s\n", json_get_str(c, "name", "?"), json_get_str(c, "reason", "?"));
+	}
+}
+
+static void md_verifier(FILE *f, const struct run_data *r)
+{
+	size_t i;
+
+	if (!r->verifier.nrows)
+		return;
+	fprintf(f, "\n**%s** (`rootbench_once`: one get+put round in an RCU section; `baseline` is that wrapper alone):\n\n"
+		"| strategy | insns verified | verification time (us) | peak states | stack (bytes) | xlated (bytes) | jited (bytes) | source lines |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|\n", r->label);
+	for (i = 0; i < r->verifier.nrows; i++)
+		fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			csv_cell(&r->verifier, i, "strategy"), csv_cell(&r->verifier, i, "verified_insns"),
+			csv_cell(&r->verifier, i, "verify_time_us"), csv_cell(&r->verifier, i, "peak_states"),
+			csv_cell(&r->verifier, i, "stack_depth"), csv_cell(&r->verifier, i, "xlated_bytes"),
+			csv_cell(&r->verifier, i, "jited_bytes"), csv_cell(&r->verifier, i, "source_lines"));
+}
+
+static void md_capability(FILE *f, const struct run_data *r)
+{
+	static const char *const consumers[] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };
+	const char *names[16];
+	size_t n = 0, i, k;
+
+	if (!r->capability.nrows)
+		return;
+	for (i = 0; i < r->capability.nrows; i++) {
+		const char *s = csv_cell(&r->capability, i, "strategy");
+
+		for (k = 0; k < n && strcmp(names[k], s); k++)
+			;
+		if (k == n && n < 16)
+			names[n++] = s;
+	}
+	fprintf(f, "\n**%s**:\n\n| root from | bpf_mem_cgroup_usage() | bpf_get_mem_cgroup() | css iterator | field read |\n|---|---|---|---|---|\n",
+		r->label);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "| %s |", names[i]);
+		for (k = 0; k < 4; k++) {
+			const char *det = "", *res = cap_cell(r, names[i], consumers[k], &det);
+
+			if (!res)
+				fprintf(f, " |");
+			else if (!strcmp(res, "accepted"))
+				fprintf(f, " accepted |");
+			else
+				fprintf(f, " %s: `%s` |", res, det);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void md_traversal(FILE *f, const struct run_data *r)
+{
+	size_t i;
+
+	if (!r->traversal.nrows)
+		return;
+	fprintf(f, "\n**%s** (%s per pass; lookup share = (pass - traversal alone) / pass):\n\n"
+		"| strategy | tree | memcgs built | visited | task depth | cache | pass | 95%% CI | traversal alone | lookup share | route | visit |\n"
+		"|---|---|---:|---:|---:|---|---:|---|---:|---:|---|---|\n", r->label, r->unit);
+	for (i = 0; i < r->traversal.nrows; i++) {
+		const char *s = csv_cell(&r->traversal, i, "strategy");
+		const char *cache = csv_cell(&r->traversal, i, "cache");
+		size_t j;
+		long pr = -1;
+
+		for (j = 0; j < r->parts.nrows; j++)
+			if (!strcmp(csv_cell(&r->parts, j, "strategy"), s) &&
+			    !strcmp(csv_cell(&r->parts, j, "cache"), cache) &&
+			    !strcmp(csv_cell(&r->parts, j, "nodes"), csv_cell(&r->traversal, i, "nodes")))
+				pr = (long)j;
+		fprintf(f, "| %s | %sx%s | %s | %s | %s | %s | %.0f | [%.0f, %.0f] | %s | %.1f%% | %s | %s |\n",
+			s, csv_cell(&r->traversal, i, "tree_depth"), csv_cell(&r->traversal, i, "fanout"),
+			csv_cell(&r->traversal, i, "nodes"),
+			pr < 0 ? "" : csv_cell(&r->parts, (size_t)pr, "visited"),
+			csv_cell(&r->traversal, i, "task_depth"), cache,
+			csv_num_cell(&r->traversal, i, "median_ns"),
+			csv_num_cell(&r->traversal, i, "ci95_lo_ns"),
+			csv_num_cell(&r->traversal, i, "ci95_hi_ns"),
+			pr < 0 ? "" : csv_cell(&r->parts, (size_t)pr, "traverse_median_ns"),
+			100 * csv_num_cell(&r->traversal, i, "lookup_share"),
+			pr < 0 ? "" : csv_cell(&r->parts, (size_t)pr, "route"),
+			pr < 0 ? "" : csv_cell(&r->parts, (size_t)pr, "visit"));
+	}
+}
+
+static void md_e2e(FILE *f, const struct run_data *r)
+{
+	size_t i;
+
+	if (!r->e2e.nrows)
+		return;
+	fprintf(f, "\n**%s** (%s per getppid() call with the strategy on `sys_enter`, minus nothing attached; net = minus the empty program; flag compares net with the in-kernel figure):\n\n"
+		"| strategy | depth | per call | 95%% CI | net | in-kernel | ratio | flag |\n|---|---:|---:|---|---:|---:|---:|---|\n",
+		r->label, r->unit);
+	for (i = 0; i < r->e2e.nrows; i++)
+		fprintf(f, "| %s | %s | %.1f | [%.1f, %.1f] | %s | %s | %s | %s |\n",
+			csv_cell(&r->e2e, i, "strategy"), csv_cell(&r->e2e, i, "depth"),
+			csv_num_cell(&r->e2e, i, "per_call_ns"), csv_num_cell(&r->e2e, i, "ci95_lo_ns"),
+			csv_num_cell(&r->e2e, i, "ci95_hi_ns"), csv_cell(&r->e2e, i, "net_ns"),
+			csv_cell(&r->e2e, i, "inkernel_ns"), csv_cell(&r->e2e, i, "ratio"),
+			csv_cell(&r->e2e, i, "flag"));
+}
+
+/* Links to the plots of a run, relative to where the report is. */
+static void md_plots(FILE *f, const struct run_data *r, const char *prefix)
+{
+	static const char *const plots[][2] = {
+		{ "percall-vs-depth", "per-call cost against depth" },
+		{ "percall-typical", "per-call cost at typical depths" },
+		{ "verifier-cost", "verifier cost per route" },
+		{ "traversal", "traversal time and lookup share by tree size" },
+		{ "e2e", "end-to-end cost per call" },
+	};
+	char path[4096];
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < sizeof(plots) / sizeof(plots[0]); i++) {
+		text(path, sizeof(path), "%s/plots/%s.png", r->dir, plots[i][0]);
+		if (access(path, R_OK))
+			continue;
+		if (!any)
+			fprintf(f, "\n**%s**\n\n", r->label);
+		any = true;
+		fprintf(f, "![%s: %s](%splots/%s.png)\n", r->label, plots[i][1], prefix, plots[i][0]);
+	}
+}
+
+static const char *method_text =
+	"Each route to the root is a small BPF program (`bpf/<strategy>.bpf.c`) around one driver. "
+	"A sample is one `BPF_PROG_TEST_RUN` of a `syscall` program that calls the route N times between two "
+	"`bpf_ktime_get_ns()` reads inside the kernel, under `bpf_rcu_read_lock()`; N is calibrated so that a "
+	"sample takes about 2 ms, and 2N calls are checked to take about twice as long. Warmup samples are "
+	"discarded, the thread is pinned to one CPU, and the driver's own cost (the `baseline` route, an empty "
+	"body) is measured at every depth and subtracted. Figures are medians with a distribution-free 95% "
+	"confidence interval. The calling process sits in real nested memory cgroups the harness builds; "
+	"depth is the number of levels below the root memcg as the walk counts them, and at every depth all "
+	"routes must return the same root pointer. Under QEMU TCG the timings are emulated; with "
+	"`-icount shift=0` the guest clock advances one nanosecond per instruction, so figures are "
+	"instruction counts, nearly deterministic.";
+
+/* ---- summary.txt ------------------------------------------------------- */
+
+static void txt_percall(FILE *f, const struct run_data *r)
+{
+	static const unsigned want[] = { 0, 2, 4, 8, 16, 32, 64 };
+	const char *names[16];
+	unsigned d[64], cols[5];
+	size_t ns = measured(r, names, 16), nd = depths(r, d, 64), nc = 0, i, j, k;
+
+	if (!nd)
+		return;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]) && nc < 5; i++)
+		for (k = 0; k < nd; k++)
+			if (d[k] == want[i]) {
+				cols[nc++] = d[k];
+				break;
+			}
+	fprintf(f, "\nPer call, %s, %s (median net of the driver):\n", r->label, r->unit);
+	fprintf(f, "%-14s", "depth");
+	for (j = 0; j < nc; j++)
+		fprintf(f, "%10u", cols[j]);
+	fputc('\n', f);
+	for (i = 0; i < ns; i++) {
+		if (!strcmp(names[i], "baseline"))
+			continue;
+		fprintf(f, "%-14s", names[i]);
+		for (j = 0; j < nc; j++) {
+			char m[32];
+
+			fmt_fig(m, sizeof(m), pc_median(r, names[i], cols[j]), r->u);
+			fprintf(f, "%10s", m);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void txt_capability(FILE *f, const struct run_data *r)
+{
+	static const char *const consumers[] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };
+	const char *names[16];
+	size_t n = 0, i, k;
+
+	if (!r->capability.nrows)
+		return;
+	for (i = 0; i < r->capability.nrows; i++) {
+		const char *s = csv_cell(&r->capability, i, "strategy");
+
+		for (k = 0; k < n && strcmp(names[k], s); k++)
+			;
+		if (k == n && n < 16)
+			names[n++] = s;
+	}
+	fprintf(f, "\nIs the root accepted (%s)? yes/no/n.a.\n", r->label);
+	fprintf(f, "%-14s%14s%14s%14s%14s\n", "root from", "trusted kfunc", "get_mem_cg", "css iter",
+		"field read");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%-14s", names[i]);
+		for (k = 0; k < 4; k++) {
+			const char *res = cap_cell(r, names[i], consumers[k], NULL);
+
+			fprintf(f, "%14s", !res ? "" : !strcmp(res, "accepted") ? "yes" :
+				!strcmp(res, "rejected") ? "no" : "n.a.");
+		}
+		fputc('\n', f);
+	}
+}
+
+/* ---- the command -------------------------------------------------------- */
+
+static FILE *open_new(const char *path, struct outfile *o, struct rundir *d)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	char err[512];
+
+	text(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (slash && slash == path)
+		text(dir, sizeof(dir), "/");
+	if (rundir_open(d, dir) || outfile_open(o, d, slash ? slash + 1 : path)) {
+		text(err, sizeof(err), "%s", strerror(errno));
+		cli_error("report", "cannot write %s: %s", path, err);
+		return NULL;
+	}
+	return o->f;
+}
+
+static void write_report(FILE *f, struct run_data *runs, size_t n, const struct findings *fs,
+			 const char *title, const char *prefix_for_one)
+{
+	size_t k;
+
+	fprintf(f, "# %s\n\n", title);
+	fprintf(f, "Linux 7.0 added `bpf_get_root_mem_cgroup()`, arguing that the alternative, walking `css.parent` up from the current task's memory cgroup, \"is sub-optimal and makes bpf programs more complex and less efficient\"; reviewers asked about its trusted-pointer semantics (KF_ACQUIRE, KF_TRUSTED_ARGS). This report puts the routes side by side. Generated by `rootbench report` from the run directories below; every figure is what those runs measured.\n\n");
+	fprintf(f, "## Runs\n\n");
+	md_runs(f, runs, n);
+	fprintf(f, "\n## Findings\n\n");
+	for (k = 0; k < fs->n; k++)
+		fprintf(f, "- %s\n", fs->text[k]);
+	fprintf(f, "\n## Method\n\n%s\n", method_text);
+	fprintf(f, "\n## Per-call cost against depth\n");
+	for (k = 0; k < n; k++) {
+		md_percall(f, &runs[k]);
+		md_unavailable(f, &runs[k]);
+	}
+	fprintf(f, "\n## What each route costs the verifier\n");
+	for (k = 0; k < n; k++)
+		md_verifier(f, &runs[k]);
+	fprintf(f, "\n## Is the root trusted? The verifier's answer per consumer\n\nEach cell is a program that gets the root by that route and hands it to the consumer; `rejected` quotes the verifier.\n");
+	for (k = 0; k < n; k++)
+		md_capability(f, &runs[k]);
+	fprintf(f, "\n## Full-tree traversal, as a system-wide OOM handler does it\n");
+	for (k = 0; k < n; k++)
+		md_traversal(f, &runs[k]);
+	fprintf(f, "\n## End to end, at a real hook\n");
+	for (k = 0; k < n; k++)
+		md_e2e(f, &runs[k]);
+	fprintf(f, "\n## Plots\n");
+	for (k = 0; k < n; k++) {
+		char prefix[4096];
+
+		if (prefix_for_one)
+			text(prefix, sizeof(prefix), "%s", prefix_for_one);
+		else
+			text(prefix, sizeof(prefix), "%s/", runs[k].dir);
+		md_plots(f, &runs[k], prefix);
+	}
+	fprintf(f, "\n## Caveats\n\n");
+	for (k = 0; k < n; k++) {
+		if (runs[k].emulated)
+			fprintf(f, "- %s: timings are emulated by QEMU TCG%s; compare routes within the run, not with native figures.%s\n",
+				runs[k].label,
+				strcmp(runs[k].unit, "ns") ? " and count guest instructions (icount), not time" : "",
+				json_get(runs[k].env, "traversal.cold") ? " TCG models no caches, so no cold-cache traversal was measured." : "");
+		if (!json_get_bool(runs[k].env, "complete", false))
+			fprintf(f, "- %s: the run did not complete (%s).\n", runs[k].label,
+				json_get_str(runs[k].env, "status", "?"));
+	}
+	fprintf(f, "- Per-call figures come from a tight loop inside one program: caches and predictors are warm. The end-to-end figures, one call per syscall at a real hook, are coarse on a noisy machine; their flag says when they and the in-kernel figures disagree by more than 2x beyond their uncertainty.\n");
+	fprintf(f, "- A shared machine drifts between runs; `rootbench compare` tolerates a margin (default 5%%) for that.\n");
+	fprintf(f, "\n## Reproduce\n\n```\nmake bench                      # native\nmake vm-bench                   # the newest Debian kernel with the kfunc, in QEMU\nmake vm-bench VM_ICOUNT=1       # the same, counting guest instructions\nbuild/rootbench report RUN_DIR...\n```\n");
+}
+
+static void write_summary(FILE *f, struct run_data *runs, size_t n, const struct findings *fs,
+			  const char *title)
+{
+	size_t k;
+
+	wrapped(f, "", "", "%s", title);
+	for (k = 0; k < strlen(title) && k < WIDTH; k++)
+		fputc('=', f);
+	fputc('\n', f);
+	fputc('\n', f);
+	for (k = 0; k < n; k++)
+		wrapped(f, "Run: ", "     ", "%s, kernel %s, cgroup %s, %s%s.", runs[k].label,
+			json_get_str(runs[k].env, "kernel.release", "?"),
+			json_get_str(runs[k].env, "cgroup.mode", "?"), runs[k].unit,
+			runs[k].emulated ? " (emulated)" : "");
+	fprintf(f, "\nFindings:\n");
+	for (k = 0; k < fs->n; k++)
+		wrapped(f, "- ", "  ", "%s", fs->text[k]);
+	for (k = 0; k < n; k++)
+		txt_percall(f, &runs[k]);
+	/* The matrix of the run where most cells could be decided. */
+	{
+		size_t best = n, most = 0, i;
+
+		for (k = 0; k < n; k++) {
+			size_t decided = 0;
+
+			for (i = 0; i < runs[k].capability.nrows; i++)
+				decided += strcmp(csv_cell(&runs[k].capability, i, "result"), "unavailable") != 0;
+			if (decided > most) {
+				most = decided;
+				best = k;
+			}
+		}
+		if (best < n)
+			txt_capability(f, &runs[best]);
+	}
+	fputc('\n', f);
+	wrapped(f, "", "", "Method: in-kernel batches timed with bpf_ktime_get_ns(), calibrated to ~2 ms per sample, warmup discarded, the empty driver subtracted, medians with 95%% CIs; real nested memcgs; the same root from every route checked at every depth. Reproduce: make bench; make vm-bench; make vm-bench VM_ICOUNT=1.");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static struct run_data runs[MAX_RUNS];
+	static struct findings fs;
+	struct report_opts o = { 0 };
+	struct outfile rep = { .f = NULL }, sum = { .f = NULL };
+	struct rundir rd1 = { .dirfd = -1 }, rd2 = { .dirfd = -1 };
+	char out[4096], summary[4096], err[4200];
+	const char *title;
+	size_t n = 0, k;
+	int first, ret, code = RB_EXIT_OK;
+
+	ret = cli_parse(&report_cmd, argc, argv, &o, &first);
+	if (ret)
+		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	if (first >= argc)
+		return cli_error("report", "needs at least one run directory"), RB_EXIT_USAGE;
+	if (argc - first > MAX_RUNS)
+		return cli_error("report", "at most %d run directories", MAX_RUNS), RB_EXIT_USAGE;
+	if (argc - first > 1 && (!o.out || !o.summary))
+		return cli_error("report", "with several runs, --out and --summary name the files"), RB_EXIT_USAGE;
+	text(out, sizeof(out), "%s", o.out ? o.out : "");
+	text(summary, sizeof(summary), "%s", o.summary ? o.summary : "");
+	if (!o.out)
+		text(out, sizeof(out), "%s/REPORT.md", argv[first]);
+	if (!o.summary)
+		text(summary, sizeof(summary), "%s/summary.txt", argv[first]);
+
+	for (k = (size_t)first; k < (size_t)argc; k++) {
+		if (load_run(&runs[n], argv[k])) {
+			code = RB_EXIT_USAGE;
+			goto done;
+		}
+		n++;
+	}
+	title = o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF";
+	memset(&fs, 0, sizeof(fs));
+	conclude(runs, n, &fs);
+
+	if (!open_new(out, &rep, &rd1) || !open_new(summary, &sum, &rd2)) {
+		code = RB_EXIT_FAIL;
+		goto done;
+	}
+	/* A report inside its run directory links the plots next to it. */
+	write_report(rep.f, runs, n, &fs, title, o.out ? NULL : "");
+	write_summary(sum.f, runs, n, &fs, title);
+	if (outfile_commit(&rep) || outfile_commit(&sum)) {
+		text(err, sizeof(err), "%s", strerror(errno));
+		cli_error("report", "writing the report: %s", err);
+		code = RB_EXIT_FAIL;
+		goto done;
+	}
+	fprintf(stderr, "rootbench report: wrote %s and %s\n", out, summary);
+done:
+	if (rep.f)
+		outfile_discard(&rep);
+	if (sum.f)
+		outfile_discard(&sum);
+	rundir_close(&rd1);
+	rundir_close(&rd2);
+	for (k = 0; k < n; k++)
+		free_run(&runs[k]);
+	return code;
+}
