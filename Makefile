@@ -28,7 +28,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 
 ROOTBENCH := $(BUILD)/rootbench
 
-.PHONY: all bench vm-bench test deps deps-test deps-vm clean FORCE
+.PHONY: all bench plots vm-bench test deps deps-test deps-vm clean FORCE
 .DEFAULT_GOAL := all
 
 all: $(ROOTBENCH)
@@ -74,9 +74,15 @@ deps:
 deps-test:
 	@scripts/deps.sh test
 
+# ARGS="..." go to `rootbench run`; the run ends with plots and REPORT.md.
 bench: deps
 	$(MAKE) all
-	$(ROOTBENCH) run $(ARGS)
+	BUILD=$(BUILD) scripts/bench.sh $(ARGS)
+
+# Plots of an existing run directory, from its CSV files.
+plots:
+	@[ -n "$(RUN)" ] || { echo "make plots: RUN=results/<dir> is required" >&2; exit 2; }
+	scripts/plot.sh "$(RUN)"
 
 # The same suite in a QEMU VM on a kernel that has the kfunc (see
 # scripts/vm-bench.sh for KERNEL, VM_SUITE, VM_ARGS, VM_ICOUNT, VM_CMDLINE,

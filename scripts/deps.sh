@@ -23,12 +23,12 @@ bench_deps() {
 	have_file /usr/include/zlib.h zlib1g-dev
 	have_cmd git git
 	have_cmd hyperfine hyperfine
+	have_cmd gnuplot gnuplot-nox
 }
 
 test_deps() {
 	bench_deps
 	have_cmd shellcheck shellcheck
-	have_cmd hyperfine hyperfine
 }
 
 case "${1:-}" in

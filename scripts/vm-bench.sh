@@ -95,5 +95,10 @@ if [ -d "$stage/out/run" ]; then
 		mv "$stage/out/run" "$dest"
 	fi
 	echo "$prog: results in $dest" >&2
+	# Plots and the report, on the host; not after an interrupted or broken
+	# run (the harness's exit status 2 and up).
+	if [ "$status" -le 1 ] && [ -f "$dest/percall.csv" ]; then
+		BUILD=$build scripts/finish-run.sh "$dest" || { [ "$status" -ne 0 ] || status=1; }
+	fi
 fi
 exit "$status"
