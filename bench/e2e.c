@@ -285,7 +285,9 @@ int e2e_measure(struct e2e *e, int dirfd, const char *dirpath, FILE *csv, FILE *
 	snprintf(list, sizeof(list), "%lu,%lu", calls[0], calls[1]);
 	argv[a++] = hyperfine;
 	argv[a++] = "-N";
-	argv[a++] = "--style=basic";
+	/* Its progress bars and summary only with -v: the table that follows
+	 * says the same, net of the baseline. */
+	argv[a++] = e->o->verbose ? "--style=basic" : "--style=none";
 	argv[a++] = "--warmup=1";
 	argv[a++] = "--runs";
 	argv[a++] = runs;

@@ -23,6 +23,7 @@ struct e2e_opts {
 	size_t ndepths;
 	unsigned long calls, runs;
 	bool calls_given, runs_given;
+	bool verbose;		/* hyperfine's own progress and summary too */
 	const char *cgroup_parent;
 };
 

@@ -42,6 +42,12 @@ int cmd_list(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_verifier(int argc, char **argv);
 int cmd_traverse(int argc, char **argv);
+/*
+ * Parses and checks the options of run, verifier or traverse (NAME) as the
+ * command would, touching nothing: 0 when valid (or --help), else
+ * RB_EXIT_USAGE after the one-line error. For the option fuzzer.
+ */
+int run_check_args(const char *name, int argc, char **argv);
 int cmd_trigger(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);

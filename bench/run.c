@@ -319,6 +319,7 @@ static int settle_defaults(struct run_opts *o)
 		o->e2e.calls = RB_E2E_CALLS;
 	if (!o->e2e.runs)
 		o->e2e.runs = o->quick ? 3 : RB_E2E_RUNS;
+	o->e2e.verbose = o->verbose;
 	o->verifier &= !o->no_verifier;
 	o->traversal &= !o->no_traversal;
 	/* A quick run is a smoke test: the end-to-end part needs many runs of
@@ -1241,6 +1242,37 @@ static int run_sweep(struct run *r)
 	return ret;
 }
 
+/*
+ * The options alone: parsed, checked against each other and defaulted,
+ * touching nothing. Returns -1 to go on, else the exit status (0 after
+ * --help, RB_EXIT_USAGE).
+ */
+static int parse_run_opts(const struct cli_cmd *cmd, bool sweep, bool verifier,
+			  bool traversal, bool e2e, int argc, char **argv,
+			  struct run_opts *o)
+{
+	int first, ret;
+
+	memset(o, 0, sizeof(*o));
+	o->cpu = -1;
+	o->warmup = (unsigned long)-1;
+	o->cmd = cmd->name;
+	o->sweep = sweep;
+	o->verifier = verifier;
+	o->traversal = traversal;
+	o->e2e_on = e2e;
+	ret = cli_parse(cmd, argc, argv, o, &first);
+	if (ret)
+		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	if (first < argc) {
+		cli_error(cmd->name, "unexpected argument '%s'", argv[first]);
+		return RB_EXIT_USAGE;
+	}
+	if (settle_defaults(o))
+		return RB_EXIT_USAGE;
+	return -1;
+}
+
 static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		    bool traversal, bool e2e, int argc, char **argv)
 {
@@ -1249,7 +1281,7 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	const char *name = cmd->name;
 	char err[512];
 	size_t i;
-	int first, ret;
+	int ret;
 
 	memset(r, 0, sizeof(*r));
 	r->rd.dirfd = -1;
@@ -1257,24 +1289,11 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	r->argv = argv;
 	r->t_start = now_s();
 	r->wall_start = time(NULL);
-	r->o.cpu = -1;
-	r->o.warmup = (unsigned long)-1;
-	r->o.cmd = name;
-	r->o.sweep = sweep;
-	r->o.verifier = verifier;
-	r->o.traversal = traversal;
-	r->o.e2e_on = e2e;
 
 	/* Bad input is refused before anything is touched. */
-	ret = cli_parse(cmd, argc, argv, &r->o, &first);
-	if (ret)
-		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
-	if (first < argc) {
-		cli_error(name, "unexpected argument '%s'", argv[first]);
-		return RB_EXIT_USAGE;
-	}
-	if (settle_defaults(&r->o))
-		return RB_EXIT_USAGE;
+	ret = parse_run_opts(cmd, sweep, verifier, traversal, e2e, argc, argv, &r->o);
+	if (ret >= 0)
+		return ret;
 	strategy_log_init(r->o.verbose);
 	if (machine_probe(&r->m, err, sizeof(err))) {
 		cli_error(name, "%s", err);
@@ -1392,4 +1411,20 @@ int cmd_verifier(int argc, char **argv)
 int cmd_traverse(int argc, char **argv)
 {
 	return run_main(&traverse_cmd, false, false, true, false, argc, argv);
+}
+
+int run_check_args(const char *name, int argc, char **argv)
+{
+	static struct run_opts o;
+	int ret;
+
+	if (!strcmp(name, "run"))
+		ret = parse_run_opts(&run_cmd, true, true, true, true, argc, argv, &o);
+	else if (!strcmp(name, "verifier"))
+		ret = parse_run_opts(&verifier_cmd, false, true, false, false, argc, argv, &o);
+	else if (!strcmp(name, "traverse"))
+		ret = parse_run_opts(&traverse_cmd, false, false, true, false, argc, argv, &o);
+	else
+		return RB_EXIT_USAGE;
+	return ret < 0 ? RB_EXIT_OK : ret;
 }
