@@ -89,8 +89,12 @@ static int for_each_token(const char *s, token_fn fn, void *ctx, char *err,
 	for (;;) {
 		comma = strchr(p, ',');
 		len = comma ? (size_t)(comma - p) : strlen(p);
-		if (len == 0)
-			return fail(err, errlen, "empty entry in list '%.40s'", s);
+		if (len == 0) {
+			char shown_list[44];
+
+			return fail(err, errlen, "empty entry in list '%s'",
+				    shown(s, strlen(s), shown_list, sizeof(shown_list)));
+		}
 		if (fn(p, len, ctx, err, errlen))
 			return -1;
 		if (!comma)
@@ -320,11 +324,12 @@ static int shape_token(const char *tok, size_t len, void *vctx, char *err,
 		       size_t errlen)
 {
 	struct shapes_ctx *c = vctx;
-	char buf[64];
+	char buf[64], tok_shown[24];
 	size_t i;
 
 	if (len >= sizeof(buf))
-		return fail(err, errlen, "tree shape '%.20s...' is too long", tok);
+		return fail(err, errlen, "tree shape '%s' is too long",
+			    shown(tok, len, tok_shown, sizeof(tok_shown)));
 	memcpy(buf, tok, len);
 	buf[len] = '\0';
 	if (c->n == c->max_n)

@@ -102,10 +102,29 @@ static void test_trees(void)
 	      "tree shape: depth 0 refused (%s)", err);
 }
 
+/* Found by make fuzz: errors quoted raw input, newlines and all. */
+static void test_errors_one_line(void)
+{
+	unsigned dd[4], td[4], tf[4];
+	unsigned long tn[4];
+	size_t n;
+	char err[160];
+
+	CHECK(parse_tree_list(": Permission denied\n-- BEGIN PROG LOAD LOG --\n0: R1=ctx() R10=fp0\n; int x(void)",
+			      2500, td, tf, tn, 4, &n, err, sizeof(err)) == -1 &&
+	      !strchr(err, '\n') && strstr(err, "too long"),
+	      "trees: a long token with a newline gives a one-line error (%s)", err);
+	CHECK(parse_depths("1,\n2,,3", 64, dd, 4, &n, err, sizeof(err)) == -1 &&
+	      !strchr(err, '\n'), "depths: a newline in the list stays out of the error (%s)", err);
+	CHECK(parse_depths("1\n", 64, dd, 4, &n, err, sizeof(err)) == -1 &&
+	      !strchr(err, '\n'), "depths: a trailing newline is refused on one line (%s)", err);
+}
+
 void test_parse(void)
 {
 	test_uint();
 	test_depths();
+	test_errors_one_line();
 	test_names();
 	test_cpus();
 	test_trees();
