@@ -105,7 +105,9 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *ctx,
 	shorts[s] = '\0';
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then forgets where it was inside a cluster of short
+	 * options ("-vx") from an earlier parse, whose argv may be gone. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, lopts, &idx)) != -1) {
 		switch (c) {
 		case 'h':
@@ -121,6 +123,13 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *ctx,
 			return cli_error(cmd->name, "option '%s' needs a value",
 					 argv[optind - 1]);
 		default:
+			/* A short option comes back as its letter: the handler
+			 * knows it by its key. Found by make fuzz. */
+			for (o = cmd->opts; o->name; o++)
+				if (o->short_name && o->short_name == c && o->key) {
+					c = o->key;
+					break;
+				}
 			if (cmd->handle(c, optarg, ctx))
 				return -1;
 		}

@@ -15,5 +15,6 @@ int main(void)
 	test_verifier_reason();
 	test_json();
 	test_csvread();
+	test_cli();
 	return unit_failed ? 1 : 0;
 }

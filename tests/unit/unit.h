@@ -30,5 +30,6 @@ void test_verifier_stats(void);
 void test_verifier_reason(void);
 void test_json(void);
 void test_csvread(void);
+void test_cli(void);
 
 #endif
