@@ -28,7 +28,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 
 ROOTBENCH := $(BUILD)/rootbench
 
-.PHONY: all bench plots vm-bench test deps deps-test deps-vm clean FORCE
+.PHONY: all bench plots vm-bench test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
 .DEFAULT_GOAL := all
 
 all: $(ROOTBENCH)
@@ -96,7 +96,7 @@ deps-vm:
 	@scripts/vm-deps.sh
 
 test: deps-test deps-vm
-	$(MAKE) all $(BUILD)/unit_tests
+	$(MAKE) all $(BUILD)/unit_tests $(FUZZ_REPLAYS)
 	tests/run.sh
 
 clean:
@@ -104,6 +104,45 @@ clean:
 
 # Unit tests of the pure user-space parts (statistics, parsing, output).
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-UNIT_DEPS := bench/stats.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c bench/csvread.c
+UNIT_DEPS := bench/stats.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c bench/csvread.c \
+	bench/cli.c
 $(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h bench/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lm -o $@
+
+# Fuzzing (tests/fuzz/): the list and option parsers and the JSON and CSV
+# readers, each a libFuzzer target. `make fuzz` runs each for FUZZ_SECONDS
+# from its seed corpus (tests/fuzz/corpus/<target>/), crashes going to
+# fuzz-out/<target>/; `make test` replays every seed, and every input that
+# once crashed, through the same target under ASan without libFuzzer.
+FUZZ_TARGETS := lists json csv options
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_BIN     := $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_TARGETS))
+FUZZ_REPLAYS := $(patsubst %,$(BUILD)/fuzz/replay-%,$(FUZZ_TARGETS))
+# What each target links besides itself.
+fuzz_deps_lists   := bench/parse.c
+fuzz_deps_json    := bench/jsonread.c
+fuzz_deps_csv     := bench/csvread.c
+fuzz_deps_options := $(filter-out bench/rootbench.c,$(BENCH_SRCS))
+FUZZ_CFLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -Ibench -I$(BUILD) -Ibpf -Itests/fuzz \
+	-include $(BUILD)/version.h
+
+$(BUILD)/fuzz:
+	mkdir -p $@
+
+# The options target needs the skeletons, like rootbench itself.
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(SKELS) $(BUILD)/version.h \
+		$(BUILD)/source_lines.h $(wildcard bench/*.h) $(BENCH_SRCS) | $(BUILD)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(fuzz_deps_$*) $(LDLIBS) -o $@
+
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SKELS) \
+		$(BUILD)/version.h $(BUILD)/source_lines.h $(wildcard bench/*.h) $(BENCH_SRCS) | $(BUILD)/fuzz
+	$(CC) $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_SAN) tests/fuzz/replay.c $< $(fuzz_deps_$*) \
+		$(LDLIBS) -o $@
+
+deps-fuzz:
+	@scripts/deps.sh fuzz
+
+fuzz: deps-fuzz
+	$(MAKE) $(FUZZ_BIN)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) scripts/fuzz.sh $(FUZZ_TARGETS)

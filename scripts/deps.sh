@@ -3,7 +3,7 @@
 # installs the missing packages with apt-get (as root); elsewhere it prints
 # the Debian package names and fails.
 #
-# usage: scripts/deps.sh bench|test
+# usage: scripts/deps.sh bench|test|fuzz
 set -euo pipefail
 
 need=()	# Debian packages that are missing
@@ -31,10 +31,26 @@ test_deps() {
 	have_cmd shellcheck shellcheck
 }
 
+# libFuzzer ships with clang's runtime libraries, in a package named after
+# clang's major version (libclang-rt-14-dev on bookworm).
+fuzz_deps() {
+	bench_deps
+	command -v clang >/dev/null 2>&1 || return 0
+	local major probe
+	major=$(clang -dumpversion | cut -d. -f1)
+	probe=$(mktemp -d)
+	printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }\n' >"$probe/t.c"
+	if ! clang -fsanitize=fuzzer "$probe/t.c" -o "$probe/t" >/dev/null 2>&1; then
+		need+=("libclang-rt-$major-dev")
+	fi
+	rm -rf "$probe"
+}
+
 case "${1:-}" in
 bench) bench_deps ;;
 test) test_deps ;;
-*) echo "usage: $0 bench|test" >&2; exit 2 ;;
+fuzz) fuzz_deps ;;
+*) echo "usage: $0 bench|test|fuzz" >&2; exit 2 ;;
 esac
 
 [ "${#need[@]}" -eq 0 ] && exit 0

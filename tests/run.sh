@@ -42,7 +42,18 @@ lint() {
 	done
 }
 
+# Every fuzz seed, and every input that once crashed (tests/fuzz/corpus/),
+# through its fuzz target under ASan and UBSan, without libFuzzer.
+fuzz_replay() {
+	local dir t
+	for dir in tests/fuzz/corpus/*/; do
+		t=$(basename "$dir")
+		build/fuzz/replay-"$t" "$dir"* || echo "not ok - fuzz replay $t: exit $?"
+	done
+}
+
 suite unit build/unit_tests
+suite fuzz-replay fuzz_replay
 suite lint lint
 suite native tests/native.sh
 suite bad-input tests/badinput.sh
