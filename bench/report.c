@@ -355,7 +355,7 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 
 		/* Cost per level: the slope of each route against depth. */
 		if (r->walkfit.nrows) {
-			char buf[640] = "";
+			char buf[1024] = "";
 			size_t used = 0;
 
 			for (i = 0; i < r->walkfit.nrows; i++)
@@ -443,7 +443,7 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
 		double maxnodes = 0;
-		char buf[640] = "";
+		char buf[1024] = "";
 		size_t used = 0;
 
 		for (i = 0; i < r->traversal.nrows; i++)
@@ -451,19 +451,41 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 				maxnodes = csv_num_cell(&r->traversal, i, "nodes");
 		if (maxnodes <= 0)
 			continue;
+		bool mixed = false;
+		const char *visit0 = NULL;
+
 		for (i = 0; i < r->traversal.nrows; i++) {
+			const char *visit = "";
+			size_t j;
+
 			if (csv_num_cell(&r->traversal, i, "nodes") != maxnodes)
 				continue;
-			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %s %.1f%% of %.0f %s",
+			/* How the pass read each memcg: passes that read them
+			 * differently are not the same work. */
+			for (j = 0; j < r->parts.nrows; j++)
+				if (!strcmp(csv_cell(&r->parts, j, "strategy"),
+					    csv_cell(&r->traversal, i, "strategy")) &&
+				    !strcmp(csv_cell(&r->parts, j, "nodes"),
+					    csv_cell(&r->traversal, i, "nodes"))) {
+					visit = csv_cell(&r->parts, j, "visit");
+					break;
+				}
+			if (visit0 && strcmp(visit0, visit))
+				mixed = true;
+			if (!visit0)
+				visit0 = visit;
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %s %.1f%% of %.0f %s%s%s%s",
 				used ? "; " : "", csv_cell(&r->traversal, i, "strategy"),
 				csv_cell(&r->traversal, i, "cache"),
 				100 * csv_num_cell(&r->traversal, i, "lookup_share"),
-				csv_num_cell(&r->traversal, i, "median_ns"), r->u);
+				csv_num_cell(&r->traversal, i, "median_ns"), r->u,
+				visit[0] ? " (" : "", visit, visit[0] ? ")" : "");
 			if (used >= sizeof(buf))
 				break;
 		}
-		finding(fs, "[%s] the lookup's share of an OOM-style pass over a tree of %.0f memcgs (pass minus traversal alone, over the pass; noise can make it negative): %s.",
-			r->label, maxnodes, buf);
+		finding(fs, "[%s] the lookup's share of an OOM-style pass over a tree of %.0f memcgs (pass minus traversal alone, over the pass; noise can make it negative): %s.%s",
+			r->label, maxnodes, buf,
+			mixed ? " Passes that read each memcg differently (kfunc-usage, page-counter) do different work: compare shares, not pass times, or rerun with --visit counter." : "");
 	}
 }
 
