@@ -566,18 +566,27 @@ plot_e2e() {
 	fi
 	# Clusters of two bars, one per strategy and depth: end to end (solid)
 	# and in kernel (hatched), in the strategy's colour.
-	local s d v h ik flag c pt x=0 xtics=''
+	local s d v h ik flag c pt x=0 xtics='' many='' nrows
+	nrows=$(wc -l <"$tmp/e2e.rows")
+	# Past 8 clusters two-line labels collide: one line each, slanted.
+	if [ "$nrows" -gt 8 ]; then many=1; fi
 	: >"$tmp/e2e.dat"
 	while read -r s d v h ik flag; do
 		read -r c pt <<<"$(style "$s")"
 		echo "$x $v $h $ik $((16#${c#\#})) $flag" >>"$tmp/e2e.dat"
-		xtics+="${xtics:+, }\"$(gpstr "$s")\\ndepth $d\" $x"
+		if [ -n "$many" ]; then
+			xtics+="${xtics:+, }\"$(gpstr "$s") @ $d\" $x"
+		else
+			xtics+="${xtics:+, }\"$(gpstr "$s")\\ndepth $d\" $x"
+		fi
 		x=$((x + 1))
 	done <"$tmp/e2e.rows"
-	awk "$fmt_awk"'{
+	# Flags: short ones, explained in the key, when the clusters are many.
+	awk -v many="$many" "$fmt_awk"'{
 		top = ($2 == "NaN" ? 0 : $2 + ($3 == "NaN" ? 0 : $3)); if ($4 != "NaN" && $4 > top) top = $4
-		t = ($6 == "disagree" ? "disagree >2×" : $6 == "inconclusive" ? "inconclusive" : "")
-		print $1, $2, fmt($2), $4, fmt($4), top, t
+		if (many) t = ($6 == "disagree" ? ">2×" : $6 == "inconclusive" ? "?" : "")
+		else t = ($6 == "disagree" ? "disagree >2×" : $6 == "inconclusive" ? "inconclusive" : "")
+		print $1, $2, fmt($2), $4, fmt($4), top, "\"" t "\""
 	}' "$tmp/e2e.dat" >"$tmp/e2e.lab"
 	local what="end-to-end per-call overhead (hyperfine) next to the in-kernel figure"
 	local ylab="per getppid() call, net of the baseline program ($U)"
@@ -590,10 +599,16 @@ plot_e2e() {
 		echo "set title \"$(title "$what")\""
 		echo "set boxwidth 0.38 absolute"
 		echo "set xrange [-0.6:$x - 0.4]"
-		echo "set xtics ($xtics) scale 0"
+		if [ -n "$many" ]; then
+			echo "set xtics ($xtics) scale 0 rotate by 35 right"
+			echo "set xlabel 'strategy @ memcg depth'"
+			echo "set bmargin 8"
+		else
+			echo "set xtics ($xtics) scale 0"
+			echo "set xlabel 'strategy and memcg depth' offset 0,-0.8"
+			echo "set bmargin 5"
+		fi
 		echo "set ylabel '$ylab'"
-		echo "set xlabel 'strategy and memcg depth' offset 0,-0.8"
-		echo "set bmargin 5"
 		echo "set key outside top center horizontal"
 		echo "set offsets 0, 0, graph 0.12, 0"
 		echo "set xzeroaxis lt 1 lc rgb '#888888'"
@@ -602,9 +617,14 @@ plot_e2e() {
 		echo "  '' using (column(1) + 0.2):4:5 with boxes lc rgb variable fs pattern 4 border lc rgb variable, \\"
 		echo "  'e2e.lab' using (column(1) - 0.2):2:3 with labels offset 0,0.6 font ',8', \\"
 		echo "  '' using (column(1) + 0.2):4:5 with labels offset 0,0.6 font ',8', \\"
-		echo "  '' using 1:6:7 with labels offset 0,1.8 font ',9' tc rgb '#C00000', \\"
+		echo "  '' using 1:6:7 with labels offset 0,1.8 font ',8' tc rgb '#C00000', \\"
 		echo "  NaN with boxes fs solid 0.85 lc rgb '#666666' title '$key', \\"
-		echo "  NaN with boxes fs pattern 4 lc rgb '#666666' title 'in kernel: median, net (percall.csv)'"
+		echo "  NaN with boxes fs pattern 4 lc rgb '#666666' title 'in kernel: median, net (percall.csv)'\\"
+		if [ -n "$many" ]; then
+			echo ", NaN with points pt 0 title '>2×: the two disagree by more than 2x;  ?: inconclusive'"
+		else
+			echo
+		fi
 	} >"$tmp/e2e.gp"
 	emit e2e
 }
