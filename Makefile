@@ -93,7 +93,7 @@ vm-bench: deps deps-vm
 	scripts/vm-bench.sh
 
 deps-vm:
-	@scripts/vm-deps.sh
+	@scripts/deps.sh vm
 
 test: deps-test deps-vm
 	$(MAKE) all $(BUILD)/unit_tests $(FUZZ_REPLAYS)

@@ -3,7 +3,8 @@
 # installs the missing packages with apt-get (as root); elsewhere it prints
 # the Debian package names and fails.
 #
-# usage: scripts/deps.sh bench|test|fuzz
+# usage: scripts/deps.sh bench|test|fuzz|vm [--check]
+#   --check   only report what is missing (exit 1 if anything is)
 set -euo pipefail
 
 need=()	# Debian packages that are missing
@@ -31,6 +32,22 @@ test_deps() {
 	have_cmd shellcheck shellcheck
 }
 
+# What scripts/vm-kernel.sh and scripts/vm-run.sh use.
+vm_deps() {
+	have_cmd qemu-system-x86_64 qemu-system-x86	# the VM (with seabios, qemu-system-data)
+	have_file /bin/busybox busybox-static		# the guest's userland
+	have_cmd cpio cpio				# the initramfs
+	have_cmd zstd zstd				# Debian's bzImage payload
+	have_cmd xz xz-utils				# other kernels' payload
+	have_cmd objcopy binutils			# .BTF out of vmlinux
+	have_cmd readelf binutils			# the PVH note
+	have_cmd bpftool bpftool			# the kfunc check
+	have_cmd dpkg-deb dpkg
+	have_cmd apt-get apt
+	have_cmd flock util-linux
+	have_file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
+}
+
 # libFuzzer ships with clang's runtime libraries, in a package named after
 # clang's major version (libclang-rt-14-dev on bookworm).
 fuzz_deps() {
@@ -50,13 +67,23 @@ case "${1:-}" in
 bench) bench_deps ;;
 test) test_deps ;;
 fuzz) fuzz_deps ;;
-*) echo "usage: $0 bench|test|fuzz" >&2; exit 2 ;;
+vm) vm_deps ;;
+*) echo "usage: $0 bench|test|fuzz|vm [--check]" >&2; exit 2 ;;
+esac
+case "${2:-}" in
+'' | --check) ;;
+*) echo "usage: $0 bench|test|fuzz|vm [--check]" >&2; exit 2 ;;
 esac
 
 [ "${#need[@]}" -eq 0 ] && exit 0
 
 # Unique, in order.
 mapfile -t need < <(printf '%s\n' "${need[@]}" | awk '!seen[$0]++')
+
+if [ "${2:-}" = --check ]; then
+	echo "deps: missing Debian packages: ${need[*]}" >&2
+	exit 1
+fi
 
 if ! command -v apt-get >/dev/null 2>&1 || [ ! -e /etc/debian_version ]; then
 	echo "deps: missing packages (Debian names): ${need[*]}" >&2

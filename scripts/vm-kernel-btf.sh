@@ -47,7 +47,7 @@ for tool in od dd; do
 	command -v "$tool" >/dev/null 2>&1 || die "missing $tool (Debian package coreutils)"
 done
 if [ "$elf_out" -eq 0 ]; then
-	command -v objcopy >/dev/null 2>&1 || die "missing objcopy (Debian package binutils); see scripts/vm-deps.sh"
+	command -v objcopy >/dev/null 2>&1 || die "missing objcopy (Debian package binutils); see scripts/deps.sh vm"
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vm-kernel-btf.XXXXXX")

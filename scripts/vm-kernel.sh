@@ -73,7 +73,7 @@ done
 [[ "$package" =~ ^[a-z0-9][a-z0-9.+-]+$ ]] || usage_die "bad package name: '$package'"
 
 for tool in apt-get apt-cache apt-config dpkg dpkg-deb tar bpftool flock od; do
-	command -v "$tool" >/dev/null 2>&1 || die "missing $tool; run scripts/vm-deps.sh"
+	command -v "$tool" >/dev/null 2>&1 || die "missing $tool; run scripts/deps.sh vm"
 done
 
 if [ -n "${XDG_CACHE_HOME:-}" ]; then

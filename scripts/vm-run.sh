@@ -138,13 +138,13 @@ for e in "${envs[@]}"; do
 done
 
 for tool in qemu-system-x86_64 cpio ldd timeout tail sha256sum tar; do
-	command -v "$tool" >/dev/null 2>&1 || die "missing $tool; run scripts/vm-deps.sh"
+	command -v "$tool" >/dev/null 2>&1 || die "missing $tool; run scripts/deps.sh vm"
 done
 busybox=""
 for b in /bin/busybox /usr/bin/busybox; do
 	if [ -x "$b" ]; then busybox=$b; break; fi
 done
-[ -n "$busybox" ] || die "missing /bin/busybox (Debian package busybox-static); run scripts/vm-deps.sh"
+[ -n "$busybox" ] || die "missing /bin/busybox (Debian package busybox-static); run scripts/deps.sh vm"
 
 # --- work directory, cleanup, signals -----------------------------------
 
