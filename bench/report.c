@@ -592,22 +592,32 @@ static void md_verifier(FILE *f, const struct run_data *r)
 			csv_cell(&r->verifier, i, "jited_bytes"), csv_cell(&r->verifier, i, "source_lines"));
 }
 
-static void md_capability(FILE *f, const struct run_data *r)
+/* The consumers of capability.csv, in the order the tables show them. */
+static const char *const consumers[] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };
+
+/* The strategies of capability.csv, each once, in the file's order. */
+static size_t capability_strategies(const struct run_data *r, const char **names, size_t max)
 {
-	static const char *const consumers[] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };
-	const char *names[16];
 	size_t n = 0, i, k;
 
-	if (!r->capability.nrows)
-		return;
 	for (i = 0; i < r->capability.nrows; i++) {
 		const char *s = csv_cell(&r->capability, i, "strategy");
 
 		for (k = 0; k < n && strcmp(names[k], s); k++)
 			;
-		if (k == n && n < 16)
+		if (k == n && n < max)
 			names[n++] = s;
 	}
+	return n;
+}
+
+static void md_capability(FILE *f, const struct run_data *r)
+{
+	const char *names[16];
+	size_t n = capability_strategies(r, names, 16), i, k;
+
+	if (!n)
+		return;
 	fprintf(f, "\n**%s**:\n\n| root from | bpf_mem_cgroup_usage() | bpf_get_mem_cgroup() | css iterator | field read |\n|---|---|---|---|---|\n",
 		r->label);
 	for (i = 0; i < n; i++) {
@@ -755,20 +765,11 @@ static void txt_percall(FILE *f, const struct run_data *r)
 
 static void txt_capability(FILE *f, const struct run_data *r)
 {
-	static const char *const consumers[] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };
 	const char *names[16];
-	size_t n = 0, i, k;
+	size_t n = capability_strategies(r, names, 16), i, k;
 
-	if (!r->capability.nrows)
+	if (!n)
 		return;
-	for (i = 0; i < r->capability.nrows; i++) {
-		const char *s = csv_cell(&r->capability, i, "strategy");
-
-		for (k = 0; k < n && strcmp(names[k], s); k++)
-			;
-		if (k == n && n < 16)
-			names[n++] = s;
-	}
 	fprintf(f, "\nIs the root accepted (%s)? yes/no/n.a.\n", r->label);
 	fprintf(f, "%-14s%14s%14s%14s%14s\n", "root from", "trusted kfunc", "get_mem_cg", "css iter",
 		"field read");
