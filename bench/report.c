@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -487,6 +488,261 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 			r->label, maxnodes, buf,
 			mixed ? " Passes that read each memcg differently (kfunc-usage, page-counter) do different work: compare shares, not pass times, or rerun with --visit counter." : "");
 	}
+
+	/* End to end: how the figure at a real hook relates to the batch's. */
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		size_t rows = 0, disagree = 0, inconclusive = 0, used = 0;
+		char buf[1024] = "";
+
+		for (i = 0; i < r->e2e.nrows; i++) {
+			const char *flag = csv_cell(&r->e2e, i, "flag");
+
+			if (!strcmp(csv_cell(&r->e2e, i, "strategy"), "baseline"))
+				continue;
+			rows++;
+			disagree += !strcmp(flag, "disagree");
+			inconclusive += !strcmp(flag, "inconclusive");
+			if (!strcmp(flag, "inconclusive") || used >= sizeof(buf))
+				continue;
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+				"%s%s at depth %s %.0f %s (in kernel %.2f)", used ? "; " : "",
+				csv_cell(&r->e2e, i, "strategy"), csv_cell(&r->e2e, i, "depth"),
+				csv_num_cell(&r->e2e, i, "net_ns"), r->u,
+				csv_num_cell(&r->e2e, i, "inkernel_ns"));
+		}
+		if (!rows)
+			continue;
+		if (r->emulated && inconclusive + disagree == rows)
+			finding(fs, "[%s] end to end at sys_enter (hyperfine): no row agrees with the in-kernel figure (%zu inconclusive, %zu off by more than 2x): under emulation whole-process timings are noise; read the in-kernel batches.",
+				r->label, inconclusive, disagree);
+		else if (disagree)
+			finding(fs, "[%s] end to end at sys_enter (hyperfine), per getppid() call net of the baseline program: %s. %zu of %zu rows differ from the in-kernel batch by more than 2x%s: a batch calls the route back to back in hot caches, so it is a floor of what the route costs at a real hook, where each call follows a syscall entry.",
+				r->label, buf, disagree, rows,
+				inconclusive ? " (the others inconclusive)" : "");
+		else
+			finding(fs, "[%s] end to end at sys_enter (hyperfine) agrees with the in-kernel batches within 2x where it can tell (%zu of %zu rows; %zu inconclusive).",
+				r->label, rows - inconclusive, rows, inconclusive);
+	}
+}
+
+/* The consumers of capability.csv, in the order the tables show them. */
+static const char *const consumers[] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };
+
+/* ---- the claims of the mail, each against the runs that can answer it -- */
+
+/* walkfit.csv's line for s; false when there is none. */
+static bool fit_of(const struct run_data *r, const char *s, double *a, double *b)
+{
+	size_t i;
+
+	for (i = 0; i < r->walkfit.nrows; i++)
+		if (!strcmp(csv_cell(&r->walkfit, i, "strategy"), s)) {
+			*a = csv_num_cell(&r->walkfit, i, "intercept_ns");
+			*b = csv_num_cell(&r->walkfit, i, "per_level_ns");
+			return isfinite(*a) && isfinite(*b);
+		}
+	return false;
+}
+
+static long row_of(const struct csv *c, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrows; i++)
+		if (!strcmp(csv_cell(c, i, "strategy"), s))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * The runs best placed to answer: the kfunc measured under icount (exact,
+ * no noise) before plain emulation; a native run for real nanoseconds.
+ */
+static const struct run_data *pick_kfunc_run(const struct run_data *runs, size_t n)
+{
+	const struct run_data *best = NULL;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (pc_row(&runs[k], "kfunc", 0) < 0 && !fit_of(&runs[k], "kfunc", &(double){ 0 }, &(double){ 0 }))
+			continue;
+		if (!best || (!strcmp(runs[k].u, "insns") && strcmp(best->u, "insns")))
+			best = &runs[k];
+	}
+	return best;
+}
+
+static void claims(const struct run_data *runs, size_t n, struct findings *fs)
+{
+	const struct run_data *kr = pick_kfunc_run(runs, n), *nat = NULL;
+	const char *names[16];
+	size_t k, i, nn;
+
+	for (k = 0; k < n; k++)
+		if (!runs[k].emulated && runs[k].walkfit.nrows) {
+			nat = &runs[k];
+			break;
+		}
+
+	/* "less efficient" */
+	if (kr) {
+		double ka, kb, wa, wb;
+		unsigned d[64];
+		size_t nd = depths(kr, d, 64);
+		char walks[512] = "";
+		size_t used = 0;
+		unsigned cross = 0;	/* from here on every walk costs more */
+		bool crossed = true;
+
+		nn = measured(kr, names, 16);
+		for (i = 0; i < nn; i++) {
+			size_t j;
+
+			if (!is_walk(names[i]) || !fit_of(kr, names[i], &wa, &wb))
+				continue;
+			used += (size_t)snprintf(walks + used, sizeof(walks) - used, "%s%s %.0f + %.1f/level",
+						 used ? ", " : "", names[i], wa, wb);
+			/* The first depth from which this walk stays dearer. */
+			for (j = nd; j > 0 && pc_median(kr, names[i], d[j - 1]) > pc_median(kr, "kfunc", d[j - 1]); j--)
+				;
+			if (j == nd)
+				crossed = false;
+			else if (d[j] > cross)
+				cross = d[j];
+			if (used >= sizeof(walks))
+				break;
+		}
+		if (fit_of(kr, "kfunc", &ka, &kb) && used && nd) {
+			char tail[96];
+
+			if (crossed)
+				text(tail, sizeof(tail), "every walk costs more than the kfunc from depth %u on", cross);
+			else
+				text(tail, sizeof(tail), "some walk is still cheaper at depth %u", d[nd - 1]);
+			finding(fs, "\"Less efficient\": on %s the kfunc costs %.1f %s per call whatever the depth (%.2f per level), a walk costs %s %s (net of the driver, fits over depths %u..%u); %s.",
+				kr->label, ka, kr->u, fabs(kb) < 0.005 ? 0.0 : kb, walks, kr->u, d[0],
+				d[nd - 1], tail);
+		}
+	}
+	if (nat) {
+		double lo = INFINITY, hi = -INFINITY, mlo = INFINITY, mhi = -INFINITY, a, b;
+		unsigned d[64];
+		size_t nd = depths(nat, d, 64);
+
+		nn = measured(nat, names, 16);
+		for (i = 0; i < nn; i++) {
+			double m;
+
+			if (!is_walk(names[i]) || !fit_of(nat, names[i], &a, &b))
+				continue;
+			lo = fmin(lo, b);
+			hi = fmax(hi, b);
+			m = nd ? pc_median(nat, names[i], d[0]) : NAN;
+			if (isfinite(m)) {
+				mlo = fmin(mlo, m);
+				mhi = fmax(mhi, m);
+			}
+		}
+		if (isfinite(lo) && nd)
+			finding(fs, "In real time (%s, kernel %s%s): each level walked costs %.2f-%.2f ns, and a walk from depth %u, where this machine's processes sit, %.2f-%.2f ns per call.%s",
+				nat->label, json_get_str(nat->env, "kernel.release", "?"),
+				pc_row(nat, "kfunc", d[0]) < 0 ? ", which lacks the kfunc" : "",
+				lo, hi, d[0], mlo, mhi,
+				pc_row(nat, "kfunc", d[0]) < 0 ? " The kfunc's real-time cost needs a kernel that has it on real hardware (make vm-bench uses KVM where it works)." : "");
+	}
+
+	/* "more complex" */
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		long kf = row_of(&r->verifier, "kfunc"), wi = row_of(&r->verifier, "walk-iter"),
+		     wb = row_of(&r->verifier, "walk-bounded");
+
+		if (kf < 0 || wi < 0)
+			continue;
+		finding(fs, "\"More complex\": to the verifier (%s) the kfunc route is %.0f instructions and %.0f lines of BPF C; the open-coded walk %.0f instructions and %.0f lines%s.",
+			r->label, csv_num_cell(&r->verifier, (size_t)kf, "verified_insns"),
+			csv_num_cell(&r->verifier, (size_t)kf, "source_lines"),
+			csv_num_cell(&r->verifier, (size_t)wi, "verified_insns"),
+			csv_num_cell(&r->verifier, (size_t)wi, "source_lines"),
+			wb < 0 ? "" : "; the same walk as a bounded loop costs the verifier");
+		if (wb >= 0) {
+			/* Appended, so the sentence reads whole. */
+			size_t len = strlen(fs->text[fs->n - 1]);
+
+			snprintf(fs->text[fs->n - 1] + len - 1, sizeof(fs->text[0]) - len + 1,
+				 " %.0f.", csv_num_cell(&r->verifier, (size_t)wb, "verified_insns"));
+		}
+		break;
+	}
+
+	/* Trusted arguments, and KF_ACQUIRE */
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const struct jnode *kf = strategy_env(r, "kfunc");
+		const char *kres = cap_cell(r, "kfunc", "trusted-kfunc", NULL), *wdet = NULL,
+			   *wres = cap_cell(r, "walk-iter", "trusted-kfunc", &wdet),
+			   *gres = cap_cell(r, "ancestor-get", "trusted-kfunc", NULL);
+		const struct jnode *wg = strategy_env(r, "walk-get");
+		double ag = NAN;
+		unsigned d[64];
+
+		if (!kres || strcmp(kres, "accepted") || !wres)
+			continue;
+		finding(fs, "Trusted arguments (%s): the kfunc's root goes straight to a KF_TRUSTED_ARGS kfunc; a walked root is %s there (\"%s\")%s%s%s. bpf_get_root_mem_cgroup() is %s.",
+			r->label, wres, wdet ? wdet : "",
+			wg && !json_get_bool(wg, "available", true) ?
+				", and cannot be re-acquired either: bpf_get_mem_cgroup() on it is refused (" : "",
+			wg && !json_get_bool(wg, "available", true) ? json_get_str(wg, "reason", "?") : "",
+			wg && !json_get_bool(wg, "available", true) ? ")" : "",
+			json_get_str(kf, "semantics", "of unknown semantics"));
+		if (gres && !strcmp(gres, "accepted")) {
+			/* Its cost from the run best placed to say (icount). */
+			const struct run_data *cr = kr && depths(kr, d, 64) &&
+				isfinite(pc_median(kr, "ancestor-get", d[0])) ? kr : r;
+
+			if (depths(cr, d, 64))
+				ag = pc_median(cr, "ancestor-get", d[0]);
+			if (isfinite(ag))
+			{
+				size_t c, ok = 0;
+
+				for (c = 0; c < sizeof(consumers) / sizeof(consumers[0]); c++) {
+					const char *v = cap_cell(r, "ancestor-get", consumers[c], NULL);
+
+					ok += v && !strcmp(v, "accepted");
+				}
+				finding(fs, "Another route to a trusted root without the kfunc: bpf_cgroup_ancestor() at level 0, then bpf_get_mem_cgroup() (ancestor-get), accepted by %zu of the %zu consumers (%s); cgroup v2 only, and %.1f %s per call against the kfunc's %.1f (%s).",
+					ok, sizeof(consumers) / sizeof(consumers[0]), r->label, ag, cr->u,
+					pc_median(cr, "kfunc", d[0]), cr->label);
+			}
+		}
+		break;
+	}
+
+	/* The OOM handler's pass */
+	if (kr && kr->traversal.nrows) {
+		double maxnodes = 0, ks = NAN, ws = NAN;
+		const char *bw = best_walk(kr);
+
+		for (i = 0; i < kr->traversal.nrows; i++)
+			maxnodes = fmax(maxnodes, csv_num_cell(&kr->traversal, i, "nodes"));
+		for (i = 0; i < kr->traversal.nrows; i++) {
+			const char *st = csv_cell(&kr->traversal, i, "strategy");
+
+			if (csv_num_cell(&kr->traversal, i, "nodes") != maxnodes ||
+			    strcmp(csv_cell(&kr->traversal, i, "cache"), "warm"))
+				continue;
+			if (!strcmp(st, "kfunc"))
+				ks = csv_num_cell(&kr->traversal, i, "lookup_share");
+			else if (bw && !strcmp(st, bw))
+				ws = csv_num_cell(&kr->traversal, i, "lookup_share");
+		}
+		if (isfinite(ks) && isfinite(ws))
+			finding(fs, "For a system-wide OOM handler (%s) the lookup is a small part of the work: over a tree of %.0f memcgs it is %.1f%% of the pass with the kfunc and %.1f%% with %s%s; what the route decides is how the tree can be walked (the css iterator wants a trusted root).",
+				kr->label, maxnodes, 100 * ks, 100 * ws, bw,
+				fabs(ks) < 0.01 && fabs(ws) < 0.01 ? " (both within the pass's noise)" : "");
+	}
 }
 
 /* ---- REPORT.md --------------------------------------------------------- */
@@ -591,9 +847,6 @@ static void md_verifier(FILE *f, const struct run_data *r)
 			csv_cell(&r->verifier, i, "stack_depth"), csv_cell(&r->verifier, i, "xlated_bytes"),
 			csv_cell(&r->verifier, i, "jited_bytes"), csv_cell(&r->verifier, i, "source_lines"));
 }
-
-/* The consumers of capability.csv, in the order the tables show them. */
-static const char *const consumers[] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };
 
 /* The strategies of capability.csv, each once, in the file's order. */
 static size_t capability_strategies(const struct run_data *r, const char **names, size_t max)
@@ -805,15 +1058,18 @@ static FILE *open_new(const char *path, struct outfile *o, struct rundir *d)
 }
 
 static void write_report(FILE *f, struct run_data *runs, size_t n, const struct findings *fs,
-			 const char *title, const char *prefix_for_one)
+			 const struct findings *cl, const char *title, const char *prefix_for_one)
 {
 	size_t k;
 
 	fprintf(f, "# %s\n\n", title);
 	fprintf(f, "Linux 7.0 added `bpf_get_root_mem_cgroup()`, arguing that the alternative, walking `css.parent` up from the current task's memory cgroup, \"is sub-optimal and makes bpf programs more complex and less efficient\"; reviewers asked about its trusted-pointer semantics (KF_ACQUIRE, KF_TRUSTED_ARGS). This report puts the routes side by side. Generated by `rootbench report` from the run directories below; every figure is what those runs measured.\n\n");
-	fprintf(f, "## Runs\n\n");
+	fprintf(f, "## The claims, measured\n\n");
+	for (k = 0; k < cl->n; k++)
+		fprintf(f, "- %s\n", cl->text[k]);
+	fprintf(f, "\n## Runs\n\n");
 	md_runs(f, runs, n);
-	fprintf(f, "\n## Findings\n\n");
+	fprintf(f, "\n## Findings, run by run\n\n");
 	for (k = 0; k < fs->n; k++)
 		fprintf(f, "- %s\n", fs->text[k]);
 	fprintf(f, "\n## Method\n\n%s\n", method_text);
@@ -857,11 +1113,11 @@ static void write_report(FILE *f, struct run_data *runs, size_t n, const struct 
 	}
 	fprintf(f, "- Per-call figures come from a tight loop inside one program: caches and predictors are warm. The end-to-end figures, one call per syscall at a real hook, are coarse on a noisy machine; their flag says when they and the in-kernel figures disagree by more than 2x beyond their uncertainty.\n");
 	fprintf(f, "- A shared machine drifts between runs; `rootbench compare` tolerates a margin (default 5%%) for that.\n");
-	fprintf(f, "\n## Reproduce\n\n```\nmake bench                      # native\nmake vm-bench                   # the newest Debian kernel with the kfunc, in QEMU\nmake vm-bench VM_ICOUNT=1       # the same, counting guest instructions\nbuild/rootbench report RUN_DIR...\n```\n");
+	fprintf(f, "\n## Reproduce\n\n```\nmake bench                      # native\nmake vm-bench                   # the newest Debian kernel with the kfunc, in QEMU\nmake vm-bench VM_ICOUNT=1       # the same, counting guest instructions\nbuild/rootbench report RUN_DIR...\nmake reference                  # all three and the top-level REPORT.md\n```\n");
 }
 
 static void write_summary(FILE *f, struct run_data *runs, size_t n, const struct findings *fs,
-			  const char *title)
+			  const struct findings *cl, const char *title)
 {
 	size_t k;
 
@@ -875,7 +1131,12 @@ static void write_summary(FILE *f, struct run_data *runs, size_t n, const struct
 			json_get_str(runs[k].env, "kernel.release", "?"),
 			json_get_str(runs[k].env, "cgroup.mode", "?"), runs[k].unit,
 			runs[k].emulated ? " (emulated)" : "");
-	fprintf(f, "\nFindings:\n");
+	if (cl->n) {
+		fprintf(f, "\nThe claims, measured:\n");
+		for (k = 0; k < cl->n; k++)
+			wrapped(f, "- ", "  ", "%s", cl->text[k]);
+	}
+	fprintf(f, "\nFindings, run by run:\n");
 	for (k = 0; k < fs->n; k++)
 		wrapped(f, "- ", "  ", "%s", fs->text[k]);
 	for (k = 0; k < n; k++)
@@ -904,7 +1165,7 @@ static void write_summary(FILE *f, struct run_data *runs, size_t n, const struct
 int cmd_report(int argc, char **argv)
 {
 	static struct run_data runs[MAX_RUNS];
-	static struct findings fs;
+	static struct findings fs, cl;
 	struct report_opts o = { 0 };
 	struct outfile rep = { .f = NULL }, sum = { .f = NULL };
 	struct rundir rd1 = { .dirfd = -1 }, rd2 = { .dirfd = -1 };
@@ -939,14 +1200,15 @@ int cmd_report(int argc, char **argv)
 	title = o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF";
 	memset(&fs, 0, sizeof(fs));
 	conclude(runs, n, &fs);
+	claims(runs, n, &cl);
 
 	if (!open_new(out, &rep, &rd1) || !open_new(summary, &sum, &rd2)) {
 		code = RB_EXIT_FAIL;
 		goto done;
 	}
 	/* A report inside its run directory links the plots next to it. */
-	write_report(rep.f, runs, n, &fs, title, o.out ? NULL : "");
-	write_summary(sum.f, runs, n, &fs, title);
+	write_report(rep.f, runs, n, &fs, &cl, title, o.out ? NULL : "");
+	write_summary(sum.f, runs, n, &fs, &cl, title);
 	if (outfile_commit(&rep) || outfile_commit(&sum)) {
 		text(err, sizeof(err), "%s", strerror(errno));
 		cli_error("report", "writing the report: %s", err);
