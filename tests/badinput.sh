@@ -68,6 +68,11 @@ cases=(
 	"trigger at an unreachable depth|out of reach|trigger --strategy none --depth 0"
 	"e2e calls too few|too small|run --e2e-calls 10"
 	"--no-e2e with an e2e option|conflicts with --e2e-calls|run --no-e2e --e2e-runs 4"
+	"short option reaches its handler (make fuzz found -s refused)|--strategies: unknown name 'nope'|run -s nope"
+	"report without a run directory|needs at least one run directory|report"
+	"report of a directory that is no run|env.json: No such file|report $existing"
+	"report of several runs without --out|--out and --summary name the files|report $existing $existing"
+	"compare of directories that are no runs|samples.csv: No such file|compare $existing $existing"
 )
 
 before=$(harness_cgroups)

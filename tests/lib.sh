@@ -130,3 +130,38 @@ check_e2e_outputs() {
 		awk -F, 'NR > 1 && $1 != "baseline" && $10 !~ /^(ok|disagree|inconclusive)$/ { bad = 1 } END { exit bad }' \
 		"$dir/e2e.csv"
 }
+
+# check_plots_and_report DIR LABEL [instructions]: what scripts/finish-run.sh
+# leaves in a run directory (make bench, make vm-bench): a valid PNG and SVG
+# per plot the run's files allow, REPORT.md linking them, and summary.txt
+# within 72 columns.
+check_plots_and_report() {
+	local dir=$1 label=$2 unit=${3:-} want=(percall-vs-depth percall-typical) p bad=''
+	[ -f "$dir/verifier.csv" ] && want+=(verifier-cost)
+	[ -f "$dir/traversal.csv" ] && want+=(traversal)
+	[ -f "$dir/e2e.csv" ] && want+=(e2e)
+	for p in "${want[@]}"; do
+		# PNG: its 8-byte signature; SVG: a whole document.
+		if [ "$(head -c 8 "$dir/plots/$p.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" != 89504e470d0a1a0a ] ||
+			[ "$(stat -c %s "$dir/plots/$p.png")" -lt 2000 ] ||
+			! grep -q '<svg' "$dir/plots/$p.svg" || ! grep -q '</svg>' "$dir/plots/$p.svg"; then
+			bad+=" $p"
+		fi
+	done
+	check "$label: a valid PNG and SVG for each of: ${want[*]}${bad:+ (bad:$bad)}" test -z "$bad"
+	check "$label: no partial plot remains" test -z "$(find "$dir/plots" -name '.*.partial')"
+	if [ "$unit" = instructions ]; then
+		check "$label: the per-call plot's axis says instructions" \
+			grep -q 'per-call cost: median, 95% CI (instructions)' "$dir/plots/percall-vs-depth.svg"
+	else
+		check "$label: the per-call plot's axis says ns" \
+			grep -q 'per-call cost: median, 95% CI (ns' "$dir/plots/percall-vs-depth.svg"
+	fi
+	check "$label: the plot title names the kernel" \
+		grep -q "kernel $(json_value "$dir/env.json" release)" "$dir/plots/percall-vs-depth.svg"
+	check "$label: REPORT.md has findings, method and the plots" \
+		eval "grep -q '^## Findings' '$dir/REPORT.md' && grep -q '^## Method' '$dir/REPORT.md' &&
+			grep -qF '](plots/percall-vs-depth.png)' '$dir/REPORT.md'"
+	check "$label: summary.txt has no line over 72 columns" \
+		eval "[ -s '$dir/summary.txt' ] && [ \"\$(LC_ALL=C.UTF-8 wc -L <'$dir/summary.txt')\" -le 72 ]"
+}

@@ -158,10 +158,39 @@ test_e2e() {
 	check "e2e: nothing left behind" nothing_left_behind
 }
 
+# Plots and the report from real runs (the quick run, and the run with the
+# end-to-end part), as make bench ends; plot.sh's bad input.
+test_plots_report() {
+	local dir rc
+	for dir in "$TEST_TMP/quick" "$TEST_TMP/e2e"; do
+		scripts/finish-run.sh "$dir" >"$TEST_TMP/finish.out" 2>&1
+		check "plots and report of ${dir##*/} exit 0" test $? -eq 0
+		check_plots_and_report "$dir" "${dir##*/}"
+	done
+	check "e2e: the e2e plot is drawn" test -s "$TEST_TMP/e2e/plots/e2e.png"
+	scripts/plot.sh "$TEST_TMP/nonexistent" 2>"$TEST_TMP/plot.err"
+	rc=$?
+	check "plot.sh on a missing directory exits 2 ($rc) with one line" \
+		test "$rc-$(wc -l <"$TEST_TMP/plot.err")" = 2-1
+	mkdir -p "$TEST_TMP/not-a-run"
+	scripts/plot.sh "$TEST_TMP/not-a-run" 2>/dev/null
+	check "plot.sh on a directory without percall.csv exits 2" test $? -eq 2
+	# A run with only percall.csv and env.json: the other plots are skipped, noted.
+	mkdir -p "$TEST_TMP/percall-only"
+	cp "$TEST_TMP/quick/percall.csv" "$TEST_TMP/quick/env.json" "$TEST_TMP/percall-only/"
+	scripts/plot.sh "$TEST_TMP/percall-only" >"$TEST_TMP/plot.out" 2>"$TEST_TMP/plot.err"
+	rc=$?
+	check "plot.sh with percall.csv alone draws the two per-call plots (exit $rc)" \
+		test "$rc-$(wc -l <"$TEST_TMP/plot.out")" = 0-4
+	check "plot.sh says which plots it skipped and why" \
+		grep -q 'verifier.csv missing: no verifier-cost plot' "$TEST_TMP/plot.err"
+}
+
 test_list
 test_trigger
 test_e2e
 test_quick_run
+test_plots_report
 test_traverse_command
 test_strategy_subset
 test_verifier_command

@@ -56,6 +56,7 @@ test_kfunc_kernel() {
 		grep -q '"count_mismatches": 0' "$dir/env.json"
 	check "vm: the kfunc traverses with the css iterator" \
 		grep -q '^kfunc,.*,css-iter,' "$dir/traversal_parts.csv"
+	check_plots_and_report "$dir" "vm"
 }
 
 test_icount() {
@@ -76,6 +77,7 @@ test_icount() {
 			last[$1] = $5 + 0; seen++ }
 			END { exit bad || seen < 8 }' "$dir/percall.csv"
 	check "vm icount: the table says instructions" grep -q 'per call in instructions' "$dir.log"
+	check_plots_and_report "$dir" "vm icount" instructions
 }
 
 test_kernel_without_kfunc() {
