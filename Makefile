@@ -28,7 +28,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 
 ROOTBENCH := $(BUILD)/rootbench
 
-.PHONY: all bench plots vm-bench test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
+.PHONY: all bench plots reference report vm-bench test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
 .DEFAULT_GOAL := all
 
 all: $(ROOTBENCH)
@@ -91,6 +91,16 @@ export KERNEL VM_SUITE VM_ARGS VM_ICOUNT VM_CMDLINE VM_TIMEOUT
 vm-bench: deps deps-vm
 	$(MAKE) all
 	scripts/vm-bench.sh
+
+# The reference runs and the top-level REPORT.md (scripts/reference.sh):
+# `make reference` reruns all three (about 20 min), `make report` only
+# rewrites REPORT.md from the runs in results/reference/.
+reference: deps deps-vm
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/reference.sh
+
+report: all
+	BUILD=$(BUILD) scripts/reference.sh --report
 
 deps-vm:
 	@scripts/deps.sh vm
