@@ -696,6 +696,15 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 			wg && !json_get_bool(wg, "available", true) ? json_get_str(wg, "reason", "?") : "",
 			wg && !json_get_bool(wg, "available", true) ? ")" : "",
 			json_get_str(kf, "semantics", "of unknown semantics"));
+		{
+			const char *bdet = NULL, *bres = cap_cell(r, "walk-bounded", "field-read", &bdet);
+
+			/* A global subprogram's return value is a scalar to the
+			 * verifier, whatever it points to. */
+			if (bres && !strcmp(bres, "rejected"))
+				finding(fs, "A root returned by a global subprogram (walk-bounded, whose loop lives in one) is a plain scalar to its caller (%s): not even a field read through it is accepted (\"%s\").",
+					r->label, bdet ? bdet : "");
+		}
 		if (gres && !strcmp(gres, "accepted")) {
 			/* Its cost from the run best placed to say (icount). */
 			const struct run_data *cr = kr && depths(kr, d, 64) &&
