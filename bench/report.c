@@ -181,13 +181,13 @@ static size_t depths(const struct run_data *r, unsigned *out, size_t max)
 	return n;
 }
 
-/* Strategies with rows, in the order they first appear. */
-static size_t measured(const struct run_data *r, const char **out, size_t max)
+/* The strategies of a CSV file, each once, in the order they first appear. */
+static size_t distinct_strategies(const struct csv *c, const char **out, size_t max)
 {
 	size_t n = 0, i, k;
 
-	for (i = 0; i < r->percall.nrows; i++) {
-		const char *s = csv_cell(&r->percall, i, "strategy");
+	for (i = 0; i < c->nrows; i++) {
+		const char *s = csv_cell(c, i, "strategy");
 
 		for (k = 0; k < n && strcmp(out[k], s); k++)
 			;
@@ -195,6 +195,23 @@ static size_t measured(const struct run_data *r, const char **out, size_t max)
 			out[n++] = s;
 	}
 	return n;
+}
+
+/* Strategies with per-call rows. */
+static size_t measured(const struct run_data *r, const char **out, size_t max)
+{
+	return distinct_strategies(&r->percall, out, max);
+}
+
+/* The first row of a CSV file about strategy s, or -1. */
+static long row_of(const struct csv *c, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrows; i++)
+		if (!strcmp(csv_cell(c, i, "strategy"), s))
+			return (long)i;
+	return -1;
 }
 
 static bool is_walk(const char *s)
@@ -417,18 +434,9 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 	/* Verifier cost. */
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
-		long kfr = -1, wr = -1, br = -1;
+		long kfr = row_of(&r->verifier, "kfunc"), wr = row_of(&r->verifier, "walk-iter"),
+		     br = row_of(&r->verifier, "walk-bounded");
 
-		for (i = 0; i < r->verifier.nrows; i++) {
-			const char *s = csv_cell(&r->verifier, i, "strategy");
-
-			if (!strcmp(s, "kfunc"))
-				kfr = (long)i;
-			else if (!strcmp(s, "walk-iter"))
-				wr = (long)i;
-			else if (!strcmp(s, "walk-bounded"))
-				br = (long)i;
-		}
 		if (kfr < 0 || wr < 0)
 			continue;
 		finding(fs, "[%s] verifier: the kfunc route alone takes %.0f instructions to verify and %.0f source lines; walk-iter %.0f and %.0f; a bounded loop in a global subprogram (walk-bounded) %.0f instructions.",
@@ -545,16 +553,6 @@ static bool fit_of(const struct run_data *r, const char *s, double *a, double *b
 	return false;
 }
 
-static long row_of(const struct csv *c, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < c->nrows; i++)
-		if (!strcmp(csv_cell(c, i, "strategy"), s))
-			return (long)i;
-	return -1;
-}
-
 /*
  * The runs best placed to answer: the kfunc measured under icount (exact,
  * no noise) before plain emulation; a native run for real nanoseconds.
@@ -565,7 +563,7 @@ static const struct run_data *pick_kfunc_run(const struct run_data *runs, size_t
 	size_t k;
 
 	for (k = 0; k < n; k++) {
-		if (pc_row(&runs[k], "kfunc", 0) < 0 && !fit_of(&runs[k], "kfunc", &(double){ 0 }, &(double){ 0 }))
+		if (row_of(&runs[k].percall, "kfunc") < 0)
 			continue;
 		if (!best || (!strcmp(runs[k].u, "insns") && strcmp(best->u, "insns")))
 			best = &runs[k];
@@ -627,6 +625,7 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 	}
 	if (nat) {
 		double lo = INFINITY, hi = -INFINITY, mlo = INFINITY, mhi = -INFINITY, a, b;
+		bool no_kfunc = row_of(&nat->percall, "kfunc") < 0;
 		unsigned d[64];
 		size_t nd = depths(nat, d, 64);
 
@@ -647,9 +646,8 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 		if (isfinite(lo) && nd)
 			finding(fs, "In real time (%s, kernel %s%s): each level walked costs %.2f-%.2f ns, and a walk from depth %u, where this machine's processes sit, %.2f-%.2f ns per call.%s",
 				nat->label, json_get_str(nat->env, "kernel.release", "?"),
-				pc_row(nat, "kfunc", d[0]) < 0 ? ", which lacks the kfunc" : "",
-				lo, hi, d[0], mlo, mhi,
-				pc_row(nat, "kfunc", d[0]) < 0 ? " The kfunc's real-time cost needs a kernel that has it on real hardware (make vm-bench uses KVM where it works)." : "");
+				no_kfunc ? ", which lacks the kfunc" : "", lo, hi, d[0], mlo, mhi,
+				no_kfunc ? " The kfunc's real-time cost needs a kernel that has it on real hardware (make vm-bench uses KVM where it works)." : "");
 	}
 
 	/* "more complex" */
@@ -657,22 +655,18 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 		const struct run_data *r = &runs[k];
 		long kf = row_of(&r->verifier, "kfunc"), wi = row_of(&r->verifier, "walk-iter"),
 		     wb = row_of(&r->verifier, "walk-bounded");
+		char bounded[96] = "";
 
 		if (kf < 0 || wi < 0)
 			continue;
+		if (wb >= 0)
+			text(bounded, sizeof(bounded), "; the same walk as a bounded loop costs the verifier %.0f",
+			     csv_num_cell(&r->verifier, (size_t)wb, "verified_insns"));
 		finding(fs, "\"More complex\": to the verifier (%s) the kfunc route is %.0f instructions and %.0f lines of BPF C; the open-coded walk %.0f instructions and %.0f lines%s.",
 			r->label, csv_num_cell(&r->verifier, (size_t)kf, "verified_insns"),
 			csv_num_cell(&r->verifier, (size_t)kf, "source_lines"),
 			csv_num_cell(&r->verifier, (size_t)wi, "verified_insns"),
-			csv_num_cell(&r->verifier, (size_t)wi, "source_lines"),
-			wb < 0 ? "" : "; the same walk as a bounded loop costs the verifier");
-		if (wb >= 0) {
-			/* Appended, so the sentence reads whole. */
-			size_t len = strlen(fs->text[fs->n - 1]);
-
-			snprintf(fs->text[fs->n - 1] + len - 1, sizeof(fs->text[0]) - len + 1,
-				 " %.0f.", csv_num_cell(&r->verifier, (size_t)wb, "verified_insns"));
-		}
+			csv_num_cell(&r->verifier, (size_t)wi, "source_lines"), bounded);
 		break;
 	}
 
@@ -857,26 +851,10 @@ static void md_verifier(FILE *f, const struct run_data *r)
 			csv_cell(&r->verifier, i, "jited_bytes"), csv_cell(&r->verifier, i, "source_lines"));
 }
 
-/* The strategies of capability.csv, each once, in the file's order. */
-static size_t capability_strategies(const struct run_data *r, const char **names, size_t max)
-{
-	size_t n = 0, i, k;
-
-	for (i = 0; i < r->capability.nrows; i++) {
-		const char *s = csv_cell(&r->capability, i, "strategy");
-
-		for (k = 0; k < n && strcmp(names[k], s); k++)
-			;
-		if (k == n && n < max)
-			names[n++] = s;
-	}
-	return n;
-}
-
 static void md_capability(FILE *f, const struct run_data *r)
 {
 	const char *names[16];
-	size_t n = capability_strategies(r, names, 16), i, k;
+	size_t n = distinct_strategies(&r->capability, names, 16), i, k;
 
 	if (!n)
 		return;
@@ -1028,7 +1006,7 @@ static void txt_percall(FILE *f, const struct run_data *r)
 static void txt_capability(FILE *f, const struct run_data *r)
 {
 	const char *names[16];
-	size_t n = capability_strategies(r, names, 16), i, k;
+	size_t n = distinct_strategies(&r->capability, names, 16), i, k;
 
 	if (!n)
 		return;
