@@ -307,22 +307,35 @@ static void node_path(const struct chain *c, unsigned depth, char *buf, size_t l
 		used += (size_t)snprintf(buf + used, len - used, "/%u", d);
 }
 
-int chain_create(struct chain *c, const struct memcg_env *env, char *err,
-		 size_t errlen)
+/*
+ * The top of this process's subtree under the parent, named by its marker
+ * so that a later run can tell it is the harness's (and whose). Room is
+ * left in top for the levels below it.
+ */
+static int subtree_create(const struct memcg_env *env, char *top, size_t len,
+			  char *err, size_t errlen)
 {
 	char marker[96];
 
+	if (cgroup_own_marker(marker, sizeof(marker)))
+		return fail(err, errlen, "cannot read /proc/self/stat");
+	if ((size_t)snprintf(top, len, "%s/%s", env->parent, marker) >= len - 32)
+		return fail(err, errlen, "cgroup path too long under %s", env->parent);
+	if (mkdir(top, 0755))
+		return fail(err, errlen, "cannot create cgroup %s: %s", top, strerror(errno));
+	return 0;
+}
+
+int chain_create(struct chain *c, const struct memcg_env *env, char *err,
+		 size_t errlen)
+{
 	memset(c, 0, sizeof(*c));
 	c->env = env;
 	c->at = -1;
 	c->memcgs_before = cgroup_census(env);
 	c->top_depth = env->parent_depth + 1;
-	if (cgroup_own_marker(marker, sizeof(marker)))
-		return fail(err, errlen, "cannot read /proc/self/stat");
-	if ((size_t)snprintf(c->top, sizeof(c->top), "%s/%s", env->parent, marker) >= sizeof(c->top) - 32)
-		return fail(err, errlen, "cgroup path too long under %s", env->parent);
-	if (mkdir(c->top, 0755))
-		return fail(err, errlen, "cannot create cgroup %s: %s", c->top, strerror(errno));
+	if (subtree_create(env, c->top, sizeof(c->top), err, errlen))
+		return -1;
 	c->built = c->top_depth;
 	c->enabled = env->parent_depth;
 	return 0;
@@ -584,7 +597,6 @@ static int tree_grow(struct tree *t, const char *dir, unsigned level, char *err,
 int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 	       unsigned fanout, unsigned task_level, char *err, size_t errlen)
 {
-	char marker[96];
 	struct stat st;
 	size_t used;
 	unsigned l;
@@ -598,12 +610,8 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 	t->top_depth = env->parent_depth + 1;
 	if (task_level < 1 || task_level > depth)
 		return fail(err, errlen, "task level %u outside the tree (1..%u)", task_level, depth);
-	if (cgroup_own_marker(marker, sizeof(marker)))
-		return fail(err, errlen, "cannot read /proc/self/stat");
-	if ((size_t)snprintf(t->top, sizeof(t->top), "%s/%s", env->parent, marker) >= sizeof(t->top) - 32)
-		return fail(err, errlen, "cgroup path too long under %s", env->parent);
-	if (mkdir(t->top, 0755))
-		return fail(err, errlen, "cannot create cgroup %s: %s", t->top, strerror(errno));
+	if (subtree_create(env, t->top, sizeof(t->top), err, errlen))
+		return -1;
 	t->nodes = 1;
 	if (stat(t->top, &st))
 		return fail(err, errlen, "cannot stat %s: %s", t->top, strerror(errno));
