@@ -15,6 +15,9 @@
 #include "../bpf/rootbench.h"
 
 #define MARKER_PREFIX "rootbench."
+/* cgroup v2 leaves: "l" below a spine node, "<top>.l" beside the top. */
+#define LEAF_NAME "l"
+#define LEAF_SUFFIX ".l"
 
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -356,6 +359,40 @@ static int build_to(struct chain *c, unsigned depth, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * cgroup v2 lets no process sit in a cgroup that enables a controller for
+ * its children, and the sweep visits depths in any order. So on v2 the
+ * process only ever sits in leaves: depth d's leaf is a child of the spine
+ * node at d - 1, whose subtree_control has +memory; the shallowest leaf
+ * sits beside the top. On v1 the spine's nodes serve directly.
+ */
+static int v2_leaf(struct chain *c, unsigned depth, char *path, size_t len,
+		   char *err, size_t errlen)
+{
+	char node[PATH_MAX];
+
+	while (c->enabled + 1 < depth) {
+		if (build_to(c, c->enabled + 1, err, errlen))
+			return -1;
+		node_path(c, c->enabled + 1, node, sizeof(node));
+		if (write_word(node, "cgroup.subtree_control", "+memory", err, errlen))
+			return -1;
+		c->enabled++;
+	}
+	if (depth == c->top_depth) {
+		if ((size_t)snprintf(path, len, "%.*s" LEAF_SUFFIX, (int)(len - 3), c->top) >= len)
+			return fail(err, errlen, "cgroup path too long at %s", c->top);
+		c->side_leaf = true;
+	} else {
+		node_path(c, depth - 1, node, sizeof(node));
+		if ((size_t)snprintf(path, len, "%s/" LEAF_NAME, node) >= len)
+			return fail(err, errlen, "cgroup path too long at %s", node);
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return fail(err, errlen, "cannot create cgroup %s: %s", path, strerror(errno));
+	return 0;
+}
+
 int chain_move_to(struct chain *c, unsigned depth, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
@@ -369,29 +406,14 @@ int chain_move_to(struct chain *c, unsigned depth, char *err, size_t errlen)
 		c->at = (int)depth;
 		return 0;
 	}
-	if (c->at > (int)depth)
-		return fail(err, errlen, "the sweep only goes deeper");
-	/*
-	 * cgroup v2 lets no process sit in a cgroup that has controllers
-	 * enabled for its children: step out to the original cgroup while
-	 * the nodes above the target get +memory.
-	 */
-	if (env->mode == CG_V2 && c->enabled + 1 < depth) {
-		if (c->at > (int)env->parent_depth && cgroup_enter(env->orig, err, errlen))
+	if (env->mode == CG_V2) {
+		if (v2_leaf(c, depth, path, sizeof(path), err, errlen))
 			return -1;
-		c->at = -1;
-		while (c->enabled + 1 < depth) {
-			if (build_to(c, c->enabled + 1, err, errlen))
-				return -1;
-			node_path(c, c->enabled + 1, path, sizeof(path));
-			if (write_word(path, "cgroup.subtree_control", "+memory", err, errlen))
-				return -1;
-			c->enabled++;
-		}
+	} else {
+		if (build_to(c, depth, err, errlen))
+			return -1;
+		node_path(c, depth, path, sizeof(path));
 	}
-	if (build_to(c, depth, err, errlen))
-		return -1;
-	node_path(c, depth, path, sizeof(path));
 	if (cgroup_enter(path, err, errlen))
 		return -1;
 	c->at = (int)depth;
@@ -488,6 +510,15 @@ int chain_destroy(struct chain *c, char *err, size_t errlen)
 	c->at = -1;
 	if (!ret && cgroup_remove_tree(c->top, err, errlen))
 		ret = -1;
+	if (!ret && c->side_leaf) {
+		char leaf[PATH_MAX];
+
+		snprintf(leaf, sizeof(leaf), "%.*s" LEAF_SUFFIX, PATH_MAX - 3, c->top);
+		if (cgroup_remove_tree(leaf, err, errlen))
+			ret = -1;
+		else
+			c->side_leaf = false;
+	}
 	if (!ret)
 		c->top[0] = '\0';
 	if (!ret && !c->no_settle)
@@ -518,11 +549,12 @@ static bool marker_owner_alive(const char *name)
 
 static bool is_marker(const char *name)
 {
-	int pid;
+	int pid, n = 0;
 	unsigned long long start;
-	char tail;
 
-	return sscanf(name, MARKER_PREFIX "%d.%llu%c", &pid, &start, &tail) == 2;
+	/* The subtree's top, or its shallowest leaf beside it (cgroup v2). */
+	return sscanf(name, MARKER_PREFIX "%d.%llu%n", &pid, &start, &n) == 2 &&
+	       (!name[n] || !strcmp(name + n, LEAF_SUFFIX));
 }
 
 static int scan_stale(const char *dir, int depth, bool verbose, int *removed)

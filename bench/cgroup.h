@@ -41,11 +41,13 @@ struct chain {
 	unsigned built;		/* deepest node that exists (0: none) */
 	unsigned enabled;	/* v2: deepest node with +memory below it */
 	int at;			/* depth the process sits at; -1: original */
+	bool side_leaf;		/* v2: the leaf beside the top exists */
 };
 
 int chain_create(struct chain *c, const struct memcg_env *env, char *err,
 		 size_t errlen);
-/* Moves this process to a node at the given memcg depth, building it. */
+/* Moves this process to a node at the given memcg depth, building it;
+ * any depth in any order. */
 int chain_move_to(struct chain *c, unsigned depth, char *err, size_t errlen);
 /* Back to the original cgroup, then removes the whole subtree. */
 int chain_destroy(struct chain *c, char *err, size_t errlen);
