@@ -28,7 +28,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 
 ROOTBENCH := $(BUILD)/rootbench
 
-.PHONY: all bench plots reference report vm-bench test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
+.PHONY: all aa bench plots reference report vm-bench test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
 .DEFAULT_GOAL := all
 
 all: $(ROOTBENCH)
@@ -99,6 +99,12 @@ reference: deps deps-vm
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/reference.sh
 
+# The A/A self-check (rootbench aa): the sweep twice, compared; ARGS go to
+# both sweeps.
+aa: deps
+	$(MAKE) all
+	$(ROOTBENCH) aa $(ARGS)
+
 report: all
 	BUILD=$(BUILD) scripts/reference.sh --report
 
@@ -114,7 +120,7 @@ clean:
 
 # Unit tests of the pure user-space parts (statistics, parsing, output).
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-UNIT_DEPS := bench/stats.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c bench/csvread.c \
+UNIT_DEPS := bench/stats.c bench/rounds.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c bench/csvread.c \
 	bench/cli.c
 $(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h bench/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lm -o $@

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rootbench compare RUN_A RUN_B: for every (strategy, depth) both runs
- * measured, the ratio B/A of the net per-call medians with a 95% bootstrap
- * confidence interval, and a verdict. For before/after-patch kernels.
+ * measured, the ratio B/A of the net per-call figures with a 95% bootstrap
+ * confidence interval, and a verdict. For before/after-patch kernels, and
+ * for the A/A self-check (rootbench aa), which must find no difference.
  *
- * The samples come from samples.csv (gross per-call figures); each
- * bootstrap round resamples the strategy's and the baseline's samples of
- * both runs and takes net = median(strategy) - median(baseline), so the
- * interval carries the baseline's uncertainty too. A run-to-run drift that
- * no single run can see is allowed for by a margin: only a ratio whose
- * whole interval lies beyond 1 +- margin is called faster or slower.
+ * The statistics are the sweep's own (rounds.h): each replicate resamples
+ * a run's rounds, then the samples within them, for the strategy and for
+ * the baseline measured in the same rounds, and takes the net figure. The
+ * two runs are resampled independently. A drift that no run can see is
+ * allowed for by a margin: only a ratio whose whole interval lies beyond
+ * 1 +- margin is called faster or slower.
  */
 #include <errno.h>
 #include <math.h>
@@ -18,65 +19,29 @@
 #include <string.h>
 
 #include "cli.h"
+#include "compare.h"
+#include "csvread.h"
 #include "output.h"
 #include "parse.h"
 #include "rootbench.h"
-#include "stats.h"
+#include "rounds.h"
 #include "text.h"
 
-#define MAX_SERIES 512
-#define BOOT_ROUNDS 2000
+#define BOOT_REPLICATES 2000
 
 struct series {
-	char strategy[32];
+	const char *strategy;
 	unsigned depth;
 	double *x;
 	size_t n, cap;
+	size_t *off;		/* round offsets, nrounds + 1 */
+	size_t nrounds;
 };
 
 struct run_samples {
-	struct series s[MAX_SERIES];
+	struct csv csv;
+	struct series *s;
 	size_t n;
-};
-
-struct compare_opts {
-	const char *csv;
-	unsigned long margin_pct;
-	bool margin_given;
-};
-
-enum { OPT_CSV = 400, OPT_MARGIN };
-
-static const struct cli_opt compare_opts_table[] = {
-	{ "csv", 0, "FILE", "also write the comparison as CSV to FILE (must not exist)", OPT_CSV },
-	{ "margin", 0, "PCT", "run-to-run drift to tolerate, 0..100 percent: a ratio is only faster or slower when its whole 95% interval lies beyond 1 +- PCT%; default 5", OPT_MARGIN },
-	{ 0 },
-};
-
-static int handle(int key, const char *arg, void *vctx)
-{
-	struct compare_opts *o = vctx;
-	char err[160];
-
-	switch (key) {
-	case OPT_CSV:
-		o->csv = arg;
-		return 0;
-	case OPT_MARGIN:
-		if (parse_uint(arg, 0, 100, &o->margin_pct, err, sizeof(err)))
-			return cli_error("compare", "--margin: %s", err);
-		o->margin_given = true;
-		return 0;
-	}
-	return cli_error("compare", "unhandled option");
-}
-
-static const struct cli_cmd compare_cmd = {
-	.name = "compare",
-	.args = "RUN_A RUN_B",
-	.doc = "Compare two run directories (say, a kernel before and after a patch): for every (strategy, depth) both measured, the ratio B/A of net per-call medians with a 95% bootstrap interval, and a verdict: faster, slower, or no significant difference. Reads samples.csv; writes nothing into the runs.",
-	.opts = compare_opts_table,
-	.handle = handle,
 };
 
 static struct series *series_of(struct run_samples *r, const char *strategy,
@@ -87,64 +52,86 @@ static struct series *series_of(struct run_samples *r, const char *strategy,
 	for (i = 0; i < r->n; i++)
 		if (r->s[i].depth == depth && !strcmp(r->s[i].strategy, strategy))
 			return &r->s[i];
-	if (r->n == MAX_SERIES)
-		return NULL;
-	memset(&r->s[r->n], 0, sizeof(r->s[0]));
-	text(r->s[r->n].strategy, sizeof(r->s[r->n].strategy), "%s", strategy);
-	r->s[r->n].depth = depth;
-	return &r->s[r->n++];
+	return NULL;
 }
 
-/* samples.csv: strategy,depth,sample,batch,per_call_ns */
+static int push(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	q = realloc(*p, (*cap ? 2 * *cap : 64) * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = *cap ? 2 * *cap : 64;
+	return 0;
+}
+
+/*
+ * samples.csv, through the one CSV reader. Rows of a cell come round after
+ * round; a file from before the rounds (no `round` column) is one round.
+ */
 static int load_run(const char *dir, struct run_samples *r, char *err, size_t errlen)
 {
-	char path[4096], line[512];
-	FILE *f;
-	unsigned long lineno = 0;
+	char path[4096];
+	size_t i, cap = 0;
+	int has_round;
 
 	text(path, sizeof(path), "%s/samples.csv", dir);
-	f = fopen(path, "re");
-	if (!f) {
-		text(err, errlen, "%s: %s", path, strerror(errno));
+	if (csv_load(path, &r->csv, err, errlen))
+		return -1;
+	if (csv_col(&r->csv, "strategy") < 0 || csv_col(&r->csv, "depth") < 0 ||
+	    csv_col(&r->csv, "per_call_ns") < 0) {
+		text(err, errlen, "%s: not a samples.csv (no strategy, depth, per_call_ns columns)", path);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		char strategy[32];
-		unsigned depth, batch;
-		unsigned long idx;
-		double v;
+	has_round = csv_col(&r->csv, "round") >= 0;
+	for (i = 0; i < r->csv.nrows; i++) {
+		const char *name = csv_cell(&r->csv, i, "strategy");
+		double depth = csv_num_cell(&r->csv, i, "depth");
+		double v = csv_num_cell(&r->csv, i, "per_call_ns");
+		double round = has_round ? csv_num_cell(&r->csv, i, "round") : 0;
 		struct series *s;
+		size_t ocap;
 
-		if (lineno++ == 0) {
-			if (strncmp(line, "strategy,depth,sample,batch,per_call_ns", 39)) {
-				text(err, errlen, "%s: not a samples.csv (header)", path);
-				fclose(f);
-				return -1;
-			}
-			continue;
-		}
-		if (sscanf(line, "%31[^,],%u,%lu,%u,%lf", strategy, &depth, &idx, &batch, &v) != 5) {
-			text(err, errlen, "%s:%lu: malformed row", path, lineno);
-			fclose(f);
+		if (!*name || isnan(depth) || depth < 0 || isnan(v) || isnan(round) || round < 0) {
+			text(err, errlen, "%s:%zu: malformed row", path, i + 2);
 			return -1;
 		}
-		s = series_of(r, strategy, depth);
-		if (!s)
-			continue;
-		if (s->n == s->cap) {
-			size_t cap = s->cap ? 2 * s->cap : 256;
-			double *x = realloc(s->x, cap * sizeof(*x));
-
-			if (!x) {
-				fclose(f);
+		s = series_of(r, name, (unsigned)depth);
+		if (!s) {
+			if (push((void **)&r->s, &cap, r->n, sizeof(*r->s)))
+				return -1;
+			s = &r->s[r->n++];
+			memset(s, 0, sizeof(*s));
+			s->strategy = name;
+			s->depth = (unsigned)depth;
+		}
+		if (push((void **)&s->x, &s->cap, s->n, sizeof(*s->x)))
+			return -1;
+		/* A new round starts where the round number changes. */
+		if (!s->nrounds || (size_t)round != s->nrounds - 1) {
+			if ((size_t)round != s->nrounds) {
+				text(err, errlen, "%s:%zu: round %zu out of order", path, i + 2,
+				     (size_t)round);
 				return -1;
 			}
-			s->x = x;
-			s->cap = cap;
+			ocap = s->nrounds + 2;
+			if (ocap > RB_MAX_ROUNDS + 1) {
+				text(err, errlen, "%s:%zu: more than %d rounds", path, i + 2,
+				     RB_MAX_ROUNDS);
+				return -1;
+			}
+			s->off = realloc(s->off, ocap * sizeof(*s->off));
+			if (!s->off)
+				return -1;
+			s->off[s->nrounds++] = s->n;
 		}
 		s->x[s->n++] = v;
+		s->off[s->nrounds] = s->n;
 	}
-	fclose(f);
 	if (!r->n) {
 		text(err, errlen, "%s: no samples", path);
 		return -1;
@@ -156,174 +143,227 @@ static void free_run(struct run_samples *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		free(r->s[i].x);
+		free(r->s[i].off);
+	}
+	free(r->s);
+	csv_free(&r->csv);
+	memset(r, 0, sizeof(*r));
 }
 
-/* A small, seeded generator: the same runs give the same intervals. */
-static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
-
-static size_t rnd(size_t n)
+static struct rounds as_rounds(const struct series *s)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (size_t)(rng_state % n);
+	return (struct rounds){ s->x, s->off, s->nrounds };
 }
 
-static double median_of(const double *x, size_t n, double *scratch)
+/* Net value of estimator q (minus the baseline's at the same depth) and B
+ * bootstrap replicates of it. -1 when the rounds do not line up. */
+static int net_boot(const struct series *s, const struct series *base, double q,
+		    uint64_t *rng, double *val, double *reps, double *scratch)
 {
-	struct summary s;
+	struct rounds c = as_rounds(s), b;
 
-	memcpy(scratch, x, n * sizeof(*x));
-	summarize(scratch, n, &s);
-	return s.median;
+	if (base)
+		b = as_rounds(base);
+	*val = rounds_quantile(&c, q, scratch) - (base ? rounds_quantile(&b, q, scratch) : 0);
+	return boot_net(&c, base ? &b : NULL, q, BOOT_REPLICATES, rng, reps, scratch);
 }
 
-static double resampled_median(const struct series *s, double *scratch)
+static size_t scratch_need(const struct run_samples *r)
 {
-	struct summary sum;
-	size_t i;
+	size_t i, most = 0, base = 0;
 
-	for (i = 0; i < s->n; i++)
-		scratch[i] = s->x[rnd(s->n)];
-	summarize(scratch, s->n, &sum);
-	return sum.median;
+	for (i = 0; i < r->n; i++) {
+		if (r->s[i].n > most)
+			most = r->s[i].n;
+		if (!strcmp(r->s[i].strategy, "baseline") && r->s[i].n > base)
+			base = r->s[i].n;
+	}
+	return 2 * (most + base) + 1;
 }
 
-/* Net median (minus the baseline's at the same depth), resampled or not. */
-static double net(const struct series *s, const struct series *base, double *scratch,
-		  bool resample)
-{
-	double m = resample ? resampled_median(s, scratch) : median_of(s->x, s->n, scratch);
-	double b = 0;
-
-	if (base && base != s)
-		b = resample ? resampled_median(base, scratch) : median_of(base->x, base->n, scratch);
-	return m - b;
-}
-
-int cmd_compare(int argc, char **argv)
+int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts *o,
+		 FILE *out, FILE *csv, struct compare_result *res, char *err, size_t errlen)
 {
 	static struct run_samples a, b;
-	struct compare_opts o = { .margin_pct = 5 };
-	struct outfile out = { .f = NULL };
-	struct rundir csvdir = { .dirfd = -1 };
-	double *scratch = NULL, *ratios = NULL;
-	char err[4200];
-	size_t i, k, scratch_n = 0, compared = 0, significant = 0;
-	int first, ret, code = RB_EXIT_OK;
+	double *scratch = NULL, *ra = NULL, *rb = NULL;
+	double lim = (double)o->margin_pct / 100.0;
+	uint64_t rng = 0x243f6a8885a308d3ULL;	/* fixed: same runs, same verdicts */
+	size_t i, k;
+	int ret = -1;
 
-	ret = cli_parse(&compare_cmd, argc, argv, &o, &first);
-	if (ret)
-		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
-	if (argc - first != 2)
-		return cli_error("compare", "needs two run directories, RUN_A and RUN_B (got %d)",
-				 argc - first), RB_EXIT_USAGE;
-	if (o.csv && rundir_check(o.csv, err, sizeof(err)))
-		return cli_error("compare", "--csv %s", err), RB_EXIT_USAGE;
-	if (load_run(argv[first], &a, err, sizeof(err)) ||
-	    load_run(argv[first + 1], &b, err, sizeof(err))) {
-		cli_error("compare", "%s", err);
-		code = RB_EXIT_USAGE;
+	memset(res, 0, sizeof(*res));
+	if (load_run(dir_a, &a, err, errlen) || load_run(dir_b, &b, err, errlen))
+		goto out;
+	k = scratch_need(&a) > scratch_need(&b) ? scratch_need(&a) : scratch_need(&b);
+	scratch = malloc(k * sizeof(*scratch));
+	ra = malloc(BOOT_REPLICATES * sizeof(*ra));
+	rb = malloc(BOOT_REPLICATES * sizeof(*rb));
+	if (!scratch || !ra || !rb) {
+		text(err, errlen, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < a.n; i++)
-		if (a.s[i].n > scratch_n)
-			scratch_n = a.s[i].n;
-	for (i = 0; i < b.n; i++)
-		if (b.s[i].n > scratch_n)
-			scratch_n = b.s[i].n;
-	scratch = malloc(scratch_n * sizeof(*scratch));
-	ratios = malloc(BOOT_ROUNDS * sizeof(*ratios));
-	if (!scratch || !ratios) {
-		code = RB_EXIT_FAIL;
-		goto out;
+	if (out) {
+		fprintf(out, "net per-call %s (q=%.2f) of each run; ratio B/A with a 95%% hierarchical bootstrap interval (%d replicates); margin %lu%%\n\n",
+			o->q == RB_Q_MEDIAN ? "medians" : "low quantiles", o->q, BOOT_REPLICATES,
+			o->margin_pct);
+		fprintf(out, "%-13s %5s %10s %10s %7s %17s  %s\n", "strategy", "depth", "A", "B",
+			"B/A", "95% CI", "verdict");
 	}
-	if (o.csv) {
-		/* A CSV file of our own: write it atomically like a run's. */
-		char dir[4096], *slash;
-
-		text(dir, sizeof(dir), "%s", o.csv);
-		slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		if (rundir_open(&csvdir, slash ? dir : ".") ||
-		    csv_open(&out, &csvdir, slash ? slash + 1 : o.csv,
-			     "strategy,depth,a_median_ns,b_median_ns,ratio,ci95_lo,ci95_hi,verdict")) {
-			cli_error("compare", "--csv %s: cannot write", o.csv);
-			code = RB_EXIT_USAGE;
-			goto out;
-		}
-	}
-
-	printf("rootbench compare: B = %s\n                   A = %s\n", argv[first + 1], argv[first]);
-	printf("net per-call medians; ratio B/A with a 95%% bootstrap interval (%d rounds); margin %lu%%\n\n",
-	       BOOT_ROUNDS, o.margin_pct);
-	printf("%-13s %5s %10s %10s %7s %17s  %s\n", "strategy", "depth", "A", "B", "B/A",
-	       "95% CI", "verdict");
 	for (i = 0; i < a.n; i++) {
-		const struct series *sa = &a.s[i], *sb = NULL, *ba, *bb;
-		double ma, mb, ratio, lo, hi, lim = (double)o.margin_pct / 100.0;
-		struct summary rs;
+		const struct series *sa = &a.s[i], *sb, *ba, *bb;
+		double ma, mb, ratio, lo, hi;
 		const char *verdict;
-		char ci[48];
 
 		if (!strcmp(sa->strategy, "baseline"))
 			continue;
-		for (k = 0; k < b.n; k++)
-			if (b.s[k].depth == sa->depth && !strcmp(b.s[k].strategy, sa->strategy))
-				sb = &b.s[k];
+		sb = series_of(&b, sa->strategy, sa->depth);
 		if (!sb)
 			continue;
 		ba = series_of(&a, "baseline", sa->depth);
 		bb = series_of(&b, "baseline", sb->depth);
-		ba = ba && ba->n ? ba : NULL;
-		bb = bb && bb->n ? bb : NULL;
-		ma = net(sa, ba, scratch, false);
-		mb = net(sb, bb, scratch, false);
+		if (ba && ba->nrounds != sa->nrounds)
+			ba = NULL;
+		if (bb && bb->nrounds != sb->nrounds)
+			bb = NULL;
+		if (net_boot(sa, ba, o->q, &rng, &ma, ra, scratch) ||
+		    net_boot(sb, bb, o->q, &rng, &mb, rb, scratch))
+			continue;
 		if (ma <= 0)
 			continue;	/* no meaningful ratio to a cost of nothing */
 		ratio = mb / ma;
-		for (k = 0; k < BOOT_ROUNDS; k++) {
-			double ra = net(sa, ba, scratch, true);
-
-			ratios[k] = ra > 0 ? net(sb, bb, scratch, true) / ra : INFINITY;
-		}
-		summarize(ratios, BOOT_ROUNDS, &rs);	/* sorts them */
-		lo = percentile_sorted(ratios, BOOT_ROUNDS, 2.5);
-		hi = percentile_sorted(ratios, BOOT_ROUNDS, 97.5);
+		for (k = 0; k < BOOT_REPLICATES; k++)
+			ra[k] = ra[k] > 0 ? rb[k] / ra[k] : INFINITY;
+		boot_interval(ra, BOOT_REPLICATES, 0.95, &lo, &hi);
 		if (lo > 1.0 + lim)
 			verdict = "slower";
 		else if (hi < 1.0 - lim)
 			verdict = "faster";
 		else
 			verdict = "no significant difference";
-		compared++;
-		significant += verdict[0] != 'n';
-		text(ci, sizeof(ci), "[%.3f, %.3f]", lo, hi);
-		printf("%-13s %5u %10.2f %10.2f %7.3f %17s  %s\n", sa->strategy, sa->depth,
-		       ma, mb, ratio, ci, verdict);
-		if (out.f) {
-			fprintf(out.f, "%s,%u,%.3f,%.3f,%.4f,%.4f,%.4f,%s\n", sa->strategy,
+		res->compared++;
+		res->different += verdict[0] != 'n';
+		if (out)
+			fprintf(out, "%-13s %5u %10.2f %10.2f %7.3f   [%6.3f, %6.3f]  %s\n",
+				sa->strategy, sa->depth, ma, mb, ratio, lo, hi, verdict);
+		if (csv)
+			fprintf(csv, "%s,%u,%.3f,%.3f,%.4f,%.4f,%.4f,%s\n", sa->strategy,
 				sa->depth, ma, mb, ratio, lo, hi, verdict);
-		}
 	}
-	if (!compared) {
-		cli_error("compare", "the two runs share no (strategy, depth) with a positive cost");
-		code = RB_EXIT_USAGE;
+	if (!res->compared) {
+		text(err, errlen, "the two runs share no (strategy, depth) with a positive cost");
 		goto out;
 	}
-	printf("\n%zu of %zu compared pairs differ significantly\n", significant, compared);
-	if (out.f && outfile_commit(&out))
-		code = RB_EXIT_FAIL;
+	if (out)
+		fprintf(out, "\n%zu of %zu compared pairs differ significantly\n", res->different,
+			res->compared);
+	ret = 0;
 out:
+	free(scratch);
+	free(ra);
+	free(rb);
+	free_run(&a);
+	free_run(&b);
+	return ret;
+}
+
+enum { OPT_CSV = 400, OPT_MARGIN, OPT_ESTIMATOR };
+
+static const struct cli_opt compare_opts_table[] = {
+	{ "csv", 0, "FILE", "also write the comparison as CSV to FILE (must not exist)", OPT_CSV },
+	{ "margin", 0, "PCT", "run-to-run drift to tolerate, 0..100 percent: a ratio is only faster or slower when its whole 95% interval lies beyond 1 +- PCT%; default 5", OPT_MARGIN },
+	{ "estimator", 'e', "median|low", "the figure compared: the net median, or the net low quantile (p10, the default: see README, \"Robust estimates\")", OPT_ESTIMATOR },
+	{ 0 },
+};
+
+struct compare_cli {
+	struct compare_opts o;
+	const char *csv;
+};
+
+static int handle(int key, const char *arg, void *vctx)
+{
+	struct compare_cli *c = vctx;
+	char err[160];
+
+	switch (key) {
+	case OPT_CSV:
+		c->csv = arg;
+		return 0;
+	case OPT_MARGIN:
+		if (parse_uint(arg, 0, 100, &c->o.margin_pct, err, sizeof(err)))
+			return cli_error("compare", "--margin: %s", err);
+		return 0;
+	case OPT_ESTIMATOR:
+		if (compare_estimator(arg, &c->o.q))
+			return cli_error("compare", "--estimator: '%s' is neither median nor low", arg);
+		return 0;
+	}
+	return cli_error("compare", "unhandled option");
+}
+
+int compare_estimator(const char *name, double *q)
+{
+	if (!strcmp(name, "median"))
+		*q = RB_Q_MEDIAN;
+	else if (!strcmp(name, "low"))
+		*q = RB_Q_LOW;
+	else
+		return -1;
+	return 0;
+}
+
+static const struct cli_cmd compare_cmd = {
+	.name = "compare",
+	.args = "RUN_A RUN_B",
+	.doc = "Compare two run directories (say, a kernel before and after a patch): for every (strategy, depth) both measured, the ratio B/A of the net per-call figures with a 95% hierarchical bootstrap interval (rounds, then samples within them, as the sweep's own intervals), and a verdict: faster, slower, or no significant difference. Reads samples.csv; writes nothing into the runs.",
+	.opts = compare_opts_table,
+	.handle = handle,
+};
+
+int cmd_compare(int argc, char **argv)
+{
+	struct compare_cli c = { .o = { .margin_pct = RB_COMPARE_MARGIN, .q = RB_Q_PRIMARY } };
+	struct compare_result res;
+	struct outfile out = { .f = NULL };
+	struct rundir csvdir = { .dirfd = -1 };
+	char err[4200];
+	int first, ret, code = RB_EXIT_OK;
+
+	ret = cli_parse(&compare_cmd, argc, argv, &c, &first);
+	if (ret)
+		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	if (argc - first != 2)
+		return cli_error("compare", "needs two run directories, RUN_A and RUN_B (got %d)",
+				 argc - first), RB_EXIT_USAGE;
+	if (c.csv && rundir_check(c.csv, err, sizeof(err)))
+		return cli_error("compare", "--csv %s", err), RB_EXIT_USAGE;
+	if (c.csv) {
+		/* A CSV file of our own: write it atomically like a run's. */
+		char dir[4096], *slash;
+
+		text(dir, sizeof(dir), "%s", c.csv);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if (rundir_open(&csvdir, slash ? dir : ".") ||
+		    csv_open(&out, &csvdir, slash ? slash + 1 : c.csv,
+			     "strategy,depth,a_median_ns,b_median_ns,ratio,ci95_lo,ci95_hi,verdict")) {
+			cli_error("compare", "--csv %s: cannot write", c.csv);
+			rundir_close(&csvdir);
+			return RB_EXIT_USAGE;
+		}
+	}
+	printf("rootbench compare: B = %s\n                   A = %s\n", argv[first + 1], argv[first]);
+	if (compare_runs(argv[first], argv[first + 1], &c.o, stdout, out.f, &res, err, sizeof(err))) {
+		cli_error("compare", "%s", err);
+		code = RB_EXIT_USAGE;
+	} else if (out.f && outfile_commit(&out)) {
+		code = RB_EXIT_FAIL;
+	}
 	if (out.f)
 		outfile_discard(&out);
 	rundir_close(&csvdir);
-	free(scratch);
-	free(ratios);
-	free_run(&a);
-	free_run(&b);
 	return code;
 }

@@ -166,6 +166,7 @@ static const struct {
 	{ "trigger", cmd_trigger, "attach one strategy to getppid() and make N calls (timed by hyperfine)" },
 	{ "report", cmd_report, "REPORT.md and a 72-column summary.txt from run directories" },
 	{ "compare", cmd_compare, "ratio B/A of two runs per (strategy, depth), with a verdict" },
+	{ "aa", cmd_aa, "A/A self-check: the sweep twice, compared; few cells may differ" },
 	{ "list", cmd_list, "show every strategy and whether this kernel can run it" },
 	{ "cleanup", cmd_cleanup, "remove cgroup subtrees left by runs that died" },
 };

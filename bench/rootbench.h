@@ -30,6 +30,11 @@ enum {
 #define RB_MAX_SAMPLES 100000
 #define RB_MAX_DEPTHS 64
 #define RB_DEFAULT_SAMPLE_MS 2
+#define RB_DEFAULT_ROUNDS 10
+#define RB_QUICK_ROUNDS 5
+#define RB_MAX_ROUNDS 256
+#define RB_COMPARE_MARGIN 5	/* percent: drift `compare` tolerates */
+#define RB_TARGET_AA_SHARE 0.10	/* A/A: at most this share of cells differ */
 
 /* Performance targets the benchmark checks and reports about itself. */
 #define RB_TARGET_CI_HALF_NS 0.5	/* kfunc and best walk, depth <= 4 */
@@ -50,6 +55,7 @@ int cmd_traverse(int argc, char **argv);
 int run_check_args(const char *name, int argc, char **argv);
 int cmd_trigger(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_aa(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "output.h"
 #include "parse.h"
 #include "rootbench.h"
+#include "rounds.h"
 #include "sample.h"
 #include "signals.h"
 #include "stats.h"
@@ -32,14 +34,20 @@
 
 #define MAX_STRATEGIES 16
 #define PERCALL_HEADER "strategy,depth,samples,batch,median_ns,p5_ns,p95_ns," \
-	"stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok"
+	"stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok," \
+	"rounds,between_round_cv,outliers_mild,outliers_severe," \
+	"low_ns,low_ci95_lo_ns,low_ci95_hi_ns"
+#define SAMPLES_HEADER "strategy,depth,sample,batch,per_call_ns,round"
+/* Bootstrap replicates per interval: the 2.5% tails rest on 25 values. */
+#define RB_BOOT_REPLICATES 1000
 
 struct run_opts {
 	size_t strat[MAX_STRATEGIES], nstrat;
 	unsigned depths[RB_MAX_DEPTHS];
 	size_t ndepths;
 	bool depths_given, samples_given, sample_ms_given;
-	unsigned long samples, warmup, batch, sample_ms;
+	unsigned long samples, warmup, batch, sample_ms, rounds, seed;
+	bool seed_given;
 	int cpu;
 	const char *cgroup_parent, *out;
 	bool quick, verbose;
@@ -62,7 +70,13 @@ struct pair {
 	struct summary gross;	/* per call, before subtracting the baseline */
 	double baseline;	/* baseline median per call at this depth */
 	double median, p5, p95, ci_lo, ci_hi;	/* net */
+	double low, low_lo, low_hi;	/* net low quantile (RB_Q_LOW) and its CI */
+	double between_cv;	/* cv of the per-round medians */
+	size_t mild, severe;	/* Tukey outliers, counted not dropped */
 	bool root_ok;
+	/* Kept per-call samples, round after round (see struct rounds). */
+	double *x;
+	size_t n, off[RB_MAX_ROUNDS + 1], rounds;
 };
 
 struct mismatch {
@@ -101,7 +115,11 @@ struct run {
 	char *ereport;		/* the end-to-end table, printed at the end */
 	size_t ereport_len;
 	struct pair *pairs;
-	size_t npairs, ndone;
+	size_t npairs, nplanned, ndone;
+	size_t rounds, warmup_visit;	/* rounds, warmup samples per visit */
+	int at_depth;		/* depth the process is at, -1 none yet */
+	uint64_t order_rng, boot_rng;	/* both from the seed in env.json */
+	double t_sampling;
 	struct mismatch mism[64];
 	size_t nmism;
 	unsigned long long mism_total;
@@ -137,7 +155,7 @@ enum {
 	OPT_STRATEGIES = 256, OPT_DEPTHS, OPT_SAMPLES, OPT_WARMUP, OPT_BATCH,
 	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
 	OPT_NO_TRAVERSAL, OPT_TREES, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
-	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS,
+	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS, OPT_ROUNDS, OPT_SEED,
 };
 
 /* Options of the traversal measurement, shared by run and traverse. */
@@ -151,7 +169,9 @@ static const struct cli_opt run_opts_table[] = {
 	{ "strategies", 's', "LIST", "comma-separated strategies to measure (see `rootbench list`); default: all available. The baseline is always measured, since every other figure is net of it.", OPT_STRATEGIES },
 	{ "depths", 'd', "LIST", "comma-separated memcg depths (levels below the root memcg, 0.." "128) to measure at; default " RB_DEFAULT_DEPTHS ", --quick " RB_QUICK_DEPTHS ". Depths shallower than the harness's own memcg are out of reach and skipped with a note.", OPT_DEPTHS },
 	{ "samples", 'n', "N", "samples kept per (strategy, depth), 10..100000; default 200, --quick 40", OPT_SAMPLES },
-	{ "warmup", 0, "N", "samples discarded before those, 0..10000; default 10% of --samples (at least 5)", OPT_WARMUP },
+	{ "warmup", 0, "N", "samples discarded, 0..10000, spread over the rounds (at least one per visit of a cell); default 10% of --samples (at least 5)", OPT_WARMUP },
+	{ "rounds", 'r', "N", "rounds the samples are taken in, 1..256 and at most --samples: each round visits every (strategy, depth) once, in a fresh random order, so the intervals see the machine's drift; default 10, --quick 5", OPT_ROUNDS },
+	{ "seed", 0, "N", "seed of the rounds' order and of the bootstrap, 0..2^63; default from the clock (env.json records it, so a run's order can be replayed)", OPT_SEED },
 	{ "batch", 'b', "N|auto", "strategy calls per sample (1..8388608), or auto: calibrated so a sample takes --sample-ms; default auto", OPT_BATCH },
 	{ "sample-ms", 0, "MS", "target duration of one sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
 	{ "cpu", 'c', "N", "CPU to pin the measuring thread to; default the last online CPU", OPT_CPU },
@@ -198,6 +218,15 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 	case OPT_WARMUP:
 		if (parse_uint(arg, 0, 10000, &o->warmup, err, sizeof(err)))
 			return cli_error(o->cmd, "--warmup: %s", err);
+		return 0;
+	case OPT_ROUNDS:
+		if (parse_uint(arg, 1, RB_MAX_ROUNDS, &o->rounds, err, sizeof(err)))
+			return cli_error(o->cmd, "--rounds: %s", err);
+		return 0;
+	case OPT_SEED:
+		if (parse_uint(arg, 0, (unsigned long)INT64_MAX, &o->seed, err, sizeof(err)))
+			return cli_error(o->cmd, "--seed: %s", err);
+		o->seed_given = true;
 		return 0;
 	case OPT_BATCH:
 		if (!strcmp(arg, "auto")) {
@@ -335,6 +364,14 @@ static int settle_defaults(struct run_opts *o)
 		o->warmup = o->samples / 10 > 5 ? o->samples / 10 : 5;
 	if (!o->sample_ms)
 		o->sample_ms = RB_DEFAULT_SAMPLE_MS;
+	if (!o->rounds)
+		o->rounds = o->quick ? RB_QUICK_ROUNDS : RB_DEFAULT_ROUNDS;
+	if (o->rounds > o->samples)
+		return cli_error(o->cmd, "--rounds %lu exceeds --samples %lu: every round needs a sample of every cell",
+				 o->rounds, o->samples);
+	if (!o->seed_given)
+		o->seed = ((unsigned long)time(NULL) * 2654435761UL ^ (unsigned long)getpid()) &
+			  (unsigned long)INT64_MAX;
 	return 0;
 }
 
@@ -419,6 +456,12 @@ static void write_env(struct run *r, const char *status)
 	else
 		json_str(&j, "batch", "auto");
 	json_int(&j, "sample_ms", (long long)r->o.sample_ms);
+	json_int(&j, "rounds", (long long)r->rounds);
+	json_int(&j, "warmup_per_visit", (long long)r->warmup_visit);
+	json_int(&j, "seed", (long long)r->o.seed);
+	json_str(&j, "order", "every round visits every (strategy, depth) once, freshly shuffled");
+	json_str(&j, "interval", "95% hierarchical bootstrap: rounds resampled, then samples within them; the baseline paired by round");
+	json_num(&j, "low_quantile", RB_Q_LOW);
 	json_bool(&j, "quick", r->o.quick);
 	json_arr_begin(&j, "depths");
 	for (i = 0; i < r->ndepths; i++)
@@ -507,10 +550,25 @@ static bool is_walk(const struct pair *p)
 	return p->ls->s->walks;
 }
 
-/* Widest CI half-width at depth <= 4 among pairs matching want(). */
+/* The primary estimator of a pair and its interval. */
+static void primary(const struct pair *p, double *v, double *lo, double *hi)
+{
+	bool low = RB_Q_PRIMARY == RB_Q_LOW;
+
+	*v = low ? p->low : p->median;
+	*lo = low ? p->low_lo : p->ci_lo;
+	*hi = low ? p->low_hi : p->ci_hi;
+}
+
+/*
+ * Worst CI half-width at depth <= 4 among pairs matching want(), against
+ * its limit: RB_TARGET_CI_HALF_NS, or 2% of the figure when that is larger
+ * (a deep walk's 0.5 ns would ask for a precision no clock gives).
+ */
 static void ci_target(struct run *r, struct target *t, const char *label,
 		      bool (*want)(struct run *, const struct pair *))
 {
+	double worst = -INFINITY;
 	size_t i;
 
 	t->name = label;
@@ -520,14 +578,20 @@ static void ci_target(struct run *r, struct target *t, const char *label,
 	t->applicable = !r->m.vm;
 	for (i = 0; i < r->ndone; i++) {
 		struct pair *p = &r->pairs[i];
-		double half = (p->ci_hi - p->ci_lo) / 2;
+		double v, lo, hi, half, limit;
 
 		if (p->depth > RB_TARGET_CI_DEPTH || !want(r, p))
 			continue;
-		if (isnan(t->value) || half > t->value) {
+		primary(p, &v, &lo, &hi);
+		half = (hi - lo) / 2;
+		limit = fmax(RB_TARGET_CI_HALF_NS, 0.02 * fabs(v));
+		/* The cell furthest over (or least under) its own limit. */
+		if (half - limit > worst) {
+			worst = half - limit;
 			t->value = half;
-			snprintf(t->detail, sizeof(t->detail), "widest at %s depth %u",
-				 p->ls->s->name, p->depth);
+			t->limit = limit;
+			snprintf(t->detail, sizeof(t->detail), "%s estimator; widest at %s depth %u",
+				 RB_Q_PRIMARY_NAME, p->ls->s->name, p->depth);
 		}
 	}
 	if (isnan(t->value)) {
@@ -607,65 +671,136 @@ static void json_summary_targets(struct run *r, struct json *j)
 
 /* ---- measuring --------------------------------------------------------- */
 
-static void progress(struct run *r, const struct pair *p, size_t index)
+/* Samples of one visit: the total spread over the rounds, the first
+ * rounds taking one more when it does not divide. */
+static size_t visit_samples(const struct run *r, size_t round)
 {
-	double elapsed = now_s() - r->t_start, left;
-	double per_pair = (double)(r->o.samples + r->o.warmup + 30) *
-			  (double)r->o.sample_ms / 1000.0;
-
-	/* Extrapolate from what is done once there is something to go on. */
-	if (r->ndone > 0)
-		per_pair = elapsed / (double)r->ndone;
-	left = per_pair * (double)(r->npairs - index);
-	fprintf(stderr, "[%3zu/%zu] %-12s depth %3u: %lu samples, ~%.0f s left\n",
-		index + 1, r->npairs, p->ls->s->name, p->depth, r->o.samples, left);
+	return r->o.samples / r->rounds + (round < r->o.samples % r->rounds);
 }
 
-/* Takes the samples of one pair. 0, -EINTR when stopped, or -errno. */
-static int measure_pair(struct run *r, struct pair *p, double **raw)
+static void progress(struct run *r, size_t round)
 {
-	int fd = p->ls->measure_fd, err;
-	size_t i, k = 0, total = r->o.warmup + r->o.samples;
-	double *xs, t;
+	double elapsed = now_s() - r->t_sampling, left;
 
+	left = round ? elapsed / (double)round * (double)(r->rounds - round) :
+		(double)(r->o.samples + r->rounds * r->warmup_visit) * (double)r->npairs *
+		(double)r->o.sample_ms / 1000.0;
+	fprintf(stderr, "[round %2zu/%zu] %zu cells, shuffled; ~%.0f s left\n",
+		round + 1, r->rounds, r->npairs, left);
+}
+
+/* The batch of one cell: calibrated, or --batch. 0 or -errno. */
+static int calibrate_pair(struct run *r, struct pair *p)
+{
+	int err;
+
+	p->x = calloc(r->o.samples, sizeof(*p->x));
+	if (!p->x)
+		return -ENOMEM;
 	if (r->o.batch) {
 		p->cal.batch = (__u32)r->o.batch;
 		p->cal.linearity = NAN;
 		p->cal.linear = true;
-	} else {
-		rb_phase("calibrate");
-		err = calibrate(fd, sample_ns, (double)r->o.sample_ms * 1e6, &p->cal);
-		if (err)
-			return err;
-		if (!p->cal.linear)
-			fprintf(stderr, "rootbench: warning: %s at depth %u: 2N calls took %.2fx the time of N (expected ~2); per-call figures may carry fixed costs\n",
-				p->ls->s->name, p->depth, p->cal.linearity);
+		return 0;
 	}
-	xs = calloc(r->o.samples, sizeof(*xs));
-	if (!xs)
-		return -ENOMEM;
-	rb_phase("sample");
-	for (i = 0; i < total; i++) {
-		if (rb_stopping()) {
-			free(xs);
-			return -EINTR;
-		}
-		t = sample_ns(fd, p->cal.batch);
-		if (t < 0) {
-			free(xs);
-			return (int)t;
-		}
-		if (i >= r->o.warmup)
-			xs[k++] = t / p->cal.batch;
-	}
-	*raw = xs;
+	rb_phase("calibrate");
+	err = calibrate(p->ls->measure_fd, sample_ns, (double)r->o.sample_ms * 1e6, &p->cal);
+	if (err)
+		return err;
+	if (!p->cal.linear)
+		fprintf(stderr, "rootbench: warning: %s at depth %u: 2N calls took %.2fx the time of N (expected ~2); per-call figures may carry fixed costs\n",
+			p->ls->s->name, p->depth, p->cal.linearity);
 	return 0;
 }
 
-static void write_pair(struct run *r, struct pair *p, const double *raw_unsorted)
+/* One visit of a cell in a round: warmup discarded, then the round's share
+ * of samples. 0, -EINTR when stopped, or -errno. */
+static int visit_pair(struct run *r, struct pair *p, size_t round)
+{
+	size_t i, want = visit_samples(r, round), total = r->warmup_visit + want;
+	double t;
+
+	rb_phase("sample");
+	for (i = 0; i < total; i++) {
+		if (rb_stopping())
+			return -EINTR;
+		t = sample_ns(p->ls->measure_fd, p->cal.batch);
+		if (t < 0)
+			return (int)t;
+		if (i >= r->warmup_visit)
+			p->x[p->n++] = t / p->cal.batch;
+	}
+	p->off[round + 1] = p->n;
+	p->rounds = round + 1;
+	return 0;
+}
+
+static struct rounds pair_rounds(const struct pair *p)
+{
+	return (struct rounds){ p->x, p->off, p->rounds };
+}
+
+/* An estimator's net value and its interval, from the bootstrap. */
+static void net_estimate(struct run *r, const struct pair *p, const struct pair *base,
+			 double q, double *val, double *lo, double *hi, double *scratch,
+			 double *reps)
+{
+	struct rounds c = pair_rounds(p), b;
+
+	*val = rounds_quantile(&c, q, scratch);
+	if (base) {
+		b = pair_rounds(base);
+		*val -= rounds_quantile(&b, q, scratch);
+	}
+	if (boot_net(&c, base ? &b : NULL, q, RB_BOOT_REPLICATES, &r->boot_rng, reps, scratch)) {
+		*lo = *hi = NAN;
+		return;
+	}
+	boot_interval(reps, RB_BOOT_REPLICATES, 0.95, lo, hi);
+}
+
+/*
+ * The figures of a cell, once its rounds are in: gross spread, outliers,
+ * and the net median and low quantile with hierarchical-bootstrap
+ * intervals. The baseline was measured in the same rounds at the same
+ * depth; its rows carry the gross figures.
+ */
+static int summarize_pair(struct run *r, struct pair *p, const struct pair *base)
+{
+	struct rounds c = pair_rounds(p), b;
+	double *scratch, *reps, *sorted;
+	size_t len;
+
+	if (base)
+		b = pair_rounds(base);
+	len = boot_scratch_len(&c, base ? &b : NULL);
+	scratch = malloc((len + p->n) * sizeof(*scratch));
+	reps = malloc(RB_BOOT_REPLICATES * sizeof(*reps));
+	if (!scratch || !reps) {
+		free(scratch);
+		free(reps);
+		return -ENOMEM;
+	}
+	sorted = scratch + len;
+	memcpy(sorted, p->x, p->n * sizeof(*sorted));
+	summarize(sorted, p->n, &p->gross);
+	p->baseline = base ? rounds_quantile(&b, RB_Q_MEDIAN, scratch) : 0;
+	p->p5 = p->gross.p5 - p->baseline;
+	p->p95 = p->gross.p95 - p->baseline;
+	net_estimate(r, p, base, RB_Q_MEDIAN, &p->median, &p->ci_lo, &p->ci_hi, scratch, reps);
+	net_estimate(r, p, base, RB_Q_LOW, &p->low, &p->low_lo, &p->low_hi, scratch, reps);
+	p->between_cv = rounds_between_cv(&c, scratch);
+	tukey_counts(&c, scratch, &p->mild, &p->severe);
+	free(scratch);
+	free(reps);
+	return 0;
+}
+
+/* percall.csv, samples.csv and calibration.csv rows of one cell. */
+static void write_pair(struct run *r, struct pair *p)
 {
 	FILE *f = r->percall.f;
-	size_t i;
+	size_t i, k;
 
 	fprintf(f, "%s,%u,%zu,%u,", p->ls->s->name, p->depth, p->gross.n, p->cal.batch);
 	csv_num(f, p->median);
@@ -681,33 +816,26 @@ static void write_pair(struct run *r, struct pair *p, const double *raw_unsorted
 	csv_num(f, p->ci_hi);
 	fputc(',', f);
 	csv_num(f, p->baseline);
-	fprintf(f, ",%d\n", p->root_ok ? 1 : 0);
+	fprintf(f, ",%d,%zu,%.4f,%zu,%zu,", p->root_ok ? 1 : 0, p->rounds, p->between_cv,
+		p->mild, p->severe);
+	csv_num(f, p->low);
+	fputc(',', f);
+	csv_num(f, p->low_lo);
+	fputc(',', f);
+	csv_num(f, p->low_hi);
+	fputc('\n', f);
 	fflush(f);
 
-	for (i = 0; i < p->gross.n; i++)
-		fprintf(r->samples.f, "%s,%u,%zu,%u,%.4f\n", p->ls->s->name,
-			p->depth, i, p->cal.batch, raw_unsorted[i]);
+	for (k = 0; k < p->rounds; k++)
+		for (i = p->off[k]; i < p->off[k + 1]; i++)
+			fprintf(r->samples.f, "%s,%u,%zu,%u,%.4f,%zu\n", p->ls->s->name,
+				p->depth, i, p->cal.batch, p->x[i], k);
 	fflush(r->samples.f);
 	fprintf(r->calib.f, "%s,%u,%u,%.0f,", p->ls->s->name, p->depth,
 		p->cal.batch, p->cal.sample_ns);
 	csv_num(r->calib.f, p->cal.linearity);
 	fprintf(r->calib.f, ",%d\n", p->cal.linear ? 1 : 0);
 	fflush(r->calib.f);
-}
-
-/* Net figures: gross minus the baseline median at the same depth. */
-static void net_figures(struct pair *p, const struct summary *base)
-{
-	p->baseline = base ? base->median : 0;
-	p->median = p->gross.median - p->baseline;
-	p->p5 = p->gross.p5 - p->baseline;
-	p->p95 = p->gross.p95 - p->baseline;
-	if (base) {
-		diff_ci(&p->gross, base, &p->ci_lo, &p->ci_hi);
-	} else {
-		p->ci_lo = p->gross.ci_lo;
-		p->ci_hi = p->gross.ci_hi;
-	}
 }
 
 static void record_mismatch(struct run *r, unsigned depth, const char *s,
@@ -764,62 +892,108 @@ static int check_roots(struct run *r, unsigned depth, bool *ok)
 	return 0;
 }
 
-static int measure_depth(struct run *r, unsigned depth, size_t *pair_index)
+/* Moves the process to a depth of the chain, unless it is there already. */
+static int move_to(struct run *r, unsigned depth)
 {
-	struct summary base = { 0 };
-	bool have_base = false, ok[MAX_STRATEGIES];
 	char err[512];
-	size_t i;
-	int e;
 
+	if (r->at_depth == (int)depth)
+		return 0;
 	rb_phase("move");
 	if (chain_move_to(&r->chain, (unsigned)((int)depth - r->depth_offset), err, sizeof(err))) {
 		set_failure(r, "%s", err);
 		return -1;
 	}
-	if (check_roots(r, depth, ok))
+	r->at_depth = (int)depth;
+	return 0;
+}
+
+/* At one depth: the root check, then a calibrated cell per strategy. */
+static int plan_depth(struct run *r, unsigned depth)
+{
+	bool ok[MAX_STRATEGIES];
+	size_t i;
+	int e;
+
+	if (move_to(r, depth) || check_roots(r, depth, ok))
 		return -1;
 	for (i = 0; i < nstrategies; i++) {
 		struct pair *p;
-		double *raw = NULL, *sorted;
 
 		if (!r->selected[i] || !r->ls[i].available)
 			continue;
 		if (rb_stopping())
 			return -EINTR;
-		p = &r->pairs[*pair_index];
+		p = &r->pairs[r->nplanned++];
 		p->ls = &r->ls[i];
 		p->depth = depth;
 		p->root_ok = ok[i];
-		progress(r, p, *pair_index);
-		e = measure_pair(r, p, &raw);
+		e = calibrate_pair(r, p);
+		if (e == -EINTR)
+			return e;
+		if (e) {
+			set_failure(r, "%s at depth %u: calibration failed: %s", p->ls->s->name,
+				 depth, strerror(-e));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One round: every cell once, in a fresh random order. */
+static int sample_round(struct run *r, size_t round, size_t *order)
+{
+	size_t i;
+	int e;
+
+	rng_shuffle(&r->order_rng, order, r->nplanned);
+	progress(r, round);
+	for (i = 0; i < r->nplanned; i++) {
+		struct pair *p = &r->pairs[order[i]];
+
+		if (rb_stopping())
+			return -EINTR;
+		if (move_to(r, p->depth))
+			return -1;
+		e = visit_pair(r, p, round);
 		if (e == -EINTR)
 			return e;
 		if (e) {
 			set_failure(r, "%s at depth %u: sample failed: %s", p->ls->s->name,
-				 depth, strerror(-e));
+				 p->depth, strerror(-e));
 			return -1;
 		}
-		sorted = malloc(r->o.samples * sizeof(*sorted));
-		if (!sorted) {
-			free(raw);
+	}
+	return 0;
+}
+
+/*
+ * Figures and rows of every cell with at least one round, in table order
+ * (depth by depth, the baseline first). After an interruption the cells
+ * keep the rounds every cell completed; `rounds` says how many.
+ */
+static int finish_pairs(struct run *r)
+{
+	size_t i, k, done = r->nplanned ? r->pairs[0].rounds : 0;
+
+	for (i = 0; i < r->nplanned; i++)
+		if (r->pairs[i].rounds < done)
+			done = r->pairs[i].rounds;
+	/* Rounds beyond those all cells share are dropped. */
+	for (i = 0; i < r->nplanned; i++) {
+		r->pairs[i].rounds = done;
+		r->pairs[i].n = r->pairs[i].off[done];
+	}
+	for (i = 0; i < r->nplanned && done; i++) {
+		struct pair *p = &r->pairs[i], *base = NULL;
+
+		for (k = 0; k < r->nplanned && p->ls->s->yields_root; k++)
+			if (!r->pairs[k].ls->s->yields_root && r->pairs[k].depth == p->depth)
+				base = &r->pairs[k];
+		if (summarize_pair(r, p, base))
 			return -ENOMEM;
-		}
-		memcpy(sorted, raw, r->o.samples * sizeof(*sorted));
-		summarize(sorted, r->o.samples, &p->gross);
-		free(sorted);
-		/* The baseline comes first in the table, so it is measured first. */
-		if (!r->ls[i].s->yields_root && !have_base) {
-			base = p->gross;
-			have_base = true;
-			net_figures(p, NULL);
-		} else {
-			net_figures(p, have_base ? &base : NULL);
-		}
-		write_pair(r, p, raw);
-		free(raw);
-		(*pair_index)++;
-		r->ndone = *pair_index;
+		write_pair(r, p);
+		r->ndone = i + 1;
 	}
 	return 0;
 }
@@ -919,8 +1093,7 @@ static int open_outputs(struct run *r)
 	if (r->o.sweep) {
 		err = csv_open(&r->percall, &r->rd, "percall.csv", PERCALL_HEADER);
 		if (!err)
-			err = csv_open(&r->samples, &r->rd, "samples.csv",
-				       "strategy,depth,sample,batch,per_call_ns");
+			err = csv_open(&r->samples, &r->rd, "samples.csv", SAMPLES_HEADER);
 		if (!err)
 			err = csv_open(&r->calib, &r->rd, "calibration.csv",
 				       "strategy,depth,batch,sample_ns,linearity,linear");
@@ -976,18 +1149,23 @@ static void print_table(struct run *r)
 	       r->env.mode == CG_V2 ? "v2" : "v1", r->o.cpu, r->m.cpu_model);
 	printf("per call in %s%s; baseline rows are the driver's own cost, the others are net of it\n\n",
 	       unit, machine_emulated(&r->m) ? " (EMULATED under TCG, not native timings)" : "");
-	printf("%-13s %5s %9s %21s %9s %9s %7s %8s %4s\n", "strategy", "depth",
-	       "median", "95% CI of median", "p5", "p95", "cv", "batch", "root");
+	printf("%-13s %5s %8s %19s %8s %19s %6s %6s %7s %4s\n", "strategy", "depth",
+	       "median", "95% CI", "p10", "95% CI", "rcv", "outl", "batch", "root");
 	for (i = 0; i < r->ndone; i++) {
 		struct pair *p = &r->pairs[i];
-		char ci[48];
+		char ci[48], lci[48], outl[16];
 
 		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", p->ci_lo, p->ci_hi);
-		printf("%-13s %5u %9.2f %21s %9.2f %9.2f %7.3f %8u %4s\n",
-		       p->ls->s->name, p->depth, p->median, ci, p->p5, p->p95,
-		       p->gross.cv, p->cal.batch,
+		snprintf(lci, sizeof(lci), "[%.2f, %.2f]", p->low_lo, p->low_hi);
+		snprintf(outl, sizeof(outl), "%zu/%zu", p->mild, p->severe);
+		printf("%-13s %5u %8.2f %19s %8.2f %19s %6.3f %6s %7u %4s\n",
+		       p->ls->s->name, p->depth, p->median, ci, p->low, lci,
+		       p->between_cv, outl, p->cal.batch,
 		       !p->ls->s->yields_root ? "-" : p->root_ok ? "ok" : "BAD");
 	}
+	printf("(%zu rounds, cells in shuffled order, seed %lu; 95%% CI: hierarchical bootstrap over rounds;\n"
+	       " rcv: cv of the round medians; outl: Tukey mild/severe outliers, kept)\n",
+	       r->rounds, r->o.seed);
 	for (i = 0; i < nstrategies; i++) {
 		if (r->selected[i] && !r->ls[i].available)
 			printf("%-13s unavailable: %s\n", strategies[i].name, r->ls[i].reason);
@@ -1084,6 +1262,8 @@ static int finish(struct run *r, int code)
 	else if (r->rd.dirfd >= 0)
 		fprintf(stderr, "rootbench %s: results in %s\n", r->o.cmd, r->rd.path);
 	rundir_close(&r->rd);
+	for (i = 0; r->pairs && i < r->npairs; i++)
+		free(r->pairs[i].x);
 	free(r->pairs);
 	kernel_btf_close();
 	return code;
@@ -1213,11 +1393,14 @@ static int run_e2e(struct run *r)
 	return ret;
 }
 
-/* The depth sweep over a chain of memcgs, removed when it is done. */
+/*
+ * The depth sweep over a chain of memcgs, removed when it is done: every
+ * (strategy, depth) cell calibrated, then sampled in interleaved rounds.
+ */
 static int run_sweep(struct run *r)
 {
 	char err[512];
-	size_t i;
+	size_t i, *order;
 	int ret = 0;
 
 	rb_phase("cgroup-build");
@@ -1226,14 +1409,25 @@ static int run_sweep(struct run *r)
 		return -1;
 	}
 	r->chain_made = true;
-	for (i = 0; i < r->ndepths && !rb_stopping(); i++) {
-		size_t index = r->ndone;
-
-		ret = measure_depth(r, r->depths[i], &index);
-		if (ret)
-			break;
-		rb_phase("depth-done");
+	r->at_depth = -1;
+	order = calloc(r->npairs ? r->npairs : 1, sizeof(*order));
+	if (!order)
+		ret = -ENOMEM;
+	for (i = 0; !ret && i < r->ndepths && !rb_stopping(); i++)
+		ret = plan_depth(r, r->depths[i]);
+	for (i = 0; i < r->nplanned; i++)
+		order[i] = i;
+	r->t_sampling = now_s();
+	for (i = 0; !ret && i < r->rounds && !rb_stopping(); i++) {
+		ret = sample_round(r, i, order);
+		if (!ret)
+			rb_phase("round-done");
 	}
+	free(order);
+	if (rb_stopping() && !ret)
+		ret = -EINTR;
+	if (finish_pairs(r) && !ret)
+		ret = -ENOMEM;
 	/* The trees that follow get the same subtree name. */
 	if (chain_destroy(&r->chain, err, sizeof(err))) {
 		set_failure(r, "cleanup: %s", err);
@@ -1346,6 +1540,12 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		for (i = 0; i < nstrategies; i++)
 			if (r->selected[i] && r->ls[i].available)
 				r->npairs += r->ndepths;
+		r->rounds = r->o.rounds;
+		/* Each visit starts cold (another cell ran before it), so the
+		 * warmup is spread over the visits. */
+		r->warmup_visit = (r->o.warmup + r->rounds - 1) / r->rounds;
+		r->order_rng = r->o.seed;
+		r->boot_rng = r->o.seed ^ 0x5bd1e9955bd1e995ULL;
 		r->pairs = calloc(r->npairs ? r->npairs : 1, sizeof(*r->pairs));
 		if (!r->pairs)
 			return finish(r, RB_EXIT_FAIL);

@@ -25,7 +25,7 @@ signal_at_phase() {
 	check "SIG$sig at $phase: exit $code (got $rc)" test "$rc" -eq "$code"
 	check "SIG$sig at $phase: no harness cgroup or BPF program remains" nothing_left_behind
 	check "SIG$sig at $phase: percall.csv parses" \
-		csv_ok "$dir/percall.csv" "$PERCALL_HEADER" 13
+		csv_ok "$dir/percall.csv" "$PERCALL_HEADER" "$PERCALL_FIELDS"
 	check "SIG$sig at $phase: no partial file remains" \
 		test -z "$(find "$dir" -name '.*.partial')"
 	check "SIG$sig at $phase: env.json says incomplete, interrupted in $phase" \
@@ -34,19 +34,20 @@ signal_at_phase() {
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
 
-for phase in load verifier cgroup-build calibrate sample depth-done tree-build traverse e2e write-results; do
+for phase in load verifier cgroup-build calibrate sample round-done tree-build traverse e2e write-results; do
 	signal_at_phase "$phase" INT 130
 done
 signal_at_phase sample TERM 143
 signal_at_phase sample:3 INT 130
-signal_at_phase depth-done HUP 129
+signal_at_phase round-done HUP 129
 signal_at_phase calibrate TERM 143
 
-# Completed pairs survive an interruption, the one cut short does not.
-check "a signal after the first depth keeps its rows" \
-	test "$(($(wc -l <"$TEST_TMP/depth-done-HUP/percall.csv") - 1))" -ge 2
-check "a signal in the 3rd pair's sampling keeps exactly the 2 pairs before it" \
-	test "$(($(wc -l <"$TEST_TMP/sample:3-INT/percall.csv") - 1))" -eq 2
+# Completed rounds survive an interruption, the one cut short does not.
+check "a signal after the first round keeps every cell, each with 1 round" \
+	csv_awk "$TEST_TMP/round-done-HUP/percall.csv" '{ n++; if ($c["rounds"] != 1) bad = 1 }
+		END { exit bad || n < 2 }'
+check "a signal inside the first round keeps no row (no cell has a whole round)" \
+	test "$(($(wc -l <"$TEST_TMP/sample:3-INT/percall.csv") - 1))" -eq 0
 
 # SIGKILL and a crash leave a subtree; cleanup and the next run remove it.
 ROOTBENCH_STOP_AT=sample ROOTBENCH_STOP_SIGNAL=KILL \
@@ -73,7 +74,7 @@ check "cleanup removes a tree left by a killed traversal" \
 	grep -q 'removed stale cgroup subtree' <<<"$out"
 check "after cleanup of the tree nothing is left" nothing_left_behind
 
-ROOTBENCH_STOP_AT=depth-done ROOTBENCH_STOP_SIGNAL=SEGV \
+ROOTBENCH_STOP_AT=round-done ROOTBENCH_STOP_SIGNAL=SEGV \
 	"$RB" "${ARGS[@]}" --out "$TEST_TMP/crashed" >/dev/null 2>&1
 check "a crash (SIGSEGV) exits 139" test $? -eq 139
 check "a crash leaves its subtree behind" test -n "$(harness_cgroups)"
@@ -92,7 +93,7 @@ wait "$pid"
 check "SIGTERM from outside mid-run: exit 143" test $? -eq 143
 check "SIGTERM from outside: nothing left behind" nothing_left_behind
 check "SIGTERM from outside: percall.csv parses" \
-	csv_ok "$TEST_TMP/external/percall.csv" "$PERCALL_HEADER" 13
+	csv_ok "$TEST_TMP/external/percall.csv" "$PERCALL_HEADER" "$PERCALL_FIELDS"
 
 # Two runs at once: separate subtrees, both complete, neither disturbed.
 "$RB" "${ARGS[@]}" --out "$TEST_TMP/conc1" >/dev/null 2>&1 &
@@ -105,6 +106,6 @@ wait "$p2"
 r2=$?
 check "two concurrent runs both exit 0 ($r1, $r2)" test "$r1" -eq 0 -a "$r2" -eq 0
 check "two concurrent runs: both have all roots equal" \
-	awk -F, 'FNR > 1 && $13 != 1 { bad = 1 } END { exit bad }' \
+	awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["root_ok"] != 1 { bad = 1 } END { exit bad }' \
 	"$TEST_TMP/conc1/percall.csv" "$TEST_TMP/conc2/percall.csv"
 check "two concurrent runs: nothing left behind" nothing_left_behind

@@ -58,7 +58,16 @@ csv_parses() {
 	} END { exit rows > 0 ? 0 : 1 }' "$file"
 }
 
-PERCALL_HEADER="strategy,depth,samples,batch,median_ns,p5_ns,p95_ns,stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok"
+PERCALL_HEADER="strategy,depth,samples,batch,median_ns,p5_ns,p95_ns,stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok,rounds,between_round_cv,outliers_mild,outliers_severe,low_ns,low_ci95_lo_ns,low_ci95_hi_ns"
+PERCALL_FIELDS=20
+SAMPLES_HEADER="strategy,depth,sample,batch,per_call_ns,round"
+
+# csv_awk FILE PROGRAM: awk over the rows of a CSV file, with c["name"] the
+# field number of each column of its header: columns by name, never by
+# position.
+csv_awk() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } '"$2" "$1"
+}
 VERIFIER_HEADER="strategy,verified_insns,verify_time_us,peak_states,stack_depth,xlated_bytes,jited_bytes,source_lines"
 CAPABILITY_HEADER="strategy,consumer,result,detail"
 

@@ -29,38 +29,53 @@ test_quick_run() {
 	check "quick run exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || sed 's/^/# /' "$TEST_TMP/quick.err"
 	check "percall.csv parses with the documented header" \
-		csv_parses "$dir/percall.csv" "$PERCALL_HEADER" 13
+		csv_parses "$dir/percall.csv" "$PERCALL_HEADER" "$PERCALL_FIELDS"
 	check "samples.csv parses" \
-		csv_parses "$dir/samples.csv" "strategy,depth,sample,batch,per_call_ns" 5
+		csv_parses "$dir/samples.csv" "$SAMPLES_HEADER" 6
 	check "calibration.csv parses" \
 		csv_parses "$dir/calibration.csv" "strategy,depth,batch,sample_ns,linearity,linear" 6
 	check "no partial files remain" test -z "$(find "$dir" -name '.*.partial')"
 	check "root_ok is 1 on every row (all strategies found the same root)" \
-		awk -F, 'NR > 1 && $13 != 1 { bad = 1 } END { exit bad }' "$dir/percall.csv"
+		csv_awk "$dir/percall.csv" '$c["root_ok"] != 1 { bad = 1 } END { exit bad }'
 	check "walk-* and baseline have rows at >= 4 depths" \
 		awk -F, 'NR > 1 { n[$1]++ } END {
 			for (s in n) if (n[s] < 4) exit 1
 			exit !("baseline" in n && "walk-iter" in n) }' "$dir/percall.csv"
 	check "every walk costs more at the deepest depth than at the shallowest" \
-		awk -F, 'NR > 1 && $1 ~ /^walk-/ {
-			if (!($1 in lo) || $2 + 0 < lod[$1]) { lo[$1] = $5 + 0; lod[$1] = $2 + 0 }
-			if (!($1 in hi) || $2 + 0 > hid[$1]) { hi[$1] = $5 + 0; hid[$1] = $2 + 0 }
-		} END { n = 0; for (s in lo) { n++; if (hi[s] <= lo[s]) exit 1 } exit n ? 0 : 1 }' \
-		"$dir/percall.csv"
-	check "walk cost rises along 4 -> 16 -> 64 levels" \
-		awk -F, 'NR > 1 && $1 ~ /^walk-/ { m[$1 "@" $2] = $5 + 0; s[$1] = 1 } END {
-			for (w in s) if (!(m[w "@4"] < m[w "@16"] && m[w "@16"] < m[w "@64"])) exit 1 }' \
-		"$dir/percall.csv"
+		csv_awk "$dir/percall.csv" '$1 ~ /^walk-/ {
+			d = $c["depth"] + 0; v = $c["median_ns"] + 0
+			if (!($1 in lo) || d < lod[$1]) { lo[$1] = v; lod[$1] = d }
+			if (!($1 in hi) || d > hid[$1]) { hi[$1] = v; hid[$1] = d }
+		} END { n = 0; for (s in lo) { n++; if (hi[s] <= lo[s]) exit 1 } exit n ? 0 : 1 }'
+	check "walk cost rises along 4 -> 16 -> 64 levels, by both estimators" \
+		csv_awk "$dir/percall.csv" '$1 ~ /^walk-/ {
+			m[$1 "@" $c["depth"]] = $c["median_ns"] + 0; l[$1 "@" $c["depth"]] = $c["low_ns"] + 0; s[$1] = 1
+		} END { for (w in s) if (!(m[w "@4"] < m[w "@16"] && m[w "@16"] < m[w "@64"]) ||
+					   !(l[w "@4"] < l[w "@16"] && l[w "@16"] < l[w "@64"])) exit 1 }'
 	check "samples.csv has --samples rows per (strategy, depth)" \
 		test "$(($(wc -l <"$dir/samples.csv") - 1))" -eq "$((40 * ($(wc -l <"$dir/percall.csv") - 1)))"
+	check "every cell was sampled in 5 rounds, each round in samples.csv" \
+		csv_awk "$dir/percall.csv" '$c["rounds"] != 5 { bad = 1 } END { exit bad }'
+	check "samples.csv: every cell has samples in rounds 0..4" \
+		csv_awk "$dir/samples.csv" '{ seen[$1 "@" $2 "@" $c["round"]] = 1; cells[$1 "@" $2] = 1 }
+			END { for (x in cells) for (r = 0; r < 5; r++) if (!((x "@" r) in seen)) exit 1 }'
+	check "each interval contains its estimate (median and low quantile)" \
+		csv_awk "$dir/percall.csv" '$c["strategy"] != "baseline" &&
+			($c["ci95_lo_ns"] > $c["median_ns"] || $c["median_ns"] > $c["ci95_hi_ns"] ||
+			 $c["low_ci95_lo_ns"] > $c["low_ns"] || $c["low_ns"] > $c["low_ci95_hi_ns"]) { bad = 1 }
+			END { exit bad }'
+	check "outlier counts are counts within the samples" \
+		csv_awk "$dir/percall.csv" '$c["outliers_mild"] + $c["outliers_severe"] > $c["samples"] ||
+			$c["outliers_mild"] < 0 { bad = 1 } END { exit bad }'
+	check "env.json records the rounds' seed" grep -q '"seed": [0-9]' "$dir/env.json"
 	check "env.json says complete" grep -q '"complete": true' "$dir/env.json"
 	check "env.json records the kernel release" grep -q "\"release\": \"$(uname -r)\"" "$dir/env.json"
 	check "env.json lists unavailable strategies with a reason" \
 		grep -q '"reason": "' "$dir/env.json"
 	check "the table is printed on stdout" grep -q '^walk-iter ' "$TEST_TMP/quick.out"
 	check "targets are checked and reported" grep -q 'ci95_half_width_best_walk' "$TEST_TMP/quick.out"
-	check "a progress line per (strategy, depth) on stderr" \
-		test "$(grep -c 's left$' "$TEST_TMP/quick.err")" -eq "$(($(wc -l <"$dir/percall.csv") - 1))"
+	check "a progress line per round on stderr" \
+		test "$(grep -c '^\[round .* s left$' "$TEST_TMP/quick.err")" -eq 5
 	check_verifier_outputs "$dir" "quick run"
 	check_traversal_outputs "$dir" "quick run" "1x1,3x4"
 	check "quick run: no end-to-end part (a smoke run)" test ! -e "$dir/e2e.csv"
