@@ -38,6 +38,9 @@ struct run_data {
 	const char *unit;	/* "ns" or "instructions" */
 	const char *u;		/* short unit: "ns" or "insns" */
 	bool emulated;
+	/* percall.csv's headline estimator (env.json settings.estimator):
+	 * its name and the columns of its value and interval. */
+	const char *est, *est_col, *est_lo, *est_hi;
 };
 
 struct report_opts {
@@ -113,6 +116,11 @@ static int load_run(struct run_data *r, const char *dir)
 	r->unit = json_get_str(r->env, "unit", "ns");
 	r->u = strcmp(r->unit, "ns") ? "insns" : "ns";
 	r->emulated = json_get_bool(r->env, "emulated", false);
+	/* Runs from before the rounds reported the median only. */
+	r->est = json_get_str(r->env, "settings.estimator.name", "median");
+	r->est_col = json_get_str(r->env, "settings.estimator.column", "median_ns");
+	r->est_lo = json_get_str(r->env, "settings.estimator.ci95_lo", "ci95_lo_ns");
+	r->est_hi = json_get_str(r->env, "settings.estimator.ci95_hi", "ci95_hi_ns");
 	platform = json_get_str(r->env, "platform", "native");
 	accel = json_get_str(r->env, "vm.accel", "");
 	if (strcmp(platform, "vm"))
@@ -150,11 +158,17 @@ static long pc_row(const struct run_data *r, const char *s, unsigned depth)
 	return -1;
 }
 
-static double pc_median(const struct run_data *r, const char *s, unsigned depth)
+/* What the headline estimator is, in words. */
+static const char *est_words(const struct run_data *r)
+{
+	return !strcmp(r->est, "low") ? "10th percentile" : "median";
+}
+
+static double pc_figure(const struct run_data *r, const char *s, unsigned depth)
 {
 	long i = pc_row(r, s, depth);
 
-	return i < 0 ? NAN : csv_num_cell(&r->percall, (size_t)i, "median_ns");
+	return i < 0 ? NAN : csv_num_cell(&r->percall, (size_t)i, r->est_col);
 }
 
 /* Depths measured, ascending (any strategy). */
@@ -255,7 +269,7 @@ static const char *best_walk(const struct run_data *r)
 	if (!depths(r, d, 64))
 		return NULL;
 	for (i = 0; i < n; i++) {
-		double m = pc_median(r, names[i], d[0]);
+		double m = pc_figure(r, names[i], d[0]);
 
 		if (is_walk(names[i]) && m < bm) {
 			bm = m;
@@ -363,8 +377,8 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 
 		/* Per-call cost at the shallowest and deepest depths. */
 		if (have_kfunc && bw) {
-			double k0 = pc_median(r, "kfunc", d[0]), kn = pc_median(r, "kfunc", d[nd - 1]);
-			double w0 = pc_median(r, bw, d[0]), wn = pc_median(r, bw, d[nd - 1]);
+			double k0 = pc_figure(r, "kfunc", d[0]), kn = pc_figure(r, "kfunc", d[nd - 1]);
+			double w0 = pc_figure(r, bw, d[0]), wn = pc_figure(r, bw, d[nd - 1]);
 
 			finding(fs, "[%s] per call, net of the driver: the kfunc costs %.2f %s at depth %u and %.2f %s at depth %u; the cheapest walk (%s) %.2f and %.2f %s: %.1fx and %.1fx the kfunc.",
 				r->label, k0, r->u, d[0], kn, r->u, d[nd - 1], bw, w0, wn, r->u,
@@ -392,7 +406,7 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 				if (!is_walk(names[i]))
 					continue;
 				for (j = 0; j < nd && at == nd; j++) {
-					double w = pc_median(r, names[i], d[j]), kk = pc_median(r, "kfunc", d[j]);
+					double w = pc_figure(r, names[i], d[j]), kk = pc_figure(r, "kfunc", d[j]);
 
 					if (!isnan(w) && !isnan(kk) && w > kk)
 						at = j;
@@ -602,7 +616,7 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 			used += (size_t)snprintf(walks + used, sizeof(walks) - used, "%s%s %.0f + %.1f/level",
 						 used ? ", " : "", names[i], wa, wb);
 			/* The first depth from which this walk stays dearer. */
-			for (j = nd; j > 0 && pc_median(kr, names[i], d[j - 1]) > pc_median(kr, "kfunc", d[j - 1]); j--)
+			for (j = nd; j > 0 && pc_figure(kr, names[i], d[j - 1]) > pc_figure(kr, "kfunc", d[j - 1]); j--)
 				;
 			if (j == nd)
 				crossed = false;
@@ -637,7 +651,7 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 				continue;
 			lo = fmin(lo, b);
 			hi = fmax(hi, b);
-			m = nd ? pc_median(nat, names[i], d[0]) : NAN;
+			m = nd ? pc_figure(nat, names[i], d[0]) : NAN;
 			if (isfinite(m)) {
 				mlo = fmin(mlo, m);
 				mhi = fmax(mhi, m);
@@ -702,10 +716,10 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 		if (gres && !strcmp(gres, "accepted")) {
 			/* Its cost from the run best placed to say (icount). */
 			const struct run_data *cr = kr && depths(kr, d, 64) &&
-				isfinite(pc_median(kr, "ancestor-get", d[0])) ? kr : r;
+				isfinite(pc_figure(kr, "ancestor-get", d[0])) ? kr : r;
 
 			if (depths(cr, d, 64))
-				ag = pc_median(cr, "ancestor-get", d[0]);
+				ag = pc_figure(cr, "ancestor-get", d[0]);
 			if (isfinite(ag))
 			{
 				size_t c, ok = 0;
@@ -717,7 +731,7 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 				}
 				finding(fs, "Another route to a trusted root without the kfunc: bpf_cgroup_ancestor() at level 0, then bpf_get_mem_cgroup() (ancestor-get), accepted by %zu of the %zu consumers (%s); cgroup v2 only, and %.1f %s per call against the kfunc's %.1f (%s).",
 					ok, sizeof(consumers) / sizeof(consumers[0]), r->label, ag, cr->u,
-					pc_median(cr, "kfunc", d[0]), cr->label);
+					pc_figure(cr, "kfunc", d[0]), cr->label);
 			}
 		}
 		break;
@@ -782,8 +796,8 @@ static void md_percall(FILE *f, const struct run_data *r)
 
 	if (!nd)
 		return;
-	fprintf(f, "\n**%s** (%s per call, median net of the driver's own cost, and the 95%% CI of the median; `baseline` is the driver itself):\n\n| depth |",
-		r->label, r->unit);
+	fprintf(f, "\n**%s** (%s per call, the %s net of the driver's own cost, and its 95%% CI; `baseline` is the driver itself):\n\n| depth |",
+		r->label, r->unit, est_words(r));
 	for (j = 0; j < ns; j++)
 		fprintf(f, " %s |", names[j]);
 	fprintf(f, "\n|---:|");
@@ -800,9 +814,9 @@ static void md_percall(FILE *f, const struct run_data *r)
 				fprintf(f, " |");
 				continue;
 			}
-			fmt_fig(m, sizeof(m), csv_num_cell(&r->percall, (size_t)row, "median_ns"), r->u);
-			fmt_fig(lo, sizeof(lo), csv_num_cell(&r->percall, (size_t)row, "ci95_lo_ns"), r->u);
-			fmt_fig(hi, sizeof(hi), csv_num_cell(&r->percall, (size_t)row, "ci95_hi_ns"), r->u);
+			fmt_fig(m, sizeof(m), csv_num_cell(&r->percall, (size_t)row, r->est_col), r->u);
+			fmt_fig(lo, sizeof(lo), csv_num_cell(&r->percall, (size_t)row, r->est_lo), r->u);
+			fmt_fig(hi, sizeof(hi), csv_num_cell(&r->percall, (size_t)row, r->est_hi), r->u);
 			fprintf(f, " %s [%s, %s]%s |", m, lo, hi,
 				strcmp(csv_cell(&r->percall, (size_t)row, "root_ok"), "1") &&
 				strcmp(names[j], "baseline") ? " **root differs**" : "");
@@ -984,7 +998,8 @@ static void txt_percall(FILE *f, const struct run_data *r)
 				cols[nc++] = d[k];
 				break;
 			}
-	fprintf(f, "\nPer call, %s, %s (median net of the driver):\n", r->label, r->unit);
+	fprintf(f, "\nPer call, %s, %s (%s net of the driver):\n", r->label, r->unit,
+		est_words(r));
 	fprintf(f, "%-14s", "depth");
 	for (j = 0; j < nc; j++)
 		fprintf(f, "%10u", cols[j]);
@@ -996,7 +1011,7 @@ static void txt_percall(FILE *f, const struct run_data *r)
 		for (j = 0; j < nc; j++) {
 			char m[32];
 
-			fmt_fig(m, sizeof(m), pc_median(r, names[i], cols[j]), r->u);
+			fmt_fig(m, sizeof(m), pc_figure(r, names[i], cols[j]), r->u);
 			fprintf(f, "%10s", m);
 		}
 		fputc('\n', f);

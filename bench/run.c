@@ -462,6 +462,13 @@ static void write_env(struct run *r, const char *status)
 	json_str(&j, "order", "every round visits every (strategy, depth) once, freshly shuffled");
 	json_str(&j, "interval", "95% hierarchical bootstrap: rounds resampled, then samples within them; the baseline paired by round");
 	json_num(&j, "low_quantile", RB_Q_LOW);
+	/* The headline figure: reports and plots read its columns from here. */
+	json_obj_begin(&j, "estimator");
+	json_str(&j, "name", RB_Q_PRIMARY_NAME);
+	json_str(&j, "column", RB_Q_PRIMARY == RB_Q_LOW ? "low_ns" : "median_ns");
+	json_str(&j, "ci95_lo", RB_Q_PRIMARY == RB_Q_LOW ? "low_ci95_lo_ns" : "ci95_lo_ns");
+	json_str(&j, "ci95_hi", RB_Q_PRIMARY == RB_Q_LOW ? "low_ci95_hi_ns" : "ci95_hi_ns");
+	json_obj_end(&j);
 	json_bool(&j, "quick", r->o.quick);
 	json_arr_begin(&j, "depths");
 	for (i = 0; i < r->ndepths; i++)
@@ -550,6 +557,12 @@ static bool is_walk(const struct pair *p)
 	return p->ls->s->walks;
 }
 
+/* The headline figure of a pair (RB_Q_PRIMARY), net. */
+static double pair_figure(const struct pair *p)
+{
+	return RB_Q_PRIMARY == RB_Q_LOW ? p->low : p->median;
+}
+
 /* The primary estimator of a pair and its interval. */
 static void primary(const struct pair *p, double *v, double *lo, double *hi)
 {
@@ -622,7 +635,7 @@ static bool want_best_walk(struct run *r, const struct pair *p)
 
 		if (!is_walk(q) || q->depth != r->depths[0])
 			continue;
-		if (!best || q->median < best->median)
+		if (!best || pair_figure(q) < pair_figure(best))
 			best = q;
 	}
 	return best && p->ls == best->ls;
@@ -1129,7 +1142,7 @@ static void write_walkfit(struct run *r)
 			if (r->pairs[k].ls != &r->ls[i] || n == RB_MAX_DEPTHS)
 				continue;
 			x[n] = r->pairs[k].depth;
-			y[n++] = r->pairs[k].median;
+			y[n++] = pair_figure(&r->pairs[k]);
 		}
 		if (linear_fit(x, y, n, &a, &b))
 			continue;
@@ -1183,7 +1196,7 @@ static void print_table(struct run *r)
 		for (n = 0, k = 0; k < r->ndone && n < RB_MAX_DEPTHS; k++)
 			if (r->pairs[k].ls == &r->ls[i]) {
 				x[n] = r->pairs[k].depth;
-				y[n++] = r->pairs[k].median;
+				y[n++] = pair_figure(&r->pairs[k]);
 			}
 		if (!linear_fit(x, y, n, &a, &b))
 			printf("  %-13s %8.2f %s + %6.3f %s/level  (%zu depths)\n",
@@ -1378,7 +1391,7 @@ static int run_e2e(struct run *r)
 	eo->cgroup_parent = r->o.cgroup_parent;
 	for (i = 0; i < r->ndone && nik < sizeof(r->ik) / sizeof(r->ik[0]); i++)
 		r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
-						      r->pairs[i].depth, r->pairs[i].median };
+						      r->pairs[i].depth, pair_figure(&r->pairs[i]) };
 	r->e2e = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
 			       .selected = r->selected, .ik = r->ik, .nik = nik,
 			       .unit = machine_unit(&r->m) };

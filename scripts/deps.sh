@@ -25,6 +25,7 @@ bench_deps() {
 	have_cmd git git
 	have_cmd hyperfine hyperfine
 	have_cmd gnuplot gnuplot-nox
+	have_cmd jq jq		# the scripts read JSON with it, never by layout
 }
 
 test_deps() {

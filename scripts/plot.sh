@@ -68,31 +68,26 @@ trap 'exit 143' TERM
 # --- env.json: what ran, and where ---------------------------------------
 
 env=$run/env.json
-# json_get KEY [INDENT]: the first scalar value of "KEY" in env.json (only
-# at INDENT spaces if given: top-level keys are at 2), quotes removed.
-# env.json is our own writer's: one key per line.
-json_get() {
+# jget FILTER: a value of env.json by its jq path, empty when absent.
+jget() {
 	[ -f "$env" ] || return 0
-	awk -v key="\"$1\":" -v ind="${2-}" '
-		{
-			line = $0
-			sub(/^ */, "", line)
-		}
-		index(line, key) == 1 && (ind == "" || length($0) - length(line) == ind + 0) {
-			v = substr(line, length(key) + 1)
-			sub(/^[ \t]*/, "", v)
-			sub(/,?[ \t\r]*$/, "", v)
-			gsub(/["\\]/, "", v)
-			print v
-			exit
-		}' "$env"
+	jq -r "($1) | values" "$env" 2>/dev/null
 }
 [ -f "$env" ] || note "$env missing: kernel release and platform unknown"
-release=$(json_get release)
-platform=$(json_get platform 2)
-accel=$(json_get accel)
-unit=$(json_get unit 2)
-emulated=$(json_get emulated 2)
+release=$(jget .kernel.release)
+platform=$(jget .platform)
+accel=$(jget .vm.accel)
+unit=$(jget .unit)
+emulated=$(jget .emulated)
+# percall.csv's headline estimator; runs from before the rounds had the
+# median only.
+est=$(jget .settings.estimator.column)
+est_lo=$(jget .settings.estimator.ci95_lo)
+est_hi=$(jget .settings.estimator.ci95_hi)
+est_name=$(jget .settings.estimator.name)
+est=${est:-median_ns} est_lo=${est_lo:-ci95_lo_ns} est_hi=${est_hi:-ci95_hi_ns}
+est_name=${est_name:-median}
+[ "$est_name" = low ] && est_words="10th percentile" || est_words=median
 release=${release:-unknown}
 platform=${platform:-unknown platform}
 
@@ -268,7 +263,7 @@ fmt_awk='function fmt(v) {
 # Net medians of every strategy but the baseline, one file per strategy;
 # shared by plots 1 and 2.
 percall_prepare() {
-	csv_cols "$run/percall.csv" strategy depth median_ns ci95_lo_ns ci95_hi_ns root_ok \
+	csv_cols "$run/percall.csv" strategy depth "$est" "$est_lo" "$est_hi" root_ok \
 		>"$tmp/percall.all" || return 1
 	awk '$6 == "0" { printf "%s: percall.csv: %s at depth %s did not reach the root (root_ok=0); plotted anyway\n", "plot", $1, $2 > "/dev/stderr" }' \
 		"$tmp/percall.all"
@@ -328,7 +323,7 @@ plot_percall_vs_depth() {
 	plotcmd="plot $(printf '%s, ' "${clauses[@]}")"
 	plotcmd=${plotcmd%, }
 	if [ -n "$any_fit" ]; then
-		keytitle+=";\\ndashed: least-squares fit of the median vs depth (walkfit.csv)"
+		keytitle+=";\\ndashed: least-squares fit of the $est_words vs depth (walkfit.csv)"
 	fi
 	# The key goes under the panel(s), across the whole width, so it hides
 	# no data: two columns when there are more than 3 strategies. Heights
@@ -350,7 +345,7 @@ plot_percall_vs_depth() {
 		echo "set xlabel 'memcg depth of the task (levels below the root memcg)'"
 		echo "set xrange [0:*]"
 		echo "set key at screen 0.5, $top center top vertical maxrows $rows box width 1 reverse Left title \"$keytitle\""
-		echo "set ylabel 'per-call cost: median, 95% CI ($U)'"
+		echo "set ylabel 'per-call cost: $est_words, 95% CI ($U)'"
 		echo "set yrange [0:*]"
 		if [ -n "$log" ]; then echo "set title 'linear scale'"; fi
 		echo "$plotcmd"
@@ -440,10 +435,10 @@ plot_percall_typical() {
 		echo "set bmargin 7"
 		if [ -n "$log" ]; then
 			echo "set logscale y"
-			echo "set ylabel 'per-call cost: median, 95% CI ($U, log scale)'"
+			echo "set ylabel 'per-call cost: $est_words, 95% CI ($U, log scale)'"
 		else
 			echo "set yrange [0:*]"
-			echo "set ylabel 'per-call cost: median, 95% CI ($U)'"
+			echo "set ylabel 'per-call cost: $est_words, 95% CI ($U)'"
 		fi
 		echo "set offsets 0, 0, graph 0.08, 0"
 		echo "$plotcmd"
@@ -619,7 +614,7 @@ plot_e2e() {
 		echo "  '' using (column(1) + 0.2):4:5 with labels offset 0,0.6 font ',8', \\"
 		echo "  '' using 1:6:7 with labels offset 0,1.8 font ',8' tc rgb '#C00000', \\"
 		echo "  NaN with boxes fs solid 0.85 lc rgb '#666666' title '$key', \\"
-		echo "  NaN with boxes fs pattern 4 lc rgb '#666666' title 'in kernel: median, net (percall.csv)'\\"
+		echo "  NaN with boxes fs pattern 4 lc rgb '#666666' title 'in kernel: $est_words, net (percall.csv)'\\"
 		if [ -n "$many" ]; then
 			echo ", NaN with points pt 0 title '>2×: the two disagree by more than 2x;  ?: inconclusive'"
 		else
