@@ -11,9 +11,10 @@ ARGS        ?=
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
-# One BPF object and skeleton per strategy: bpf/<name>.bpf.c
-STRATEGIES := baseline kfunc walk_iter walk_loop walk_bounded walk_get ancestor \
-	ancestor_get
+# One BPF object and skeleton per strategy: every bpf/<name>.bpf.c that
+# declares its facts (RB_FACT(name, ...), see bpf/driver.bpf.h).
+STRATEGY_SRCS := $(shell grep -l '^RB_FACT.name, ' bpf/*.bpf.c)
+STRATEGIES := $(patsubst bpf/%.bpf.c,%,$(STRATEGY_SRCS))
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_SRCS))
@@ -49,6 +50,11 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
 	@mv $@.tmp $@
 
+# The user-space strategy table, from the strategies' facts.
+$(BUILD)/strategy_table.h: $(STRATEGY_SRCS) scripts/strategy-table.sh | $(BUILD)
+	scripts/strategy-table.sh $(STRATEGY_SRCS) > $@.tmp
+	@mv $@.tmp $@
+
 # Code lines of each strategy, for verifier.csv.
 $(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES)) scripts/source-lines.sh | $(BUILD)
 	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
@@ -59,7 +65,9 @@ $(BUILD)/version.h: FORCE | $(BUILD)
 	@v="#define RB_GIT_COMMIT \"$$(git describe --always --dirty 2>/dev/null || echo unknown)\""; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 
-$(BUILD)/bench/%.o: bench/%.c $(SKELS) $(BUILD)/version.h $(BUILD)/source_lines.h | $(BUILD)/bench
+# Only the table needs the skeletons; -MMD records the rest.
+$(BUILD)/bench/strategies.o: $(SKELS) $(BUILD)/strategy_table.h $(BUILD)/source_lines.h
+$(BUILD)/bench/%.o: bench/%.c $(BUILD)/version.h | $(BUILD)/bench
 	$(CC) $(CFLAGS) -include $(BUILD)/version.h -c $< -o $@
 
 $(ROOTBENCH): $(BENCH_OBJS)
@@ -148,11 +156,11 @@ $(BUILD)/fuzz:
 
 # The options target needs the skeletons, like rootbench itself.
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(SKELS) $(BUILD)/version.h \
-		$(BUILD)/source_lines.h $(wildcard bench/*.h) $(BENCH_SRCS) | $(BUILD)/fuzz
+		$(BUILD)/source_lines.h $(BUILD)/strategy_table.h $(wildcard bench/*.h) $(BENCH_SRCS) | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(fuzz_deps_$*) $(LDLIBS) -o $@
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SKELS) \
-		$(BUILD)/version.h $(BUILD)/source_lines.h $(wildcard bench/*.h) $(BENCH_SRCS) | $(BUILD)/fuzz
+		$(BUILD)/version.h $(BUILD)/source_lines.h $(BUILD)/strategy_table.h $(wildcard bench/*.h) $(BENCH_SRCS) | $(BUILD)/fuzz
 	$(CC) $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_SAN) tests/fuzz/replay.c $< $(fuzz_deps_$*) \
 		$(LDLIBS) -o $@
 

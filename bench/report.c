@@ -228,8 +228,16 @@ static long row_of(const struct csv *c, const char *s)
 	return -1;
 }
 
-static bool is_walk(const char *s)
+static const struct jnode *strategy_env(const struct run_data *r, const char *name);
+
+/* A route that walks css.parent, as its file declares (env.json); runs from
+ * before the facts were recorded go by the name. */
+static bool is_walk(const struct run_data *r, const char *s)
 {
+	const struct jnode *e = strategy_env(r, s);
+
+	if (e && json_get(e, "walks"))
+		return json_get_bool(e, "walks", false);
 	return !strncmp(s, "walk-", 5);
 }
 
@@ -271,7 +279,7 @@ static const char *best_walk(const struct run_data *r)
 	for (i = 0; i < n; i++) {
 		double m = pc_figure(r, names[i], d[0]);
 
-		if (is_walk(names[i]) && m < bm) {
+		if (is_walk(r, names[i]) && m < bm) {
 			bm = m;
 			best = names[i];
 		}
@@ -403,7 +411,7 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 			for (i = 0; i < ns; i++) {
 				size_t j, at = nd;
 
-				if (!is_walk(names[i]))
+				if (!is_walk(r, names[i]))
 					continue;
 				for (j = 0; j < nd && at == nd; j++) {
 					double w = pc_figure(r, names[i], d[j]), kk = pc_figure(r, "kfunc", d[j]);
@@ -611,7 +619,7 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 		for (i = 0; i < nn; i++) {
 			size_t j;
 
-			if (!is_walk(names[i]) || !fit_of(kr, names[i], &wa, &wb))
+			if (!is_walk(kr, names[i]) || !fit_of(kr, names[i], &wa, &wb))
 				continue;
 			used += (size_t)snprintf(walks + used, sizeof(walks) - used, "%s%s %.0f + %.1f/level",
 						 used ? ", " : "", names[i], wa, wb);
@@ -647,7 +655,7 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 		for (i = 0; i < nn; i++) {
 			double m;
 
-			if (!is_walk(names[i]) || !fit_of(nat, names[i], &a, &b))
+			if (!is_walk(nat, names[i]) || !fit_of(nat, names[i], &a, &b))
 				continue;
 			lo = fmin(lo, b);
 			hi = fmax(hi, b);

@@ -487,6 +487,9 @@ static void write_env(struct run *r, const char *status)
 		json_obj_begin(&j, NULL);
 		json_str(&j, "name", strategies[i].name);
 		json_str(&j, "route", strategies[i].route);
+		json_bool(&j, "walks", strategies[i].walks);
+		json_bool(&j, "yields_root", strategies[i].yields_root);
+		json_str(&j, "style", strategies[i].style);
 		json_bool(&j, "available", ls->available);
 		if (!ls->available)
 			json_str(&j, "reason", ls->reason);

@@ -42,24 +42,24 @@ void strategy_log_init(bool verbose)
 	libbpf_set_print(print_fn);
 }
 
-static const struct {
-	const char *name, *since;
-} kfunc_versions[] = {
-	{ "bpf_get_root_mem_cgroup", "Linux >= 7.0" },
+/* The kfuncs of the driver, the consumers and the traversal; those of the
+ * strategies come from their files (strategy_kfunc_versions). */
+static const struct kfunc_version kfunc_versions[] = {
+	{ "bpf_mem_cgroup_usage", "Linux >= 7.0" },
 	{ "bpf_get_mem_cgroup", "Linux >= 7.0" },
 	{ "bpf_put_mem_cgroup", "Linux >= 7.0" },
-	{ "bpf_mem_cgroup_usage", "Linux >= 7.0" },
 	{ "bpf_iter_num_new", "Linux >= 6.4" },
 	{ "bpf_iter_css_new", "Linux >= 6.7" },
 	{ "bpf_rcu_read_lock", "Linux >= 6.2" },
-	{ "bpf_cgroup_ancestor", "Linux >= 6.2" },
-	{ "bpf_cgroup_release", "Linux >= 6.2" },
 };
 
 const char *kfunc_since(const char *name)
 {
 	size_t i;
 
+	for (i = 0; i < nstrategy_kfunc_versions; i++)
+		if (!strcmp(strategy_kfunc_versions[i].name, name))
+			return strategy_kfunc_versions[i].since;
 	for (i = 0; i < sizeof(kfunc_versions) / sizeof(kfunc_versions[0]); i++)
 		if (!strcmp(kfunc_versions[i].name, name))
 			return kfunc_versions[i].since;

@@ -2,7 +2,8 @@
 /*
  * A strategy is one route to the root memory cgroup from inside a BPF
  * program. Each lives in bpf/<name>.bpf.c around the shared driver
- * (bpf/driver.bpf.h) and has one entry in the table in strategies.c.
+ * (bpf/driver.bpf.h), which also declares its facts; the table below is
+ * generated from them (scripts/strategy-table.sh, bench/strategies.c).
  */
 #ifndef RB_STRATEGY_H
 #define RB_STRATEGY_H
@@ -30,7 +31,9 @@ struct strategy_form {
 
 struct strategy {
 	const char *name;	/* after the route it takes */
+	unsigned rank;		/* order in tables and plots */
 	const char *route;	/* one line for `rootbench list` */
+	const char *style;	/* plot colour and gnuplot point type */
 	const char *const *kfuncs;	/* kernel functions it calls, NULL-ended */
 	bool yields_root;	/* false only for the baseline */
 	bool walks;		/* reports levels == depth */
@@ -103,6 +106,12 @@ struct load_req {
  */
 int strategy_load(const struct strategy *s, const struct load_req *req,
 		  void **skel, struct bpf_object **obj, char *why, size_t len);
+
+struct kfunc_version {
+	const char *name, *since;
+};
+extern const struct kfunc_version strategy_kfunc_versions[];
+extern const size_t nstrategy_kfunc_versions;
 
 /* The kernel version that introduced a kfunc, for reasons ("Linux >= 7.0"). */
 const char *kfunc_since(const char *name);

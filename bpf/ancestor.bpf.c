@@ -7,6 +7,16 @@
  */
 #include "driver.bpf.h"
 
+/* The strategy's facts (see driver.bpf.h): */
+RB_FACT(name, "ancestor")
+RB_FACT(rank, 60)
+RB_FACT(route, "bpf_cgroup_ancestor(task dfl cgroup, 0), then its memory css")
+RB_FACT(yields_root, true)
+RB_FACT(check, needs_cgroup_v2)
+RB_FACT(style, "#E69F00 15")
+RB_KFUNC("bpf_cgroup_ancestor", "Linux >= 6.2")
+RB_KFUNC("bpf_cgroup_release", "Linux >= 6.2")
+
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	struct task_struct *task = bpf_get_current_task_btf();

@@ -12,6 +12,12 @@
  */
 #include "driver.bpf.h"
 
+/* The strategy's facts (see driver.bpf.h): */
+RB_FACT(name, "baseline")
+RB_FACT(rank, 0)
+RB_FACT(route, "the timing driver around an empty body; subtracted from the others")
+RB_FACT(style, "#888888 1")
+
 __u64 rb_baseline_root = 1;
 
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)

@@ -24,6 +24,20 @@
  *                    consumer each, loaded one by one to ask the verifier
  *                    whether the route's pointer is good enough for it.
  *
+ * A strategy file also declares its facts, one per line, at the start of
+ * a line, for scripts/strategy-table.sh to build the harness's table from
+ * (they compile to nothing; values are C literals):
+ *
+ *	RB_FACT(name, "walk-iter")	after the route it takes
+ *	RB_FACT(rank, 20)		its place in tables and plots
+ *	RB_FACT(route, "...")		one line for `rootbench list`
+ *	RB_FACT(yields_root, true)	false only for the baseline
+ *	RB_FACT(walks, true)		reports levels == depth
+ *	RB_FACT(check, needs_cgroup_v2)	a bench/strategies.c check, optional
+ *	RB_FACT(style, "#0072B2 5")	plot colour and point type
+ *	RB_KFUNC("bpf_x", "Linux >= 7.0")	a kfunc it calls, and since when
+ *	RB_FORM("get", "meaning", .release_root = false)	a form (rb_config)
+ *
  * Syscall programs are sleepable, so the driver holds bpf_rcu_read_lock()
  * around the calls: strategies then run in an RCU read-side section, as they
  * would in the non-sleepable hooks (struct_ops, tracing) that use them.
@@ -39,6 +53,11 @@
 #include "rootbench.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* Facts for the harness's table (see above): no code. */
+#define RB_FACT(key, value)
+#define RB_KFUNC(name, since)
+#define RB_FORM(...)
 
 /* Set by the harness before load (see struct rb_config). */
 const volatile struct rb_config rb_config = { .release_root = 1 };

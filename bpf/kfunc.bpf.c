@@ -7,6 +7,17 @@
  */
 #include "driver.bpf.h"
 
+/* The strategy's facts (see driver.bpf.h): */
+RB_FACT(name, "kfunc")
+RB_FACT(rank, 10)
+RB_FACT(route, "bpf_get_root_mem_cgroup() (+ bpf_put_mem_cgroup() when acquired)")
+RB_FACT(yields_root, true)
+RB_FACT(style, "#D55E00 7")
+RB_KFUNC("bpf_get_root_mem_cgroup", "Linux >= 7.0")
+RB_KFUNC("bpf_put_mem_cgroup", "Linux >= 7.0")
+RB_FORM("get+put", "acquire (KF_ACQUIRE): the root must be released with bpf_put_mem_cgroup()", .release_root = true)
+RB_FORM("get", "not acquired: a trusted pointer that needs no release", .release_root = false)
+
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	ref->levels = 0;

@@ -10,6 +10,14 @@
 #include "driver.bpf.h"
 #include "walk.bpf.h"
 
+/* The strategy's facts (see driver.bpf.h): */
+RB_FACT(name, "walk-bounded")
+RB_FACT(rank, 40)
+RB_FACT(route, "task memcg, css.parent until NULL; bounded for loop in a global subprogram")
+RB_FACT(yields_root, true)
+RB_FACT(walks, true)
+RB_FACT(style, "#CC79A7 11")
+
 struct walk_result {
 	__u64 root;
 	__u32 levels;

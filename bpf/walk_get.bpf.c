@@ -8,6 +8,16 @@
  */
 #include "driver.bpf.h"
 
+/* The strategy's facts (see driver.bpf.h): */
+RB_FACT(name, "walk-get")
+RB_FACT(rank, 50)
+RB_FACT(route, "walk-iter, then bpf_get_mem_cgroup(&root->css) + bpf_put_mem_cgroup()")
+RB_FACT(yields_root, true)
+RB_FACT(walks, true)
+RB_FACT(style, "#56B4E9 13")
+RB_KFUNC("bpf_get_mem_cgroup", "Linux >= 7.0")
+RB_KFUNC("bpf_put_mem_cgroup", "Linux >= 7.0")
+
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	struct cgroup_subsys_state *css = task_memcg_css(), *parent;

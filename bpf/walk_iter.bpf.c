@@ -4,6 +4,14 @@
 #include "driver.bpf.h"
 #include "walk.bpf.h"
 
+/* The strategy's facts (see driver.bpf.h): */
+RB_FACT(name, "walk-iter")
+RB_FACT(rank, 20)
+RB_FACT(route, "task memcg, css.parent until NULL; open-coded bpf_iter_num loop")
+RB_FACT(yields_root, true)
+RB_FACT(walks, true)
+RB_FACT(style, "#0072B2 5")
+
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	struct cgroup_subsys_state *css = task_memcg_css(), *parent;

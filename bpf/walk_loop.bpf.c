@@ -4,6 +4,14 @@
 #include "driver.bpf.h"
 #include "walk.bpf.h"
 
+/* The strategy's facts (see driver.bpf.h): */
+RB_FACT(name, "walk-loop")
+RB_FACT(rank, 30)
+RB_FACT(route, "task memcg, css.parent until NULL; bpf_loop() callback per level")
+RB_FACT(yields_root, true)
+RB_FACT(walks, true)
+RB_FACT(style, "#009E73 9")
+
 struct walk_state {
 	struct cgroup_subsys_state *css;
 	__u32 levels;

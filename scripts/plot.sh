@@ -175,22 +175,17 @@ csv_cols() {
 # whose open variant is POINTTYPE - 1). An unknown strategy gets a spare
 # style picked by its name, so it too keeps it from plot to plot.
 style() {
-	case $1 in
-	baseline) echo '#888888 1' ;;
-	kfunc) echo '#D55E00 7' ;;
-	walk-iter) echo '#0072B2 5' ;;
-	walk-loop) echo '#009E73 9' ;;
-	walk-bounded) echo '#CC79A7 11' ;;
-	walk-get) echo '#56B4E9 13' ;;
-	ancestor) echo '#E69F00 15' ;;
-	ancestor-get) echo '#000000 7' ;;
-	*)
+	local st
+	# Each strategy file declares its colour and point (RB_FACT(style, ...)).
+	st=$(jget ".strategies[]? | select(.name == \"$1\") | .style")
+	if [ -n "$st" ]; then
+		echo "$st"
+	else
 		local spare=('#8C564B 5' '#17BECF 9' '#7F7F00 11' '#6A3D9A 13')
 		local sum
 		sum=$(printf '%s' "$1" | cksum)
 		echo "${spare[${sum%% *} % ${#spare[@]}]}"
-		;;
-	esac
+	fi
 }
 
 # Strings from the CSV files end up inside gnuplot's double quotes.

@@ -201,7 +201,34 @@ test_plots_report() {
 		grep -q 'verifier.csv missing: no verifier-cost plot' "$TEST_TMP/plot.err"
 }
 
+# A new route is one new BPF file: in a scratch copy of the tree, a copy of
+# walk-iter under another name is built, listed and measured with no other
+# change anywhere.
+test_new_strategy_is_one_file() {
+	local tree=$TEST_TMP/tree out
+	mkdir -p "$tree"
+	git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t "$tree"
+	sed -e 's/RB_FACT(name, "walk-iter")/RB_FACT(name, "walk-iter2")/' \
+		-e 's/RB_FACT(rank, 20)/RB_FACT(rank, 21)/' \
+		bpf/walk_iter.bpf.c >"$tree/bpf/walk_iter2.bpf.c"
+	check "new strategy: the scratch tree builds with bpf/walk_iter2.bpf.c added" \
+		make -C "$tree" -s all >"$TEST_TMP/newstrat.build" 2>&1
+	out=$("$tree/build/rootbench" list 2>&1)
+	check "new strategy: rootbench list shows walk-iter2, available" \
+		grep -q '^walk-iter2 *available' <<<"$out"
+	"$tree/build/rootbench" run --strategies walk-iter2,walk-iter --depths 4,8 --samples 10 \
+		--rounds 2 --no-verifier --no-traversal --no-e2e --out "$TEST_TMP/newstrat" \
+		>/dev/null 2>"$TEST_TMP/newstrat.err"
+	check "new strategy: a quick run has walk-iter2 rows at both depths, roots agreeing" \
+		csv_awk "$TEST_TMP/newstrat/percall.csv" '$1 == "walk-iter2" { n++; if ($c["root_ok"] != 1) bad = 1 }
+			END { exit bad || n != 2 }'
+	check "new strategy: env.json knows it walks, from its facts" \
+		test "$(jq -r '.strategies[] | select(.name == "walk-iter2") | .walks' "$TEST_TMP/newstrat/env.json")" = true
+	check "new strategy: nothing left behind" nothing_left_behind
+}
+
 test_list
+test_new_strategy_is_one_file
 test_trigger
 test_e2e
 test_quick_run
