@@ -205,6 +205,7 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 		goto out;
 	}
 	if (out) {
+		fprintf(out, "rootbench compare: B = %s\n                   A = %s\n", dir_b, dir_a);
 		fprintf(out, "net per-call %s (q=%.2f) of each run; ratio B/A with a 95%% hierarchical bootstrap interval (%d replicates); margin %lu%%\n\n",
 			o->q == RB_Q_MEDIAN ? "medians" : "low quantiles", o->q, BOOT_REPLICATES,
 			o->margin_pct);
@@ -355,7 +356,6 @@ int cmd_compare(int argc, char **argv)
 			return RB_EXIT_USAGE;
 		}
 	}
-	printf("rootbench compare: B = %s\n                   A = %s\n", argv[first + 1], argv[first]);
 	if (compare_runs(argv[first], argv[first + 1], &c.o, stdout, out.f, &res, err, sizeof(err))) {
 		cli_error("compare", "%s", err);
 		code = RB_EXIT_USAGE;

@@ -172,6 +172,16 @@ static double pc_figure(const struct run_data *r, const char *s, unsigned depth)
 }
 
 /* Depths measured, ascending (any strategy). */
+/* The report's tables are sized for every run the harness can make; a file
+ * beyond that is not its own, and the report refuses it rather than drop
+ * rows without a word. */
+static _Noreturn void too_many(const char *what, size_t max, const char *where)
+{
+	fprintf(stderr, "rootbench report: more than %zu %s in %s: not a run of this harness\n",
+		max, what, where);
+	exit(RB_EXIT_USAGE);
+}
+
 static size_t depths(const struct run_data *r, unsigned *out, size_t max)
 {
 	size_t n = 0, i, k;
@@ -181,7 +191,9 @@ static size_t depths(const struct run_data *r, unsigned *out, size_t max)
 
 		for (k = 0; k < n && out[k] != d; k++)
 			;
-		if (k == n && n < max)
+		if (k == n && n == max)
+			too_many("depths", max, r->dir);
+		if (k == n)
 			out[n++] = d;
 	}
 	for (i = 0; i < n; i++)
@@ -205,7 +217,9 @@ static size_t distinct_strategies(const struct csv *c, const char **out, size_t 
 
 		for (k = 0; k < n && strcmp(out[k], s); k++)
 			;
-		if (k == n && n < max)
+		if (k == n && n == max)
+			too_many("strategies", max, "a run");
+		if (k == n)
 			out[n++] = s;
 	}
 	return n;
@@ -325,20 +339,44 @@ static void wrapped(FILE *f, const char *first, const char *indent, const char *
 
 /* A finding: in the report as a bullet, in the summary wrapped at 72. */
 struct findings {
-	char text[32][768];
-	size_t n;
+	char **text;	/* grows: no finding is ever dropped */
+	size_t n, cap;
 };
 
 __attribute__((format(printf, 2, 3)))
 static void finding(struct findings *fs, const char *fmt, ...)
 {
 	va_list ap;
+	char *t = NULL;
 
-	if (fs->n == sizeof(fs->text) / sizeof(fs->text[0]))
-		return;
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? 2 * fs->cap : 32;
+		char **p = realloc(fs->text, cap * sizeof(*p));
+
+		if (!p) {
+			fprintf(stderr, "rootbench report: out of memory\n");
+			exit(RB_EXIT_FAIL);
+		}
+		fs->text = p;
+		fs->cap = cap;
+	}
 	va_start(ap, fmt);
-	vsnprintf(fs->text[fs->n++], sizeof(fs->text[0]), fmt, ap);
+	if (vasprintf(&t, fmt, ap) < 0) {
+		fprintf(stderr, "rootbench report: out of memory\n");
+		exit(RB_EXIT_FAIL);
+	}
 	va_end(ap);
+	fs->text[fs->n++] = t;
+}
+
+static void findings_free(struct findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		free(fs->text[i]);
+	free(fs->text);
+	memset(fs, 0, sizeof(*fs));
 }
 
 static void fmt_fig(char *buf, size_t len, double v, const char *u)
@@ -1208,7 +1246,6 @@ int cmd_report(int argc, char **argv)
 		n++;
 	}
 	title = o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF";
-	memset(&fs, 0, sizeof(fs));
 	conclude(runs, n, &fs);
 	claims(runs, n, &cl);
 
@@ -1233,6 +1270,8 @@ done:
 		outfile_discard(&sum);
 	rundir_close(&rd1);
 	rundir_close(&rd2);
+	findings_free(&fs);
+	findings_free(&cl);
 	for (k = 0; k < n; k++)
 		free_run(&runs[k]);
 	return code;

@@ -1052,10 +1052,19 @@ static void prepare_strategies(struct run *r)
 		strategy_prepare(&strategies[i], &r->env, &r->ls[i]);
 		if (r->ls[i].available && strategies[i].walks && r->probe < 0)
 			r->probe = (int)i;
-		if (r->selected[i] && !r->ls[i].available && r->o.nstrat)
-			fprintf(stderr, "rootbench: %s unavailable: %s\n",
-				strategies[i].name, r->ls[i].reason);
 	}
+}
+
+/* Whether a strategy asked for by --strategies (other than the baseline)
+ * is available. */
+static bool any_requested_available(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->o.nstrat; i++)
+		if (strategies[r->o.strat[i]].yields_root && r->ls[r->o.strat[i]].available)
+			return true;
+	return false;
 }
 
 /* The walk's level count at our original cgroup against the path's depth:
@@ -1544,6 +1553,16 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		set_failure(r, "the timing driver cannot run on this kernel: %s", r->ls[0].reason);
 		return finish(r, RB_EXIT_KERNEL);
 	}
+	if (r->o.nstrat && !any_requested_available(r)) {
+		/* Measuring the baseline alone would answer nothing asked. */
+		set_failure(r, "--strategies: none of the requested strategies can run here (first: %s: %s)",
+			    strategies[r->o.strat[0]].name, r->ls[r->o.strat[0]].reason);
+		return finish(r, RB_EXIT_KERNEL);
+	}
+	for (i = 0; i < nstrategies && r->o.nstrat; i++)
+		if (r->selected[i] && !r->ls[i].available)
+			fprintf(stderr, "rootbench: %s unavailable: %s\n",
+				strategies[i].name, r->ls[i].reason);
 	if (find_depth_offset(r))
 		return finish(r, RB_EXIT_FAIL);
 	if (r->o.sweep) {

@@ -73,6 +73,10 @@ cases=(
 	"report of a directory that is no run|env.json: No such file|report $existing"
 	"report of several runs without --out|--out and --summary name the files|report $existing $existing"
 	"compare of directories that are no runs|samples.csv: No such file|compare $existing $existing"
+	"more rounds than samples|exceeds --samples|run --samples 10 --rounds 11"
+	"zero rounds|too small|run --rounds 0"
+	"compare with an unknown estimator|neither median nor low|compare --estimator mean $existing $existing"
+	"aa with a bad run option|--rounds|aa --rounds 0"
 )
 
 before=$(harness_cgroups)
@@ -101,6 +105,14 @@ VM_ICOUNT=yes scripts/vm-bench.sh >/dev/null 2>"$TEST_TMP/err"
 check "bad input: VM_ICOUNT=yes -> exit 2, one line" test $? -eq 2 -a "$(wc -l <"$TEST_TMP/err")" -eq 1
 VM_OUT=$existing scripts/vm-bench.sh >/dev/null 2>"$TEST_TMP/err"
 check "bad input: VM_OUT that exists -> exit 2, one line" test $? -eq 2 -a "$(wc -l <"$TEST_TMP/err")" -eq 1
+
+# Every requested strategy unavailable: the baseline alone answers nothing.
+if ! grep -a -q bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux; then
+	"$RB" run --strategies kfunc --quick --out "$TEST_TMP/kfunc-only" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	rc=$?
+	check "only unavailable strategies requested: exit 4 with one line naming why (got $rc)" \
+		test "$rc" -eq 4 -a "$(wc -l <"$TEST_TMP/err")" -eq 1 -a ! -e "$TEST_TMP/kfunc-only"
+fi
 
 check "bad input touched no cgroup" test "$(harness_cgroups)" = "$before"
 check "bad input left the existing directory empty" test -z "$(ls -A "$existing")"
