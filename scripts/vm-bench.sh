@@ -83,7 +83,7 @@ scripts/vm-run.sh "${run_args[@]}" -- rootbench run --out /out/run "${extra[@]}"
 
 if [ -d "$stage/out/run" ]; then
 	accel=$(sed -n 's/^VMRUN_ACCEL=//p' "$stage/meta" 2>/dev/null || true)
-	release=$(sed -n 's/^    "release": "\(.*\)",$/\1/p' "$stage/out/run/env.json" | head -n 1)
+	release=$(jq -r '.kernel.release | values' "$stage/out/run/env.json")
 	if [ -n "${VM_OUT:-}" ]; then
 		dest=$VM_OUT
 		mv "$stage/out/run" "$dest"

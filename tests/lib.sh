@@ -37,9 +37,9 @@ nothing_left_behind() {
 	return 1
 }
 
-# The value of a top-level scalar in a flat env.json line: "key": value
+# json_value FILE PATH: a scalar of a JSON file by its jq path (.a.b).
 json_value() {
-	sed -n "s/^ *\"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | head -n 1
+	jq -r "($2) | values" "$1"
 }
 
 # csv_parses FILE HEADER FIELDS [TEXT]: exact header, every row has FIELDS
@@ -167,7 +167,7 @@ check_plots_and_report() {
 			grep -q 'per-call cost: median, 95% CI (ns' "$dir/plots/percall-vs-depth.svg"
 	fi
 	check "$label: the plot title names the kernel" \
-		grep -q "kernel $(json_value "$dir/env.json" release)" "$dir/plots/percall-vs-depth.svg"
+		grep -q "kernel $(json_value "$dir/env.json" .kernel.release)" "$dir/plots/percall-vs-depth.svg"
 	check "$label: REPORT.md has findings, method and the plots" \
 		eval "grep -q '^## Findings' '$dir/REPORT.md' && grep -q '^## Method' '$dir/REPORT.md' &&
 			grep -qF '](plots/percall-vs-depth.png)' '$dir/REPORT.md'"

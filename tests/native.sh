@@ -121,7 +121,7 @@ test_traverse_command() {
 	"$RB" traverse --trees 2x4 --task-depth 1 --samples 10 --cold-samples 3 \
 		--out "$TEST_TMP/traverse-top" >/dev/null 2>&1
 	check "traverse --task-depth 1 puts the task one level below the tree top" \
-		awk -F, -v top="$(json_value "$TEST_TMP/traverse-top/env.json" parent_depth)" \
+		awk -F, -v top="$(json_value "$TEST_TMP/traverse-top/env.json" .cgroup.parent_depth)" \
 		'NR == 2 { exit $5 != top + 2 }' "$TEST_TMP/traverse-top/traversal.csv"
 }
 
