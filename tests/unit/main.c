@@ -16,5 +16,6 @@ int main(void)
 	test_json();
 	test_csvread();
 	test_cli();
+	test_fingerprint();
 	return unit_failed ? 1 : 0;
 }

@@ -31,5 +31,6 @@ void test_verifier_reason(void);
 void test_json(void);
 void test_csvread(void);
 void test_cli(void);
+void test_fingerprint(void);
 
 #endif
