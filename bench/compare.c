@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fingerprint.h"
 #include "output.h"
 #include "parse.h"
 #include "rootbench.h"
@@ -258,6 +259,7 @@ int cmd_compare(int argc, char **argv)
 	}
 
 	printf("rootbench compare: B = %s\n                   A = %s\n", argv[first + 1], argv[first]);
+	fingerprint_compare_runs(argv[first], argv[first + 1], stdout);
 	printf("net per-call medians; ratio B/A with a 95%% bootstrap interval (%d rounds); margin %lu%%\n\n",
 	       BOOT_ROUNDS, o.margin_pct);
 	printf("%-13s %5s %10s %10s %7s %17s  %s\n", "strategy", "depth", "A", "B", "B/A",

@@ -750,23 +750,31 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 
 /* ---- REPORT.md --------------------------------------------------------- */
 
+/* The machine by its fingerprint (env.json "machine"), or the CPU model of a
+ * run from before the fingerprint was recorded. */
+static const char *machine_name(const struct run_data *r)
+{
+	return json_get_str(r->env, "machine.name", json_get_str(r->env, "cpu.model", "?"));
+}
+
 static void md_runs(FILE *f, struct run_data *runs, size_t n)
 {
 	size_t k;
 
-	fprintf(f, "| run | kernel | timings | memcg | CPU | started (UTC) | took | status | directory |\n");
+	fprintf(f, "| run | kernel | timings | memcg | machine | started (UTC) | took | status | directory |\n");
 	fprintf(f, "|---|---|---|---|---|---|---|---|---|\n");
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
 		const char *pkg = json_get_str(r->env, "vm.kernel_package", "");
 
-		fprintf(f, "| %s | %s%s%s%s | %s%s | cgroup %s, harness at depth %.0f | %s, CPU %.0f | %s | %.0f s | %s | `%s` |\n",
+		fprintf(f, "| %s | %s%s%s%s | %s%s | cgroup %s, harness at depth %.0f | %s%s, pinned to CPU %.0f | %s | %.0f s | %s | `%s` |\n",
 			r->label, json_get_str(r->env, "kernel.release", "?"),
 			pkg[0] ? " (" : "", pkg, pkg[0] ? ")" : "",
 			r->unit, r->emulated ? ", emulated" : "",
 			json_get_str(r->env, "cgroup.mode", "?"),
 			json_get_num(r->env, "cgroup.parent_depth", NAN),
-			json_get_str(r->env, "cpu.model", "?"),
+			machine_name(r),
+			r->emulated ? " (the CPU the emulator presents)" : "",
 			json_get_num(r->env, "cpu.pinned", NAN),
 			json_get_str(r->env, "started_utc", "?"),
 			json_get_num(r->env, "duration_s", NAN),
@@ -1114,10 +1122,11 @@ static void write_summary(FILE *f, struct run_data *runs, size_t n, const struct
 	fputc('\n', f);
 	fputc('\n', f);
 	for (k = 0; k < n; k++)
-		wrapped(f, "Run: ", "     ", "%s, kernel %s, cgroup %s, %s%s.", runs[k].label,
+		wrapped(f, "Run: ", "     ", "%s, kernel %s, cgroup %s, %s%s; machine: %s.", runs[k].label,
 			json_get_str(runs[k].env, "kernel.release", "?"),
 			json_get_str(runs[k].env, "cgroup.mode", "?"), runs[k].unit,
-			runs[k].emulated ? " (emulated)" : "");
+			runs[k].emulated ? " (emulated)" : "",
+			machine_name(&runs[k]));
 	if (cl->n) {
 		fprintf(f, "\nThe claims, measured:\n");
 		for (k = 0; k < cl->n; k++)
