@@ -332,7 +332,7 @@ void fp_preempt(const char *debugfs, const char *cmdline, const char *config,
 /* A small file, trimmed; -1 when unreadable (buf then ""). */
 static int slurp(const char *path, char *buf, size_t len)
 {
-	ssize_t n, total = 0;
+	ssize_t n = 0, total = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	buf[0] = '\0';
