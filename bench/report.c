@@ -1102,6 +1102,13 @@ static void write_report(FILE *f, struct run_data *runs, size_t n, const struct 
 				runs[k].label,
 				strcmp(runs[k].unit, "ns") ? " and count guest instructions (icount), not time" : "",
 				json_get(runs[k].env, "traversal.cold") ? " TCG models no caches, so no cold-cache traversal was measured." : "");
+		if (json_get_num(runs[k].env, "crosscheck.cells", 0) > 0)
+			fprintf(f, "- %s: the in-program timer was cross-checked against the kernel's BPF run-time statistics (`--crosscheck`, `crosscheck.csv`): %.0f of %.0f cells agree within %.0f%%, stats/in-program per call %.4f..%.4f (means over the same samples). Both clocks time the same interval, so this shows the timer misses nothing; interference shows in both alike.\n",
+				runs[k].label, json_get_num(runs[k].env, "crosscheck.cells_agree", NAN),
+				json_get_num(runs[k].env, "crosscheck.cells", NAN),
+				100 * json_get_num(runs[k].env, "crosscheck.tolerance", NAN),
+				json_get_num(runs[k].env, "crosscheck.ratio_min", NAN),
+				json_get_num(runs[k].env, "crosscheck.ratio_max", NAN));
 		if (!json_get_bool(runs[k].env, "complete", false))
 			fprintf(f, "- %s: the run did not complete (%s).\n", runs[k].label,
 				json_get_str(runs[k].env, "status", "?"));

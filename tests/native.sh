@@ -290,6 +290,9 @@ test_crosscheck() {
 			(.crosscheck.met | type == "boolean") and .crosscheck.fixed_ns_per_run >= 0' "$dir/env.json"
 	check "the crosscheck summary is printed under the table" \
 		grep -q '^crosscheck against the kernel' "$TEST_TMP/crosscheck.out"
+	"$RB" report "$dir" >/dev/null 2>&1
+	check "REPORT.md quotes the crosscheck: N of $rows cells" \
+		grep -qE "cross-checked against the kernel's BPF run-time statistics .*: [0-9]+ of $rows cells agree" "$dir/REPORT.md"
 	check "the statistics are as before afterwards ($before)" \
 		test "$(cat /proc/sys/kernel/bpf_stats_enabled)" = "$before"
 	check "crosscheck: nothing left behind" nothing_left_behind
