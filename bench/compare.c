@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "csvread.h"
+#include "fingerprint.h"
 #include "output.h"
 #include "parse.h"
 #include "rootbench.h"
@@ -206,6 +207,8 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 	}
 	if (out) {
 		fprintf(out, "rootbench compare: B = %s\n                   A = %s\n", dir_b, dir_a);
+		/* What differs between the machines comes before any verdict. */
+		fingerprint_compare_runs(dir_a, dir_b, out);
 		fprintf(out, "net per-call %s (q=%.2f) of each run; ratio B/A with a 95%% hierarchical bootstrap interval (%d replicates); margin %lu%%\n\n",
 			o->q == RB_Q_MEDIAN ? "medians" : "low quantiles", o->q, BOOT_REPLICATES,
 			o->margin_pct);

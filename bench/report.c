@@ -810,23 +810,31 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 
 /* ---- REPORT.md --------------------------------------------------------- */
 
+/* The machine by its fingerprint (env.json "machine"), or the CPU model of a
+ * run from before the fingerprint was recorded. */
+static const char *machine_name(const struct run_data *r)
+{
+	return json_get_str(r->env, "machine.name", json_get_str(r->env, "cpu.model", "?"));
+}
+
 static void md_runs(FILE *f, struct run_data *runs, size_t n)
 {
 	size_t k;
 
-	fprintf(f, "| run | kernel | timings | memcg | CPU | started (UTC) | took | status | directory |\n");
+	fprintf(f, "| run | kernel | timings | memcg | machine | started (UTC) | took | status | directory |\n");
 	fprintf(f, "|---|---|---|---|---|---|---|---|---|\n");
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
 		const char *pkg = json_get_str(r->env, "vm.kernel_package", "");
 
-		fprintf(f, "| %s | %s%s%s%s | %s%s | cgroup %s, harness at depth %.0f | %s, CPU %.0f | %s | %.0f s | %s | `%s` |\n",
+		fprintf(f, "| %s | %s%s%s%s | %s%s | cgroup %s, harness at depth %.0f | %s%s, pinned to CPU %.0f | %s | %.0f s | %s | `%s` |\n",
 			r->label, json_get_str(r->env, "kernel.release", "?"),
 			pkg[0] ? " (" : "", pkg, pkg[0] ? ")" : "",
 			r->unit, r->emulated ? ", emulated" : "",
 			json_get_str(r->env, "cgroup.mode", "?"),
 			json_get_num(r->env, "cgroup.parent_depth", NAN),
-			json_get_str(r->env, "cpu.model", "?"),
+			machine_name(r),
+			r->emulated ? " (the CPU the emulator presents)" : "",
 			json_get_num(r->env, "cpu.pinned", NAN),
 			json_get_str(r->env, "started_utc", "?"),
 			json_get_num(r->env, "duration_s", NAN),
@@ -1155,6 +1163,13 @@ static void write_report(FILE *f, struct run_data *runs, size_t n, const struct 
 				runs[k].label,
 				strcmp(runs[k].unit, "ns") ? " and count guest instructions (icount), not time" : "",
 				json_get(runs[k].env, "traversal.cold") ? " TCG models no caches, so no cold-cache traversal was measured." : "");
+		if (json_get_num(runs[k].env, "crosscheck.cells", 0) > 0)
+			fprintf(f, "- %s: the in-program timer was cross-checked against the kernel's BPF run-time statistics (`--crosscheck`, `crosscheck.csv`): %.0f of %.0f cells agree within %.0f%%, stats/in-program per call %.4f..%.4f (means over the same samples). Both clocks time the same interval, so this shows the timer misses nothing; interference shows in both alike.\n",
+				runs[k].label, json_get_num(runs[k].env, "crosscheck.cells_agree", NAN),
+				json_get_num(runs[k].env, "crosscheck.cells", NAN),
+				100 * json_get_num(runs[k].env, "crosscheck.tolerance", NAN),
+				json_get_num(runs[k].env, "crosscheck.ratio_min", NAN),
+				json_get_num(runs[k].env, "crosscheck.ratio_max", NAN));
 		if (!json_get_bool(runs[k].env, "complete", false))
 			fprintf(f, "- %s: the run did not complete (%s).\n", runs[k].label,
 				json_get_str(runs[k].env, "status", "?"));
@@ -1175,10 +1190,11 @@ static void write_summary(FILE *f, struct run_data *runs, size_t n, const struct
 	fputc('\n', f);
 	fputc('\n', f);
 	for (k = 0; k < n; k++)
-		wrapped(f, "Run: ", "     ", "%s, kernel %s, cgroup %s, %s%s.", runs[k].label,
+		wrapped(f, "Run: ", "     ", "%s, kernel %s, cgroup %s, %s%s; machine: %s.", runs[k].label,
 			json_get_str(runs[k].env, "kernel.release", "?"),
 			json_get_str(runs[k].env, "cgroup.mode", "?"), runs[k].unit,
-			runs[k].emulated ? " (emulated)" : "");
+			runs[k].emulated ? " (emulated)" : "",
+			machine_name(&runs[k]));
 	if (cl->n) {
 		fprintf(f, "\nThe claims, measured:\n");
 		for (k = 0; k < cl->n; k++)

@@ -18,6 +18,8 @@
 
 #include "cgroup.h"
 #include "cli.h"
+#include "crosscheck.h"
+#include "fingerprint.h"
 #include "json.h"
 #include "kernel.h"
 #include "output.h"
@@ -54,6 +56,7 @@ struct run_opts {
 	bool no_verifier;	/* skip verifier.csv and capability.csv */
 	bool no_traversal;	/* skip traversal.csv */
 	bool no_e2e;		/* skip e2e.csv */
+	bool crosscheck;	/* --crosscheck: crosscheck.csv */
 	struct e2e_opts e2e;
 	bool trees_given, traversal_opts_given;
 	struct traversal_opts tv;
@@ -91,6 +94,8 @@ struct run {
 	int argc;
 	char **argv;
 	struct machine m;
+	struct fingerprint fp;
+	struct crosscheck xc;
 	struct memcg_env env;
 	struct chain chain;
 	bool chain_made;
@@ -156,6 +161,7 @@ enum {
 	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
 	OPT_NO_TRAVERSAL, OPT_TREES, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
 	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS, OPT_ROUNDS, OPT_SEED,
+	OPT_CROSSCHECK,
 };
 
 /* Options of the traversal measurement, shared by run and traverse. */
@@ -184,6 +190,7 @@ static const struct cli_opt run_opts_table[] = {
 	{ "e2e-calls", 0, "N", "getppid() calls per end-to-end run (and a tenth of it: the per-call figure is the slope), 1000..100000000; default 200000. --quick skips the end-to-end part unless this or --e2e-runs is given", OPT_E2E_CALLS },
 	{ "e2e-runs", 0, "N", "hyperfine runs per end-to-end command and call count, 3..1000; default 5, --quick 3", OPT_E2E_RUNS },
 	{ "no-e2e", 0, NULL, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", OPT_NO_E2E },
+	{ "crosscheck", 0, NULL, "also check each (strategy, depth) against the kernel's BPF run-time statistics (BPF_STATS_RUN_TIME on during the sweep): crosscheck.csv, and a summary in env.json", OPT_CROSSCHECK },
 	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
 	{ 0 },
 };
@@ -265,6 +272,9 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 		return 0;
 	case OPT_NO_E2E:
 		o->no_e2e = true;
+		return 0;
+	case OPT_CROSSCHECK:
+		o->crosscheck = true;
 		return 0;
 	case OPT_E2E_CALLS:
 		if (parse_uint(arg, 1000, 100000000, &o->e2e.calls, err, sizeof(err)))
@@ -423,6 +433,7 @@ static void write_env(struct run *r, const char *status)
 	json_str(&j, "version", r->m.kversion);
 	json_int(&j, "bpf_jit_enable", r->m.jit);
 	json_obj_end(&j);
+	fingerprint_json(&r->fp, &j);
 	json_str(&j, "platform", r->m.vm ? "vm" : "native");
 	if (r->m.vm) {
 		json_obj_begin(&j, "vm");
@@ -538,6 +549,8 @@ static void write_env(struct run *r, const char *status)
 		traversal_json(&r->tv, &j);
 	if (r->e2e_ran)
 		e2e_json(&r->e2e, &j);
+	if (r->o.crosscheck)
+		crosscheck_json(&r->xc, &j);
 	json_summary_targets(r, &j);
 	json_end(&j);
 	err = outfile_commit(&f);
@@ -740,12 +753,17 @@ static int visit_pair(struct run *r, struct pair *p, size_t round)
 	for (i = 0; i < total; i++) {
 		if (rb_stopping())
 			return -EINTR;
+		if (i == r->warmup_visit)
+			crosscheck_cell_begin(&r->xc, p->ls->measure_fd);
 		t = sample_ns(p->ls->measure_fd, p->cal.batch);
 		if (t < 0)
 			return (int)t;
 		if (i >= r->warmup_visit)
 			p->x[p->n++] = t / p->cal.batch;
 	}
+	/* The kernel's own accounting of this visit (--crosscheck). */
+	crosscheck_cell_end(&r->xc, p->ls->measure_fd, p->ls->s->name, p->depth,
+			    p->cal.batch, p->x + p->off[round], want);
 	p->off[round + 1] = p->n;
 	p->rounds = round + 1;
 	return 0;
@@ -1241,6 +1259,7 @@ static int finish(struct run *r, int code)
 	}
 	if (r->tv_prepared)
 		traversal_release(&r->tv);
+	crosscheck_stop(&r->xc);	/* before the programs go */
 	for (i = 0; i < nstrategies; i++)
 		strategy_unload(&r->ls[i]);
 
@@ -1255,6 +1274,8 @@ static int finish(struct run *r, int code)
 				code = RB_EXIT_FAIL;
 		if (r->ndone)
 			write_walkfit(r);
+		if (r->o.crosscheck && r->xc.ncells && crosscheck_write(&r->xc, &r->rd) && !code)
+			code = RB_EXIT_FAIL;
 	}
 	if (rb_signal)
 		code = 128 + rb_signal;
@@ -1264,6 +1285,8 @@ static int finish(struct run *r, int code)
 	}
 	if (r->ndone)
 		print_table(r);
+	if (r->o.crosscheck)
+		crosscheck_print(&r->xc, stdout);
 	if (r->treport) {
 		fwrite(r->treport, 1, r->treport_len, stdout);
 		free(r->treport);
@@ -1290,6 +1313,7 @@ static int finish(struct run *r, int code)
 	for (i = 0; r->pairs && i < r->npairs; i++)
 		free(r->pairs[i].x);
 	free(r->pairs);
+	crosscheck_free(&r->xc);
 	kernel_btf_close();
 	return code;
 }
@@ -1518,6 +1542,7 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		cli_error(name, "%s", err);
 		return RB_EXIT_FAIL;
 	}
+	fingerprint_probe(&r->fp);
 	if (r->o.cpu >= 0 && (r->o.cpu > r->m.last_online || !r->m.online[r->o.cpu])) {
 		cli_error(name, "--cpu %d: %s (online CPUs: 0-%d)", r->o.cpu,
 			  r->o.cpu > r->m.last_online ? "no such CPU" : "CPU is offline",
@@ -1615,7 +1640,12 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	if ((r->o.sweep || r->o.traversal) && !rb_stopping() && pin_cpu(r))
 		return finish(r, RB_EXIT_FAIL);
 	if (r->o.sweep && !rb_stopping()) {
+		if (r->o.crosscheck && crosscheck_start(&r->xc, r->ls[0].measure_fd)) {
+			set_failure(r, "--crosscheck: %s", r->xc.failure);
+			return finish(r, RB_EXIT_FAIL);
+		}
 		ret = run_sweep(r);
+		crosscheck_stop(&r->xc);
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}

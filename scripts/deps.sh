@@ -31,6 +31,7 @@ bench_deps() {
 test_deps() {
 	bench_deps
 	have_cmd shellcheck shellcheck
+	have_cmd jq jq	# reads env.json in tests/native.sh
 }
 
 # What scripts/vm-kernel.sh and scripts/vm-run.sh use.

@@ -227,12 +227,129 @@ test_new_strategy_is_one_file() {
 	check "new strategy: nothing left behind" nothing_left_behind
 }
 
+# jq -e without its output: the check prints the verdict.
+jqe() { jq -e "$@" >/dev/null; }
+
+# The machine fingerprint in env.json, read back against the machine itself;
+# the run table of REPORT.md names the machine by it. Needs the quick run and
+# its report (test_quick_run, test_plots_report).
+test_fingerprint() {
+	local env=$TEST_TMP/quick/env.json vulns_env vulns_sys f want got
+	check "fingerprint: env.json has a machine name" \
+		jqe '.machine.name | type == "string" and length > 0' "$env"
+	want=$(awk -F': ' '/^vendor_id/ { v = $2 } /^cpu family/ { f = $2 } /^model\t/ { m = $2 }
+		/^stepping/ { s = $2 } /^$/ { exit } END { print v, f, m, s }' /proc/cpuinfo)
+	got=$(jq -r '.machine.cpu | "\(.vendor) \(.family) \(.model) \(.stepping)"' "$env")
+	check "fingerprint: CPU vendor, family, model, stepping as /proc/cpuinfo says ($got)" \
+		test "$got" = "$want"
+	check "fingerprint: model name, microcode, online CPUs and SMT fields are present" \
+		jqe '.machine.cpu | has("model_name") and has("microcode") and has("smt_active") and
+			.online_cpus >= 1' "$env"
+	check "fingerprint: online CPUs as the kernel counts them" \
+		test "$(jq -r .machine.cpu.online_cpus "$env")" = "$(getconf _NPROCESSORS_ONLN)"
+	if grep -qw hypervisor /proc/cpuinfo; then want=true; else want=false; fi
+	check "fingerprint: the cpuinfo hypervisor flag ($want), and a DMI object" \
+		jqe --argjson w "$want" '.machine.hypervisor.cpuinfo_flag == $w and
+			(.machine.hypervisor.dmi | type == "object")' "$env"
+	vulns_env=$(jq -r '.machine.vulnerabilities | to_entries[] | "\(.key)=\(.value)"' "$env")
+	vulns_sys=$(for f in /sys/devices/system/cpu/vulnerabilities/*; do
+		echo "${f##*/}=$(cat "$f")"; done | LC_ALL=C sort)
+	check "fingerprint: every file of cpu/vulnerabilities/, verbatim ($(wc -l <<<"$vulns_sys") files)" \
+		test "$vulns_env" = "$vulns_sys"
+	check "fingerprint: the kernel command line" \
+		test "$(jq -r .machine.kernel_cmdline "$env")" = "$(cat /proc/cmdline)"
+	check "fingerprint: a preemption model and where it was read" \
+		jqe '.machine.preemption.model and .machine.preemption.source' "$env"
+	check "fingerprint: clocksource, and cpufreq governor, driver and boost (null where unreadable)" \
+		jqe '(.machine | has("clocksource")) and (.machine.cpufreq | has("governor") and
+			has("driver") and has("boost"))' "$env"
+	got=$(jq -r '.machine.bpf_jit | "\(.enable) \(.harden) \(.kallsyms)"' "$env")
+	want=$(cat /proc/sys/net/core/bpf_jit_enable /proc/sys/net/core/bpf_jit_harden \
+		/proc/sys/net/core/bpf_jit_kallsyms | tr '\n' ' ')
+	check "fingerprint: BPF JIT enable, harden, kallsyms ($got)" test "$got " = "$want"
+	check "fingerprint: REPORT.md's run table names the machine by it" \
+		grep -qF "| $(jq -r .machine.name "$env"), pinned to CPU" "$TEST_TMP/quick/REPORT.md"
+	check "fingerprint: a run without --crosscheck has no crosscheck, in env.json or as a file" \
+		eval "jq -e '.crosscheck == null' '$env' >/dev/null && test ! -e '$TEST_TMP/quick/crosscheck.csv'"
+}
+
+# rootbench compare names both machines and lists the fingerprint fields
+# that differ, before its verdicts: the quick run against a copy whose
+# env.json says another CPU.
+test_compare_fingerprint() {
+	local a=$TEST_TMP/quick d=$TEST_TMP/fp-doctored out fam first_verdict last_field
+	mkdir -p "$d"
+	cp "$a"/*.csv "$d/"
+	fam=$(jq -r .machine.cpu.family "$a/env.json")
+	jq '.machine.cpu.family += 100 | .machine.cpu.model_name = "Doctored EPYC" |
+		.machine.vulnerabilities.spec_rstack_overflow = "Vulnerable: Safe RET (doctored)" |
+		.machine.name = "doctored machine"' "$a/env.json" >"$d/env.json"
+	out=$("$RB" compare "$a" "$d")
+	check "compare of runs from two machines exits 0" test $? -eq 0
+	check "compare names both machines" \
+		eval "grep -qxF 'machine A: $(jq -r .machine.name "$a/env.json")' <<<\"\$out\" &&
+			grep -qxF 'machine B: doctored machine' <<<\"\$out\""
+	check "compare counts the differing fingerprint fields (4)" \
+		grep -q '^fingerprint: 4 fields differ' <<<"$out"
+	check "compare lists each: family $fam -> $((fam + 100)), model name, SRSO" \
+		eval "grep -qxF '  cpu.family: $fam -> $((fam + 100))' <<<\"\$out\" &&
+			grep -qF '  cpu.model_name: ' <<<\"\$out\" &&
+			grep -qE '^  vulnerabilities.spec_rstack_overflow: .* -> Vulnerable: Safe RET \(doctored\)$' <<<\"\$out\""
+	first_verdict=$(grep -nE '(faster|slower|no significant difference)$' <<<"$out" | head -n 1 | cut -d: -f1)
+	last_field=$(grep -n '^  [a-z_.]*: ' <<<"$out" | tail -n 1 | cut -d: -f1)
+	check "compare lists the fields before its verdicts" \
+		test "${last_field:-999}" -lt "${first_verdict:-0}"
+	cp "$a/env.json" "$d/env.json"
+	check "compare of a run with its own copy: no fingerprint field differs" \
+		eval "\"\$RB\" compare '$a' '$d' | grep -qx 'fingerprint: no field differs'"
+}
+
+# --crosscheck: the kernel's BPF run-time statistics against the in-program
+# timer, one row per measured (strategy, depth). Shapes and invariants only:
+# the agreement itself is a target the run reports.
+test_crosscheck() {
+	local dir=$TEST_TMP/crosscheck before rows
+	local header="strategy,depth,samples,batch,runs,inprog_ns,inprog_median_ns,stats_ns,fixed_ns_per_run,ratio,agree"
+	before=$(cat /proc/sys/kernel/bpf_stats_enabled)
+	"$RB" run --crosscheck --depths 4,16 --samples 10 --no-verifier --no-traversal --no-e2e \
+		--out "$dir" >"$TEST_TMP/crosscheck.out" 2>"$TEST_TMP/crosscheck.err"
+	check "run --crosscheck exits 0" test $? -eq 0
+	check "crosscheck.csv parses with the documented header" \
+		csv_parses "$dir/crosscheck.csv" "$header" 11
+	check "crosscheck.csv has one row per measured (strategy, depth) of percall.csv" \
+		test "$(tail -n +2 "$dir/crosscheck.csv" | cut -d, -f1,2 | sort | tr '\n' ' ')" = \
+		"$(tail -n +2 "$dir/percall.csv" | cut -d, -f1,2 | sort | tr '\n' ' ')"
+	check "the kernel counted exactly one run per kept sample in every cell" \
+		awk -F, 'NR > 1 && !($3 == 10 && $5 == $3) { bad = 1 } END { exit bad }' "$dir/crosscheck.csv"
+	check "every cell has positive figures, a ratio and an agree flag" \
+		awk -F, 'NR > 1 && !($6 > 0 && $7 > 0 && $8 > 0 && $9 >= 0 && $10 > 0 && ($11 == 0 || $11 == 1)) { bad = 1 } END { exit bad }' \
+		"$dir/crosscheck.csv"
+	rows=$(($(wc -l <"$dir/crosscheck.csv") - 1))
+	check "env.json summarises the crosscheck ($rows cells)" \
+		jqe --argjson n "$rows" '.crosscheck.enabled and .crosscheck.cells == $n and
+			(.crosscheck.cells_agree | type == "number") and .crosscheck.tolerance == 0.15 and
+			(.crosscheck.met | type == "boolean") and .crosscheck.fixed_ns_per_run >= 0' "$dir/env.json"
+	check "the crosscheck summary is printed under the table" \
+		grep -q '^crosscheck against the kernel' "$TEST_TMP/crosscheck.out"
+	"$RB" report "$dir" >/dev/null 2>&1
+	check "REPORT.md quotes the crosscheck: N of $rows cells" \
+		grep -qE "cross-checked against the kernel's BPF run-time statistics .*: [0-9]+ of $rows cells agree" "$dir/REPORT.md"
+	check "the statistics are as before afterwards ($before)" \
+		test "$(cat /proc/sys/kernel/bpf_stats_enabled)" = "$before"
+	check "crosscheck: nothing left behind" nothing_left_behind
+	"$RB" verifier --crosscheck --out "$TEST_TMP/xc-verifier" >/dev/null 2>&1
+	check "--crosscheck is an option of run only (verifier: exit 2)" test $? -eq 2
+}
+
 test_list
 test_new_strategy_is_one_file
 test_trigger
 test_e2e
 test_quick_run
 test_plots_report
+test_fingerprint
+test_compare_fingerprint
+test_crosscheck
 test_traverse_command
 test_strategy_subset
 test_verifier_command

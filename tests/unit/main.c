@@ -17,5 +17,6 @@ int main(void)
 	test_csvread();
 	test_cli();
 	test_rounds();
+	test_fingerprint();
 	return unit_failed ? 1 : 0;
 }

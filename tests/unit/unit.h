@@ -32,5 +32,6 @@ void test_json(void);
 void test_csvread(void);
 void test_cli(void);
 void test_rounds(void);
+void test_fingerprint(void);
 
 #endif
