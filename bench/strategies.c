@@ -18,6 +18,8 @@
 #include "walk_get.skel.h"
 #include "walk_iter.skel.h"
 #include "walk_loop.skel.h"
+#include "helper_call_pair.skel.h"
+#include "helper_call.skel.h"
 #include "source_lines.h"
 
 /* Type-erased open/load/destroy around a generated skeleton. */
@@ -56,6 +58,8 @@ SKEL_OPS(walk_bounded)
 SKEL_OPS(walk_get)
 SKEL_OPS(ancestor)
 SKEL_OPS(ancestor_get)
+SKEL_OPS(helper_call_pair)
+SKEL_OPS(helper_call)
 
 /* Every driver loops with bpf_iter_num and holds bpf_rcu_read_lock. */
 #define DRIVER_KFUNCS "bpf_iter_num_new", "bpf_rcu_read_lock"
@@ -151,6 +155,22 @@ const struct strategy strategies[] = {
 		.yields_root = true,
 		.check = needs_cgroup_v2,
 		SKEL(ancestor_get),
+	},
+	/*
+	 * Proxies of the kfunc for kernels without it (bench/proxy.c checks
+	 * that their calls stay calls; the VM validates them against it).
+	 */
+	{
+		.name = "helper-call-pair",
+		.route = "kfunc proxy: two out-of-line helper calls, a global load, the put branch, a flag test",
+		.kfuncs = baseline_kfuncs,
+		SKEL(helper_call_pair),
+	},
+	{
+		.name = "helper-call",
+		.route = "proxy of a non-acquire kfunc: one out-of-line helper call and a global load",
+		.kfuncs = baseline_kfuncs,
+		SKEL(helper_call),
 	},
 };
 
