@@ -11,9 +11,11 @@ ARGS        ?=
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
-# One BPF object and skeleton per strategy: bpf/<name>.bpf.c
+# One BPF object and skeleton per strategy: bpf/<name>.bpf.c; blocks is the
+# building blocks' object (bench/blocks.c), timed by the same driver.
 STRATEGIES := baseline kfunc walk_iter walk_loop walk_bounded walk_get ancestor \
-	ancestor_get
+	ancestor_get \
+	helper_call_pair helper_call blocks
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_SRCS))
@@ -28,7 +30,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 
 ROOTBENCH := $(BUILD)/rootbench
 
-.PHONY: all bench plots reference report vm-bench test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
+.PHONY: all bench plots reference report vm-bench proxy-validation test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
 .DEFAULT_GOAL := all
 
 all: $(ROOTBENCH)
@@ -104,6 +106,13 @@ report: all
 
 deps-vm:
 	@scripts/deps.sh vm
+
+# The kfunc's proxy against the kfunc, in the VM under icount and TCG
+# (scripts/proxy-validation.sh): writes results/proxy-validation.csv, which
+# native runs read to print the kfunc's estimate.
+proxy-validation: deps deps-vm
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/proxy-validation.sh
 
 test: deps-test deps-vm
 	$(MAKE) all $(BUILD)/unit_tests $(FUZZ_REPLAYS)
