@@ -323,6 +323,18 @@ plot_percall_vs_depth() {
 	# more than 50x, a second panel with a log y axis keeps the cheap
 	# strategies apart.
 	cat "$tmp"/pc.*.dat >"$tmp/pc.every"
+	# The kfunc estimated from its proxy (estimate.csv), where the kfunc is
+	# missing: a series of its own, labelled an estimate, never a measured one.
+	local est_key=0 est
+	if [ -f "$run/estimate.csv" ] &&
+		est=$(csv_cols "$run/estimate.csv" proxy_ns from validated_within_pct 2>/dev/null | head -n 1) &&
+		[ -n "$est" ]; then
+		awk -v e="${est%% *}" 'NR == 1 || $1 < lo { lo = $1 } $1 > hi { hi = $1 }
+			END { print lo, e; print hi, e }' "$tmp/pc.every" >"$tmp/estimate.dat"
+		read -r _ s c <<<"$est"
+		clauses+=("'estimate.dat' using 1:2 with lines dt (2,4) lw 2.5 lc rgb '#D55E00' title \"kfunc, ESTIMATED from $(gpstr "$s") (validated in the VM to within ${c}%): not measured\"")
+		est_key=1
+	fi
 	if logscale_ok "$tmp/pc.every" 2 50; then log=1; fi
 	local plotcmd keytitle=$baseline_note
 	plotcmd="plot $(printf '%s, ' "${clauses[@]}")"
@@ -333,7 +345,7 @@ plot_percall_vs_depth() {
 	# The key goes under the panel(s), across the whole width, so it hides
 	# no data: two columns when there are more than 3 strategies. Heights
 	# in pixels of the 650 high canvas (11 pt lines are about 19 px).
-	local n=${#strategies[@]} rows keyh bottom top
+	local n=$((${#strategies[@]} + est_key)) rows keyh bottom top
 	rows=$(((n + 1) / 2))
 	if [ "$n" -le 3 ]; then rows=$n; fi
 	keyh=$(((rows + 2 + ${#any_fit}) * 19 + 12))
