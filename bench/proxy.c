@@ -537,6 +537,16 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 		}
 		if (!linear_fit(x, y, nd, &a, &b) && b > 0)
 			fit = fmax(0, (ps->e_ns - a) / b);
+		{
+			size_t used = strlen(ps->e_walks);
+			char at[32] = "no measured depth";
+
+			if (dearer >= 0)
+				snprintf(at, sizeof(at), "depth %ld", dearer);
+			snprintf(ps->e_walks + used, sizeof(ps->e_walks) - used,
+				 "  %-13s dearer than the estimate from %s (its fit crosses it at %.1f)\n",
+				 walks[k], at, fit);
+		}
 		fprintf(f.f, "kfunc (estimate),%s,%.3f,%.3f,%.3f,%.2f,%s,%s,", pair->strategy,
 			ps->e_ns, ps->e_lo, ps->e_hi, within, path, walks[k]);
 		if (dearer >= 0)
@@ -567,7 +577,8 @@ void proxy_print(const struct proxy_state *ps, const char *unit, FILE *out)
 			ps->v_form, ps->v_proxy, ps->v_ratio, ps->v_lo, ps->v_hi, ps->v_depths,
 			ps->v_kfunc_med, ps->v_proxy_med, unit, ps->v_within);
 	if (ps->estimated)
-		fprintf(out, "ESTIMATE, not a measurement: %s (estimate.csv)\n", ps->e_line);
+		fprintf(out, "ESTIMATE, not a measurement: %s (estimate.csv)\n%s", ps->e_line,
+			ps->e_walks);
 	else if (ps->e_why[0])
 		fprintf(out, "no kfunc estimate: %s\n", ps->e_why);
 }

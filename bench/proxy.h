@@ -66,6 +66,7 @@ struct proxy_state {
 	char e_source[256];	/* the validation file */
 	double e_ns, e_lo, e_hi, e_within;
 	char e_line[512];	/* the one-line statement */
+	char e_walks[768];	/* where each walk becomes dearer */
 	/* Blocks. */
 	bool blocks_done;
 	double block[3];	/* per block, NaN if not measured */

@@ -757,6 +757,13 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 
 /* ---- the kfunc's proxy, its estimate, the building blocks ------------- */
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static double block_of(const struct run_data *r, const char *name)
 {
 	size_t k;
@@ -820,6 +827,25 @@ static void proxy_findings(const struct run_data *runs, size_t n, struct finding
 		} else if (est && !json_get_bool(est, "printed", true)) {
 			finding(fs, "[%s] no kfunc estimate from its proxy: %s.", r->label,
 				json_get_str(est, "why_not", "?"));
+		}
+		/* The one-call proxy: what a non-acquire kfunc would cost. */
+		if (r->estimate.nrows || r->validation.nrows) {
+			double one[64], two[64];
+			unsigned d[64];
+			size_t nd = depths(r, d, 64), m = 0;
+
+			for (i = 0; i < nd; i++) {
+				one[m] = pc_median(r, "helper-call", d[i]);
+				two[m] = pc_median(r, "helper-call-pair", d[i]);
+				if (!isnan(one[m]) && !isnan(two[m]))
+					m++;
+			}
+			if (m) {
+				qsort(one, m, sizeof(*one), cmp_dbl);
+				qsort(two, m, sizeof(*two), cmp_dbl);
+				finding(fs, "[%s] one call instead of two: helper-call, what a non-acquire bpf_root_mem_cgroup() would cost (no kernel has it, so it is not validated), %.2f %s per call against helper-call-pair's %.2f %s (medians over %zu depths).",
+					r->label, one[m / 2], r->u, two[m / 2], r->u, m);
+			}
 		}
 		if (r->blocks.nrows) {
 			double kc = block_of(r, "kernel-call"), bc = block_of(r, "bpf-call"),
