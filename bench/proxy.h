@@ -35,7 +35,10 @@ struct json;
 
 /* The committed validation the native estimate reads by default. */
 #define PROXY_VALIDATION_DEFAULT "results/proxy-validation.csv"
-/* The estimate is printed only when the VM put the proxy this close. */
+/*
+ * The estimate is printed only when the VM put the proxy this close, in
+ * instructions (icount) or real time (KVM), and plain TCG agrees.
+ */
 #define PROXY_TOLERANCE_PCT 20.0
 
 /* What a proxy stands for, and the calls it must keep. */
@@ -67,6 +70,7 @@ struct proxy_state {
 	double e_ns, e_lo, e_hi, e_within;
 	char e_line[512];	/* the one-line statement */
 	char e_walks[768];	/* where each walk becomes dearer */
+	char e_validation[400];	/* the validation rows it rests on */
 	/* Blocks. */
 	bool blocks_done;
 	double block[3];	/* per block, NaN if not measured */
