@@ -257,6 +257,13 @@ test_proxies() {
 		--no-e2e --proxy-validation "$v" --out "$dir-far" >"$TEST_TMP/proxy-far.out" 2>&1
 	check "a validation off by 35% prints no estimate, saying why" \
 		test ! -e "$dir-far/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*within 35.0%.*above the 20% allowed' "$TEST_TMP/proxy-far.out")"
+	# Plain TCG only has to agree with the bound: a TCG interval above 1 withholds it.
+	sed -i 's/,35.00,/,11.00,/' "$v"
+	echo "7.0-test,tcg,ns,helper-call-pair,get+put,5,20.0,30.0,1.500,1.300,1.700,70.00,test,test,test" >>"$v"
+	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal \
+		--no-e2e --proxy-validation "$v" --out "$dir-tcg" >"$TEST_TMP/proxy-tcg.out" 2>&1
+	check "a TCG validation whose interval excludes 1 withholds the estimate, saying so" \
+		test ! -e "$dir-tcg/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*under TCG the kfunc/proxy ratio 1.500 \[1.300, 1.700\] excludes 1' "$TEST_TMP/proxy-tcg.out")"
 	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal \
 		--no-e2e --proxy-validation "$TEST_TMP/none.csv" --out "$dir-none" >"$TEST_TMP/proxy-none.out" 2>&1
 	check "no validation file: no estimate, and the line names the file" \
