@@ -65,7 +65,7 @@ struct proxy_state {
 	size_t v_depths;
 	/* Estimate (kfunc missing here). */
 	bool estimated;
-	char e_why[256];	/* why there is no estimate, or "" */
+	char e_why[640];	/* why there is no estimate, or "" */
 	char e_source[256];	/* the validation file */
 	double e_ns, e_lo, e_hi, e_within;
 	char e_line[512];	/* the one-line statement */

@@ -871,8 +871,9 @@ static void prepare_strategies(struct run *r)
 		r->selected[r->o.strat[i]] = true;
 	r->probe = -1;
 	for (i = 0; i < nstrategies; i++) {
-		/* The baseline always runs: every other figure is net of it. */
-		if (!strategies[i].yields_root)
+		/* The baseline always runs: every other figure is net of it.
+		 * The kfunc's proxies yield no root either, but are chosen. */
+		if (!strategies[i].yields_root && !proxy_of(strategies[i].name))
 			r->selected[i] = true;
 		strategy_prepare(&strategies[i], &r->env, &r->ls[i]);
 		if (r->ls[i].available && strategies[i].walks && r->probe < 0)
