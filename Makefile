@@ -12,14 +12,17 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
 # One BPF object and skeleton per strategy: every bpf/<name>.bpf.c that
-# declares its facts (RB_FACT(name, ...), see bpf/driver.bpf.h).
+# declares its facts (RB_FACT(name, ...), see bpf/driver.bpf.h). Other BPF
+# objects: the building blocks (bench/blocks.c), timed by the same driver.
 STRATEGY_SRCS := $(shell grep -l '^RB_FACT.name, ' bpf/*.bpf.c)
 STRATEGIES := $(patsubst bpf/%.bpf.c,%,$(STRATEGY_SRCS))
+OTHER_BPF := blocks
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_SRCS))
-BPF_OBJS   := $(patsubst %,$(BUILD)/%.bpf.o,$(STRATEGIES))
-SKELS      := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES))
+BPF_OBJS   := $(patsubst %,$(BUILD)/%.bpf.o,$(STRATEGIES) $(OTHER_BPF))
+STRATEGY_SKELS := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES))
+SKELS      := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES) $(OTHER_BPF))
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -I$(BUILD) -Ibpf -MMD -MP
@@ -29,7 +32,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 
 ROOTBENCH := $(BUILD)/rootbench
 
-.PHONY: all aa bench plots reference report vm-bench test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
+.PHONY: all aa bench plots reference report vm-bench proxy-validation test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
 .DEFAULT_GOAL := all
 
 all: $(ROOTBENCH)
@@ -66,7 +69,8 @@ $(BUILD)/version.h: FORCE | $(BUILD)
 	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 
 # Only the table needs the skeletons; -MMD records the rest.
-$(BUILD)/bench/strategies.o: $(SKELS) $(BUILD)/strategy_table.h $(BUILD)/source_lines.h
+$(BUILD)/bench/strategies.o: $(STRATEGY_SKELS) $(BUILD)/strategy_table.h $(BUILD)/source_lines.h
+$(BUILD)/bench/blocks.o: $(BUILD)/blocks.skel.h
 $(BUILD)/bench/%.o: bench/%.c $(BUILD)/version.h | $(BUILD)/bench
 	$(CC) $(CFLAGS) -include $(BUILD)/version.h -c $< -o $@
 
@@ -118,6 +122,13 @@ report: all
 
 deps-vm:
 	@scripts/deps.sh vm
+
+# The kfunc's proxy against the kfunc, in the VM under icount and TCG
+# (scripts/proxy-validation.sh): writes results/proxy-validation.csv, which
+# native runs read to print the kfunc's estimate.
+proxy-validation: deps deps-vm
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/proxy-validation.sh
 
 test: deps-test deps-vm
 	$(MAKE) all $(BUILD)/unit_tests $(FUZZ_REPLAYS)

@@ -35,6 +35,7 @@ struct run_data {
 	char label[96];
 	struct jnode *env;
 	struct csv percall, walkfit, verifier, capability, traversal, parts, e2e;
+	struct csv validation, estimate, blocks;	/* the kfunc's proxy; blocks */
 	const char *unit;	/* "ns" or "instructions" */
 	const char *u;		/* short unit: "ns" or "insns" */
 	bool emulated;
@@ -111,7 +112,10 @@ static int load_run(struct run_data *r, const char *dir)
 	    load_optional(dir, "capability.csv", &r->capability) ||
 	    load_optional(dir, "traversal.csv", &r->traversal) ||
 	    load_optional(dir, "traversal_parts.csv", &r->parts) ||
-	    load_optional(dir, "e2e.csv", &r->e2e))
+	    load_optional(dir, "e2e.csv", &r->e2e) ||
+	    load_optional(dir, "proxy-validation.csv", &r->validation) ||
+	    load_optional(dir, "estimate.csv", &r->estimate) ||
+	    load_optional(dir, "blocks.csv", &r->blocks))
 		return -1;
 	r->unit = json_get_str(r->env, "unit", "ns");
 	r->u = strcmp(r->unit, "ns") ? "insns" : "ns";
@@ -142,6 +146,9 @@ static void free_run(struct run_data *r)
 	csv_free(&r->traversal);
 	csv_free(&r->parts);
 	csv_free(&r->e2e);
+	csv_free(&r->validation);
+	csv_free(&r->estimate);
+	csv_free(&r->blocks);
 }
 
 /* ---- queries ----------------------------------------------------------- */
@@ -808,6 +815,167 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 	}
 }
 
+/* ---- the kfunc's proxy, its estimate, the building blocks ------------- */
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double block_of(const struct run_data *r, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < r->blocks.nrows; k++)
+		if (!strcmp(csv_cell(&r->blocks, k, "block"), name))
+			return csv_num_cell(&r->blocks, k, "per_block");
+	return NAN;
+}
+
+/* What one level of each walk is made of, in blocks (bpf/walk_*.bpf.c). */
+static const struct {
+	const char *walk, *parts;
+	double kernel_calls, bpf_calls, loads;
+} walk_blocks[] = {
+	{ "walk-iter", "one iterator call (bpf_iter_num_next) + one load", 1, 0, 1 },
+	{ "walk-loop", "one callback call (bpf_loop, inlined into a BPF-to-BPF call) + one load", 0, 1, 1 },
+	{ "walk-bounded", "one load", 0, 0, 1 },
+};
+
+static void proxy_findings(const struct run_data *runs, size_t n, struct findings *fs)
+{
+	size_t k, i, j;
+
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const struct jnode *est = json_get(r->env, "proxy.kfunc_estimate");
+
+		for (i = 0; i < r->validation.nrows; i++)
+			finding(fs, "[%s] validation of the proxy: kfunc (%s) / %s per call = %.3f, 95%% CI [%.3f, %.3f] over %s depths (%.2f vs %.2f %s): the proxy is within %.1f%% of the kfunc here.",
+				r->label, csv_cell(&r->validation, i, "kfunc_form"),
+				csv_cell(&r->validation, i, "proxy"),
+				csv_num_cell(&r->validation, i, "ratio"),
+				csv_num_cell(&r->validation, i, "ratio_lo"),
+				csv_num_cell(&r->validation, i, "ratio_hi"),
+				csv_cell(&r->validation, i, "depths"),
+				csv_num_cell(&r->validation, i, "kfunc_median"),
+				csv_num_cell(&r->validation, i, "proxy_median"), r->u,
+				csv_num_cell(&r->validation, i, "within_pct"));
+		if (r->estimate.nrows) {
+			char buf[600] = "";
+			size_t used = 0;
+
+			for (i = 0; i < r->estimate.nrows; i++) {
+				const char *d = csv_cell(&r->estimate, i, "dearer_from_depth");
+
+				used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+					"%s%s %s%s (fit: %.1f)", i ? "; " : "",
+					csv_cell(&r->estimate, i, "walk"),
+					d[0] ? "from depth " : "not at any measured depth", d,
+					csv_num_cell(&r->estimate, i, "crossing_depth_fit"));
+				if (used >= sizeof(buf))
+					break;
+			}
+			finding(fs, "[%s] ESTIMATE, not a measurement: kfunc, estimated from %s (validated in the VM to within %.1f%%): %.2f %s per call, [%.2f, %.2f]. Walks dearer than it: %s.",
+				r->label, csv_cell(&r->estimate, 0, "from"),
+				csv_num_cell(&r->estimate, 0, "validated_within_pct"),
+				csv_num_cell(&r->estimate, 0, "proxy_ns"), r->u,
+				csv_num_cell(&r->estimate, 0, "estimate_lo_ns"),
+				csv_num_cell(&r->estimate, 0, "estimate_hi_ns"), buf);
+		} else if (est && !json_get_bool(est, "printed", true)) {
+			finding(fs, "[%s] no kfunc estimate from its proxy: %s.", r->label,
+				json_get_str(est, "why_not", "?"));
+		}
+		/* The one-call proxy: what a non-acquire kfunc would cost. */
+		if (r->estimate.nrows || r->validation.nrows) {
+			double one[64], two[64];
+			unsigned d[64];
+			size_t nd = depths(r, d, 64), m = 0;
+
+			for (i = 0; i < nd; i++) {
+				one[m] = pc_figure(r, "helper-call", d[i]);
+				two[m] = pc_figure(r, "helper-call-pair", d[i]);
+				if (!isnan(one[m]) && !isnan(two[m]))
+					m++;
+			}
+			if (m) {
+				qsort(one, m, sizeof(*one), cmp_dbl);
+				qsort(two, m, sizeof(*two), cmp_dbl);
+				finding(fs, "[%s] one call instead of two: helper-call, what a non-acquire bpf_root_mem_cgroup() would cost (no kernel has it, so it is not validated), %.2f %s per call against helper-call-pair's %.2f %s (medians over %zu depths).",
+					r->label, one[m / 2], r->u, two[m / 2], r->u, m);
+			}
+		}
+		if (r->blocks.nrows) {
+			double kc = block_of(r, "kernel-call"), bc = block_of(r, "bpf-call"),
+			       ld = block_of(r, "dependent-load"), a, b;
+			char buf[700] = "";
+			size_t used = 0;
+
+			for (j = 0; j < sizeof(walk_blocks) / sizeof(walk_blocks[0]); j++) {
+				double sum = walk_blocks[j].kernel_calls * kc +
+					     walk_blocks[j].bpf_calls * bc + walk_blocks[j].loads * ld;
+
+				if (!fit_of(r, walk_blocks[j].walk, &a, &b) || isnan(sum) || used >= sizeof(buf))
+					continue;
+				used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+					" %s per level %.2f %s = %.2fx (%s: %.2f).", walk_blocks[j].walk,
+					b, r->u, b / sum, walk_blocks[j].parts, sum);
+			}
+			finding(fs, "[%s] building blocks here: one out-of-line kernel call %.2f %s, one BPF-to-BPF call %.2f %s, one dependent load %.2f %s.%s",
+				r->label, kc, r->u, bc, r->u, ld, r->u, buf);
+		}
+	}
+}
+
+static void md_proxy(FILE *f, const struct run_data *r)
+{
+	size_t i;
+
+	if (r->validation.nrows) {
+		fprintf(f, "\n**%s**, the proxy against the kfunc (`proxy-validation.csv`; ratio kfunc / proxy per call, median over depths, 95%% interval):\n\n"
+			"| proxy | kfunc form | depths | proxy | kfunc | ratio | 95%% CI | within |\n|---|---|---:|---:|---:|---:|---|---:|\n",
+			r->label);
+		for (i = 0; i < r->validation.nrows; i++)
+			fprintf(f, "| %s | %s | %s | %.2f | %.2f | %.3f | [%.3f, %.3f] | %.1f%% |\n",
+				csv_cell(&r->validation, i, "proxy"), csv_cell(&r->validation, i, "kfunc_form"),
+				csv_cell(&r->validation, i, "depths"),
+				csv_num_cell(&r->validation, i, "proxy_median"),
+				csv_num_cell(&r->validation, i, "kfunc_median"),
+				csv_num_cell(&r->validation, i, "ratio"),
+				csv_num_cell(&r->validation, i, "ratio_lo"),
+				csv_num_cell(&r->validation, i, "ratio_hi"),
+				csv_num_cell(&r->validation, i, "within_pct"));
+	}
+	if (r->estimate.nrows) {
+		fprintf(f, "\n**%s**, ESTIMATE (not a measurement; `estimate.csv`): kfunc, estimated from %s (validated in the VM to within %.1f%%, `%s`): **%.2f %s** per call, [%.2f, %.2f] with the validation's margin.\n\n"
+			"| walk | dearer than the estimate from depth | crossing depth (fit) |\n|---|---:|---:|\n",
+			r->label, csv_cell(&r->estimate, 0, "from"),
+			csv_num_cell(&r->estimate, 0, "validated_within_pct"),
+			csv_cell(&r->estimate, 0, "validation"),
+			csv_num_cell(&r->estimate, 0, "proxy_ns"), r->unit,
+			csv_num_cell(&r->estimate, 0, "estimate_lo_ns"),
+			csv_num_cell(&r->estimate, 0, "estimate_hi_ns"));
+		for (i = 0; i < r->estimate.nrows; i++) {
+			const char *d = csv_cell(&r->estimate, i, "dearer_from_depth");
+
+			fprintf(f, "| %s | %s | %.1f |\n", csv_cell(&r->estimate, i, "walk"),
+				d[0] ? d : "none measured",
+				csv_num_cell(&r->estimate, i, "crossing_depth_fit"));
+		}
+	}
+	if (r->blocks.nrows) {
+		fprintf(f, "\n**%s**, building blocks (`blocks.csv`; one block, by the same driver, %s):\n\n"
+			"| block | what | per block | 95%% CI |\n|---|---|---:|---|\n",
+			r->label, r->unit);
+		for (i = 0; i < r->blocks.nrows; i++)
+			fprintf(f, "| %s | %s | %.2f | [%.2f, %.2f] |\n", csv_cell(&r->blocks, i, "block"),
+				csv_cell(&r->blocks, i, "what"), csv_num_cell(&r->blocks, i, "per_block"),
+				csv_num_cell(&r->blocks, i, "ci95_lo"), csv_num_cell(&r->blocks, i, "ci95_hi"));
+	}
+}
+
 /* ---- REPORT.md --------------------------------------------------------- */
 
 /* The machine by its fingerprint (env.json "machine"), or the CPU model of a
@@ -1134,6 +1302,9 @@ static void write_report(FILE *f, struct run_data *runs, size_t n, const struct 
 		md_percall(f, &runs[k]);
 		md_unavailable(f, &runs[k]);
 	}
+	fprintf(f, "\n## The kfunc's proxy, its estimate, the building blocks\n\nWhere the kfunc is missing, `helper-call-pair` makes the kfunc route's two out-of-line calls into the kernel (to `bpf_get_numa_node_id()`, whose body is one load) with the route's other work in BPF; `proxy-xlated.txt` shows that the calls stay calls. The VM, where both exist, says how close the proxy comes; a native run then prints the kfunc's cost as an estimate from it, never as a measured row.\n");
+	for (k = 0; k < n; k++)
+		md_proxy(f, &runs[k]);
 	fprintf(f, "\n## What each route costs the verifier\n");
 	for (k = 0; k < n; k++)
 		md_verifier(f, &runs[k]);
@@ -1263,6 +1434,7 @@ int cmd_report(int argc, char **argv)
 	}
 	title = o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF";
 	conclude(runs, n, &fs);
+	proxy_findings(runs, n, &fs);
 	claims(runs, n, &cl);
 
 	if (!open_new(out, &rep, &rd1) || !open_new(summary, &sum, &rd2)) {

@@ -24,6 +24,7 @@
 #include "kernel.h"
 #include "output.h"
 #include "parse.h"
+#include "proxy.h"
 #include "rootbench.h"
 #include "rounds.h"
 #include "sample.h"
@@ -58,6 +59,7 @@ struct run_opts {
 	bool no_e2e;		/* skip e2e.csv */
 	bool crosscheck;	/* --crosscheck: crosscheck.csv */
 	struct e2e_opts e2e;
+	const char *proxy_validation;	/* --proxy-validation FILE */
 	bool trees_given, traversal_opts_given;
 	struct traversal_opts tv;
 	/* What the command does: run does all of it, unless told not to. */
@@ -131,6 +133,10 @@ struct run {
 	double t_start;
 	time_t wall_start;
 	char failure[512];
+	/* The kfunc's proxies and the building blocks (bench/proxy.c). */
+	struct proxy_state proxy;
+	char *breport;		/* the building blocks, printed at the end */
+	size_t breport_len;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -161,7 +167,7 @@ enum {
 	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
 	OPT_NO_TRAVERSAL, OPT_TREES, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
 	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS, OPT_ROUNDS, OPT_SEED,
-	OPT_CROSSCHECK,
+	OPT_CROSSCHECK, OPT_PROXY_VALIDATION,
 };
 
 /* Options of the traversal measurement, shared by run and traverse. */
@@ -191,6 +197,7 @@ static const struct cli_opt run_opts_table[] = {
 	{ "e2e-runs", 0, "N", "hyperfine runs per end-to-end command and call count, 3..1000; default 5, --quick 3", OPT_E2E_RUNS },
 	{ "no-e2e", 0, NULL, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", OPT_NO_E2E },
 	{ "crosscheck", 0, NULL, "also check each (strategy, depth) against the kernel's BPF run-time statistics (BPF_STATS_RUN_TIME on during the sweep): crosscheck.csv, and a summary in env.json", OPT_CROSSCHECK },
+	{ "proxy-validation", 0, "FILE", "where the kfunc is missing: the VM validation of its proxy (proxy-validation.csv rows) the kfunc estimate rests on; default " PROXY_VALIDATION_DEFAULT, OPT_PROXY_VALIDATION },
 	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
 	{ 0 },
 };
@@ -314,6 +321,11 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 			return cli_error(o->cmd, "--visit: '%s' is neither auto nor counter", arg);
 		o->tv.visit_counter = !strcmp(arg, "counter");
 		o->traversal_opts_given = true;
+		return 0;
+	case OPT_PROXY_VALIDATION:
+		if (!*arg)
+			return cli_error(o->cmd, "--proxy-validation: empty path");
+		o->proxy_validation = arg;
 		return 0;
 	case 'v':
 		o->verbose = true;
@@ -500,6 +512,7 @@ static void write_env(struct run *r, const char *status)
 		json_str(&j, "route", strategies[i].route);
 		json_bool(&j, "walks", strategies[i].walks);
 		json_bool(&j, "yields_root", strategies[i].yields_root);
+		json_bool(&j, "baseline", strategies[i].baseline);
 		json_str(&j, "style", strategies[i].style);
 		json_bool(&j, "available", ls->available);
 		if (!ls->available)
@@ -551,6 +564,8 @@ static void write_env(struct run *r, const char *status)
 		e2e_json(&r->e2e, &j);
 	if (r->o.crosscheck)
 		crosscheck_json(&r->xc, &j);
+	if (r->o.sweep)
+		proxy_json(&r->proxy, &j);
 	json_summary_targets(r, &j);
 	json_end(&j);
 	err = outfile_commit(&f);
@@ -1021,8 +1036,8 @@ static int finish_pairs(struct run *r)
 	for (i = 0; i < r->nplanned && done; i++) {
 		struct pair *p = &r->pairs[i], *base = NULL;
 
-		for (k = 0; k < r->nplanned && p->ls->s->yields_root; k++)
-			if (!r->pairs[k].ls->s->yields_root && r->pairs[k].depth == p->depth)
+		for (k = 0; k < r->nplanned && !p->ls->s->baseline; k++)
+			if (r->pairs[k].ls->s->baseline && r->pairs[k].depth == p->depth)
 				base = &r->pairs[k];
 		if (summarize_pair(r, p, base))
 			return -ENOMEM;
@@ -1065,7 +1080,7 @@ static void prepare_strategies(struct run *r)
 	r->probe = -1;
 	for (i = 0; i < nstrategies; i++) {
 		/* The baseline always runs: every other figure is net of it. */
-		if (!strategies[i].yields_root)
+		if (strategies[i].baseline)
 			r->selected[i] = true;
 		strategy_prepare(&strategies[i], &r->env, &r->ls[i]);
 		if (r->ls[i].available && strategies[i].walks && r->probe < 0)
@@ -1080,7 +1095,7 @@ static bool any_requested_available(const struct run *r)
 	size_t i;
 
 	for (i = 0; i < r->o.nstrat; i++)
-		if (strategies[r->o.strat[i]].yields_root && r->ls[r->o.strat[i]].available)
+		if (!strategies[r->o.strat[i]].baseline && r->ls[r->o.strat[i]].available)
 			return true;
 	return false;
 }
@@ -1244,6 +1259,66 @@ static void print_table(struct run *r)
 		printf("\nROOT MISMATCHES: %llu (see env.json); the run fails\n", r->mism_total);
 }
 
+/*
+ * The kfunc's proxies: their translated programs, and from the sweep's
+ * cells the validation (kfunc measured) or the estimate (kfunc missing).
+ */
+static void conclude_proxies(struct run *r)
+{
+	struct proxy_cell *cells = calloc(r->ndone ? r->ndone : 1, sizeof(*cells));
+	const struct loaded_strategy *kf = NULL;
+	char started[32];
+	struct tm tm;
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		if (!strcmp(strategies[i].name, "kfunc"))
+			kf = &r->ls[i];
+	gmtime_r(&r->wall_start, &tm);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (cells && !rb_signal) {
+		struct proxy_run pr = {
+			.release = r->m.release,
+			.accel = r->m.vm ? r->m.vm_accel : "native",
+			.unit = machine_unit(&r->m),
+			.git_commit = RB_GIT_COMMIT,
+			.started_utc = started,
+			.kfunc_form = kf && kf->form ? kf->form->name : NULL,
+			.kfunc_available = kf && kf->available,
+			.validation_path = r->o.proxy_validation,
+		};
+
+		for (i = 0; i < r->ndone; i++) {
+			double v, lo, hi;
+
+			primary(&r->pairs[i], &v, &lo, &hi);
+			cells[i] = (struct proxy_cell){ r->pairs[i].ls->s->name, r->pairs[i].depth,
+							v, lo, hi };
+		}
+		proxy_conclude(&r->proxy, &pr, cells, r->ndone, &r->rd);
+	}
+	free(cells);
+	if (proxy_write_xlated(&r->proxy, &r->rd))
+		fprintf(stderr, "rootbench: cannot write proxy-xlated.txt\n");
+}
+
+/* The building blocks (blocks.csv), after the sweep, on the same CPU. */
+static int run_blocks(struct run *r)
+{
+	struct blocks_opts bo = { .samples = r->o.samples, .warmup = r->o.warmup,
+				  .sample_ms = r->o.sample_ms, .unit = machine_unit(&r->m) };
+	FILE *mem = open_memstream(&r->breport, &r->breport_len);
+	int ret;
+
+	if (!mem)
+		return -ENOMEM;
+	ret = blocks_measure(&r->proxy, &bo, &r->rd, mem);
+	fclose(mem);
+	if (ret && ret != -EINTR)
+		set_failure(r, "building blocks: %s", strerror(-ret));
+	return ret;
+}
+
 /* The one way out: everything the run created is released here. */
 static int finish(struct run *r, int code)
 {
@@ -1276,6 +1351,8 @@ static int finish(struct run *r, int code)
 			write_walkfit(r);
 		if (r->o.crosscheck && r->xc.ncells && crosscheck_write(&r->xc, &r->rd) && !code)
 			code = RB_EXIT_FAIL;
+		if (r->o.sweep)
+			conclude_proxies(r);
 	}
 	if (rb_signal)
 		code = 128 + rb_signal;
@@ -1287,6 +1364,14 @@ static int finish(struct run *r, int code)
 		print_table(r);
 	if (r->o.crosscheck)
 		crosscheck_print(&r->xc, stdout);
+	if (r->o.sweep) {
+		proxy_print(&r->proxy, machine_unit(&r->m), stdout);
+		if (r->breport)
+			fwrite(r->breport, 1, r->breport_len, stdout);
+		free(r->breport);
+		r->breport = NULL;
+		proxy_free(&r->proxy);
+	}
 	if (r->treport) {
 		fwrite(r->treport, 1, r->treport_len, stdout);
 		free(r->treport);
@@ -1574,6 +1659,8 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 
 	rb_phase("load");
 	prepare_strategies(r);
+	if (r->o.sweep)
+		proxy_check_calls(&r->proxy, r->ls, nstrategies);
 	if (!r->ls[0].available) {
 		set_failure(r, "the timing driver cannot run on this kernel: %s", r->ls[0].reason);
 		return finish(r, RB_EXIT_KERNEL);
@@ -1646,6 +1733,11 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		}
 		ret = run_sweep(r);
 		crosscheck_stop(&r->xc);
+		if (ret && ret != -EINTR)
+			return finish(r, RB_EXIT_FAIL);
+	}
+	if (r->o.sweep && !rb_stopping()) {
+		ret = run_blocks(r);
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}

@@ -35,7 +35,8 @@ struct strategy {
 	const char *route;	/* one line for `rootbench list` */
 	const char *style;	/* plot colour and gnuplot point type */
 	const char *const *kfuncs;	/* kernel functions it calls, NULL-ended */
-	bool yields_root;	/* false only for the baseline */
+	bool baseline;		/* the driver alone, subtracted from the others */
+	bool yields_root;	/* false for the baseline and the proxies */
 	bool walks;		/* reports levels == depth */
 	/* Optional: can this route work on this machine at all? */
 	int (*check)(const struct memcg_env *env, char *why, size_t len);

@@ -15,6 +15,7 @@
 /* The strategy's facts (see driver.bpf.h): */
 RB_FACT(name, "baseline")
 RB_FACT(rank, 0)
+RB_FACT(baseline, true)
 RB_FACT(route, "the timing driver around an empty body; subtracted from the others")
 RB_FACT(style, "#888888 1")
 

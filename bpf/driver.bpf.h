@@ -31,7 +31,8 @@
  *	RB_FACT(name, "walk-iter")	after the route it takes
  *	RB_FACT(rank, 20)		its place in tables and plots
  *	RB_FACT(route, "...")		one line for `rootbench list`
- *	RB_FACT(yields_root, true)	false only for the baseline
+ *	RB_FACT(yields_root, true)	a root memcg (not the baseline, a proxy)
+ *	RB_FACT(baseline, true)		only the driver's own cost (one file)
  *	RB_FACT(walks, true)		reports levels == depth
  *	RB_FACT(check, needs_cgroup_v2)	a bench/strategies.c check, optional
  *	RB_FACT(style, "#0072B2 5")	plot colour and point type

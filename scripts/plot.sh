@@ -313,6 +313,20 @@ plot_percall_vs_depth() {
 	# more than 50x, a second panel with a log y axis keeps the cheap
 	# strategies apart.
 	cat "$tmp"/pc.*.dat >"$tmp/pc.every"
+	# The kfunc estimated from its proxy (estimate.csv), where the kfunc is
+	# missing: a series of its own, labelled an estimate, never a measured one.
+	local est_key=0 est est_title=''
+	if [ -f "$run/estimate.csv" ] &&
+		est=$(csv_cols "$run/estimate.csv" proxy_ns from validated_within_pct 2>/dev/null | head -n 1) &&
+		[ -n "$est" ]; then
+		awk -v e="${est%% *}" 'NR == 1 || $1 < lo { lo = $1 } $1 > hi { hi = $1 }
+			END { print lo, e; print hi, e }' "$tmp/pc.every" >"$tmp/estimate.dat"
+		read -r _ s c <<<"$est"
+		clauses+=("'estimate.dat' using 1:2 with lines dt (2,4) lw 2.5 lc rgb '#D55E00' title 'kfunc: ESTIMATE (see above)'")
+		est_key=1
+		est_title=$(awk -v s="$(gpstr "$s")" -v c="$c" 'BEGIN {
+			printf "dotted: kfunc, estimated from %s (validated in the VM to within %.1f%%): an ESTIMATE, not measured", s, c }')
+	fi
 	if logscale_ok "$tmp/pc.every" 2 50; then log=1; fi
 	local plotcmd keytitle=$baseline_note
 	plotcmd="plot $(printf '%s, ' "${clauses[@]}")"
@@ -320,13 +334,14 @@ plot_percall_vs_depth() {
 	if [ -n "$any_fit" ]; then
 		keytitle+=";\\ndashed: least-squares fit of the $est_words vs depth (walkfit.csv)"
 	fi
+	if [ -n "$est_title" ]; then keytitle+=";\\n$est_title"; fi
 	# The key goes under the panel(s), across the whole width, so it hides
 	# no data: two columns when there are more than 3 strategies. Heights
 	# in pixels of the 650 high canvas (11 pt lines are about 19 px).
-	local n=${#strategies[@]} rows keyh bottom top
+	local n=$((${#strategies[@]} + est_key)) rows keyh bottom top
 	rows=$(((n + 1) / 2))
 	if [ "$n" -le 3 ]; then rows=$n; fi
-	keyh=$(((rows + 2 + ${#any_fit}) * 19 + 12))
+	keyh=$(((rows + 2 + ${#any_fit} + est_key) * 19 + 12))
 	bottom=$(awk -v k="$keyh" 'BEGIN { printf "%.3f", (k + 78) / 650 }')
 	top=$(awk -v k="$keyh" 'BEGIN { printf "%.3f", (k + 10) / 650 }')
 	local t

@@ -41,6 +41,9 @@ signal_at_phase sample TERM 143
 signal_at_phase sample:3 INT 130
 signal_at_phase round-done HUP 129
 signal_at_phase calibrate TERM 143
+# The building blocks, after the sweep: cut short, blocks.csv is not kept.
+signal_at_phase blocks INT 130
+check "SIGINT at blocks: no blocks.csv from an interrupted calibration" test ! -e "$TEST_TMP/blocks-INT/blocks.csv"
 
 # Completed rounds survive an interruption, the one cut short does not.
 check "a signal after the first round keeps every cell, each with 1 round" \

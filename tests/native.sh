@@ -341,6 +341,91 @@ test_crosscheck() {
 	check "--crosscheck is an option of run only (verifier: exit 2)" test $? -eq 2
 }
 
+# The kfunc's proxies (helper-call-pair, helper-call), the evidence that
+# their calls stay calls, the kfunc estimate and the building blocks.
+proxy_section_calls() {	# FILE STRATEGY: helper calls listed in its dump
+	awk -v s="== $2 rootbench_batch:" 'index($0, s) == 1 { on = 1; next }
+		/^== / { on = 0 } on && /call bpf_get_numa_node_id \(helper, out of line\)/ { n++ }
+		END { print n + 0 }' "$1"
+}
+
+test_proxies() {
+	local q=$TEST_TMP/quick dir=$TEST_TMP/proxy v=$TEST_TMP/validation.csv
+	check "proxies: helper-call-pair and helper-call are available here" \
+		test "$("$RB" list | grep -cE '^helper-call(-pair)? +available$')" -eq 2
+	check "proxies: percall.csv has their rows at every depth of the quick run" \
+		awk -F, 'NR > 1 { d[$2] = 1; if ($1 ~ /^helper-call/) n[$1 "@" $2]++ } END {
+			for (k in d) if (!n["helper-call-pair@" k] || !n["helper-call@" k]) exit 1 }' "$q/percall.csv"
+	check "proxies: proxy-xlated.txt says both proxies passed the call check" \
+		test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$q/proxy-xlated.txt")" -eq 2
+	check "proxies: the xlated dump of helper-call-pair lists 2 helper calls, helper-call 1" \
+		test "$(proxy_section_calls "$q/proxy-xlated.txt" helper-call-pair)-$(proxy_section_calls "$q/proxy-xlated.txt" helper-call)" = 2-1
+	if [ "$(uname -m)" = x86_64 ]; then
+		check "proxies: the jited image calls bpf_get_numa_node_id directly, twice for the pair" \
+			grep -q '^jited (x86-64): 2 direct call(s) to bpf_get_numa_node_id' "$q/proxy-xlated.txt"
+	fi
+	check "proxies: two calls cost more than one (pair > single at most depths)" \
+		awk -F, '$1 == "helper-call-pair" { p[$2] = $5 } $1 == "helper-call" { s[$2] = $5 }
+			END { for (d in p) { n++; if (p[d] + 0 > s[d] + 0) m++ } exit !(n && 3 * m >= 2 * n) }' "$q/percall.csv"
+	check "blocks.csv parses with its three blocks" \
+		test "$(csv_parses "$q/blocks.csv" "block,what,reps,batch,samples,per_block,ci95_lo,ci95_hi,p5,p95,unit" 11 2,11 &&
+			cut -d, -f1 "$q/blocks.csv" | tail -n +2 | tr '\n' ' ')" = "kernel-call bpf-call dependent-load "
+	check "blocks: the building blocks' calls are calls in the translated program" \
+		test "$(grep -c '^check block .*: ok: ' "$q/proxy-xlated.txt")" -eq 3
+	check "blocks: a kernel call costs more than a dependent load" \
+		awk -F, '$1 == "kernel-call" { c = $6 } $1 == "dependent-load" { l = $6 } END { exit !(c + 0 > l + 0) }' \
+			"$q/blocks.csv"
+	check "the kfunc never appears among the measured rows here" \
+		test -z "$(grep '^kfunc,' "$q/percall.csv")"
+
+	# The estimate needs a VM validation; a made-up one stands in here, so
+	# the test does not depend on the committed file.
+	printf '%s\n' "kernel,accel,unit,proxy,kfunc_form,depths,proxy_median,kfunc_median,ratio,ratio_lo,ratio_hi,within_pct,git_commit,started_utc,run" \
+		"7.0-test,tcg-icount,instructions,helper-call-pair,get+put,5,20.0,22.0,1.100,1.090,1.110,11.00,test,test,test" >"$v"
+	"$RB" run --strategies helper-call-pair,walk-iter,walk-bounded --depths 2,8,32 --samples 10 \
+		--no-verifier --no-traversal --no-e2e --proxy-validation "$v" --out "$dir" \
+		>"$TEST_TMP/proxy.out" 2>"$TEST_TMP/proxy.err"
+	check "proxy run with a validation exits 0" test $? -eq 0
+	check "estimate.csv parses: one row per walk" \
+		test "$(csv_parses "$dir/estimate.csv" "estimate,from,proxy_ns,estimate_lo_ns,estimate_hi_ns,validated_within_pct,validation,walk,dearer_from_depth,crossing_depth_fit" 10 2,7,8 &&
+			cut -d, -f8 "$dir/estimate.csv" | tail -n +2 | sort | tr '\n' ' ')" = "walk-bounded walk-iter "
+	check "estimate.csv is marked an estimate, from the proxy, with the validation's bound" \
+		awk -F, 'NR > 1 && !($1 == "kfunc (estimate)" && $2 == "helper-call-pair" && $6 == "11.00") { bad = 1 } END { exit bad || NR < 2 }' \
+			"$dir/estimate.csv"
+	check "the estimate's interval holds the estimate" \
+		awk -F, 'NR > 1 && !($4 <= $3 && $3 <= $5) { bad = 1 } END { exit bad }' "$dir/estimate.csv"
+	check "the table says ESTIMATE, validated in the VM to within 11.0%" \
+		grep -q '^ESTIMATE, not a measurement: kfunc, estimated from helper-call-pair (validated in the VM to within 11.0%)' \
+			"$TEST_TMP/proxy.out"
+	check "the estimate is in no measured row" test -z "$(grep -i '^kfunc' "$dir/percall.csv")"
+	scripts/finish-run.sh "$dir" >/dev/null 2>&1
+	check "summary.txt quotes the estimate as an estimate" \
+		grep -q 'ESTIMATE, not a measurement: kfunc, estimated from' "$dir/summary.txt"
+	check "REPORT.md has the estimate and the depth each walk becomes dearer" \
+		grep -q 'dearer than the estimate from depth' "$dir/REPORT.md"
+	check "the per-call plot has the estimate as a series of its own" \
+		grep -q 'kfunc, estimated from helper-call-pair (validated in the VM to within' "$dir/plots/percall-vs-depth.svg"
+
+	# A validation beyond the tolerance, and none at all: no estimate, and why.
+	sed -i 's/,11.00,/,35.00,/' "$v"
+	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal \
+		--no-e2e --proxy-validation "$v" --out "$dir-far" >"$TEST_TMP/proxy-far.out" 2>&1
+	check "a validation off by 35% prints no estimate, saying why" \
+		test ! -e "$dir-far/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*within 35.0%.*above the 20% allowed' "$TEST_TMP/proxy-far.out")"
+	# Plain TCG only has to agree with the bound: a TCG interval above 1 withholds it.
+	sed -i 's/,35.00,/,11.00,/' "$v"
+	echo "7.0-test,tcg,ns,helper-call-pair,get+put,5,20.0,30.0,1.500,1.300,1.700,70.00,test,test,test" >>"$v"
+	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal \
+		--no-e2e --proxy-validation "$v" --out "$dir-tcg" >"$TEST_TMP/proxy-tcg.out" 2>&1
+	check "a TCG validation whose interval excludes 1 withholds the estimate, saying so" \
+		test ! -e "$dir-tcg/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*under TCG the kfunc/proxy ratio 1.500 \[1.300, 1.700\] excludes 1' "$TEST_TMP/proxy-tcg.out")"
+	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal \
+		--no-e2e --proxy-validation "$TEST_TMP/none.csv" --out "$dir-none" >"$TEST_TMP/proxy-none.out" 2>&1
+	check "no validation file: no estimate, and the line names the file" \
+		test ! -e "$dir-none/estimate.csv" -a -n "$(grep "no kfunc estimate: no VM validation at $TEST_TMP/none.csv" "$TEST_TMP/proxy-none.out")"
+	check "proxies: nothing left behind" nothing_left_behind
+}
+
 test_list
 test_new_strategy_is_one_file
 test_trigger
@@ -350,6 +435,7 @@ test_plots_report
 test_fingerprint
 test_compare_fingerprint
 test_crosscheck
+test_proxies
 test_traverse_command
 test_strategy_subset
 test_verifier_command

@@ -77,6 +77,15 @@ test_icount() {
 			last[$1] = $5 + 0; seen++ }
 			END { exit bad || seen < 8 }' "$dir/percall.csv"
 	check "vm icount: the table says instructions" grep -q 'per call in instructions' "$dir.log"
+	check "vm icount: the proxies keep their calls on this kernel (proxy-xlated.txt)" \
+		test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$dir/proxy-xlated.txt")" -eq 2
+	check "vm icount: proxy-validation.csv compares the kfunc with the proxy of its form" \
+		awk -F, 'NR == 1 { ok = ($0 == "kernel,accel,unit,proxy,kfunc_form,depths,proxy_median,kfunc_median,ratio,ratio_lo,ratio_hi,within_pct,git_commit,started_utc") }
+			NR == 2 { row = ($2 == "tcg-icount" && (($4 == "helper-call-pair" && $5 == "get+put") || ($4 == "helper-call" && $5 == "get")) &&
+				$6 >= 4 && $9 > 0 && $10 <= $9 && $9 <= $11) }
+			END { exit !(ok && row && NR == 2) }' "$dir/proxy-validation.csv"
+	check "vm icount: the validation is stated with its interval" \
+		grep -q '^proxy validation: kfunc (.*) / helper-call.* per call = .*, 95% CI \[' "$dir.log"
 	check_plots_and_report "$dir" "vm icount" instructions
 }
 
@@ -89,6 +98,8 @@ test_kernel_without_kfunc() {
 	check "vm 6.12: the kfunc is unavailable, and why" \
 		grep -q '"reason": "kernel lacks bpf_get_root_mem_cgroup (Linux >= 7.0)"' "$dir/env.json"
 	check "vm 6.12: no kfunc rows" test -z "$(depths_of "$dir" kfunc)"
+	check "vm 6.12: the proxies run where the kfunc is missing, their calls still calls" \
+		test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$dir/proxy-xlated.txt")-$(depths_of "$dir" helper-call-pair | wc -w)" = 2-4
 	check "vm 6.12: the walks ran, roots all equal" \
 		csv_awk "$dir/percall.csv" '{ n++; if ($c["root_ok"] != 1) bad = 1 } END { exit bad || n < 8 }'
 }

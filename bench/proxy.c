@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kfunc's proxies: evidence that they call, validation, the estimate. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "csvread.h"
+#include "json.h"
+#include "output.h"
+#include "proxy.h"
+#include "stats.h"
+
+static const struct proxy_def proxies[] = {
+	{ "helper-call-pair", "get+put",
+	  "bpf_get_root_mem_cgroup() + bpf_put_mem_cgroup()",
+	  "bpf_get_numa_node_id", 2 },
+	{ "helper-call", "get",
+	  "a non-acquire bpf_root_mem_cgroup() (proposed; no kernel has it)",
+	  "bpf_get_numa_node_id", 1 },
+};
+
+const struct proxy_def *proxy_of(const char *strategy)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++)
+		if (!strcmp(proxies[i].strategy, strategy))
+			return &proxies[i];
+	return NULL;
+}
+
+const struct proxy_def *proxy_for_form(const char *kfunc_form)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++)
+		if (!strcmp(proxies[i].kfunc_form, kfunc_form))
+			return &proxies[i];
+	return NULL;
+}
+
+/* ---- kernel symbols ----------------------------------------------------- */
+
+struct ksym {
+	unsigned long long addr;
+	char *name;
+};
+
+static struct ksym *ksyms;
+static size_t nksyms;
+static bool ksyms_read;
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Text symbols of /proc/kallsyms; none when addresses are hidden. */
+static void ksyms_load(void)
+{
+	char line[512], name[256], type;
+	unsigned long long addr;
+	size_t cap = 0;
+	FILE *f;
+
+	if (ksyms_read)
+		return;
+	ksyms_read = true;
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 || !addr)
+			continue;
+		if (type != 't' && type != 'T')
+			continue;
+		if (nksyms == cap) {
+			struct ksym *k = realloc(ksyms, (cap = cap ? cap * 2 : 65536) * sizeof(*k));
+
+			if (!k)
+				break;
+			ksyms = k;
+		}
+		ksyms[nksyms].addr = addr;
+		ksyms[nksyms].name = strdup(name);
+		if (ksyms[nksyms].name)
+			nksyms++;
+	}
+	fclose(f);
+	qsort(ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
+}
+
+static const char *ksym_name(unsigned long long addr)
+{
+	struct ksym key = { .addr = addr }, *k;
+
+	k = bsearch(&key, ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
+	return k ? k->name : NULL;
+}
+
+static unsigned long long ksym_addr(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nksyms; i++)
+		if (!strcmp(ksyms[i].name, name))
+			return ksyms[i].addr;
+	return 0;
+}
+
+static void ksyms_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < nksyms; i++)
+		free(ksyms[i].name);
+	free(ksyms);
+	ksyms = NULL;
+	nksyms = 0;
+	ksyms_read = false;
+}
+
+/* ---- the translated program ---------------------------------------------- */
+
+struct prog_calls {
+	unsigned helper_calls;	/* xlated: calls to the expected function */
+	unsigned jited_calls;	/* jited: direct calls to it; -1u if not checked */
+	unsigned subprog_calls;	/* xlated: BPF-to-BPF calls */
+	bool resolved;		/* call targets could be named */
+};
+
+/*
+ * Dumps prog_fd's xlated instructions to f, each call named, and counts the
+ * calls to `helper` (NULL: none expected). On x86-64 also counts the jited
+ * image's direct calls (E8 rel32) that land on it.
+ */
+static int dump_prog(FILE *f, const char *title, int prog_fd, const char *helper,
+		     struct prog_calls *pc)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info), i, nx, nksym, nlens;
+	unsigned long long base, target, want;
+	struct bpf_insn *insns = NULL;
+	__u64 *jksyms = NULL;
+	__u32 *jlens = NULL;
+	unsigned char *jited = NULL;
+	const char *name;
+	int err = 0;
+
+	memset(pc, 0, sizeof(*pc));
+	pc->jited_calls = -1u;
+	ksyms_load();
+	base = ksym_addr("__bpf_call_base");
+	want = helper ? ksym_addr(helper) : 0;
+	pc->resolved = base && (!helper || want);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	nx = info.xlated_prog_len / sizeof(*insns);
+	nksym = info.nr_jited_ksyms;
+	nlens = info.nr_jited_func_lens;
+	insns = calloc(nx ? nx : 1, sizeof(*insns));
+	jited = calloc(info.jited_prog_len ? info.jited_prog_len : 1, 1);
+	jksyms = calloc(nksym ? nksym : 1, sizeof(*jksyms));
+	jlens = calloc(nlens ? nlens : 1, sizeof(*jlens));
+	if (!insns || !jited || !jksyms || !jlens) {
+		err = -ENOMEM;
+		goto out;
+	}
+	{
+		struct bpf_prog_info want_info = {
+			.xlated_prog_len = nx * sizeof(*insns),
+			.xlated_prog_insns = (__u64)(unsigned long)insns,
+			.jited_prog_len = info.jited_prog_len,
+			.jited_prog_insns = (__u64)(unsigned long)jited,
+			.nr_jited_ksyms = nksym,
+			.jited_ksyms = (__u64)(unsigned long)jksyms,
+			.nr_jited_func_lens = nlens,
+			.jited_func_lens = (__u64)(unsigned long)jlens,
+		};
+
+		len = sizeof(want_info);
+		if (bpf_obj_get_info_by_fd(prog_fd, &want_info, &len)) {
+			err = -errno;
+			goto out;
+		}
+		info = want_info;
+	}
+
+	fprintf(f, "== %s: prog id %u, %u xlated insns, %u jited bytes\n", title,
+		info.id, nx, info.jited_prog_len);
+	for (i = 0; i < nx; i++) {
+		const struct bpf_insn *in = &insns[i];
+
+		fprintf(f, "%5u: %02x %x %x %+6d %11d", i, in->code, in->dst_reg,
+			in->src_reg, in->off, in->imm);
+		if (in->code == (BPF_JMP | BPF_CALL)) {
+			if (in->src_reg == BPF_PSEUDO_CALL) {
+				pc->subprog_calls++;
+				fprintf(f, "  call pc%+d (BPF-to-BPF)", in->imm + 1);
+			} else {
+				target = base + (unsigned long long)(long long)in->imm;
+				name = base && in->imm ? ksym_name(target) : NULL;
+				fprintf(f, "  call %s (%s, out of line)", name ? name : "?",
+					in->src_reg == BPF_PSEUDO_KFUNC_CALL ? "kfunc" : "helper");
+				if (helper && name && !strcmp(name, helper))
+					pc->helper_calls++;
+			}
+		} else if (in->code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < nx) {
+			fprintf(f, "  ld_imm64");
+		}
+		fputc('\n', f);
+	}
+#if defined(__x86_64__)
+	/* The main function's image: a direct call is E8 and a rel32 from the
+	 * next instruction. Only a target equal to the helper counts. */
+	if (helper && want && nksym && nlens && info.jited_prog_len) {
+		__u32 end = jlens[0] < info.jited_prog_len ? jlens[0] : info.jited_prog_len;
+
+		pc->jited_calls = 0;
+		for (i = 0; i + 5 <= end; i++) {
+			__s32 rel;
+
+			if (jited[i] != 0xe8)
+				continue;
+			memcpy(&rel, &jited[i + 1], sizeof(rel));
+			if (jksyms[0] + i + 5 + (long long)rel == want)
+				pc->jited_calls++;
+		}
+		fprintf(f, "jited (x86-64): %u direct call(s) to %s at 0x%llx in %u bytes from 0x%llx\n",
+			pc->jited_calls, helper, want, end, (unsigned long long)jksyms[0]);
+	}
+#endif
+out:
+	free(insns);
+	free(jited);
+	free(jksyms);
+	free(jlens);
+	return err;
+}
+
+static void mark_unavailable(struct loaded_strategy *ls, const char *why)
+{
+	snprintf(ls->reason, sizeof(ls->reason), "%s", why);
+	ls->available = false;
+	strategy_unload(ls);
+}
+
+void proxy_check_calls(struct proxy_state *ps, struct loaded_strategy *ls, size_t n)
+{
+	struct prog_calls pc;
+	char title[128], why[320];
+	size_t i;
+
+	ps->xf = open_memstream(&ps->xlated, &ps->xlated_len);
+	if (!ps->xf)
+		return;
+	fprintf(ps->xf, "# Translated programs of the kfunc's proxies (bench/proxy.c).\n"
+		"# A proxy stands for the kfunc route only while its calls stay\n"
+		"# out-of-line calls into the kernel: each check below counts them in\n"
+		"# the xlated program (bpf_prog_info.xlated_prog_insns, call targets\n"
+		"# named from /proc/kallsyms) and, on x86-64, in the jited image.\n"
+		"# Columns: index, opcode, dst, src, off, imm.\n\n");
+	for (i = 0; i < n; i++) {
+		const struct proxy_def *d = proxy_of(ls[i].s->name);
+		bool kfunc = !strcmp(ls[i].s->name, "kfunc");
+
+		if ((!d && !kfunc) || !ls[i].available)
+			continue;
+		snprintf(title, sizeof(title), "%s rootbench_batch", ls[i].s->name);
+		if (dump_prog(ps->xf, title, ls[i].measure_fd, d ? d->helper : NULL, &pc)) {
+			fprintf(ps->xf, "cannot read the program: %s\n\n", strerror(errno));
+			ps->unverified++;
+			continue;
+		}
+		if (!d) {
+			fprintf(ps->xf, "(the route the proxies stand for; not checked)\n\n");
+			continue;
+		}
+		ps->checked++;
+		if (!pc.resolved) {
+			ps->unverified++;
+			fprintf(ps->xf, "check %s: UNVERIFIED: kallsyms hides %s or __bpf_call_base\n\n",
+				ls[i].s->name, d->helper);
+			continue;
+		}
+		if (pc.helper_calls != d->calls ||
+		    (pc.jited_calls != -1u && pc.jited_calls != d->calls)) {
+			ps->failed++;
+			snprintf(why, sizeof(why),
+				 "not a proxy on this kernel: %u of %u %s() calls left in the translated program (inlined)",
+				 pc.helper_calls, d->calls, d->helper);
+			fprintf(ps->xf, "check %s: FAILED: %s\n\n", ls[i].s->name, why);
+			mark_unavailable(&ls[i], why);
+			continue;
+		}
+		fprintf(ps->xf, "check %s: ok: %u out-of-line call(s) to %s() in xlated%s\n\n",
+			ls[i].s->name, pc.helper_calls, d->helper,
+			pc.jited_calls == -1u ? "" : " and jited");
+	}
+	fflush(ps->xf);
+}
+
+int proxy_check_block(struct proxy_state *ps, const char *title, int fd,
+		      const char *helper, unsigned calls, unsigned subprog_calls)
+{
+	struct prog_calls pc;
+	bool ok;
+
+	if (!ps->xf)
+		return 0;
+	if (dump_prog(ps->xf, title, fd, helper, &pc))
+		return 0;
+	if (helper && !pc.resolved) {
+		fprintf(ps->xf, "check %s: UNVERIFIED: kallsyms hides %s\n\n", title, helper);
+		return 0;
+	}
+	ok = (!helper || (pc.helper_calls == calls &&
+			  (pc.jited_calls == -1u || pc.jited_calls == calls))) &&
+	     pc.subprog_calls == subprog_calls;
+	fprintf(ps->xf, "check %s: %s: %u call(s) to %s, %u BPF-to-BPF call(s); expected %u and %u\n\n",
+		title, ok ? "ok" : "FAILED", pc.helper_calls, helper ? helper : "-",
+		pc.subprog_calls, helper ? calls : 0, subprog_calls);
+	return ok ? 0 : -1;
+}
+
+int proxy_write_xlated(struct proxy_state *ps, const struct rundir *rd)
+{
+	struct outfile f;
+	int err;
+
+	if (!ps->xf)
+		return 0;
+	fflush(ps->xf);
+	err = outfile_open(&f, rd, "proxy-xlated.txt");
+	if (err)
+		return err;
+	fwrite(ps->xlated, 1, ps->xlated_len, f.f);
+	return outfile_commit(&f);
+}
+
+/* ---- validation and estimate --------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of n values and its 95% order-statistic interval (sorts xs). */
+static void median_interval(double *xs, size_t n, double *med, double *lo, double *hi)
+{
+	size_t l, h;
+
+	qsort(xs, n, sizeof(*xs), cmp_double);
+	*med = percentile_sorted(xs, n, 50);
+	median_ci_index(n, &l, &h);
+	*lo = xs[l];
+	*hi = xs[h];
+}
+
+static const struct proxy_cell *cell_at(const struct proxy_cell *c, size_t n,
+					const char *s, unsigned depth)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].depth == depth && !strcmp(c[i].strategy, s))
+			return &c[i];
+	return NULL;
+}
+
+static void validate(struct proxy_state *ps, const struct proxy_run *pr,
+		     const struct proxy_cell *c, size_t n, const struct rundir *rd)
+{
+	const struct proxy_def *d = proxy_for_form(pr->kfunc_form);
+	double ratio[256], pm[256], km[256], tmp;
+	struct outfile f;
+	size_t i, k = 0;
+
+	if (!d)
+		return;
+	for (i = 0; i < n && k < 256; i++) {
+		const struct proxy_cell *p;
+
+		if (strcmp(c[i].strategy, "kfunc"))
+			continue;
+		p = cell_at(c, n, d->strategy, c[i].depth);
+		if (!p || p->median <= 0)
+			continue;
+		ratio[k] = c[i].median / p->median;
+		pm[k] = p->median;
+		km[k++] = c[i].median;
+	}
+	if (!k)
+		return;
+	median_interval(ratio, k, &ps->v_ratio, &ps->v_lo, &ps->v_hi);
+	median_interval(pm, k, &ps->v_proxy_med, &tmp, &tmp);
+	median_interval(km, k, &ps->v_kfunc_med, &tmp, &tmp);
+	ps->v_within = 100 * fmax(fabs(ps->v_lo - 1), fabs(ps->v_hi - 1));
+	ps->v_depths = k;
+	snprintf(ps->v_proxy, sizeof(ps->v_proxy), "%s", d->strategy);
+	snprintf(ps->v_form, sizeof(ps->v_form), "%s", d->kfunc_form);
+	ps->validated = true;
+	if (csv_open(&f, rd, "proxy-validation.csv", PROXY_VALIDATION_HEADER))
+		return;
+	fprintf(f.f, "%s,%s,%s,%s,%s,%zu,%.3f,%.3f,%.4f,%.4f,%.4f,%.2f,%s,%s\n",
+		pr->release, pr->accel, pr->unit, d->strategy, d->kfunc_form, k,
+		ps->v_proxy_med, ps->v_kfunc_med, ps->v_ratio, ps->v_lo, ps->v_hi,
+		ps->v_within, pr->git_commit, pr->started_utc);
+	outfile_commit(&f);
+}
+
+/*
+ * The validation for proxy from path. The bound comes from the rows whose
+ * figure belongs to the guest code, not to the emulator: instruction counts
+ * (tcg-icount) and times on a real CPU (kvm, native); the widest of them is
+ * X. Plain TCG's emulated time measures QEMU's translation of each guest
+ * operation, so its rows only have to agree: an interval that excludes 1
+ * contradicts the proxy and no estimate is given. -1 with why when no row
+ * bounds the proxy or one contradicts it.
+ */
+static int read_validation(const char *path, const char *proxy, double *within,
+			   char *what, size_t wlen, char *why, size_t len)
+{
+	struct csv v;
+	char err[160];
+	size_t i, bounding = 0;
+	int ret;
+
+	ret = csv_load(path, &v, err, sizeof(err));
+	if (ret == -2) {
+		snprintf(why, len, "no VM validation at %s (make proxy-validation)", path);
+		return -1;
+	}
+	if (ret) {
+		snprintf(why, len, "%s: %s", path, err);
+		return -1;
+	}
+	*within = 0;
+	what[0] = '\0';
+	why[0] = '\0';
+	for (i = 0; i < v.nrows; i++) {
+		double w = csv_num_cell(&v, i, "within_pct"), r = csv_num_cell(&v, i, "ratio");
+		double lo = csv_num_cell(&v, i, "ratio_lo"), hi = csv_num_cell(&v, i, "ratio_hi");
+		const char *accel = csv_cell(&v, i, "accel");
+		bool emulated_time = !strcmp(accel, "tcg");
+		size_t used = strlen(what);
+
+		if (strcmp(csv_cell(&v, i, "proxy"), proxy) || isnan(w) || isnan(lo) || isnan(hi))
+			continue;
+		snprintf(what + used, wlen - used, "%s%s %s: kfunc/proxy %.3f [%.3f; %.3f]%s",
+			 used ? "; " : "", csv_cell(&v, i, "kernel"), accel, r, lo, hi,
+			 emulated_time ? " (emulated time: must only agree)" : "");
+		if (emulated_time) {
+			if ((lo > 1 || hi < 1) && !why[0])
+				snprintf(why, len, "%s: under TCG the kfunc/proxy ratio %.3f [%.3f, %.3f] excludes 1",
+					 path, r, lo, hi);
+			continue;
+		}
+		bounding++;
+		*within = fmax(*within, w);
+	}
+	csv_free(&v);
+	if (why[0])
+		return -1;
+	if (!bounding) {
+		snprintf(why, len, "%s has no icount, KVM or native row for %s", path, proxy);
+		return -1;
+	}
+	return 0;
+}
+
+static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
+		     const struct proxy_cell *c, size_t n, const struct rundir *rd)
+{
+	const char *path = pr->validation_path ? pr->validation_path : PROXY_VALIDATION_DEFAULT;
+	const struct proxy_def *pair = proxy_for_form("get+put");
+	double med[256], lo = INFINITY, hi = -INFINITY, tmp, within;
+	const char *walks[16];
+	char what[400];
+	struct outfile f;
+	size_t i, k, nw = 0, m = 0;
+
+	for (i = 0; i < n && m < 256; i++)
+		if (!strcmp(c[i].strategy, pair->strategy)) {
+			med[m++] = c[i].median;
+			lo = fmin(lo, c[i].ci_lo);
+			hi = fmax(hi, c[i].ci_hi);
+		}
+	if (!m)
+		return;
+	median_interval(med, m, &ps->e_ns, &tmp, &tmp);
+	snprintf(ps->e_source, sizeof(ps->e_source), "%s", path);
+	if (read_validation(path, pair->strategy, &within, what, sizeof(what),
+			    ps->e_why, sizeof(ps->e_why)))
+		return;
+	if (within > PROXY_TOLERANCE_PCT) {
+		snprintf(ps->e_why, sizeof(ps->e_why),
+			 "the VM put %s only within %.1f%% of the kfunc (%s), above the %.0f%% allowed",
+			 pair->strategy, within, what, PROXY_TOLERANCE_PCT);
+		return;
+	}
+	/* The proxy's interval over all depths, widened by the validation. */
+	ps->e_within = within;
+	ps->e_lo = lo * (1 - within / 100);
+	ps->e_hi = hi * (1 + within / 100);
+	ps->estimated = true;
+	snprintf(ps->e_validation, sizeof(ps->e_validation), "%s", what);
+	snprintf(ps->e_line, sizeof(ps->e_line),
+		 "kfunc, estimated from %s (validated in the VM to within %.1f%%): %.2f %s, [%.2f, %.2f]",
+		 pair->strategy, within, ps->e_ns, pr->unit, ps->e_lo, ps->e_hi);
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nw; k++)
+			if (!strcmp(walks[k], c[i].strategy))
+				break;
+		if (k == nw && nw < 16 && !strncmp(c[i].strategy, "walk-", 5))
+			walks[nw++] = c[i].strategy;
+	}
+	if (csv_open(&f, rd, "estimate.csv", ESTIMATE_HEADER))
+		return;
+	for (k = 0; k < nw; k++) {
+		double x[256], y[256], a, b, fit = NAN;
+		long dearer = -1;
+		size_t nd = 0;
+
+		/* The shallowest depth from which every measured depth is dearer. */
+		for (i = 0; i < n && nd < 256; i++) {
+			if (strcmp(c[i].strategy, walks[k]))
+				continue;
+			x[nd] = c[i].depth;
+			y[nd++] = c[i].median;
+		}
+		for (i = 0; i < nd; i++) {
+			size_t j;
+			bool all = true;
+
+			for (j = 0; j < nd; j++)
+				if (x[j] >= x[i] && y[j] <= ps->e_ns)
+					all = false;
+			if (all && (dearer < 0 || x[i] < dearer))
+				dearer = (long)x[i];
+		}
+		if (!linear_fit(x, y, nd, &a, &b) && b > 0)
+			fit = fmax(0, (ps->e_ns - a) / b);
+		{
+			size_t used = strlen(ps->e_walks);
+			char at[32] = "no measured depth";
+
+			if (dearer >= 0)
+				snprintf(at, sizeof(at), "depth %ld", dearer);
+			snprintf(ps->e_walks + used, sizeof(ps->e_walks) - used,
+				 "  %-13s dearer than the estimate from %s (its fit crosses it at %.1f)\n",
+				 walks[k], at, fit);
+		}
+		fprintf(f.f, "kfunc (estimate),%s,%.3f,%.3f,%.3f,%.2f,%s,%s,", pair->strategy,
+			ps->e_ns, ps->e_lo, ps->e_hi, within, path, walks[k]);
+		if (dearer >= 0)
+			fprintf(f.f, "%ld", dearer);
+		fputc(',', f.f);
+		csv_num(f.f, fit);
+		fputc('\n', f.f);
+	}
+	outfile_commit(&f);
+}
+
+void proxy_conclude(struct proxy_state *ps, const struct proxy_run *pr,
+		    const struct proxy_cell *cells, size_t n, const struct rundir *rd)
+{
+	if (pr->kfunc_available && pr->kfunc_form)
+		validate(ps, pr, cells, n, rd);
+	else if (!pr->kfunc_available)
+		estimate(ps, pr, cells, n, rd);
+}
+
+void proxy_print(const struct proxy_state *ps, const char *unit, FILE *out)
+{
+	if (ps->checked || ps->unverified)
+		fprintf(out, "\nproxies: %u checked in the translated program, %u failed, %u unverified (proxy-xlated.txt)\n",
+			ps->checked, ps->failed, ps->unverified);
+	if (ps->validated)
+		fprintf(out, "proxy validation: kfunc (%s) / %s per call = %.3f, 95%% CI [%.3f, %.3f] over %zu depths (%.2f vs %.2f %s): within %.1f%%\n",
+			ps->v_form, ps->v_proxy, ps->v_ratio, ps->v_lo, ps->v_hi, ps->v_depths,
+			ps->v_kfunc_med, ps->v_proxy_med, unit, ps->v_within);
+	if (ps->estimated)
+		fprintf(out, "ESTIMATE, not a measurement: %s (estimate.csv)\n  validation (%s): %s\n%s",
+			ps->e_line, ps->e_source, ps->e_validation, ps->e_walks);
+	else if (ps->e_why[0])
+		fprintf(out, "no kfunc estimate: %s\n", ps->e_why);
+}
+
+void proxy_json(const struct proxy_state *ps, struct json *j)
+{
+	json_obj_begin(j, "proxy");
+	json_int(j, "checked", ps->checked);
+	json_int(j, "check_failed", ps->failed);
+	json_int(j, "unverified", ps->unverified);
+	if (ps->validated) {
+		json_obj_begin(j, "validation");
+		json_str(j, "proxy", ps->v_proxy);
+		json_str(j, "kfunc_form", ps->v_form);
+		json_num(j, "ratio", ps->v_ratio);
+		json_num(j, "ratio_ci95_lo", ps->v_lo);
+		json_num(j, "ratio_ci95_hi", ps->v_hi);
+		json_num(j, "within_pct", ps->v_within);
+		json_int(j, "depths", (long long)ps->v_depths);
+		json_obj_end(j);
+	}
+	if (ps->estimated || ps->e_why[0]) {
+		json_obj_begin(j, "kfunc_estimate");
+		json_bool(j, "estimate", true);
+		json_bool(j, "printed", ps->estimated);
+		if (ps->estimated) {
+			json_str(j, "statement", ps->e_line);
+			json_num(j, "value", ps->e_ns);
+			json_num(j, "lo", ps->e_lo);
+			json_num(j, "hi", ps->e_hi);
+			json_num(j, "validated_within_pct", ps->e_within);
+			json_str(j, "validation", ps->e_validation);
+		} else {
+			json_str(j, "why_not", ps->e_why);
+		}
+		json_str(j, "validation_file", ps->e_source);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+void proxy_free(struct proxy_state *ps)
+{
+	if (ps->xf)
+		fclose(ps->xf);
+	ps->xf = NULL;
+	free(ps->xlated);
+	ps->xlated = NULL;
+	ksyms_free();
+}
