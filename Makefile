@@ -156,3 +156,7 @@ deps-fuzz:
 fuzz: deps-fuzz
 	$(MAKE) $(FUZZ_BIN)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# The BPF objects stay after the skeletons are made: scripts/veristat.sh
+# and tests/veristat.sh run the real veristat on them.
+.SECONDARY: $(BPF_OBJS)
