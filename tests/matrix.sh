@@ -77,4 +77,5 @@ check "vm-run: with KVM unusable for guests the run still completes ($accel, ${t
 if [ "$accel" = tcg ]; then
 	check "vm-run: the fallback to TCG is one line saying why" \
 		test "$(grep -c 'falling back to TCG\|kvm trial failed' "$TEST_TMP/kvm.log")" -eq 1
+	grep '^vm-run: ' "$TEST_TMP/kvm.log" | sed 's/^/# /'
 fi

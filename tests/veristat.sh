@@ -88,3 +88,28 @@ check "compare: the doctored walk-iter is flagged changed, +8 instructions" \
 	grep -qE '^walk-iter +[0-9]+ +[0-9]+ +\+8 \(.* changed$' <<<"$out"
 check "compare: only walk-iter changed" \
 	grep -q '^1 strategy changed, appeared or disappeared$' <<<"$out"
+
+# The same on a kernel that has the kfunc, in a VM: the real veristat and
+# rootbench verifier side by side in the guest, on the same objects.
+vsroot=$("$veristat" --print-root 2>/dev/null)
+vsbin=$(sed -n 's/^VERISTAT_BIN=//p' "$vsroot/veristat.env" 2>/dev/null)
+eval "$(scripts/vm-kernel.sh --print-vars 2>/dev/null | grep -E '^KERNEL_(IMAGE|RELEASE)=')"
+files=(--file "$vsroot:/veristat")
+for o in build/*.bpf.o; do files+=(--file "$o"); done
+vm=$TEST_TMP/vm-veristat
+# shellcheck disable=SC2016 # expanded in the guest
+scripts/vm-run.sh --quiet --kernel "${KERNEL_IMAGE:-/nonexistent}" --workdir build/vm --timeout 600 \
+	--binary "$RB" "${files[@]}" --outdir "$vm" -- sh -c '
+	rootbench verifier --out /out/run >/out/run.log 2>&1
+	L=/veristat/usr/lib/x86_64-linux-gnu:/veristat/lib/x86_64-linux-gnu
+	/veristat/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path $L /veristat/'"$vsbin"' \
+		-o csv -f /rootbench_once /work/*.bpf.o >/out/real.csv 2>/out/real.err' >"$vm.log" 2>&1
+rc=$?
+check "vm ${KERNEL_RELEASE:-?}: rootbench verifier and the real veristat ran in the guest" \
+	eval "[ $rc -eq 0 ] && [ -s '$vm/real.csv' ] && [ -s '$vm/run/veristat.csv' ]"
+[ "$rc" -eq 0 ] || tail -n 10 "$vm.log" | sed 's/^/# /'
+real=$vm/real.csv
+check "vm ${KERNEL_RELEASE:-?}: the kfunc's row is there, a success" \
+	grep -q '^kfunc\.bpf\.o,rootbench_once,success,' "$vm/run/veristat.csv"
+check "vm ${KERNEL_RELEASE:-?}: real veristat agrees on every strategy, the kfunc included" \
+	agree "$vm/run/veristat.csv"
