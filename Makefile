@@ -181,3 +181,17 @@ deps-fuzz:
 fuzz: deps-fuzz
 	$(MAKE) $(FUZZ_BIN)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# The BPF objects stay after the skeletons are made: scripts/veristat.sh
+# and tests/veristat.sh run the real veristat on them.
+.SECONDARY: $(BPF_OBJS)
+
+# The icount suite on every Debian kernel reachable through apt, side by
+# side, and cross-kernel tables per strategy (scripts/vm-matrix.sh:
+# MATRIX_QUICK, MATRIX_JOBS, MATRIX_SUITES, MATRIX_REPEAT, MATRIX_ARGS,
+# MATRIX_OUT, MATRIX_TIMEOUT, MATRIX_SSHLOGINFILE).
+export MATRIX_QUICK MATRIX_JOBS MATRIX_SUITES MATRIX_REPEAT MATRIX_ARGS MATRIX_OUT MATRIX_TIMEOUT MATRIX_SSHLOGINFILE
+.PHONY: vm-matrix
+vm-matrix: deps deps-vm
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/vm-matrix.sh

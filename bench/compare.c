@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "compare.h"
@@ -321,10 +322,144 @@ int compare_estimator(const char *name, double *q)
 static const struct cli_cmd compare_cmd = {
 	.name = "compare",
 	.args = "RUN_A RUN_B",
-	.doc = "Compare two run directories (say, a kernel before and after a patch): for every (strategy, depth) both measured, the ratio B/A of the net per-call figures with a 95% hierarchical bootstrap interval (rounds, then samples within them, as the sweep's own intervals), and a verdict: faster, slower, or no significant difference. Reads samples.csv; writes nothing into the runs.",
+	.doc = "Compare two run directories (say, a kernel before and after a patch): for every (strategy, depth) both measured, the ratio B/A of the net per-call figures with a 95% hierarchical bootstrap interval (rounds, then samples within them, as the sweep's own intervals), and a verdict: faster, slower, or no significant difference. Reads samples.csv; writes nothing into the runs. Where both runs have verifier.csv (and veristat.csv), also the verifier statistics per strategy, B against A: instructions, peak and total states, each change flagged; runs without timings (rootbench verifier) compare on those alone.",
 	.opts = compare_opts_table,
 	.handle = handle,
 };
+
+/*
+ * The verifier's statistics of both runs (say, one kernel against another):
+ * verifier.csv's instructions and peak states, veristat.csv's total states
+ * when both runs have it, per strategy. Unlike timings these are exact
+ * counts: any difference is a change. Returns the number of strategies that
+ * changed, appeared or disappeared, or -1 with err.
+ */
+struct vstats {
+	double insns, peak, total;	/* total < 0: no veristat.csv */
+};
+
+static int vstats_of(const struct csv *v, const struct csv *vs, const char *strategy,
+		     struct vstats *out)
+{
+	char file[64], *p;
+	size_t r;
+	int found = 0;
+
+	for (r = 0; r < v->nrows; r++)
+		if (!strcmp(csv_cell(v, r, "strategy"), strategy)) {
+			out->insns = csv_num_cell(v, r, "verified_insns");
+			out->peak = csv_num_cell(v, r, "peak_states");
+			found = 1;
+		}
+	out->total = -1;
+	text(file, sizeof(file), "%s.bpf.o", strategy);
+	for (p = file; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	for (r = 0; vs && r < vs->nrows; r++)
+		if (!strcmp(csv_cell(vs, r, "file_name"), file) &&
+		    !strcmp(csv_cell(vs, r, "prog_name"), "rootbench_once"))
+			out->total = csv_num_cell(vs, r, "total_states");
+	if (!found)
+		out->total = -1;
+	return found;
+}
+
+static void print_change(double a, double b)
+{
+	char buf[32];
+
+	if (a < 0 || b < 0)
+		text(buf, sizeof(buf), "-");
+	else if (a > 0)
+		text(buf, sizeof(buf), "%+.0f (%+.1f%%)", b - a, 100.0 * (b - a) / a);
+	else
+		text(buf, sizeof(buf), "%+.0f", b - a);
+	printf(" %16s", buf);
+}
+
+static int compare_verifier(const char *dir_a, const char *dir_b, char *err, size_t errlen)
+{
+	struct csv va = { 0 }, vb = { 0 }, sa = { 0 }, sb = { 0 };
+	const char *dirs[2] = { dir_a, dir_b };
+	struct csv *v[2] = { &va, &vb }, *s[2] = { &sa, &sb };
+	bool have_s[2];
+	char path[4096];
+	size_t i, r;
+	int k, changed = 0, ret = -1;
+
+	for (k = 0; k < 2; k++) {
+		text(path, sizeof(path), "%s/verifier.csv", dirs[k]);
+		if (csv_load(path, v[k], err, errlen))
+			goto out;
+		if (csv_col(v[k], "strategy") < 0 || csv_col(v[k], "verified_insns") < 0) {
+			text(err, errlen, "%s: not a verifier.csv (header)", path);
+			goto out;
+		}
+		text(path, sizeof(path), "%s/veristat.csv", dirs[k]);
+		have_s[k] = !csv_load(path, s[k], err, errlen) &&
+			    csv_col(s[k], "total_states") >= 0;
+	}
+	printf("\nverifier statistics of rootbench_once (exact counts: any difference is a change)\n");
+	printf("%-13s %8s %8s %16s %7s %7s %16s %7s %7s %16s  %s\n", "strategy", "insns A",
+	       "insns B", "change", "peak A", "peak B", "change", "total A", "total B",
+	       "change", "verdict");
+	/* A's strategies in A's order, then those only B has. */
+	for (k = 0; k < 2; k++) {
+		for (r = 0; r < v[k]->nrows; r++) {
+			const char *name = csv_cell(v[k], r, "strategy");
+			struct vstats a = { -1, -1, -1 }, b = { -1, -1, -1 };
+			bool in_a, in_b;
+			const char *verdict;
+
+			in_a = vstats_of(&va, have_s[0] ? &sa : NULL, name, &a);
+			in_b = vstats_of(&vb, have_s[1] ? &sb : NULL, name, &b);
+			if (k == 1 && in_a)
+				continue;
+			if (!in_a || !in_b)
+				verdict = in_a ? "only in A" : "only in B";
+			else if (a.insns != b.insns || a.peak != b.peak ||
+				 (a.total >= 0 && b.total >= 0 && a.total != b.total))
+				verdict = "changed";
+			else
+				verdict = "same";
+			changed += strcmp(verdict, "same") != 0;
+			printf("%-13s", name);
+			for (i = 0; i < 3; i++) {
+				double x = i == 0 ? a.insns : i == 1 ? a.peak : a.total;
+				double y = i == 0 ? b.insns : i == 1 ? b.peak : b.total;
+
+				if (x < 0)
+					printf(" %*s", i == 0 ? 8 : 7, "-");
+				else
+					printf(" %*.0f", i == 0 ? 8 : 7, x);
+				if (y < 0)
+					printf(" %*s", i == 0 ? 8 : 7, "-");
+				else
+					printf(" %*.0f", i == 0 ? 8 : 7, y);
+				print_change(x, y);
+			}
+			printf("  %s\n", verdict);
+		}
+	}
+	printf("\n%d strateg%s changed, appeared or disappeared\n", changed,
+	       changed == 1 ? "y" : "ies");
+	ret = changed;
+out:
+	for (k = 0; k < 2; k++) {
+		csv_free(v[k]);
+		csv_free(s[k]);
+	}
+	return ret;
+}
+
+static bool has_file(const char *dir, const char *name)
+{
+	char path[4096];
+
+	text(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, R_OK) == 0;
+}
 
 int cmd_compare(int argc, char **argv)
 {
@@ -343,6 +478,17 @@ int cmd_compare(int argc, char **argv)
 				 argc - first), RB_EXIT_USAGE;
 	if (c.csv && rundir_check(c.csv, err, sizeof(err)))
 		return cli_error("compare", "--csv %s", err), RB_EXIT_USAGE;
+	/* Runs without timings (rootbench verifier) still compare as verifier runs. */
+	if (!(has_file(argv[first], "samples.csv") && has_file(argv[first + 1], "samples.csv")) &&
+	    has_file(argv[first], "verifier.csv") && has_file(argv[first + 1], "verifier.csv")) {
+		if (c.csv)
+			return cli_error("compare", "--csv: no per-call figures in both runs to write"),
+			       RB_EXIT_USAGE;
+		printf("rootbench compare: B = %s\n                   A = %s\n", argv[first + 1], argv[first]);
+		if (compare_verifier(argv[first], argv[first + 1], err, sizeof(err)) < 0)
+			return cli_error("compare", "%s", err), RB_EXIT_USAGE;
+		return RB_EXIT_OK;
+	}
 	if (c.csv) {
 		/* A CSV file of our own: write it atomically like a run's. */
 		char dir[4096], *slash;
@@ -362,8 +508,12 @@ int cmd_compare(int argc, char **argv)
 	if (compare_runs(argv[first], argv[first + 1], &c.o, stdout, out.f, &res, err, sizeof(err))) {
 		cli_error("compare", "%s", err);
 		code = RB_EXIT_USAGE;
-	} else if (out.f && outfile_commit(&out)) {
-		code = RB_EXIT_FAIL;
+	} else {
+		if (has_file(argv[first], "verifier.csv") && has_file(argv[first + 1], "verifier.csv") &&
+		    compare_verifier(argv[first], argv[first + 1], err, sizeof(err)) < 0)
+			cli_error("compare", "verifier statistics: %s", err);
+		if (out.f && outfile_commit(&out))
+			code = RB_EXIT_FAIL;
 	}
 	if (out.f)
 		outfile_discard(&out);

@@ -313,6 +313,14 @@ void parse_verifier_stats(const char *log, unsigned *time_us, unsigned *peak_sta
 	}
 }
 
+void parse_verifier_states(const char *log, unsigned *total_states,
+			   unsigned *max_states_per_insn, unsigned *mark_read)
+{
+	*total_states = number_after(log, "total_states ");
+	*max_states_per_insn = number_after(log, "max_states_per_insn ");
+	*mark_read = number_after(log, "mark_read ");
+}
+
 struct shapes_ctx {
 	unsigned max_nodes;
 	unsigned *depth, *fanout;

@@ -54,6 +54,14 @@ int parse_tree_shape(const char *s, unsigned max_nodes, unsigned *depth,
 void parse_verifier_stats(const char *log, unsigned *time_us, unsigned *peak_states,
 			  unsigned *stack_depth, unsigned *processed);
 
+/*
+ * The state counts of the same "processed N insns" line, as veristat reads
+ * them: "max_states_per_insn N total_states N ... mark_read N" (mark_read is
+ * gone from newer kernels). Missing figures are 0.
+ */
+void parse_verifier_states(const char *log, unsigned *total_states,
+			   unsigned *max_states_per_insn, unsigned *mark_read);
+
 /* A comma-separated list of distinct tree shapes (see parse_tree_shape). */
 int parse_tree_list(const char *s, unsigned max_nodes, unsigned *depth,
 		    unsigned *fanout, unsigned long *nodes, size_t max_n,

@@ -1443,10 +1443,10 @@ static FILE *report_buffer(char **buf, size_t *len)
 	return open_memstream(buf, len);
 }
 
-/* verifier.csv and capability.csv, and the printed report for later. */
+/* verifier.csv, veristat.csv and capability.csv, and the printed report. */
 static int run_verifier(struct run *r)
 {
-	struct outfile vcsv, ccsv;
+	struct outfile vcsv, vscsv, ccsv;
 	FILE *mem;
 	int err;
 
@@ -1457,20 +1457,26 @@ static int run_verifier(struct run *r)
 	err = csv_open(&vcsv, &r->rd, "verifier.csv", VERIFIER_HEADER);
 	if (!err)
 		err = csv_open(&ccsv, &r->rd, "capability.csv", CAPABILITY_HEADER);
+	/* The same figures in veristat's format, for veristat -C across kernels. */
+	if (!err && (err = csv_open(&vscsv, &r->rd, "veristat.csv", VERISTAT_HEADER))) {
+		outfile_discard(&vcsv);
+		outfile_discard(&ccsv);
+	}
 	if (err) {
 		fclose(mem);
 		set_failure(r, "cannot write to %s: %s", r->rd.path, strerror(-err));
 		return err;
 	}
-	verifier_report(r->ls, nstrategies, &vcsv, &ccsv, mem);
+	verifier_report(r->ls, nstrategies, &vcsv, &vscsv, &ccsv, mem);
 	fclose(mem);
 	/* An interrupted report would lie by omission: keep it only whole. */
 	if (rb_stopping()) {
 		outfile_discard(&vcsv);
 		outfile_discard(&ccsv);
+		outfile_discard(&vscsv);
 		return -EINTR;
 	}
-	if (outfile_commit(&vcsv) || outfile_commit(&ccsv))
+	if (outfile_commit(&vcsv) || outfile_commit(&ccsv) || outfile_commit(&vscsv))
 		return -EIO;
 	return 0;
 }

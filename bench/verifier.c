@@ -69,6 +69,8 @@ int verifier_cost(const struct loaded_strategy *ls, struct verifier_cost *c,
 	c->jited_bytes = info.jited_prog_len;
 	parse_verifier_stats(log, &c->verify_time_us, &c->peak_states,
 			     &c->stack_depth, &processed);
+	parse_verifier_states(log, &c->total_states, &c->max_states_per_insn,
+			      &c->mark_read);
 	if (!c->verified_insns)	/* kernels before 5.16 */
 		c->verified_insns = processed;
 	ls->s->destroy(skel);
@@ -117,8 +119,24 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/*
+ * One veristat row: the object file veristat would be given (bpf/<name>.bpf.c
+ * builds <name>.bpf.o, the strategy's name with _ for -) and the program.
+ * Only accepted loads get here: the verdict is success.
+ */
+static void veristat_row(FILE *f, const char *strategy, const struct verifier_cost *c)
+{
+	const char *p;
+
+	for (p = strategy; *p; p++)
+		fputc(*p == '-' ? '_' : *p, f);
+	fprintf(f, ".bpf.o,rootbench_once,success,%u,%u,%u,%u,%u,%u\n", c->verify_time_us,
+		c->verified_insns, c->total_states, c->peak_states,
+		c->max_states_per_insn, c->mark_read);
+}
+
 int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
-		    struct outfile *ccsv, FILE *out)
+		    struct outfile *vscsv, struct outfile *ccsv, FILE *out)
 {
 	struct verifier_cost c;
 	struct cap_cell cell;
@@ -145,6 +163,8 @@ int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
 				c.verified_insns, c.verify_time_us, c.peak_states,
 				c.stack_depth, c.xlated_bytes, c.jited_bytes,
 				c.source_lines);
+		if (vscsv)
+			veristat_row(vscsv->f, ls[i].s->name, &c);
 	}
 
 	fprintf(out, "\ndoes the verifier accept each route's root for ...\n");

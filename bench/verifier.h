@@ -15,11 +15,23 @@
 	"stack_depth,xlated_bytes,jited_bytes,source_lines"
 #define CAPABILITY_HEADER "strategy,consumer,result,detail"
 
+/*
+ * veristat.csv: the columns of veristat's own "-o csv" that its "-C" reads
+ * back in every packaged version. veristat 0.4 prints five more (prog_size,
+ * prog_size_jited, prog_type, attach_type, stack_depth) but refuses them in
+ * -C ("Unrecognized stat #7"); sizes and stack stay in verifier.csv.
+ */
+#define VERISTAT_HEADER "file_name,prog_name,verdict,duration,total_insns," \
+	"total_states,peak_states,max_states_per_insn,max_mark_read_len"
+
 /* The strategy alone: rootbench_once, one get+put round in an RCU section. */
 struct verifier_cost {
 	unsigned verified_insns;	/* bpf_prog_info.verified_insns */
 	unsigned verify_time_us;	/* "verification time N usec" */
 	unsigned peak_states;		/* "peak_states N" */
+	unsigned total_states;		/* "total_states N" */
+	unsigned max_states_per_insn;	/* "max_states_per_insn N" */
+	unsigned mark_read;		/* "mark_read N" (0 where gone) */
 	unsigned stack_depth;		/* "stack depth A+B...": the sum */
 	unsigned xlated_bytes, jited_bytes;
 	unsigned source_lines;
@@ -52,13 +64,13 @@ void capability(const struct loaded_strategy *ls, const struct consumer *c,
 const char *cap_result_name(enum cap_result r);
 
 /*
- * The whole report for a set of prepared strategies: verifier.csv and
- * capability.csv through the given files (either may be NULL), and a
- * printed table on out. Returns the number of cells that could not be
+ * The whole report for a set of prepared strategies: verifier.csv,
+ * veristat.csv and capability.csv through the given files (any may be NULL),
+ * and a printed table on out. Returns the number of cells that could not be
  * decided because loading failed for a reason other than the verifier.
  */
 struct outfile;
 int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
-		    struct outfile *ccsv, FILE *out);
+		    struct outfile *vscsv, struct outfile *ccsv, FILE *out);
 
 #endif

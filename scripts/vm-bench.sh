@@ -13,6 +13,9 @@
 #   VM_TIMEOUT=SECS          kill the VM after SECS (default 3600)
 #   VM_OUT=DIR               the run directory to create (must not exist);
 #                            default results/<time>-<release>-vm-<accel>
+#   VM_KERNEL_PACKAGE=NAME, VM_KERNEL_VERSION=V  with KERNEL: the Debian
+#                            package it came from, for env.json (make vm-matrix)
+#   VM_FINISH=0              no plots and report after the run
 #   BUILD=DIR                where build/rootbench is (default build)
 #
 # Exit status: the harness's own in the guest, 2 for bad settings, 124/125
@@ -41,8 +44,8 @@ if [ -n "${KERNEL:-}" ]; then
 	[ "$(dd if="$KERNEL" bs=1 skip=$((0x202)) count=4 status=none 2>/dev/null)" = HdrS ] ||
 		die "KERNEL=$KERNEL: not an x86 bzImage (no HdrS magic at 0x202)"
 	image=$KERNEL
-	package="custom kernel ($KERNEL)"
-	version=""
+	package=${VM_KERNEL_PACKAGE:-"custom kernel ($KERNEL)"}
+	version=${VM_KERNEL_VERSION:-}
 else
 	suite_args=()
 	[ -n "${VM_SUITE:-}" ] && suite_args=(--suite "$VM_SUITE")
@@ -97,7 +100,7 @@ if [ -d "$stage/out/run" ]; then
 	echo "$prog: results in $dest" >&2
 	# Plots and the report, on the host; not after an interrupted or broken
 	# run (the harness's exit status 2 and up).
-	if [ "$status" -le 1 ] && [ -f "$dest/percall.csv" ]; then
+	if [ "$status" -le 1 ] && [ -f "$dest/percall.csv" ] && [ "${VM_FINISH:-1}" != 0 ]; then
 		BUILD=$build scripts/finish-run.sh "$dest" || { [ "$status" -ne 0 ] || status=1; }
 	fi
 fi

@@ -13,7 +13,8 @@
 #   --env NAME=VALUE     exported in the guest; --env NAME takes the host's
 #                        value; repeatable
 #   --timeout SECS       kill the VM after SECS (default 1800)
-#   --accel auto|kvm|tcg auto (default): KVM if a trial start works, else TCG
+#   --accel auto|kvm|tcg auto (default): KVM if a trial start works and the
+#                        guest then comes up, else TCG (one line says why)
 #   --icount             TCG with -icount shift=0 (guest clock = instructions)
 #   --smp N              vCPUs (default 2 under KVM, 1 under TCG)
 #   --mem MB             guest memory (default 1024)
@@ -39,6 +40,10 @@
 # virtio-serial port, with its sha256 and size on a second port as
 #   VMRUN-RESULT status=<n> sha256=<hex> bytes=<n>
 # (also printed on the console); the host checks both before unpacking.
+#
+# Environment: VMRUN_KVM_CPU (the -cpu under KVM, default host),
+# VMRUN_KVM_BOOT_SECS (how long a KVM guest may take to reach /init before
+# the run falls back to TCG, default 30).
 #
 # Exit status: the guest command's status; 2 bad usage; 124 timeout; 125 the
 # VM failed (QEMU error, kernel panic, no result line, corrupt transfer);
@@ -146,6 +151,16 @@ for b in /bin/busybox /usr/bin/busybox; do
 done
 [ -n "$busybox" ] || die "missing /bin/busybox (Debian package busybox-static); run scripts/deps.sh vm"
 
+smp_given=0
+[ -z "$smp" ] || smp_given=1
+# What /init prints first: the guest came up.
+UP_LINE="vm-run guest: /init started"
+# The CPU model under KVM (say host,-arch-capabilities where the host's MSR
+# 0x10a cannot be set).
+kvm_cpu=${VMRUN_KVM_CPU:-host}
+[[ "$kvm_cpu" =~ ^[A-Za-z0-9_.,=+-]+$ ]] || usage_die "VMRUN_KVM_CPU: not a CPU model: $kvm_cpu"
+[[ "${VMRUN_KVM_BOOT_SECS:-30}" =~ ^[1-9][0-9]*$ ]] || usage_die "VMRUN_KVM_BOOT_SECS: not a number of seconds"
+
 # --- work directory, cleanup, signals -----------------------------------
 
 own_workdir=0
@@ -194,6 +209,8 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 exec </dev/null >/dev/console 2>&1
+# The host waits for this line to know the guest came up (under KVM).
+echo "vm-run guest: /init started"
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
@@ -357,7 +374,7 @@ kvm_trial() {
 	# Run the firmware under KVM for half a second, then quit from the
 	# monitor: errors such as "failed to set MSR" abort QEMU before that.
 	local rc=0
-	{ sleep 0.5; echo quit; } | timeout 20 qemu-system-x86_64 -accel kvm -cpu host \
+	{ sleep 0.5; echo quit; } | timeout 20 qemu-system-x86_64 -accel kvm -cpu "$kvm_cpu" \
 		-nodefaults -no-user-config -display none -m 64 -monitor stdio \
 		> /dev/null 2> "$run/kvm-trial.err" || rc=$?
 	if [ "$rc" -ne 0 ]; then
@@ -385,7 +402,7 @@ else
 	accel_name=tcg; why=$kvm_reason
 fi
 case "$accel_name" in
-kvm) accel_args=(-accel kvm -cpu host) ;;
+kvm) accel_args=(-accel kvm -cpu "$kvm_cpu") ;;
 tcg) accel_args=(-accel tcg -cpu max) ;;
 esac
 # Multi-threaded TCG (QEMU 7.2) with two vCPUs oopses Linux 7.x at boot now
@@ -419,27 +436,79 @@ cat -- "$base" "$run/over.cpio" > "$run/initrd"
 # --- boot ----------------------------------------------------------------
 
 console=$run/console.log
-: > "$console"
 # ioeventfd=off: the guest's write to the port returns only after QEMU has
 # written the data to the file, even under KVM, so poweroff cannot lose it.
 append="console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init"
 [ -z "$cmdline_extra" ] || append="$append $cmdline_extra"
-timeout -s TERM -k 10 "$timeout_s" qemu-system-x86_64 \
-	"${accel_args[@]}" -smp "$smp" -m "$mem" \
-	-nodefaults -no-user-config -display none -no-reboot \
-	-kernel "$boot_kernel" -initrd "$run/initrd" -append "$append" \
-	-chardev file,id=con,path="$console" -serial chardev:con \
-	-device virtio-serial-pci,ioeventfd=off \
-	-chardev file,id=st,path="$run/status" \
-	-device virtserialport,chardev=st,name=rootbench.status,nr=1 \
-	-chardev file,id=res,path="$run/result.tar" \
-	-device virtserialport,chardev=res,name=rootbench.result,nr=2 \
-	< /dev/null > "$run/qemu.out" 2> "$run/qemu.err" &
-qemu_pid=$!
-if [ "$quiet" -eq 0 ]; then
-	# The console, live, without the serial line's carriage returns.
-	tail -n +1 -s 0.2 --pid="$qemu_pid" -f -- "$console" | sed -u 's/\r$//' &
-	tail_pid=$!
+# launch: QEMU in the background (qemu_pid), its console streamed unless
+# --quiet; every launch starts from empty output files.
+launch() {
+	: > "$console"
+	rm -f -- "$run/status" "$run/result.tar"
+	timeout -s TERM -k 10 "$timeout_s" qemu-system-x86_64 \
+		"${accel_args[@]}" -smp "$smp" -m "$mem" \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-kernel "$boot_kernel" -initrd "$run/initrd" -append "$append" \
+		-chardev file,id=con,path="$console" -serial chardev:con \
+		-device virtio-serial-pci,ioeventfd=off \
+		-chardev file,id=st,path="$run/status" \
+		-device virtserialport,chardev=st,name=rootbench.status,nr=1 \
+		-chardev file,id=res,path="$run/result.tar" \
+		-device virtserialport,chardev=res,name=rootbench.result,nr=2 \
+		< /dev/null > "$run/qemu.out" 2> "$run/qemu.err" &
+	qemu_pid=$!
+	if [ "$quiet" -eq 0 ]; then
+		# The console, live, without the serial line's carriage returns.
+		tail -n +1 -s 0.2 --pid="$qemu_pid" -f -- "$console" | sed -u 's/\r$//' &
+		tail_pid=$!
+	fi
+}
+stop_vm() {
+	kill -TERM "$qemu_pid" 2>/dev/null || true
+	wait "$qemu_pid" 2>/dev/null || true
+	qemu_pid=""
+	if [ -n "$tail_pid" ]; then kill "$tail_pid" 2>/dev/null || true; wait "$tail_pid" 2>/dev/null || true; tail_pid=""; fi
+}
+
+# A KVM trial start can pass on a host where guests still cannot run (a PVM
+# host: the guest kernel dies in its decompressor on an "emulation failure"
+# and QEMU then sits paused until the timeout). Under KVM the guest's /init
+# must announce itself within VMRUN_KVM_BOOT_SECS (default 30); if it does
+# not, the VM is stopped and the run starts over under TCG, with one line
+# saying why (with --accel kvm, the run fails instead).
+launch
+if [ "$accel_name" = kvm ]; then
+	deadline=$(( $(date +%s) + ${VMRUN_KVM_BOOT_SECS:-30} ))
+	came_up=0 kvm_fail=""
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		if grep -q "$UP_LINE" "$console" 2>/dev/null; then came_up=1; break; fi
+		if grep -q 'KVM internal error' "$run/qemu.err" 2>/dev/null; then
+			kvm_fail=$(grep -m 1 'KVM internal error' "$run/qemu.err" | cut -c1-120)
+			break
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			kvm_fail="no sign of the guest's /init after ${VMRUN_KVM_BOOT_SECS:-30} s"
+			break
+		fi
+		sleep 0.2
+	done
+	if [ "$came_up" -eq 0 ] && [ -z "$kvm_fail" ]; then
+		grep -q "$UP_LINE" "$console" 2>/dev/null && came_up=1 ||
+			kvm_fail="QEMU stopped before the guest came up: $(grep -v '^$' "$run/qemu.err" | head -n 1 | cut -c1-120)"
+	fi
+	if [ "$came_up" -eq 0 ]; then
+		stop_vm
+		[ "$accel" = kvm ] && die "--accel kvm: the KVM trial passed but the guest did not come up ($kvm_fail)"
+		echo "$prog: KVM trial passed but the guest did not come up ($kvm_fail); falling back to TCG" >&2
+		accel_name=tcg
+		accel_args=(-accel tcg -cpu max)
+		# One vCPU under TCG (see above), unless --smp said otherwise.
+		[ "$smp_given" -eq 1 ] || smp=1
+		sed -i "s/^export ROOTBENCH_VM_ACCEL=kvm\$/export ROOTBENCH_VM_ACCEL=tcg/" "$run/over/vmrun/env"
+		(cd "$run/over" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet) > "$run/over.cpio"
+		cat -- "$base" "$run/over.cpio" > "$run/initrd"
+		launch
+	fi
 fi
 qrc=0
 wait "$qemu_pid" || qrc=$?

@@ -71,12 +71,25 @@ csv_awk() {
 VERIFIER_HEADER="strategy,verified_insns,verify_time_us,peak_states,stack_depth,xlated_bytes,jited_bytes,source_lines"
 CAPABILITY_HEADER="strategy,consumer,result,detail"
 
+VERISTAT_HEADER="file_name,prog_name,verdict,duration,total_insns,total_states,peak_states,max_states_per_insn,max_mark_read_len"
+
+# veristat_matches_verifier DIR: veristat.csv (readable by veristat -C) holds
+# the same strategies and instruction counts as verifier.csv.
+veristat_matches_verifier() {
+	[ "$(head -n 1 "$1/veristat.csv" 2>/dev/null)" = "$VERISTAT_HEADER" ] || return 1
+	awk -F, 'NR == FNR { if (FNR > 1) { n = $1; gsub(/-/, "_", n); v[n ".bpf.o"] = $2; want++ }; next }
+		FNR > 1 { if ($2 != "rootbench_once" || $3 != "success" || v[$1] != $5) bad = 1; got++ }
+		END { exit bad || got != want || !got }' "$1/verifier.csv" "$1/veristat.csv"
+}
+
 # Checks of a run directory's verifier.csv and capability.csv, prefixed
 # with where they come from. Needs env.json to know what is available.
 check_verifier_outputs() {
 	local dir=$1 where=$2 avail
 	check "$where: verifier.csv parses with the documented header" \
 		csv_parses "$dir/verifier.csv" "$VERIFIER_HEADER" 8
+	check "$where: veristat.csv: veristat's header, a success row per verifier.csv row" \
+		veristat_matches_verifier "$dir"
 	avail=$(awk '/"name":/ { n = $2 } /"available": true/ { gsub(/[",]/, "", n); print n }' \
 		"$dir/env.json" | sort | tr '\n' ' ')
 	check "$where: verifier.csv has a row for each available strategy ($avail)" \

@@ -56,9 +56,11 @@ suite unit build/unit_tests
 suite fuzz-replay fuzz_replay
 suite lint lint
 suite native tests/native.sh
+suite veristat tests/veristat.sh
 suite bad-input tests/badinput.sh
 suite faults tests/faults.sh
 suite vm tests/vm.sh
+suite matrix tests/matrix.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

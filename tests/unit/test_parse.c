@@ -136,6 +136,7 @@ void test_verifier_stats(void)
 			  "stack depth 16+24\nprocessed 2858 insns (limit 1000000) "
 			  "max_states_per_insn 2 total_states 40 peak_states 32 mark_read 3\n";
 	unsigned t, peak, stack, insns;
+	unsigned total, per_insn, mark;
 
 	parse_verifier_stats(log, &t, &peak, &stack, &insns);
 	CHECK(t == 1643 && peak == 32 && insns == 2858,
@@ -144,6 +145,13 @@ void test_verifier_stats(void)
 	parse_verifier_stats("", &t, &peak, &stack, &insns);
 	CHECK(t == 0 && peak == 0 && stack == 0 && insns == 0,
 	      "verifier stats: an empty log gives zeros");
+	parse_verifier_states(log, &total, &per_insn, &mark);
+	CHECK(total == 40 && per_insn == 2 && mark == 3,
+	      "verifier states: total, max per instruction and mark_read, as veristat reads them");
+	parse_verifier_states("processed 11 insns (limit 1000000) max_states_per_insn 0 "
+			      "total_states 0 peak_states 0\n", &total, &per_insn, &mark);
+	CHECK(total == 0 && per_insn == 0 && mark == 0,
+	      "verifier states: a kernel without mark_read gives 0 for it");
 }
 
 void test_verifier_reason(void)

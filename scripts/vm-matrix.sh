@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# make vm-matrix: the icount suite (make vm-bench VM_ICOUNT=1) on every
+# Debian kernel reachable through apt, side by side, and one cross-kernel
+# table per strategy: per-call instructions and verifier statistics by
+# kernel, every change flagged.
+#
+# Under TCG with -icount shift=0 a figure is a count of guest instructions:
+# it does not depend on host load, so the kernels run at once, one QEMU (one
+# host thread) per core. Kernels are resolved at run time from their suites
+# (scripts/vm-kernel.sh), never by a version written here.
+#
+# Settings (environment; make passes them through):
+#   MATRIX_SUITES="S ..."   Debian suites, one kernel each (default: trixie
+#                           bookworm-backports unstable trixie-backports
+#                           experimental); S1+S2: the newest of both
+#   MATRIX_QUICK=1          quick mode: `rootbench run --quick` depths and
+#                           samples (default: the full sweep)
+#   MATRIX_ARGS="..."       `rootbench run` arguments instead of the mode's
+#   MATRIX_JOBS=N           kernels at once (default: every core)
+#   MATRIX_REPEAT=SUITE     the suite whose kernel runs twice, to check that
+#                           the counts are deterministic (default: the last
+#                           of MATRIX_SUITES); MATRIX_REPEAT=none skips it
+#   MATRIX_OUT=DIR          the matrix directory to create (must not exist);
+#                           default results/matrix-<UTC time>[-quick]
+#   MATRIX_TIMEOUT=SECS     per VM (default 1800)
+#   MATRIX_SSHLOGINFILE=F   spread the kernels over machines with GNU
+#                           parallel --sshloginfile F (":" is this machine).
+#                           Each machine needs this checkout, built, at the
+#                           same path, and `make deps-vm`; it fetches its own
+#                           copy of each kernel and refuses a different
+#                           version than the one resolved here.
+#
+# Output, in the matrix directory:
+#   kernels.csv     label,suite,release,package,version,has_kfunc,status,seconds
+#   percall.csv     strategy,depth, then one column per kernel: net per-call
+#                   instructions (5th percentile, see FIGURE below)
+#   verifier.csv    strategy,stat, then one column per kernel
+#   changes.csv     strategy,what,from,to,from_value,to_value,delta: each
+#                   change between kernels next to each other in version order
+#                   (per-call: more than 1 instruction; verifier: any)
+#   determinism.csv strategy,depth,first,second,diff of the repeated kernel
+#   matrix.md       all of it, and the determinism check and the time
+#                   against the targets (quick <= 240 s, full <= 1200 s)
+#   runs/<label>/   each kernel's run directory; runs/<label>.log its log
+# Exit status: 0; 1 a kernel could not be fetched or its run failed, or the
+# determinism check failed; 2 bad settings.
+set -euo pipefail
+
+prog=vm-matrix
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+build=${BUILD:-build}
+
+die() { echo "$prog: $*" >&2; exit 2; }
+
+# FIGURE: under icount an interrupt only ever adds instructions to a sample.
+# A sample lasts about 2 ms of guest time and the tick comes every 4 ms, so
+# about half the samples carry one, and the median can fall on either side
+# (measured: 2.5 instructions apart on the same kernel twice, walk-loop at
+# depth 32). The 5th percentile is the count without the tick, and repeats
+# to within a fraction of an instruction.
+FIGURE=p5_ns
+
+# --- one kernel (also what each job of GNU parallel runs) ----------------
+
+# run_one DIR LABEL: DIR/kernels/LABEL.env -> DIR/runs/LABEL, its log and
+# DIR/runs/LABEL.status ("STATUS SECONDS").
+run_one() {
+	local dir=$1 label=$2 t0 rc=0 KERNEL_IMAGE KERNEL_PACKAGE KERNEL_VERSION KERNEL_SUITE MATRIX_RUN_ARGS
+	# shellcheck disable=SC1090 # written by this script
+	. "$dir/kernels/$label.env"
+	echo "$$" >"$dir/runs/$label.pgid"
+	t0=$(date +%s)
+	if [ ! -f "$KERNEL_IMAGE" ]; then
+		# Another machine (GNU parallel): its own copy of the same kernel.
+		local vars
+		vars=$(scripts/vm-kernel.sh --print-vars --suite "${KERNEL_SUITE//+/,}" 2>>"$dir/runs/$label.log") || rc=1
+		if [ "$rc" -eq 0 ] && ! grep -qxF "KERNEL_VERSION=$KERNEL_VERSION" <<<"$vars"; then
+			echo "$prog: $KERNEL_SUITE now has another kernel than $KERNEL_VERSION" >>"$dir/runs/$label.log"
+			rc=1
+		fi
+		KERNEL_IMAGE=$(sed -n 's/^KERNEL_IMAGE=//p' <<<"$vars")
+	fi
+	if [ "$rc" -eq 0 ]; then
+		KERNEL=$KERNEL_IMAGE VM_KERNEL_PACKAGE=$KERNEL_PACKAGE VM_KERNEL_VERSION=$KERNEL_VERSION \
+			VM_ICOUNT=1 VM_ARGS=$MATRIX_RUN_ARGS VM_OUT=$dir/runs/$label VM_FINISH=0 \
+			VM_TIMEOUT=${MATRIX_TIMEOUT:-1800} BUILD=$build \
+			scripts/vm-bench.sh >>"$dir/runs/$label.log" 2>&1 || rc=$?
+	fi
+	echo "$rc $(($(date +%s) - t0))" >"$dir/runs/$label.status"
+	rm -f -- "$dir/runs/$label.pgid"
+	echo "$prog: $label ($KERNEL_SUITE, $KERNEL_VERSION): $([ "$rc" -eq 0 ] && echo ok || echo "failed ($rc), see runs/$label.log") in $(($(date +%s) - t0)) s" >&2
+	return 0
+}
+
+if [ "${1:-}" = --one ]; then
+	[ "$#" -eq 3 ] || die "usage: scripts/vm-matrix.sh --one MATRIX_DIR LABEL"
+	run_one "$2" "$3"
+	exit 0
+fi
+
+# --- settings -------------------------------------------------------------
+
+[ -x "$build/rootbench" ] || die "$build/rootbench is not built (make all)"
+read -ra suites <<<"${MATRIX_SUITES:-trixie bookworm-backports unstable trixie-backports experimental}"
+[ "${#suites[@]}" -gt 0 ] || die "MATRIX_SUITES is empty"
+declare -A seen=()
+for s in "${suites[@]}"; do
+	[[ "$s" =~ ^[a-z][a-z0-9-]*(\+[a-z][a-z0-9-]*)*$ ]] || die "MATRIX_SUITES: bad suite name: '$s'"
+	[ -z "${seen[$s]:-}" ] || die "MATRIX_SUITES: $s twice"
+	seen[$s]=1
+done
+case "${MATRIX_QUICK:-0}" in 0|1) ;; *) die "MATRIX_QUICK=${MATRIX_QUICK}: must be 0 or 1" ;; esac
+quick=${MATRIX_QUICK:-0}
+jobs=${MATRIX_JOBS:-$(nproc)}
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "MATRIX_JOBS=$jobs: not a positive integer"
+[[ "${MATRIX_TIMEOUT:-1800}" =~ ^[1-9][0-9]*$ ]] || die "MATRIX_TIMEOUT=${MATRIX_TIMEOUT}: not a number of seconds"
+repeat=${MATRIX_REPEAT:-${suites[-1]}}
+if [ "$repeat" != none ] && [ -z "${seen[$repeat]:-}" ]; then
+	die "MATRIX_REPEAT=$repeat: not one of MATRIX_SUITES (or none)"
+fi
+# The matrix tabulates per-call and verifier figures: traversal and the
+# end-to-end part (host wall time, meaningless under icount) are left out.
+if [ -n "${MATRIX_ARGS:-}" ]; then
+	run_args=$MATRIX_ARGS
+elif [ "$quick" -eq 1 ]; then
+	run_args="--quick --no-traversal --no-e2e"
+else
+	run_args="--no-traversal --no-e2e"
+fi
+sshlogins=${MATRIX_SSHLOGINFILE:-}
+if [ -n "$sshlogins" ]; then
+	[ -r "$sshlogins" ] || die "MATRIX_SSHLOGINFILE=$sshlogins: cannot read it"
+	command -v parallel >/dev/null 2>&1 || die "MATRIX_SSHLOGINFILE needs GNU parallel (Debian package parallel)"
+fi
+mode=full; target=1200
+[ "$quick" -eq 1 ] && { mode=quick; target=240; }
+if [ -n "${MATRIX_OUT:-}" ]; then
+	out=$MATRIX_OUT
+	[ -e "$out" ] && die "MATRIX_OUT=$out: already exists; a matrix never overwrites a directory"
+	[ -d "$(dirname "$out")" ] || die "MATRIX_OUT=$out: parent directory does not exist"
+else
+	mkdir -p results
+	out=results/matrix-$(date -u +%Y%m%dT%H%M%SZ)$([ "$quick" -eq 1 ] && echo -quick)
+	[ -e "$out" ] && die "$out already exists"
+fi
+
+t_start=$(date +%s)
+# Staged beside its destination; renamed into place when complete, so that
+# a matrix directory is never half-written.
+stage=$(mktemp -d "$(cd "$(dirname "$out")" && pwd)/.matrix.XXXXXX")
+# shellcheck disable=SC2317 # runs from the traps
+# Each run is a process group of its own (setsid): on a signal, those groups
+# are stopped (vm-run.sh kills its QEMU on SIGTERM), by the ids they wrote.
+stop_runs() {
+	local f
+	for f in "$stage"/runs/*.pgid; do
+		[ -f "$f" ] && kill -TERM -- "-$(cat "$f")" 2>/dev/null
+	done
+	wait
+}
+cleanup() { rm -rf "$stage"; }
+trap cleanup EXIT
+trap 'echo "$prog: interrupted" >&2; stop_runs; exit 130' INT
+trap 'stop_runs; exit 143' TERM
+mkdir -p "$stage/kernels" "$stage/runs"
+
+# --- the kernels, resolved now --------------------------------------------
+
+labels=()
+fetch_failed=0
+for s in "${suites[@]}"; do
+	if ! vars=$(scripts/vm-kernel.sh --print-vars --suite "${s//+/,}" 2>"$stage/kernels/$s.err"); then
+		echo "$prog: no kernel from $s: $(tail -n 1 "$stage/kernels/$s.err")" >&2
+		fetch_failed=1
+		continue
+	fi
+	{
+		grep -E '^KERNEL_(RELEASE|PACKAGE|VERSION|SUITE|HAS_KFUNC|IMAGE)=' <<<"$vars"
+		printf 'MATRIX_RUN_ARGS=%q\n' "$run_args"
+	} >"$stage/kernels/$s.env"
+	labels+=("$s")
+	if [ "$s" = "$repeat" ]; then
+		cp "$stage/kernels/$s.env" "$stage/kernels/$s.again.env"
+		labels+=("$s.again")
+	fi
+done
+[ "${#labels[@]}" -gt 0 ] || { echo "$prog: no kernel to run" >&2; exit 1; }
+t_fetched=$(date +%s)
+echo "$prog: ${#labels[@]} runs ($mode, $run_args), $jobs at once$([ -n "$sshlogins" ] && echo " over $sshlogins")" >&2
+
+# --- the runs, side by side -----------------------------------------------
+
+if [ -n "$sshlogins" ]; then
+	# Each job in this checkout's path on its machine; its run comes back.
+	rel=${stage#"$top"/}
+	[ "$rel" != "$stage" ] || die "MATRIX_OUT must lie inside $top for MATRIX_SSHLOGINFILE"
+	printf '%s\n' "${labels[@]}" | parallel --sshloginfile "$sshlogins" --jobs "$jobs" \
+		--workdir "$top" --return "$rel/runs/{}" --return "$rel/runs/{}.log" \
+		--return "$rel/runs/{}.status" --transferfile "$rel/kernels/{}.env" \
+		scripts/vm-matrix.sh --one "$rel" {}
+else
+	printf '%s\n' "${labels[@]}" | xargs -P "$jobs" -I{} setsid scripts/vm-matrix.sh --one "$stage" {} &
+	wait $! || true
+fi
+t_end=$(date +%s)
+elapsed=$((t_end - t_start))
+
+# --- the tables -------------------------------------------------------------
+
+# kernels.csv, in kernel version order (the repeat right after its kernel).
+run_failed=0
+{
+	echo "label,suite,release,package,version,has_kfunc,status,seconds"
+	for l in "${labels[@]}"; do
+		(
+			# shellcheck disable=SC1090 # written above
+			. "$stage/kernels/$l.env"
+			st="failed 0"
+			[ -f "$stage/runs/$l.status" ] && st=$(cat "$stage/runs/$l.status")
+			rc=${st%% *}
+			[ "$rc" = 0 ] && [ -f "$stage/runs/$l/percall.csv" ] && status=ok || status="failed ($rc)"
+			echo "$l,$KERNEL_SUITE,$KERNEL_RELEASE,$KERNEL_PACKAGE,$KERNEL_VERSION,$KERNEL_HAS_KFUNC,$status,${st#* }"
+		)
+	done | sort -t, -k5,5V -k1,1
+} >"$stage/kernels.csv"
+grep -q ',failed' "$stage/kernels.csv" && run_failed=1
+
+# The kernels that ran, in version order (the repeat is not a column).
+mapfile -t cols < <(awk -F, 'NR > 1 && $7 == "ok" && $1 !~ /\.again$/ { print $1 }' "$stage/kernels.csv")
+
+# One wide CSV from each run's FILE: the key (KEYCOLS, comma-separated, then
+# STAT if given) and the VALUE column of each kernel.
+wide() {	# FILE KEYCOLS VALUE_COL HEADER [STAT]
+	local file=$1 keycols=$2 col=$3 header=$4 stat=${5:-} l args=()
+	for l in "${cols[@]}"; do args+=("$l" "$stage/runs/$l/$file"); done
+	awk -F, -v header="$header" -v ncols="${#cols[@]}" -v vcol="$col" -v keycols="$keycols" -v stat="$stat" '
+		# walk_iter.bpf.o -> walk-iter: veristat.csv names objects, not strategies
+		function sname(x) { sub(/\.bpf\.o$/, "", x); gsub(/_/, "-", x); return x }
+		BEGIN { line = header; for (i = 1; i < ARGC; i += 2) { name[(i + 1) / 2] = ARGV[i]; line = line "," ARGV[i]; ARGV[i] = "" }; print line }
+		FNR == 1 { k++; for (c = 1; c <= NF; c++) h[$c] = c; next }
+		{ nkc = split(keycols, kc, ","); key = ""
+		  for (i = 1; i <= nkc; i++) key = key (i > 1 ? "," : "") (kc[i] == "file_name" ? sname($h[kc[i]]) : $h[kc[i]])
+		  if (stat != "") key = key "," stat
+		  if (!(key in order)) { order[key] = ++nk; keys[nk] = key }
+		  val[key, k] = $h[vcol] }
+		END { for (i = 1; i <= nk; i++) { line = keys[i]
+			for (j = 1; j <= ncols; j++) line = line "," ((keys[i], j) in val ? val[keys[i], j] : "")
+			print line } }' "${args[@]}"
+}
+
+if [ "${#cols[@]}" -gt 0 ]; then
+	# Per-call: net instructions, percall.csv's FIGURE (ns are instructions).
+	wide percall.csv strategy,depth "$FIGURE" "strategy,depth" \
+		| { read -r h; echo "$h"; sort -t, -k1,1 -k2,2n; } >"$stage/percall.csv"
+	# Verifier: verifier.csv's figures, and veristat.csv's total states.
+	{
+		echo "strategy,stat,$(IFS=,; echo "${cols[*]}")"
+		for stat in verified_insns peak_states stack_depth xlated_bytes jited_bytes; do
+			wide verifier.csv strategy "$stat" "strategy,stat" "$stat" | tail -n +2
+		done
+		for stat in total_states max_states_per_insn; do
+			wide veristat.csv file_name "$stat" "strategy,stat" "$stat" | tail -n +2
+		done
+	} | { read -r h; echo "$h"; sort -t, -s -k1,1; } >"$stage/verifier.csv"
+else
+	echo "strategy,depth" >"$stage/percall.csv"
+	echo "strategy,stat" >"$stage/verifier.csv"
+fi
+
+# Changes between kernels next to each other in version order. Per-call:
+# more than one instruction (icount's own jitter is below that, see the
+# determinism check); verifier: any difference. A figure present on one
+# kernel and absent on the next (the kfunc on 6.12) is a change too.
+changes() {	# FILE KIND THRESHOLD
+	awk -F, -v kind="$2" -v thr="$3" 'NR == 1 { for (c = 3; c <= NF; c++) k[c] = $c; next }
+		{ for (c = 4; c <= NF; c++) {
+			a = $(c - 1); b = $c
+			if (a == "" && b == "") continue
+			if (a == "" || b == "") d = (a == "" ? "appears" : "disappears")
+			else if (b - a > thr || a - b > thr) d = sprintf("%+.3f", b - a)
+			else continue
+			printf "%s,%s %s,%s,%s,%s,%s,%s\n", $1, kind, $2, k[c - 1], k[c], a, b, d } }' "$1"
+}
+{
+	echo "strategy,what,from,to,from_value,to_value,delta"
+	changes "$stage/percall.csv" "per-call at depth" 1
+	changes "$stage/verifier.csv" verifier 0
+} >"$stage/changes.csv"
+
+# Determinism: the repeated kernel's per-call figures (FIGURE), within 0.5;
+# how far its medians moved is reported beside.
+determinism="not checked (MATRIX_REPEAT=none)"
+det_failed=0
+if [ "$repeat" != none ] && [ -f "$stage/runs/$repeat/percall.csv" ] && [ -f "$stage/runs/$repeat.again/percall.csv" ]; then
+	awk -F, -v fig="$FIGURE" 'FNR == 1 { for (c = 1; c <= NF; c++) { if ($c == fig) f = c; if ($c == "median_ns") m = c } }
+		NR == FNR { if (FNR > 1) { a[$1 "," $2] = $f; am[$1 "," $2] = $m }; next }
+		FNR == 1 { print "strategy,depth,first,second,diff,first_median,second_median"; next }
+		($1 "," $2) in a { k = $1 "," $2; printf "%s,%s,%s,%s,%.3f,%s,%s\n", $1, $2, a[k], $f, $f - a[k], am[k], $m }' \
+		"$stage/runs/$repeat/percall.csv" "$stage/runs/$repeat.again/percall.csv" >"$stage/determinism.csv"
+	read -r n maxd maxm < <(awk -F, 'NR > 1 { n++; d = $5 < 0 ? -$5 : $5; if (d > m) m = d
+		dm = $7 - $6; if (dm < 0) dm = -dm; if (dm > mm) mm = dm }
+		END { printf "%d %.3f %.3f\n", n, m, mm }' "$stage/determinism.csv")
+	if [ "$n" -gt 0 ] && awk -v m="$maxd" 'BEGIN { exit !(m <= 0.5) }'; then
+		determinism="passed: $repeat twice, $n (strategy, depth) figures, largest difference $maxd instructions (limit 0.5; the medians moved up to $maxm)"
+	else
+		determinism="FAILED: $repeat twice, $n (strategy, depth) figures, largest difference $maxd instructions (limit 0.5; the medians moved up to $maxm)"
+		det_failed=1
+	fi
+elif [ "$repeat" != none ]; then
+	determinism="FAILED: the repeated run of $repeat did not complete"
+	det_failed=1
+fi
+
+verdict=met
+[ "$elapsed" -le "$target" ] || verdict=missed
+timing="$mode matrix: ${elapsed} s for ${#labels[@]} runs on $jobs at once ($(nproc) cores here, $((t_fetched - t_start)) s of it resolving and fetching kernels), boots included; target <= $target s: $verdict"
+
+# matrix.md: the kernels, the checks, then a table per strategy.
+md_table() {	# STRATEGY: its per-call rows, then its verifier rows; changed cells bold
+	awk -F, -v s="$1" -v first=1 -v names="$col_names" '
+		FNR == 1 { if (first) { line = "| |"; sep = "|---|"; split(names, nm, "|")
+				for (c = 3; c <= NF; c++) { line = line " " nm[c - 2] " |"; sep = sep "---:|" }
+				print line; print sep; first = 0 }
+			next }
+		$1 != s { next }
+		{ what = (FILENAME ~ /percall/) ? "depth " $2 : $2; line = "| " what " |"
+		  thr = (FILENAME ~ /percall/) ? 1 : 0
+		  for (c = 3; c <= NF; c++) {
+			v = $c; cell = (v == "") ? "-" : v
+			if (c > 3 && (($(c - 1) == "") != (v == "") || ($(c - 1) != "" && v != "" && ((v - $(c - 1)) > thr || ($(c - 1) - v) > thr))))
+				cell = "**" cell "**"
+			line = line " " cell " |" }
+		  print line }' "$stage/percall.csv" "$stage/verifier.csv"
+}
+# Column heads: the kernel's Debian version and where it came from.
+col_names=$(for l in "${cols[@]}"; do awk -F, -v l="$l" '$1 == l { printf "%s (%s)|", $5, l }' "$stage/kernels.csv"; done)
+{
+	echo "# Cross-kernel matrix: the icount suite on every kernel"
+	echo
+	echo "Each kernel booted under QEMU TCG with \`-icount shift=0\`: every figure"
+	echo "is a count of guest instructions (the harness's ns are instructions),"
+	echo "per call, net of the baseline (the baseline row: the driver alone),"
+	echo "the 5th percentile of the samples (an interrupt only adds instructions;"
+	echo "a timer tick lands in some samples, so the median wavers and the 5th"
+	echo "percentile does not); or a verifier statistic of \`rootbench_once\`."
+	echo "\`rootbench run $run_args\` in each guest."
+	echo
+	echo "| kernel | suite | package version | kfunc | run | seconds |"
+	echo "|---|---|---|---|---|---:|"
+	awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s |\n", $3, $2 ($1 ~ /\.again$/ ? " (again)" : ""), $5, $6 == 1 ? "has it" : "lacks it", $7, $8 }' "$stage/kernels.csv"
+	echo
+	echo "- Determinism: $determinism."
+	echo "- Time: $timing."
+	echo "- Changes: $(($(wc -l <"$stage/changes.csv") - 1)) between kernels next to each other in version order (bold below;"
+	echo "  per call more than 1 instruction, verifier any difference; changes.csv lists them)."
+	echo
+	for s in $(tail -n +2 "$stage/percall.csv" | cut -d, -f1 | uniq) ; do
+		echo "## $s"
+		echo
+		md_table "$s"
+		echo
+	done
+} >"$stage/matrix.md"
+
+mv "$stage" "$out"
+trap - EXIT
+echo "$prog: $determinism" >&2
+echo "$prog: $timing" >&2
+echo "$prog: results in $out ($out/matrix.md)" >&2
+[ "$fetch_failed" -eq 0 ] && [ "$run_failed" -eq 0 ] && [ "$det_failed" -eq 0 ]
