@@ -14,11 +14,13 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 # One BPF object and skeleton per strategy: bpf/<name>.bpf.c
 STRATEGIES := baseline kfunc walk_iter walk_loop walk_bounded walk_get ancestor \
 	ancestor_get
+# The OOM victim-selection consumer, three ways: bpf/oom_select_<route>.bpf.c
+CONSUMERS  := oom_select_kfunc oom_select_walk oom_select_ancestor
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_SRCS))
-BPF_OBJS   := $(patsubst %,$(BUILD)/%.bpf.o,$(STRATEGIES))
-SKELS      := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES))
+BPF_OBJS   := $(patsubst %,$(BUILD)/%.bpf.o,$(STRATEGIES) $(CONSUMERS))
+SKELS      := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES) $(CONSUMERS))
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -I$(BUILD) -Ibpf -MMD -MP
@@ -50,7 +52,7 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	@mv $@.tmp $@
 
 # Code lines of each strategy, for verifier.csv.
-$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES)) scripts/source-lines.sh | $(BUILD)
+$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) scripts/source-lines.sh | $(BUILD)
 	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
 	@mv $@.tmp $@
 

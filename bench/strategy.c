@@ -54,6 +54,9 @@ static const struct {
 	{ "bpf_rcu_read_lock", "Linux >= 6.2" },
 	{ "bpf_cgroup_ancestor", "Linux >= 6.2" },
 	{ "bpf_cgroup_release", "Linux >= 6.2" },
+	{ "bpf_rdonly_cast", "Linux >= 6.2" },
+	{ "bpf_iter_css_task_new", "Linux >= 6.7" },
+	{ "bpf_mem_cgroup_page_state", "Linux >= 7.0" },
 };
 
 const char *kfunc_since(const char *name)
