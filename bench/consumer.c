@@ -536,6 +536,11 @@ static int measure_warm(struct oom_consumer *c, const struct consumer_loaded *cl
 
 	sampler_req = (struct rb_select){ .lookups = 1, .select = 1,
 					  .scope_lo = ct->lo, .scope_hi = ct->hi };
+	/* A first run pays for cold caches (under TCG, for translating the
+	 * program): calibrating on it would stop at a batch of 1. */
+	for (i = 0; i < 3; i++)
+		if ((t1 = select_ns(cl->select_fd, 1)) < 0)
+			return (int)t1;
 	err = calibrate(cl->select_fd, select_ns, (double)c->o->sample_ms * 1e6, &cal);
 	if (err)
 		return err;

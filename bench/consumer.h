@@ -20,8 +20,9 @@
 #include "traverse.h"
 
 #define RB_CONSUMER_MAX_NODES 16384	/* largest tree: about 10,000 memcgs */
-#define RB_CONSUMER_TREES "1x1,2x4,3x4,4x4,2x32,3x12,4x10"
-#define RB_CONSUMER_QUICK_TREES "1x1,3x4"
+/* The tree of about 10,000 memcgs a full run adds (11111 memcgs). */
+#define RB_CONSUMER_BIG_DEPTH 4
+#define RB_CONSUMER_BIG_FANOUT 10
 
 #define CONSUMER_HEADER "variant,route,tree_depth,fanout,nodes,leaves,visited," \
 	"cache,samples,batch,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns," \

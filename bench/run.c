@@ -151,7 +151,7 @@ enum {
 };
 
 #define CONSUMER_OPTIONS \
-	{ "consumer-trees", 0, "LIST", "tree shapes DEPTHxFANOUT for the OOM victim-selection consumer, each of at most 16384 memcgs, left out when free memory is short; default " RB_CONSUMER_TREES ", --quick " RB_CONSUMER_QUICK_TREES, OPT_CONSUMER_TREES }
+	{ "consumer-trees", 0, "LIST", "tree shapes DEPTHxFANOUT for the OOM victim-selection consumer, each of at most 16384 memcgs, left out when free memory is short; default: the --trees list, plus 4x10 (11111 memcgs) unless --quick or --trees is given", OPT_CONSUMER_TREES }
 
 /* Options of the traversal measurement, shared by run and traverse. */
 #define TRAVERSAL_OPTIONS							\
@@ -357,17 +357,15 @@ static int settle_defaults(struct run_opts *o)
 	o->verifier &= !o->no_verifier;
 	if (o->no_consumer && o->consumer_trees_given)
 		return cli_error(o->cmd, "--no-consumer conflicts with --consumer-trees");
+	/* By default the consumer runs over the traversal's trees, and a
+	 * full run adds one of about 10,000 memcgs. */
 	if (!o->consumer_trees_given) {
-		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
-		unsigned long nodes[RB_MAX_SHAPES];
-		size_t i;
-
-		if (parse_tree_list(o->quick ? RB_CONSUMER_QUICK_TREES : RB_CONSUMER_TREES,
-				    RB_CONSUMER_MAX_NODES, d, f, nodes, RB_MAX_SHAPES,
-				    &o->co.nshapes, err, sizeof(err)))
-			return cli_error(o->cmd, "default consumer trees: %s", err);
-		for (i = 0; i < o->co.nshapes; i++)
-			o->co.shapes[i] = (struct tree_shape){ d[i], f[i], nodes[i] };
+		memcpy(o->co.shapes, o->tv.shapes, sizeof(o->co.shapes));
+		o->co.nshapes = o->tv.nshapes;
+		if (!o->quick && !o->trees_given && o->co.nshapes < RB_MAX_SHAPES)
+			o->co.shapes[o->co.nshapes++] = (struct tree_shape){
+				RB_CONSUMER_BIG_DEPTH, RB_CONSUMER_BIG_FANOUT,
+				tree_nodes(RB_CONSUMER_BIG_DEPTH, RB_CONSUMER_BIG_FANOUT) };
 	}
 	o->consumer_on &= !o->no_consumer;
 	o->sweep &= !o->no_sweep;
