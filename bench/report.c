@@ -773,13 +773,16 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 
 		if (a < 0 || b < 0)
 			continue;
-		finding(fs, "For a system-wide OOM victim selection (%s) over %.0f memcgs, the selection costs %.0f %s with the kfunc (%.1f per memcg visited, the lookup %.2f%% of it) and %.0f %s without it (%.1f per memcg, the lookup %.2f%%): the lookup is a small part of the work; what the route decides is how the tree can be walked and read.",
+		double sa = csv_num_cell(&r->consumer, (size_t)a, "lookup_share"),
+		       sb = csv_num_cell(&r->consumer, (size_t)b, "lookup_share");
+
+		finding(fs, "For a system-wide OOM victim selection (%s) over %.0f memcgs, the selection costs %.0f %s with the kfunc (%.1f per memcg visited, the lookup %.2f%% of it) and %.0f %s without it (%.1f per memcg, the lookup %.2f%%)%s",
 			r->label, maxv, csv_num_cell(&r->consumer, (size_t)a, "median_ns"), r->u,
-			csv_num_cell(&r->consumer, (size_t)a, "per_memcg_ns"),
-			100 * csv_num_cell(&r->consumer, (size_t)a, "lookup_share"),
+			csv_num_cell(&r->consumer, (size_t)a, "per_memcg_ns"), 100 * sa,
 			csv_num_cell(&r->consumer, (size_t)b, "median_ns"), r->u,
-			csv_num_cell(&r->consumer, (size_t)b, "per_memcg_ns"),
-			100 * csv_num_cell(&r->consumer, (size_t)b, "lookup_share"));
+			csv_num_cell(&r->consumer, (size_t)b, "per_memcg_ns"), 100 * sb,
+			fabs(sa) < 0.05 && fabs(sb) < 0.05 ?
+			": the lookup is a small part of the work; what the route decides is how the tree can be walked and read." : ".");
 		break;
 	}
 }
