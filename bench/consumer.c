@@ -518,20 +518,50 @@ static void row(struct oom_consumer *c, const struct consumer_loaded *cl,
 }
 
 /*
- * Warm: per round, one sample at 1 and one at RB_SELECT_MAX_LOOKUPS
- * lookups per selection, interleaved so that drift hits both; the slope of
- * the round is their difference over the extra lookups. The same with the
- * selection switched off (at run time: the same program) gives the lookup
- * alone.
+ * Paired samples at 1 and RB_SELECT_MAX_LOOKUPS lookups per selection, the
+ * order flipped from round to round: the first sample after other work
+ * starts with colder caches, and always taking the same one first would
+ * bias the slope (by far more than the lookup on large trees). The slope
+ * of a round is the difference over the extra lookups.
+ */
+static int paired_rounds(int fd, __u32 batch, bool select, size_t warmup, size_t n,
+			 double *at1, double *slope)
+{
+	const double extra = RB_SELECT_MAX_LOOKUPS - 1;
+	double t[2];
+	size_t i, j;
+
+	for (i = 0; i < warmup + n; i++) {
+		if (rb_stopping())
+			return -EINTR;
+		for (j = 0; j < 2; j++) {
+			size_t which = (i + j) % 2;	/* 0: one lookup, 1: the most */
+
+			sampler_req.select = select;
+			sampler_req.lookups = which ? RB_SELECT_MAX_LOOKUPS : 1;
+			t[which] = select_ns(fd, batch);
+			if (t[which] < 0)
+				return (int)t[which];
+		}
+		if (i < warmup)
+			continue;
+		if (at1)
+			at1[i - warmup] = t[0] / batch;
+		slope[i - warmup] = (t[1] - t[0]) / batch / extra;
+	}
+	return 0;
+}
+
+/*
+ * Warm: the selection's samples, then the same with the selection switched
+ * off at run time (the same program): the lookup alone.
  */
 static int measure_warm(struct oom_consumer *c, const struct consumer_loaded *cl,
 			const struct charged_tree *ct, struct cell *x)
 {
-	size_t n = c->o->samples, w = c->o->warmup, i, k = 0;
-	const double extra = RB_SELECT_MAX_LOOKUPS - 1;
-	double *sel, *slope, *alone, t1, tk, a1, ak;
+	size_t n = c->o->samples, w = c->o->warmup, i;
+	double *sel, *slope, *alone, t1;
 	struct calibration cal, cal_alone;
-	__u32 batch_alone;
 	int err;
 
 	sampler_req = (struct rb_select){ .lookups = 1, .select = 1,
@@ -549,7 +579,6 @@ static int measure_warm(struct oom_consumer *c, const struct consumer_loaded *cl
 	if (err)
 		return err;
 	x->batch = cal.batch;
-	batch_alone = cal_alone.batch;
 	sel = calloc(n, sizeof(*sel));
 	slope = calloc(n, sizeof(*slope));
 	alone = calloc(n, sizeof(*alone));
@@ -558,30 +587,11 @@ static int measure_warm(struct oom_consumer *c, const struct consumer_loaded *cl
 		goto out;
 	}
 	rb_phase("consumer");
-	for (i = 0; i < w + n; i++) {
-		if (rb_stopping()) {
-			err = -EINTR;
-			goto out;
-		}
-		sampler_req.select = 1;
-		sampler_req.lookups = 1;
-		t1 = select_ns(cl->select_fd, x->batch);
-		sampler_req.lookups = RB_SELECT_MAX_LOOKUPS;
-		tk = select_ns(cl->select_fd, x->batch);
-		sampler_req.select = 0;
-		ak = select_ns(cl->select_fd, batch_alone);
-		sampler_req.lookups = 1;
-		a1 = select_ns(cl->select_fd, batch_alone);
-		if (t1 < 0 || tk < 0 || a1 < 0 || ak < 0) {
-			err = (int)(t1 < 0 ? t1 : tk < 0 ? tk : a1 < 0 ? a1 : ak);
-			goto out;
-		}
-		if (i < w)
-			continue;
-		sel[k] = t1 / x->batch;
-		slope[k] = (tk - t1) / x->batch / extra;
-		alone[k++] = (ak - a1) / batch_alone / extra;
-	}
+	err = paired_rounds(cl->select_fd, cal.batch, true, w, n, sel, slope);
+	if (!err)
+		err = paired_rounds(cl->select_fd, cal_alone.batch, false, w, n, NULL, alone);
+	if (err)
+		goto out;
 	summarize(sel, n, &x->sel);
 	summarize(slope, n, &x->slope);
 	summarize(alone, n, &x->alone);
