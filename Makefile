@@ -16,7 +16,9 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 # objects: the building blocks (bench/blocks.c), timed by the same driver.
 STRATEGY_SRCS := $(shell grep -l '^RB_FACT.name, ' bpf/*.bpf.c)
 STRATEGIES := $(patsubst bpf/%.bpf.c,%,$(STRATEGY_SRCS))
-OTHER_BPF := blocks
+# The OOM victim-selection consumer, three ways: bpf/oom_select_<route>.bpf.c
+CONSUMERS  := oom_select_kfunc oom_select_walk oom_select_ancestor
+OTHER_BPF := blocks $(CONSUMERS)
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_SRCS))
@@ -59,7 +61,7 @@ $(BUILD)/strategy_table.h: $(STRATEGY_SRCS) scripts/strategy-table.sh | $(BUILD)
 	@mv $@.tmp $@
 
 # Code lines of each strategy, for verifier.csv.
-$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES)) scripts/source-lines.sh | $(BUILD)
+$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) scripts/source-lines.sh | $(BUILD)
 	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
 	@mv $@.tmp $@
 
@@ -71,6 +73,7 @@ $(BUILD)/version.h: FORCE | $(BUILD)
 # Only the table needs the skeletons; -MMD records the rest.
 $(BUILD)/bench/strategies.o: $(STRATEGY_SKELS) $(BUILD)/strategy_table.h $(BUILD)/source_lines.h
 $(BUILD)/bench/blocks.o: $(BUILD)/blocks.skel.h
+$(BUILD)/bench/consumer.o: $(patsubst %,$(BUILD)/%.skel.h,$(CONSUMERS)) $(BUILD)/source_lines.h
 $(BUILD)/bench/%.o: bench/%.c $(BUILD)/version.h | $(BUILD)/bench
 	$(CC) $(CFLAGS) -include $(BUILD)/version.h -c $< -o $@
 

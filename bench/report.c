@@ -36,6 +36,7 @@ struct run_data {
 	struct jnode *env;
 	struct csv percall, walkfit, verifier, capability, traversal, parts, e2e;
 	struct csv validation, estimate, blocks;	/* the kfunc's proxy; blocks */
+	struct csv consumer;	/* the OOM victim selection (consumer.csv) */
 	const char *unit;	/* "ns" or "instructions" */
 	const char *u;		/* short unit: "ns" or "insns" */
 	bool emulated;
@@ -115,7 +116,8 @@ static int load_run(struct run_data *r, const char *dir)
 	    load_optional(dir, "e2e.csv", &r->e2e) ||
 	    load_optional(dir, "proxy-validation.csv", &r->validation) ||
 	    load_optional(dir, "estimate.csv", &r->estimate) ||
-	    load_optional(dir, "blocks.csv", &r->blocks))
+	    load_optional(dir, "blocks.csv", &r->blocks) ||
+	    load_optional(dir, "consumer.csv", &r->consumer))
 		return -1;
 	r->unit = json_get_str(r->env, "unit", "ns");
 	r->u = strcmp(r->unit, "ns") ? "insns" : "ns";
@@ -149,6 +151,32 @@ static void free_run(struct run_data *r)
 	csv_free(&r->validation);
 	csv_free(&r->estimate);
 	csv_free(&r->blocks);
+	csv_free(&r->consumer);
+}
+
+/* The largest number of memcgs a warm consumer row visited, or 0. */
+static double consumer_max_visited(const struct run_data *r)
+{
+	double v = 0;
+	size_t i;
+
+	for (i = 0; i < r->consumer.nrows; i++)
+		if (!strcmp(csv_cell(&r->consumer, i, "cache"), "warm"))
+			v = fmax(v, csv_num_cell(&r->consumer, i, "visited"));
+	return v;
+}
+
+/* A variant's first row, or its warm row that visited that many memcgs. */
+static long consumer_row(const struct run_data *r, const char *variant, double visited)
+{
+	size_t i;
+
+	for (i = 0; i < r->consumer.nrows; i++)
+		if (!strcmp(csv_cell(&r->consumer, i, "variant"), variant) &&
+		    (visited < 0 || (!strcmp(csv_cell(&r->consumer, i, "cache"), "warm") &&
+				     csv_num_cell(&r->consumer, i, "visited") == visited)))
+			return (long)i;
+	return -1;
 }
 
 /* ---- queries ----------------------------------------------------------- */
@@ -515,53 +543,33 @@ static void conclude(struct run_data *runs, size_t n, struct findings *fs)
 		break;
 	}
 
-	/* Traversal: the lookup's share of a pass over the largest tree. */
+	/*
+	 * The lookup's share of an OOM victim selection over the largest
+	 * tree: the slope over lookups per selection, inside one program.
+	 */
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
-		double maxnodes = 0;
+		double maxv = consumer_max_visited(r);
 		char buf[1024] = "";
 		size_t used = 0;
 
-		for (i = 0; i < r->traversal.nrows; i++)
-			if (csv_num_cell(&r->traversal, i, "nodes") > maxnodes)
-				maxnodes = csv_num_cell(&r->traversal, i, "nodes");
-		if (maxnodes <= 0)
+		if (maxv <= 0)
 			continue;
-		bool mixed = false;
-		const char *visit0 = NULL;
-
-		for (i = 0; i < r->traversal.nrows; i++) {
-			const char *visit = "";
-			size_t j;
-
-			if (csv_num_cell(&r->traversal, i, "nodes") != maxnodes)
+		for (i = 0; i < r->consumer.nrows && used < sizeof(buf); i++) {
+			if (strcmp(csv_cell(&r->consumer, i, "cache"), "warm") ||
+			    csv_num_cell(&r->consumer, i, "visited") != maxv)
 				continue;
-			/* How the pass read each memcg: passes that read them
-			 * differently are not the same work. */
-			for (j = 0; j < r->parts.nrows; j++)
-				if (!strcmp(csv_cell(&r->parts, j, "strategy"),
-					    csv_cell(&r->traversal, i, "strategy")) &&
-				    !strcmp(csv_cell(&r->parts, j, "nodes"),
-					    csv_cell(&r->traversal, i, "nodes"))) {
-					visit = csv_cell(&r->parts, j, "visit");
-					break;
-				}
-			if (visit0 && strcmp(visit0, visit))
-				mixed = true;
-			if (!visit0)
-				visit0 = visit;
-			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s %s %.1f%% of %.0f %s%s%s%s",
-				used ? "; " : "", csv_cell(&r->traversal, i, "strategy"),
-				csv_cell(&r->traversal, i, "cache"),
-				100 * csv_num_cell(&r->traversal, i, "lookup_share"),
-				csv_num_cell(&r->traversal, i, "median_ns"), r->u,
-				visit[0] ? " (" : "", visit, visit[0] ? ")" : "");
-			if (used >= sizeof(buf))
-				break;
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+				"%s(%s) %s %.2f%% (%.1f of %.0f %s; the lookup alone %.1f)",
+				used ? "; " : "", csv_cell(&r->consumer, i, "route"),
+				csv_cell(&r->consumer, i, "variant"),
+				100 * csv_num_cell(&r->consumer, i, "lookup_share"),
+				csv_num_cell(&r->consumer, i, "lookup_ns"),
+				csv_num_cell(&r->consumer, i, "median_ns"), r->u,
+				csv_num_cell(&r->consumer, i, "lookup_alone_ns"));
 		}
-		finding(fs, "[%s] the lookup's share of an OOM-style pass over a tree of %.0f memcgs (pass minus traversal alone, over the pass; noise can make it negative): %s.%s",
-			r->label, maxnodes, buf,
-			mixed ? " Passes that read each memcg differently (kfunc-usage, page-counter) do different work: compare shares, not pass times, or rerun with --visit counter." : "");
+		finding(fs, "[%s] the root lookup's share of an OOM victim selection visiting %.0f memcgs, measured as the slope of selection time over lookups per selection in one program: %s.",
+			r->label, maxv, buf);
 	}
 
 	/* End to end: how the figure at a real hook relates to the batch's. */
@@ -718,6 +726,40 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 	}
 
 	/* "more complex" */
+	/* The whole consumer, where one ran (best with all three variants):
+	 * what the program must look like with the kfunc and without it. */
+	{
+		const struct run_data *cr = NULL;
+		char with[256] = "", anc[160] = "";
+		long ca = -1, cb = -1, cc = -1;
+
+		for (k = 0; k < n && !cr; k++)
+			if (consumer_row(&runs[k], "kfunc", -1) >= 0 &&
+			    consumer_row(&runs[k], "walk", -1) >= 0)
+				cr = &runs[k];
+		for (k = 0; k < n && !cr; k++)
+			if (consumer_row(&runs[k], "walk", -1) >= 0)
+				cr = &runs[k];
+		if (cr) {
+			ca = consumer_row(cr, "kfunc", -1);
+			cb = consumer_row(cr, "walk", -1);
+			cc = consumer_row(cr, "ancestor-get", -1);
+		}
+		if (ca >= 0)
+			text(with, sizeof(with), "; with it (a: css iterator, memcg kfuncs, css task iterator) %.0f lines, %.0f instructions, %.0f peak states",
+			     csv_num_cell(&cr->consumer, (size_t)ca, "source_lines"),
+			     csv_num_cell(&cr->consumer, (size_t)ca, "verified_insns"),
+			     csv_num_cell(&cr->consumer, (size_t)ca, "peak_states"));
+		if (cc >= 0)
+			text(anc, sizeof(anc), "; through ancestor-get (c, cgroup v2) %.0f lines and %.0f instructions",
+			     csv_num_cell(&cr->consumer, (size_t)cc, "source_lines"),
+			     csv_num_cell(&cr->consumer, (size_t)cc, "verified_insns"));
+		if (cb >= 0)
+			finding(fs, "\"More complex\", for the program the kfunc was made for (%s): the OOM victim selection is %.0f lines of BPF C without the kfunc (b: walk up, children lists by hand, counters and css_set links read through untrusted casts; %.0f instructions verified, %.0f peak states)%s%s. A walked root is no trusted pointer, so no iterator or memcg kfunc takes it.",
+				cr->label, csv_num_cell(&cr->consumer, (size_t)cb, "source_lines"),
+				csv_num_cell(&cr->consumer, (size_t)cb, "verified_insns"),
+				csv_num_cell(&cr->consumer, (size_t)cb, "peak_states"), with, anc);
+	}
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
 		long kf = row_of(&r->verifier, "kfunc"), wi = row_of(&r->verifier, "walk-iter"),
@@ -729,7 +771,7 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 		if (wb >= 0)
 			text(bounded, sizeof(bounded), "; the same walk as a bounded loop costs the verifier %.0f",
 			     csv_num_cell(&r->verifier, (size_t)wb, "verified_insns"));
-		finding(fs, "\"More complex\": to the verifier (%s) the kfunc route is %.0f instructions and %.0f lines of BPF C; the open-coded walk %.0f instructions and %.0f lines%s.",
+		finding(fs, "The lookup alone, to the verifier (%s): the kfunc route is %.0f instructions and %.0f lines of BPF C; the open-coded walk %.0f instructions and %.0f lines%s.",
 			r->label, csv_num_cell(&r->verifier, (size_t)kf, "verified_insns"),
 			csv_num_cell(&r->verifier, (size_t)kf, "source_lines"),
 			csv_num_cell(&r->verifier, (size_t)wi, "verified_insns"),
@@ -790,28 +832,25 @@ static void claims(const struct run_data *runs, size_t n, struct findings *fs)
 		break;
 	}
 
-	/* The OOM handler's pass */
-	if (kr && kr->traversal.nrows) {
-		double maxnodes = 0, ks = NAN, ws = NAN;
-		const char *bw = best_walk(kr);
+	/* The OOM handler's selection, from the run best placed to say. */
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = kr && kr->consumer.nrows ? kr : &runs[k];
+		double maxv = consumer_max_visited(r);
+		long a = consumer_row(r, "kfunc", maxv), b = consumer_row(r, "walk", maxv);
 
-		for (i = 0; i < kr->traversal.nrows; i++)
-			maxnodes = fmax(maxnodes, csv_num_cell(&kr->traversal, i, "nodes"));
-		for (i = 0; i < kr->traversal.nrows; i++) {
-			const char *st = csv_cell(&kr->traversal, i, "strategy");
+		if (a < 0 || b < 0)
+			continue;
+		double sa = csv_num_cell(&r->consumer, (size_t)a, "lookup_share"),
+		       sb = csv_num_cell(&r->consumer, (size_t)b, "lookup_share");
 
-			if (csv_num_cell(&kr->traversal, i, "nodes") != maxnodes ||
-			    strcmp(csv_cell(&kr->traversal, i, "cache"), "warm"))
-				continue;
-			if (!strcmp(st, "kfunc"))
-				ks = csv_num_cell(&kr->traversal, i, "lookup_share");
-			else if (bw && !strcmp(st, bw))
-				ws = csv_num_cell(&kr->traversal, i, "lookup_share");
-		}
-		if (isfinite(ks) && isfinite(ws))
-			finding(fs, "For a system-wide OOM handler (%s) the lookup is a small part of the work: over a tree of %.0f memcgs it is %.1f%% of the pass with the kfunc and %.1f%% with %s%s; what the route decides is how the tree can be walked (the css iterator wants a trusted root).",
-				kr->label, maxnodes, 100 * ks, 100 * ws, bw,
-				fabs(ks) < 0.01 && fabs(ws) < 0.01 ? " (both within the pass's noise)" : "");
+		finding(fs, "For a system-wide OOM victim selection (%s) over %.0f memcgs, the selection costs %.0f %s with the kfunc (%.1f per memcg visited, the lookup %.2f%% of it) and %.0f %s without it (%.1f per memcg, the lookup %.2f%%)%s",
+			r->label, maxv, csv_num_cell(&r->consumer, (size_t)a, "median_ns"), r->u,
+			csv_num_cell(&r->consumer, (size_t)a, "per_memcg_ns"), 100 * sa,
+			csv_num_cell(&r->consumer, (size_t)b, "median_ns"), r->u,
+			csv_num_cell(&r->consumer, (size_t)b, "per_memcg_ns"), 100 * sb,
+			fabs(sa) < 0.05 && fabs(sb) < 0.05 ?
+			": the lookup is a small part of the work; what the route decides is how the tree can be walked and read." : ".");
+		break;
 	}
 }
 
@@ -1118,9 +1157,11 @@ static void md_traversal(FILE *f, const struct run_data *r)
 
 	if (!r->traversal.nrows)
 		return;
-	fprintf(f, "\n**%s** (%s per pass; lookup share = (pass - traversal alone) / pass):\n\n"
-		"| strategy | tree | memcgs built | visited | task depth | cache | pass | 95%% CI | traversal alone | lookup share | route | visit |\n"
-		"|---|---|---:|---:|---:|---|---:|---|---:|---:|---|---|\n", r->label, r->unit);
+	/* No lookup share here: pass minus traversal alone compares two
+	 * programs; the consumer measures it inside one. */
+	fprintf(f, "\n**%s** (%s per pass):\n\n"
+		"| strategy | tree | memcgs built | visited | task depth | cache | pass | 95%% CI | route | visit |\n"
+		"|---|---|---:|---:|---:|---|---:|---|---|---|\n", r->label, r->unit);
 	for (i = 0; i < r->traversal.nrows; i++) {
 		const char *s = csv_cell(&r->traversal, i, "strategy");
 		const char *cache = csv_cell(&r->traversal, i, "cache");
@@ -1132,7 +1173,7 @@ static void md_traversal(FILE *f, const struct run_data *r)
 			    !strcmp(csv_cell(&r->parts, j, "cache"), cache) &&
 			    !strcmp(csv_cell(&r->parts, j, "nodes"), csv_cell(&r->traversal, i, "nodes")))
 				pr = (long)j;
-		fprintf(f, "| %s | %sx%s | %s | %s | %s | %s | %.0f | [%.0f, %.0f] | %s | %.1f%% | %s | %s |\n",
+		fprintf(f, "| %s | %sx%s | %s | %s | %s | %s | %.0f | [%.0f, %.0f] | %s | %s |\n",
 			s, csv_cell(&r->traversal, i, "tree_depth"), csv_cell(&r->traversal, i, "fanout"),
 			csv_cell(&r->traversal, i, "nodes"),
 			pr < 0 ? "" : csv_cell(&r->parts, (size_t)pr, "visited"),
@@ -1140,10 +1181,43 @@ static void md_traversal(FILE *f, const struct run_data *r)
 			csv_num_cell(&r->traversal, i, "median_ns"),
 			csv_num_cell(&r->traversal, i, "ci95_lo_ns"),
 			csv_num_cell(&r->traversal, i, "ci95_hi_ns"),
-			pr < 0 ? "" : csv_cell(&r->parts, (size_t)pr, "traverse_median_ns"),
-			100 * csv_num_cell(&r->traversal, i, "lookup_share"),
 			pr < 0 ? "" : csv_cell(&r->parts, (size_t)pr, "route"),
 			pr < 0 ? "" : csv_cell(&r->parts, (size_t)pr, "visit"));
+	}
+}
+
+static void md_consumer(FILE *f, const struct run_data *r)
+{
+	size_t i;
+
+	if (!r->consumer.nrows)
+		return;
+	fprintf(f, "\n**%s** (%s per selection; lookup = slope of selection time over lookups per selection, in one program; alone = the same with the selection switched off at run time):\n\n"
+		"| variant | tree | leaves | visited | cache | per selection | 95%% CI | per memcg | lookup | 95%% CI | alone | share | victim | verifier insns | peak states | verify (us) | lines | first kernel |\n"
+		"|---|---|---:|---:|---|---:|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---|\n",
+		r->label, r->unit);
+	for (i = 0; i < r->consumer.nrows; i++) {
+		const struct csv *c = &r->consumer;
+		bool slope = csv_cell(c, i, "lookup_ns")[0];
+
+		fprintf(f, "| (%s) %s | %sx%s | %s | %s | %s | %.0f | [%.0f, %.0f] | %.1f |",
+			csv_cell(c, i, "route"), csv_cell(c, i, "variant"),
+			csv_cell(c, i, "tree_depth"), csv_cell(c, i, "fanout"),
+			csv_cell(c, i, "leaves"), csv_cell(c, i, "visited"), csv_cell(c, i, "cache"),
+			csv_num_cell(c, i, "median_ns"), csv_num_cell(c, i, "ci95_lo_ns"),
+			csv_num_cell(c, i, "ci95_hi_ns"), csv_num_cell(c, i, "per_memcg_ns"));
+		if (slope)
+			fprintf(f, " %.1f | [%.1f, %.1f] | %.1f | %.2f%% |",
+				csv_num_cell(c, i, "lookup_ns"), csv_num_cell(c, i, "lookup_ci95_lo_ns"),
+				csv_num_cell(c, i, "lookup_ci95_hi_ns"), csv_num_cell(c, i, "lookup_alone_ns"),
+				100 * csv_num_cell(c, i, "lookup_share"));
+		else
+			fprintf(f, " | | | |");
+		fprintf(f, " %s | %s | %s | %s | %s | %s |\n",
+			strcmp(csv_cell(c, i, "victim_ok"), "1") ? "WRONG" : "ok",
+			csv_cell(c, i, "verified_insns"), csv_cell(c, i, "peak_states"),
+			csv_cell(c, i, "verify_time_us"), csv_cell(c, i, "source_lines"),
+			csv_cell(c, i, "first_kernel"));
 	}
 }
 
@@ -1172,7 +1246,8 @@ static void md_plots(FILE *f, const struct run_data *r, const char *prefix)
 		{ "percall-vs-depth", "per-call cost against depth" },
 		{ "percall-typical", "per-call cost at typical depths" },
 		{ "verifier-cost", "verifier cost per route" },
-		{ "traversal", "traversal time and lookup share by tree size" },
+		{ "traversal", "traversal time by tree size" },
+		{ "consumer", "OOM victim selection: time and lookup share by tree size" },
 		{ "e2e", "end-to-end cost per call" },
 	};
 	char path[4096];
@@ -1314,6 +1389,9 @@ static void write_report(FILE *f, struct run_data *runs, size_t n, const struct 
 	fprintf(f, "\n## Full-tree traversal, as a system-wide OOM handler does it\n");
 	for (k = 0; k < n; k++)
 		md_traversal(f, &runs[k]);
+	fprintf(f, "\n## The consumer: an OOM victim selection, three ways\n\nModelled on the BPF OOM handler of the BPF OOM series' selftest: from the root, every memcg is visited; leaves are scored by usage minus file pages; leaves with a task at oom_score_adj -1000 are skipped; the largest is chosen. (a) gets the root with the kfunc and uses the css iterator and memcg kfuncs; (b) walks up from the task's memcg and follows the children lists and reads the counters by hand; (c) gets a trusted root through bpf_cgroup_ancestor() (cgroup v2). Each leaf of the harness's tree holds a known charge (anonymous pages touched by a charger process moved into it, one unkillable decoy holding the most where the harness may lower oom_score_adj), so the victim is known: `victim` says each variant chose it.\n");
+	for (k = 0; k < n; k++)
+		md_consumer(f, &runs[k]);
 	fprintf(f, "\n## End to end, at a real hook\n");
 	for (k = 0; k < n; k++)
 		md_e2e(f, &runs[k]);

@@ -163,6 +163,7 @@ static const struct {
 	{ "run", cmd_run, "measure the strategies over a sweep of real memcg depths" },
 	{ "verifier", cmd_verifier, "what each route costs the verifier, and whether its root is trusted" },
 	{ "traverse", cmd_traverse, "latency of a full memcg tree pass (lookup + traversal), warm and cold" },
+	{ "consumer", cmd_consumer, "OOM victim selection over charged memcg trees, three ways: time, verifier cost, lookup share" },
 	{ "trigger", cmd_trigger, "attach one strategy to getppid() and make N calls (timed by hyperfine)" },
 	{ "report", cmd_report, "REPORT.md and a 72-column summary.txt from run directories" },
 	{ "compare", cmd_compare, "ratio B/A of two runs per (strategy, depth), with a verdict" },

@@ -47,8 +47,9 @@ int cmd_list(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_verifier(int argc, char **argv);
 int cmd_traverse(int argc, char **argv);
+int cmd_consumer(int argc, char **argv);
 /*
- * Parses and checks the options of run, verifier or traverse (NAME) as the
+ * Parses and checks the options of run, verifier, traverse or consumer (NAME) as the
  * command would, touching nothing: 0 when valid (or --help), else
  * RB_EXIT_USAGE after the one-line error. For the option fuzzer.
  */

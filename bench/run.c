@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "crosscheck.h"
 #include "fingerprint.h"
+#include "consumer.h"
 #include "json.h"
 #include "kernel.h"
 #include "output.h"
@@ -64,6 +65,9 @@ struct run_opts {
 	struct traversal_opts tv;
 	/* What the command does: run does all of it, unless told not to. */
 	bool sweep, verifier, traversal, e2e_on;
+	/* The OOM victim-selection consumer (consumer.csv). */
+	bool consumer_on, no_consumer, no_sweep, consumer_trees_given;
+	struct consumer_opts co;
 	const char *cmd;	/* the command, for messages */
 };
 
@@ -121,6 +125,11 @@ struct run {
 	struct e2e_inkernel ik[256];
 	char *ereport;		/* the end-to-end table, printed at the end */
 	size_t ereport_len;
+	struct oom_consumer cons;
+	bool cons_prepared;
+	struct outfile ccsv;
+	char *creport;		/* the consumer table, printed at the end */
+	size_t creport_len;
 	struct pair *pairs;
 	size_t npairs, nplanned, ndone;
 	size_t rounds, warmup_visit;	/* rounds, warmup samples per visit */
@@ -168,7 +177,11 @@ enum {
 	OPT_NO_TRAVERSAL, OPT_TREES, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
 	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS, OPT_ROUNDS, OPT_SEED,
 	OPT_CROSSCHECK, OPT_PROXY_VALIDATION,
+	OPT_NO_CONSUMER, OPT_CONSUMER_TREES, OPT_NO_SWEEP,
 };
+
+#define CONSUMER_OPTIONS \
+	{ "consumer-trees", 0, "LIST", "tree shapes DEPTHxFANOUT for the OOM victim-selection consumer, each of at most 16384 memcgs, left out when free memory is short; default: the --trees list, plus 4x10 (11111 memcgs) unless --quick or --trees is given", OPT_CONSUMER_TREES }
 
 /* Options of the traversal measurement, shared by run and traverse. */
 #define TRAVERSAL_OPTIONS							\
@@ -198,6 +211,9 @@ static const struct cli_opt run_opts_table[] = {
 	{ "no-e2e", 0, NULL, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", OPT_NO_E2E },
 	{ "crosscheck", 0, NULL, "also check each (strategy, depth) against the kernel's BPF run-time statistics (BPF_STATS_RUN_TIME on during the sweep): crosscheck.csv, and a summary in env.json", OPT_CROSSCHECK },
 	{ "proxy-validation", 0, "FILE", "where the kfunc is missing: the VM validation of its proxy (proxy-validation.csv rows) the kfunc estimate rests on; default " PROXY_VALIDATION_DEFAULT, OPT_PROXY_VALIDATION },
+	CONSUMER_OPTIONS,
+	{ "no-consumer", 0, NULL, "skip the OOM victim-selection consumer (consumer.csv)", OPT_NO_CONSUMER },
+	{ "no-sweep", 0, NULL, "skip the depth sweep (percall.csv, samples.csv, calibration.csv, walkfit.csv)", OPT_NO_SWEEP },
 	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
 	{ 0 },
 };
@@ -327,6 +343,24 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 			return cli_error(o->cmd, "--proxy-validation: empty path");
 		o->proxy_validation = arg;
 		return 0;
+	case OPT_NO_CONSUMER:
+		o->no_consumer = true;
+		return 0;
+	case OPT_NO_SWEEP:
+		o->no_sweep = true;
+		return 0;
+	case OPT_CONSUMER_TREES: {
+		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
+		unsigned long nodes[RB_MAX_SHAPES];
+
+		if (parse_tree_list(arg, RB_CONSUMER_MAX_NODES, d, f, nodes, RB_MAX_SHAPES,
+				    &o->co.nshapes, err, sizeof(err)))
+			return cli_error(o->cmd, "--consumer-trees: %s", err);
+		for (i = 0; i < o->co.nshapes; i++)
+			o->co.shapes[i] = (struct tree_shape){ d[i], f[i], nodes[i] };
+		o->consumer_trees_given = true;
+		return 0;
+	}
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -372,6 +406,20 @@ static int settle_defaults(struct run_opts *o)
 		o->e2e.runs = o->quick ? 3 : RB_E2E_RUNS;
 	o->e2e.verbose = o->verbose;
 	o->verifier &= !o->no_verifier;
+	if (o->no_consumer && o->consumer_trees_given)
+		return cli_error(o->cmd, "--no-consumer conflicts with --consumer-trees");
+	/* By default the consumer runs over the traversal's trees, and a
+	 * full run adds one of about 10,000 memcgs. */
+	if (!o->consumer_trees_given) {
+		memcpy(o->co.shapes, o->tv.shapes, sizeof(o->co.shapes));
+		o->co.nshapes = o->tv.nshapes;
+		if (!o->quick && !o->trees_given && o->co.nshapes < RB_MAX_SHAPES)
+			o->co.shapes[o->co.nshapes++] = (struct tree_shape){
+				RB_CONSUMER_BIG_DEPTH, RB_CONSUMER_BIG_FANOUT,
+				tree_nodes(RB_CONSUMER_BIG_DEPTH, RB_CONSUMER_BIG_FANOUT) };
+	}
+	o->consumer_on &= !o->no_consumer;
+	o->sweep &= !o->no_sweep;
 	o->traversal &= !o->no_traversal;
 	/* A quick run is a smoke test: the end-to-end part needs many runs of
 	 * a whole process to say anything, so it is left to full runs. */
@@ -560,6 +608,8 @@ static void write_env(struct run *r, const char *status)
 	json_arr_end(&j);
 	if (r->tv_prepared)
 		traversal_json(&r->tv, &j);
+	if (r->cons_prepared)
+		consumer_json(&r->cons, &j);
 	if (r->e2e_ran)
 		e2e_json(&r->e2e, &j);
 	if (r->o.crosscheck)
@@ -1163,6 +1213,8 @@ static int open_outputs(struct run *r)
 			       TRAVERSAL_PARTS_HEADER);
 	if (!err && r->o.e2e_on)
 		err = csv_open(&r->ecsv, &r->rd, "e2e.csv", E2E_HEADER);
+	if (!err && r->o.consumer_on)
+		err = csv_open(&r->ccsv, &r->rd, "consumer.csv", CONSUMER_HEADER);
 	if (err)
 		set_failure(r, "cannot write to %s: %s",
 			 r->rd.path, strerror(-err));
@@ -1335,12 +1387,15 @@ static int finish(struct run *r, int code)
 	if (r->tv_prepared)
 		traversal_release(&r->tv);
 	crosscheck_stop(&r->xc);	/* before the programs go */
+	if (r->cons_prepared)
+		consumer_release(&r->cons);
 	for (i = 0; i < nstrategies; i++)
 		strategy_unload(&r->ls[i]);
 
 	if (r->rd.dirfd >= 0) {
 		struct outfile *files[] = { &r->percall, &r->samples, &r->calib,
-					    &r->tcsv, &r->tparts, &r->ecsv };
+					    &r->tcsv, &r->tparts, &r->ecsv,
+					    &r->ccsv };
 
 		rb_phase("write-results");
 		/* Rows of completed measurements are whole; keep them. */
@@ -1381,6 +1436,11 @@ static int finish(struct run *r, int code)
 		fwrite(r->ereport, 1, r->ereport_len, stdout);
 		free(r->ereport);
 		r->ereport = NULL;
+	}
+	if (r->creport) {
+		fwrite(r->creport, 1, r->creport_len, stdout);
+		free(r->creport);
+		r->creport = NULL;
 	}
 	if (r->vreport) {
 		fwrite(r->vreport, 1, r->vreport_len, stdout);
@@ -1434,6 +1494,26 @@ static const struct cli_cmd traverse_cmd = {
 	.name = "traverse",
 	.doc = "Measure the latency of a system-wide OOM handler's pass: get the root, then visit every memcg below it in pre-order reading one figure from each, over full trees of real memcgs built by the harness, with warm and cold caches; and the traversal alone, so the lookup's share shows. Each pass is checked to visit exactly the memcgs built. Writes traversal.csv and traversal_parts.csv. `rootbench run` includes this unless --no-traversal.",
 	.opts = traverse_opts_table,
+	.handle = handle_run_opt,
+};
+
+static const struct cli_opt consumer_opts_table[] = {
+	CONSUMER_OPTIONS,
+	{ "samples", 'n', "N", "warm samples per (variant, tree) and lookup count, 10..100000; default 200, --quick 40", OPT_SAMPLES },
+	{ "cold-samples", 0, "N", "cold-cache samples per (variant, tree), one selection each after streaming 4x the last-level cache, 3..100000; default 40, --quick 10", OPT_COLD_SAMPLES },
+	{ "sample-ms", 0, "MS", "target duration of one warm sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
+	{ "cpu", 'c', "N", "CPU to pin the measuring thread and the charger to; default the last online CPU", OPT_CPU },
+	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the trees under; default: the harness's own memcg (cgroup v1) or the cgroup2 root (v2)", OPT_CGROUP_PARENT },
+	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
+	{ "quick", 'q', NULL, "fewer trees and samples", OPT_QUICK },
+	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
+	{ 0 },
+};
+
+static const struct cli_cmd consumer_cmd = {
+	.name = "consumer",
+	.doc = "Measure the consumer the kfunc was made for: an OOM victim selection (root lookup, every memcg below it visited, leaves scored by usage minus file pages, unkillable ones skipped, the largest kept), written three ways: (a) with bpf_get_root_mem_cgroup() and the trusted kfuncs and iterators, (b) without it (css.parent walk, children lists by hand, counters read directly), (c) through bpf_cgroup_ancestor() on cgroup v2. Runs over real trees whose leaves hold known charges, so every variant must pick the known victim (a mismatch fails the run). Reports time per selection and per memcg visited, the lookup's cost inside the selection (the slope over lookups per selection, in one program), verifier cost, source lines and the first kernel that can load each. Writes consumer.csv. `rootbench run` includes this unless --no-consumer.",
+	.opts = consumer_opts_table,
 	.handle = handle_run_opt,
 };
 
@@ -1493,6 +1573,23 @@ static int run_traversal(struct run *r)
 	fclose(mem);
 	if (ret && ret != -EINTR)
 		set_failure(r, "%s", r->tv.failure);
+	return ret;
+}
+
+/* The OOM victim selection over charged trees (consumer.csv). */
+static int run_consumer(struct run *r)
+{
+	FILE *mem;
+	int ret;
+
+	mem = report_buffer(&r->creport, &r->creport_len);
+	if (!mem)
+		return -ENOMEM;
+	ret = consumer_measure(&r->cons, r->ccsv.f, mem);
+	fclose(mem);
+	traversal_flush_free();
+	if (ret && ret != -EINTR)
+		set_failure(r, "%s", r->cons.failure);
 	return ret;
 }
 
@@ -1582,8 +1679,8 @@ static int run_sweep(struct run *r)
  * --help, RB_EXIT_USAGE).
  */
 static int parse_run_opts(const struct cli_cmd *cmd, bool sweep, bool verifier,
-			  bool traversal, bool e2e, int argc, char **argv,
-			  struct run_opts *o)
+			  bool traversal, bool e2e, bool consumer, int argc,
+			  char **argv, struct run_opts *o)
 {
 	int first, ret;
 
@@ -1595,6 +1692,7 @@ static int parse_run_opts(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	o->verifier = verifier;
 	o->traversal = traversal;
 	o->e2e_on = e2e;
+	o->consumer_on = consumer;
 	ret = cli_parse(cmd, argc, argv, o, &first);
 	if (ret)
 		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
@@ -1608,7 +1706,7 @@ static int parse_run_opts(const struct cli_cmd *cmd, bool sweep, bool verifier,
 }
 
 static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
-		    bool traversal, bool e2e, int argc, char **argv)
+		    bool traversal, bool e2e, bool consumer, int argc, char **argv)
 {
 	static struct run run;	/* large; static keeps it off the stack */
 	struct run *r = &run;
@@ -1625,7 +1723,8 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	r->wall_start = time(NULL);
 
 	/* Bad input is refused before anything is touched. */
-	ret = parse_run_opts(cmd, sweep, verifier, traversal, e2e, argc, argv, &r->o);
+	ret = parse_run_opts(cmd, sweep, verifier, traversal, e2e, consumer, argc, argv,
+			     &r->o);
 	if (ret >= 0)
 		return ret;
 	strategy_log_init(r->o.verbose);
@@ -1660,7 +1759,7 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	}
 
 	signals_install();
-	if ((r->o.sweep || r->o.traversal) && cgroup_remove_stale(&r->env, r->o.verbose) < 0)
+	if ((r->o.sweep || r->o.traversal || r->o.consumer_on) && cgroup_remove_stale(&r->env, r->o.verbose) < 0)
 		fprintf(stderr, "rootbench: warning: a stale subtree could not be removed\n");
 
 	rb_phase("load");
@@ -1718,6 +1817,19 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		r->tv_prepared = true;
 	}
 
+	if (r->o.consumer_on) {
+		r->o.co.samples = r->o.samples;
+		r->o.co.cold_samples = r->o.tv.cold_samples;
+		r->o.co.warmup = r->o.warmup;
+		r->o.co.sample_ms = r->o.sample_ms;
+		r->o.co.no_cold = machine_emulated(&r->m);
+		r->cons = (struct oom_consumer){ .o = &r->o.co, .env = &r->env,
+					     .unit = machine_unit(&r->m),
+					     .icount = !strcmp(machine_unit(&r->m), "instructions") };
+		consumer_prepare(&r->cons);
+		r->cons_prepared = true;
+	}
+
 	if (rundir_create(&r->rd, r->o.out, r->m.release, err, sizeof(err))) {
 		cli_error(name, "--out %s", err);
 		return finish(r, RB_EXIT_USAGE);
@@ -1730,8 +1842,9 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}
-	if ((r->o.sweep || r->o.traversal) && !rb_stopping() && pin_cpu(r))
+	if ((r->o.sweep || r->o.traversal || r->o.consumer_on) && !rb_stopping() && pin_cpu(r))
 		return finish(r, RB_EXIT_FAIL);
+	r->o.co.cpu = r->o.cpu;
 	if (r->o.sweep && !rb_stopping()) {
 		if (r->o.crosscheck && crosscheck_start(&r->xc, r->ls[0].measure_fd)) {
 			set_failure(r, "--crosscheck: %s", r->xc.failure);
@@ -1752,28 +1865,39 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}
+	if (r->o.consumer_on && !rb_stopping()) {
+		ret = run_consumer(r);
+		if (ret && ret != -EINTR)
+			return finish(r, RB_EXIT_FAIL);
+	}
 	if (r->o.e2e_on && !rb_stopping()) {
 		ret = run_e2e(r);
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}
-	return finish(r, r->mism_total || (r->tv_prepared && r->tv.count_mismatches) ?
+	return finish(r, r->mism_total || (r->tv_prepared && r->tv.count_mismatches) ||
+			 (r->cons_prepared && r->cons.victim_mismatches) ?
 			 RB_EXIT_FAIL : RB_EXIT_OK);
 }
 
 int cmd_run(int argc, char **argv)
 {
-	return run_main(&run_cmd, true, true, true, true, argc, argv);
+	return run_main(&run_cmd, true, true, true, true, true, argc, argv);
 }
 
 int cmd_verifier(int argc, char **argv)
 {
-	return run_main(&verifier_cmd, false, true, false, false, argc, argv);
+	return run_main(&verifier_cmd, false, true, false, false, false, argc, argv);
 }
 
 int cmd_traverse(int argc, char **argv)
 {
-	return run_main(&traverse_cmd, false, false, true, false, argc, argv);
+	return run_main(&traverse_cmd, false, false, true, false, false, argc, argv);
+}
+
+int cmd_consumer(int argc, char **argv)
+{
+	return run_main(&consumer_cmd, false, false, false, false, true, argc, argv);
 }
 
 int run_check_args(const char *name, int argc, char **argv)
@@ -1782,11 +1906,13 @@ int run_check_args(const char *name, int argc, char **argv)
 	int ret;
 
 	if (!strcmp(name, "run"))
-		ret = parse_run_opts(&run_cmd, true, true, true, true, argc, argv, &o);
+		ret = parse_run_opts(&run_cmd, true, true, true, true, true, argc, argv, &o);
 	else if (!strcmp(name, "verifier"))
-		ret = parse_run_opts(&verifier_cmd, false, true, false, false, argc, argv, &o);
+		ret = parse_run_opts(&verifier_cmd, false, true, false, false, false, argc, argv, &o);
 	else if (!strcmp(name, "traverse"))
-		ret = parse_run_opts(&traverse_cmd, false, false, true, false, argc, argv, &o);
+		ret = parse_run_opts(&traverse_cmd, false, false, true, false, false, argc, argv, &o);
+	else if (!strcmp(name, "consumer"))
+		ret = parse_run_opts(&consumer_cmd, false, false, false, false, true, argc, argv, &o);
 	else
 		return RB_EXIT_USAGE;
 	return ret < 0 ? RB_EXIT_OK : ret;

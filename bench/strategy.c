@@ -51,6 +51,11 @@ static const struct kfunc_version kfunc_versions[] = {
 	{ "bpf_iter_num_new", "Linux >= 6.4" },
 	{ "bpf_iter_css_new", "Linux >= 6.7" },
 	{ "bpf_rcu_read_lock", "Linux >= 6.2" },
+	{ "bpf_cgroup_ancestor", "Linux >= 6.2" },
+	{ "bpf_cgroup_release", "Linux >= 6.2" },
+	{ "bpf_rdonly_cast", "Linux >= 6.2" },
+	{ "bpf_iter_css_task_new", "Linux >= 6.7" },
+	{ "bpf_mem_cgroup_page_state", "Linux >= 7.0" },
 };
 
 const char *kfunc_since(const char *name)

@@ -179,6 +179,18 @@ static int flush_caches(void)
 	return 0;
 }
 
+/* For the consumer's cold samples (consumer.c). */
+int traversal_flush_caches(void)
+{
+	return flush_caches();
+}
+
+void traversal_flush_free(void)
+{
+	free(flush_buf);
+	flush_buf = NULL;
+}
+
 /* ---- measuring --------------------------------------------------------- */
 
 struct part {

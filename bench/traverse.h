@@ -86,6 +86,11 @@ void traversal_prepare(struct traversal *t);
 int traversal_measure(struct traversal *t, FILE *csv, FILE *parts, FILE *out);
 void traversal_release(struct traversal *t);
 
+/* Streams 4x the last-level cache (cold samples); the buffer stays until
+ * traversal_flush_free(). 0 or -ENOMEM. */
+int traversal_flush_caches(void);
+void traversal_flush_free(void);
+
 struct json;
 void traversal_json(const struct traversal *t, struct json *j);
 

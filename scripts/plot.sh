@@ -10,8 +10,10 @@
 #                     with walkfit.csv's least-squares lines when present)
 #   percall-typical   per-call cost at depths 0, 4 and 8, grouped bars
 #   verifier-cost     verifier instructions processed and verification time
-#   traversal         memcg tree pass time and root-lookup share vs tree size
+#   traversal         memcg tree pass time vs tree size
 #   e2e               end-to-end per-call overhead vs the in-kernel figure
+#   consumer          OOM victim selection: time per selection vs memcgs visited,
+#                     and the root lookup's share (consumer.csv)
 # A CSV file that is missing or has no data rows skips its plot, with a note
 # on stderr. Exit status: 0, 1 when a plot failed, 2 for bad input.
 set -euo pipefail
@@ -29,7 +31,7 @@ run=$1
 while [[ $run == */ && $run != / ]]; do run=${run%/}; done
 [ -e "$run" ] || die "$run: no such directory"
 [ -d "$run" ] || die "$run: not a directory"
-[ -f "$run/percall.csv" ] || die "$run: no percall.csv: not a run directory"
+[ -f "$run/percall.csv" ] || [ -f "$run/consumer.csv" ] || die "$run: no percall.csv: not a run directory"
 command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (apt-get install gnuplot-nox)"
 
 # Terminals: pngcairo draws much better text than libgd's png; use png only
@@ -509,7 +511,7 @@ plot_traversal() {
 	has_rows "$f" traversal || return 0
 	csv_cols "$f" strategy cache nodes median_ns ci95_lo_ns ci95_hi_ns lookup_share >"$tmp/tr.all" ||
 		return 1
-	local pass=() share=() i=0 s cache c pt dt p
+	local pass=() i=0 s cache c pt dt p
 	# One line per strategy and cache state: warm solid with filled points,
 	# cold dashed with open ones.
 	while read -r s cache; do
@@ -518,28 +520,20 @@ plot_traversal() {
 		awk -v s="$s" -v k="$cache" '$1 == s && $2 == k { print $3, $4, $5, $6, ($7 == "NaN" ? "NaN" : 100 * $7) }' \
 			"$tmp/tr.all" | sort -n -k1,1 >"$tmp/tr.$i.dat"
 		pass+=("'tr.$i.dat' using 1:2:3:4 with yerrorlines $dt lw 2 lc rgb '$c' pt $p ps 1.1 title \"$(gpstr "$s"), $(gpstr "$cache")\"")
-		share+=("'tr.$i.dat' using 1:5 with linespoints $dt lw 2 lc rgb '$c' pt $p ps 1.1")
 		i=$((i + 1))
 	done < <(awk '!seen[$1 " " $2]++ { print $1, $2 }' "$tmp/tr.all")
-	local passcmd sharecmd
+	local passcmd
 	passcmd="plot $(printf '%s, ' "${pass[@]}")"
-	sharecmd="plot $(printf '%s, ' "${share[@]}")"
 	{
-		echo "set multiplot layout 1,2 title \"$(title 'one pass over a memcg tree that first gets the root memcg')\""
+		# No lookup share: pass minus traversal alone compares two programs
+		# (the consumer plot has the share, measured inside one).
+		echo "set title \"$(title 'one pass over a memcg tree that first gets the root memcg')\""
 		echo "set logscale xy"
 		echo "set grid xtics mxtics mytics"
 		echo "set xlabel 'memcgs in the tree (log scale)'"
 		echo "set ylabel 'pass time: median, 95% CI ($U, log scale)'"
-		echo "set title 'pass time'"
 		echo "set key top left reverse Left box opaque width 1"
 		echo "${passcmd%, }"
-		echo "unset logscale y"
-		echo "set key off"
-		echo "set xzeroaxis lt 1 lc rgb '#888888' lw 1"
-		echo "set ylabel 'share of the pass spent getting the root (%)'"
-		echo "set title 'root lookup share (noise can make it negative)'"
-		echo "${sharecmd%, }"
-		echo "unset multiplot"
 	} >"$tmp/traversal.gp"
 	emit traversal
 }
@@ -634,6 +628,47 @@ plot_e2e() {
 	emit e2e
 }
 
+# --- 6. consumer ----------------------------------------------------------
+
+# The OOM victim selection, per variant: time per selection against the
+# memcgs it visited, and the lookup's share of it (the slope over lookups
+# per selection, measured inside the one program).
+plot_consumer() {
+	local f=$run/consumer.csv
+	if [ ! -f "$f" ]; then return 0; fi # later runs only: no note
+	has_rows "$f" consumer || return 0
+	csv_cols "$f" variant route cache visited median_ns ci95_lo_ns ci95_hi_ns lookup_share >"$tmp/co.all" ||
+		return 1
+	local sel=() share=() i=0 v l cache c pt dt p
+	while read -r v l cache; do
+		read -r c pt <<<"$(style "$v")"
+		if [ "$cache" = cold ]; then dt="dt (8,5)"; p=$((pt - 1)); else dt="dt 1"; p=$pt; fi
+		awk -v v="$v" -v k="$cache" '$1 == v && $3 == k { print $4, $5, $6, $7, ($8 == "NaN" ? "NaN" : 100 * $8) }' \
+			"$tmp/co.all" | sort -n -k1,1 >"$tmp/co.$i.dat"
+		sel+=("'co.$i.dat' using 1:2:3:4 with yerrorlines $dt lw 2 lc rgb '$c' pt $p ps 1.1 title \"($(gpstr "$l")) $(gpstr "$v"), $(gpstr "$cache")\"")
+		[ "$cache" = warm ] &&
+			share+=("'co.$i.dat' using 1:5 with linespoints $dt lw 2 lc rgb '$c' pt $p ps 1.1")
+		i=$((i + 1))
+	done < <(awk '!seen[$1 " " $3]++ { print $1, $2, $3 }' "$tmp/co.all")
+	{
+		echo "set multiplot layout 1,2 title \"$(title 'OOM victim selection over the whole memcg tree')\""
+		echo "set logscale xy"
+		echo "set grid xtics mxtics mytics"
+		echo "set xlabel 'memcgs visited per selection (log scale)'"
+		echo "set ylabel 'per selection: median, 95% CI ($U, log scale)'"
+		echo "set title 'time per selection'"
+		echo "set key top left reverse Left box opaque width 1"
+		echo "plot $(printf '%s, ' "${sel[@]}" | sed 's/, $//')"
+		echo "set key off"
+		echo "unset logscale y"
+		echo "set ylabel 'root lookup share of a warm selection (%)'"
+		echo "set title 'lookup share: slope over lookups per selection'"
+		echo "plot $(printf '%s, ' "${share[@]}" | sed 's/, $//')"
+		echo "unset multiplot"
+	} >"$tmp/consumer.gp"
+	emit consumer
+}
+
 # --- main -----------------------------------------------------------------
 
 # percall_prepare: 0 plot, 3 nothing to plot (noted), else failed.
@@ -650,4 +685,5 @@ fi
 plot_verifier || status=1
 plot_traversal || status=1
 plot_e2e || status=1
+plot_consumer || status=1
 exit "$status"

@@ -34,7 +34,7 @@ signal_at_phase() {
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
 
-for phase in load verifier cgroup-build calibrate sample round-done tree-build traverse e2e write-results; do
+for phase in load verifier cgroup-build calibrate sample round-done tree-build traverse consumer-charge consumer e2e write-results; do
 	signal_at_phase "$phase" INT 130
 done
 signal_at_phase sample TERM 143
@@ -76,6 +76,21 @@ out=$("$RB" cleanup 2>&1)
 check "cleanup removes a tree left by a killed traversal" \
 	grep -q 'removed stale cgroup subtree' <<<"$out"
 check "after cleanup of the tree nothing is left" nothing_left_behind
+
+# SIGKILL while the consumer's trees are charged: the charger dies with the
+# harness (PR_SET_PDEATHSIG), so no process holds the tree left behind.
+ROOTBENCH_STOP_AT=consumer ROOTBENCH_STOP_SIGNAL=KILL \
+	"$RB" "${ARGS[@]}" --out "$TEST_TMP/killed-consumer" >/dev/null 2>&1
+check "SIGKILL mid-consumer: exit 137" test $? -eq 137
+charged_procs() {
+	local d
+	for d in $(harness_cgroups); do cat "$d/cgroup.procs"; done 2>/dev/null
+}
+for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
+check "SIGKILL mid-consumer: no charger process is left in its trees" test -z "$(charged_procs)"
+out=$("$RB" cleanup 2>&1)
+check "cleanup removes the consumer's charged tree" grep -q 'removed stale cgroup subtree' <<<"$out"
+check "after cleanup of the consumer's tree nothing is left" nothing_left_behind
 
 ROOTBENCH_STOP_AT=round-done ROOTBENCH_STOP_SIGNAL=SEGV \
 	"$RB" "${ARGS[@]}" --out "$TEST_TMP/crashed" >/dev/null 2>&1

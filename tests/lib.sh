@@ -140,6 +140,37 @@ check_traversal_outputs() {
 				if (t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }' "$dir/traversal.csv"
 }
 E2E_HEADER="strategy,depth,calls,per_call_ns,ci95_lo_ns,ci95_hi_ns,net_ns,inkernel_ns,ratio,flag"
+CONSUMER_HEADER="variant,route,tree_depth,fanout,nodes,leaves,visited,cache,samples,batch,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,per_memcg_ns,lookup_ns,lookup_ci95_lo_ns,lookup_ci95_hi_ns,lookup_alone_ns,lookup_share,victim_ok,verified_insns,peak_states,verify_time_us,source_lines,first_kernel"
+
+# check_consumer_outputs DIR WHERE SHAPES VARIANTS CACHES: consumer.csv of a
+# run over the trees SHAPES (comma-separated), with rows of every variant
+# in VARIANTS (space-separated) for every cache state in CACHES.
+check_consumer_outputs() {
+	local dir=$1 where=$2 shapes=$3 variants=$4 caches=$5
+	check "$where: consumer.csv parses with the documented header" \
+		csv_parses "$dir/consumer.csv" "$CONSUMER_HEADER" 27 1,2,8
+	check "$where: consumer rows for exactly the variants ($variants) and caches ($caches)" \
+		test "$(cut -d, -f1,8 "$dir/consumer.csv" | tail -n +2 | sort -u | tr '\n' ' ')" = \
+		"$(for v in $variants; do for c in $caches; do echo "$v,$c"; done; done | sort | tr '\n' ' ')"
+	check "$where: every consumer tree in ($shapes) was measured by each variant" \
+		awk -F, -v want="$shapes" -v nv="$(wc -w <<<"$variants")" 'BEGIN { n = split(want, w, ",") }
+			NR > 1 { got[$3 "x" $4 " " $1] = 1 }
+			END { k = 0; for (x in got) k++; for (i = 1; i <= n; i++) m++
+				exit k != m * nv }' "$dir/consumer.csv"
+	check "$where: every variant picked the expected victim on every tree (victim_ok = 1)" \
+		awk -F, 'NR > 1 && $22 != 1 { bad = 1 } END { exit bad }' "$dir/consumer.csv"
+	check "$where: env.json records no victim mismatch" \
+		grep -q '"victim_mismatches": 0' "$dir/env.json"
+	check "$where: leaves are fanout^depth, and a selection visits at least the tree" \
+		awk -F, 'NR > 1 { l = 1; for (i = 0; i < $3; i++) l *= $4
+			if ($6 != l || $7 < $5) exit 1 }' "$dir/consumer.csv"
+	check "$where: warm rows have a lookup slope and share, cold rows none" \
+		awk -F, 'NR > 1 && (($8 == "warm") != ($17 != "" && $21 != "")) { bad = 1 } END { exit bad }' \
+			"$dir/consumer.csv"
+	check "$where: verifier cost, source lines and first kernel on every row" \
+		awk -F, 'NR > 1 && !($23 > 0 && $24 > 0 && $26 > 0 && $27 ~ /^[0-9]+\.[0-9]+$/) { bad = 1 } END { exit bad }' \
+			"$dir/consumer.csv"
+}
 
 check_e2e_outputs() {
 	local dir=$1 where=$2

@@ -79,6 +79,7 @@ test_quick_run() {
 	check_verifier_outputs "$dir" "quick run"
 	check_traversal_outputs "$dir" "quick run" "1x1,3x4"
 	check "quick run: no end-to-end part (a smoke run)" test ! -e "$dir/e2e.csv"
+	check_consumer_outputs "$dir" "quick run" "1x1,3x4" "$NATIVE_VARIANTS" "cold warm"
 	check "no harness cgroup or BPF program remains" nothing_left_behind
 	check "the process's cgroup tree is as before (none created under it)" \
 		test -z "$(find "/sys/fs/cgroup/memory$(awk -F: '/memory/ { print $3 }' /proc/self/cgroup)" -mindepth 1 -name 'rootbench.*' 2>/dev/null)"
@@ -88,7 +89,7 @@ test_quick_run() {
 
 test_strategy_subset() {
 	local dir=$TEST_TMP/subset
-	"$RB" run --strategies walk-loop --depths 4,8 --samples 10 --out "$dir" >/dev/null 2>&1
+	"$RB" run --strategies walk-loop --depths 4,8 --samples 10 --no-consumer --out "$dir" >/dev/null 2>&1
 	check "--strategies walk-loop --depths 4,8 exits 0" test $? -eq 0
 	check "subset run: only baseline and walk-loop rows, at depths 4 and 8" \
 		test "$(cut -d, -f1,2 "$dir/percall.csv" | tail -n +2 | sort | tr '\n' ' ')" = \
@@ -104,7 +105,7 @@ test_verifier_command() {
 	check "rootbench verifier measures no timings" test ! -e "$dir/percall.csv"
 	check "rootbench verifier prints the matrix" grep -q "^walk-iter:" "$TEST_TMP/verifier.out"
 	check "rootbench verifier: nothing left behind" nothing_left_behind
-	"$RB" run --no-verifier --depths 8 --samples 10 --out "$TEST_TMP/nover" >/dev/null 2>&1
+	"$RB" run --no-verifier --no-consumer --depths 8 --samples 10 --out "$TEST_TMP/nover" >/dev/null 2>&1
 	check "run --no-verifier writes no verifier.csv or capability.csv" \
 		test ! -e "$TEST_TMP/nover/verifier.csv" -a ! -e "$TEST_TMP/nover/capability.csv" -a -e "$TEST_TMP/nover/percall.csv"
 }
@@ -125,6 +126,27 @@ test_traverse_command() {
 		'NR == 2 { exit $5 != top + 2 }' "$TEST_TMP/traverse-top/traversal.csv"
 }
 
+# The consumer alone: the variants this kernel can load, over charged
+# trees; the charger and the trees are gone afterwards.
+test_consumer_command() {
+	local dir=$TEST_TMP/consumer
+	"$RB" consumer --consumer-trees 2x4,2x8 --samples 10 --cold-samples 3 --out "$dir" \
+		>"$TEST_TMP/consumer.out" 2>"$TEST_TMP/consumer.err"
+	check "rootbench consumer exits 0" test $? -eq 0
+	check_consumer_outputs "$dir" "consumer" "2x4,2x8" "$NATIVE_VARIANTS" "cold warm"
+	check "consumer: (b), without the kfunc, runs natively" \
+		grep -q '^walk,b,' "$dir/consumer.csv"
+	check "consumer: the table is printed" grep -q '^consumer: OOM victim selection' "$TEST_TMP/consumer.out"
+	check "consumer: no sweep, traversal or verifier files" \
+		test ! -e "$dir/percall.csv" -a ! -e "$dir/traversal.csv" -a ! -e "$dir/verifier.csv"
+	check "consumer: trees and charger gone (no harness cgroup remains)" nothing_left_behind
+	"$RB" consumer --consumer-trees 9x9 >/dev/null 2>"$TEST_TMP/consumer-bad.err"
+	check "consumer --consumer-trees 9x9 (too many memcgs) exits 2 with one line" \
+		test "$?-$(wc -l <"$TEST_TMP/consumer-bad.err")" = 2-1
+	"$RB" run --no-consumer --consumer-trees 2x4 >/dev/null 2>&1
+	check "run --no-consumer --consumer-trees conflicts (exit 2)" test $? -eq 2
+}
+
 test_trigger() {
 	local low
 	low=$(($(awk -F: '/memory/ { print $3 }' /proc/self/cgroup | tr -cd / | wc -c) + 2))
@@ -137,7 +159,7 @@ test_trigger() {
 
 test_compare() {
 	local a=$TEST_TMP/quick b=$TEST_TMP/cmp-b d=$TEST_TMP/cmp-doctored out rows same
-	"$RB" run --quick --no-verifier --no-traversal --no-e2e --out "$b" >/dev/null 2>&1
+	"$RB" run --quick --no-verifier --no-traversal --no-e2e --no-consumer --out "$b" >/dev/null 2>&1
 	out=$("$RB" compare "$a" "$b" --csv "$TEST_TMP/cmp.csv")
 	check "compare of two runs of the same kernel exits 0" test $? -eq 0
 	rows=$(tail -n +2 "$TEST_TMP/cmp.csv" | wc -l)
@@ -163,7 +185,7 @@ test_compare() {
 
 test_e2e() {
 	local dir=$TEST_TMP/e2e
-	"$RB" run --depths 4,16 --samples 10 --no-verifier --no-traversal \
+	"$RB" run --depths 4,16 --samples 10 --no-verifier --no-traversal --no-consumer \
 		--e2e-runs 3 --e2e-calls 20000 --out "$dir" >"$TEST_TMP/e2e.out" 2>&1
 	check "run with the end-to-end part exits 0" test $? -eq 0
 	check_e2e_outputs "$dir" "e2e"
@@ -425,6 +447,13 @@ test_proxies() {
 		test ! -e "$dir-none/estimate.csv" -a -n "$(grep "no kfunc estimate: no VM validation at $TEST_TMP/none.csv" "$TEST_TMP/proxy-none.out")"
 	check "proxies: nothing left behind" nothing_left_behind
 }
+# Variants of the consumer this kernel can load: (a) and (c) need the
+# memcg kfuncs (Linux >= 7.0), (c) the memory controller on cgroup v2.
+NATIVE_VARIANTS="walk"
+if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; then
+	NATIVE_VARIANTS="kfunc walk"
+	grep -q memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null && NATIVE_VARIANTS="ancestor-get kfunc walk"
+fi
 
 test_list
 test_new_strategy_is_one_file
@@ -439,3 +468,4 @@ test_proxies
 test_traverse_command
 test_strategy_subset
 test_verifier_command
+test_consumer_command

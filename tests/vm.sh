@@ -56,6 +56,10 @@ test_kfunc_kernel() {
 		grep -q '"count_mismatches": 0' "$dir/env.json"
 	check "vm: the kfunc traverses with the css iterator" \
 		grep -q '^kfunc,.*,css-iter,' "$dir/traversal_parts.csv"
+	check_consumer_outputs "$dir" "vm" "1x1,2x4" "ancestor-get kfunc walk" "warm"
+	check "vm: the consumer's decoy leaf was made unkillable and every variant skipped it" \
+		grep -q '"trees_with_unkillable_decoy": [1-9]' "$dir/env.json"
+	check "vm: the consumer plot is drawn" test -s "$dir/plots/consumer.png"
 	check_plots_and_report "$dir" "vm"
 }
 
@@ -86,6 +90,10 @@ test_icount() {
 			END { exit !(ok && row && NR == 2) }' "$dir/proxy-validation.csv"
 	check "vm icount: the validation is stated with its interval" \
 		grep -q '^proxy validation: kfunc (.*) / helper-call.* per call = .*, 95% CI \[' "$dir.log"
+	check_consumer_outputs "$dir" "vm icount" "1x1,3x4" "ancestor-get kfunc walk" "warm"
+	check "vm icount: the lookup's slope inside the selection is its cost alone within 5 instructions" \
+		awk -F, 'NR > 1 { n++; d = $17 - $20; if (d < -5 || d > 5) bad = 1 } END { exit bad || !n }' \
+		"$dir/consumer.csv"
 	check_plots_and_report "$dir" "vm icount" instructions
 }
 
@@ -100,6 +108,9 @@ test_kernel_without_kfunc() {
 	check "vm 6.12: no kfunc rows" test -z "$(depths_of "$dir" kfunc)"
 	check "vm 6.12: the proxies run where the kfunc is missing, their calls still calls" \
 		test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$dir/proxy-xlated.txt")-$(depths_of "$dir" helper-call-pair | wc -w)" = 2-4
+	check_consumer_outputs "$dir" "vm 6.12" "1x1,2x4" "walk" "warm"
+	check "vm 6.12: the consumer's (a) is unavailable, and why" \
+		grep -q '"reason": "kernel lacks bpf_get_root_mem_cgroup (Linux >= 7.0)"' "$dir/env.json"
 	check "vm 6.12: the walks ran, roots all equal" \
 		csv_awk "$dir/percall.csv" '{ n++; if ($c["root_ok"] != 1) bad = 1 } END { exit bad || n < 8 }'
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fuzzes the option parsing of `rootbench run`, `verifier` and `traverse`
+ * Fuzzes the option parsing of `rootbench run`, `verifier`, `traverse` and `consumer`
  * (bench/cli.c's getopt table plus run.c's handler and cross-checks)
  * through run_check_args(), which touches nothing. The input is the
  * command line: the first byte picks the command, the rest is split into
@@ -14,14 +14,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const cmds[] = { "run", "verifier", "traverse" };
+	static const char *const cmds[] = { "run", "verifier", "traverse", "consumer" };
 	char *argv[MAX_ARGS + 2], *buf, *p, *end;
 	int argc = 0, ret;
 
 	if (size < 1 || size > 4096)
 		return 0;
 	buf = fuzz_cstr(data + 1, size - 1);
-	argv[argc++] = (char *)cmds[data[0] % 3];
+	argv[argc++] = (char *)cmds[data[0] % 4];
 	for (p = buf, end = buf + size - 1; p < end && argc <= MAX_ARGS; p += strlen(p) + 1)
 		argv[argc++] = p;
 	argv[argc] = NULL;
