@@ -26,7 +26,7 @@
 static const struct cli_cmd aa_cmd = {
 	.name = "aa",
 	.args = "[--out DIR] [RUN OPTIONS...]",
-	.doc = "A/A self-check: runs the depth sweep twice with the same settings (any `rootbench run` option; the verifier, traversal and end-to-end parts are left out) into DIR/a and DIR/b, compares them with `rootbench compare`'s statistics for both estimators, writes DIR/aa.csv and DIR/aa.json, and checks the target: at most 10% of cells may be called different when nothing differs. Exit 0 when both sweeps ran (the target is reported, not enforced), 1 when a sweep failed, 2 on bad input.",
+	.doc = "A/A self-check: runs the depth sweep twice with the same settings (any `rootbench run` option; the verifier, traversal, consumer and end-to-end parts are left out) into DIR/a and DIR/b, compares them with `rootbench compare`'s statistics for both estimators, writes DIR/aa.csv and DIR/aa.json, and checks the target: at most 10% of cells may be called different when nothing differs. Exit 0 when both sweeps ran (the target is reported, not enforced), 1 when a sweep failed, 2 on bad input.",
 	.opts = (const struct cli_opt[]){ { 0 } },
 };
 
@@ -55,6 +55,7 @@ static int sweep(int argc, char **argv, const char *out, unsigned long seed, boo
 	av[n++] = "--no-verifier";
 	av[n++] = "--no-traversal";
 	av[n++] = "--no-e2e";
+	av[n++] = "--no-consumer";
 	av[n++] = "--out";
 	av[n++] = (char *)out;
 	if (!seeded) {
@@ -140,7 +141,7 @@ int cmd_aa(int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(argv[i], "--no-verifier") || !strcmp(argv[i], "--no-traversal") ||
-		    !strcmp(argv[i], "--no-e2e"))
+		    !strcmp(argv[i], "--no-e2e") || !strcmp(argv[i], "--no-consumer"))
 			continue;
 		rest[fwd++] = argv[i];
 	}

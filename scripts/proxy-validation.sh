@@ -25,7 +25,7 @@ trap 'rm -rf "$new"' EXIT
 header=''
 for mode in icount tcg; do
 	VM_ICOUNT=$([ "$mode" = icount ] && echo 1 || echo 0) VM_OUT=$new/$mode \
-		VM_ARGS="${extra[*]} --no-traversal --no-e2e --strategies kfunc,helper-call-pair,helper-call,walk-iter" \
+		VM_ARGS="${extra[*]} --no-traversal --no-e2e --no-consumer --strategies kfunc,helper-call-pair,helper-call,walk-iter" \
 		scripts/vm-bench.sh
 	[ -f "$new/$mode/proxy-validation.csv" ] ||
 		{ echo "$prog: the $mode run has no proxy-validation.csv: the kfunc or its proxy was not measured" >&2; exit 1; }

@@ -124,9 +124,9 @@ fi
 if [ -n "${MATRIX_ARGS:-}" ]; then
 	run_args=$MATRIX_ARGS
 elif [ "$quick" -eq 1 ]; then
-	run_args="--quick --no-traversal --no-e2e"
+	run_args="--quick --no-traversal --no-e2e --no-consumer"
 else
-	run_args="--no-traversal --no-e2e"
+	run_args="--no-traversal --no-e2e --no-consumer"
 fi
 sshlogins=${MATRIX_SSHLOGINFILE:-}
 if [ -n "$sshlogins" ]; then

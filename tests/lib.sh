@@ -206,10 +206,10 @@ check_plots_and_report() {
 	check "$label: no partial plot remains" test -z "$(find "$dir/plots" -name '.*.partial')"
 	if [ "$unit" = instructions ]; then
 		check "$label: the per-call plot's axis says instructions" \
-			grep -q 'per-call cost: median, 95% CI (instructions)' "$dir/plots/percall-vs-depth.svg"
+			grep -qE 'per-call cost: (median|10th percentile), 95% CI \(instructions\)' "$dir/plots/percall-vs-depth.svg"
 	else
 		check "$label: the per-call plot's axis says ns" \
-			grep -q 'per-call cost: median, 95% CI (ns' "$dir/plots/percall-vs-depth.svg"
+			grep -qE 'per-call cost: (median|10th percentile), 95% CI \(ns' "$dir/plots/percall-vs-depth.svg"
 	fi
 	check "$label: the plot title names the kernel" \
 		grep -q "kernel $(json_value "$dir/env.json" .kernel.release)" "$dir/plots/percall-vs-depth.svg"

@@ -239,7 +239,7 @@ test_new_strategy_is_one_file() {
 	check "new strategy: rootbench list shows walk-iter2, available" \
 		grep -q '^walk-iter2 *available' <<<"$out"
 	"$tree/build/rootbench" run --strategies walk-iter2,walk-iter --depths 4,8 --samples 10 \
-		--rounds 2 --no-verifier --no-traversal --no-e2e --out "$TEST_TMP/newstrat" \
+		--rounds 2 --no-verifier --no-traversal --no-e2e --no-consumer --out "$TEST_TMP/newstrat" \
 		>/dev/null 2>"$TEST_TMP/newstrat.err"
 	check "new strategy: a quick run has walk-iter2 rows at both depths, roots agreeing" \
 		csv_awk "$TEST_TMP/newstrat/percall.csv" '$1 == "walk-iter2" { n++; if ($c["root_ok"] != 1) bad = 1 }
@@ -322,8 +322,10 @@ test_compare_fingerprint() {
 	check "compare lists the fields before its verdicts" \
 		test "${last_field:-999}" -lt "${first_verdict:-0}"
 	cp "$a/env.json" "$d/env.json"
+	# Captured first: grep -q would close the pipe while compare still writes.
+	out=$("$RB" compare "$a" "$d" 2>&1)
 	check "compare of a run with its own copy: no fingerprint field differs" \
-		eval "\"\$RB\" compare '$a' '$d' | grep -qx 'fingerprint: no field differs'"
+		grep -qx 'fingerprint: no field differs' <<<"$out"
 }
 
 # --crosscheck: the kernel's BPF run-time statistics against the in-program
@@ -333,7 +335,7 @@ test_crosscheck() {
 	local dir=$TEST_TMP/crosscheck before rows
 	local header="strategy,depth,samples,batch,runs,inprog_ns,inprog_median_ns,stats_ns,fixed_ns_per_run,ratio,agree"
 	before=$(cat /proc/sys/kernel/bpf_stats_enabled)
-	"$RB" run --crosscheck --depths 4,16 --samples 10 --no-verifier --no-traversal --no-e2e \
+	"$RB" run --crosscheck --depths 4,16 --samples 10 --no-verifier --no-traversal --no-e2e --no-consumer \
 		--out "$dir" >"$TEST_TMP/crosscheck.out" 2>"$TEST_TMP/crosscheck.err"
 	check "run --crosscheck exits 0" test $? -eq 0
 	check "crosscheck.csv parses with the documented header" \
@@ -405,7 +407,7 @@ test_proxies() {
 	printf '%s\n' "kernel,accel,unit,proxy,kfunc_form,depths,proxy_median,kfunc_median,ratio,ratio_lo,ratio_hi,within_pct,git_commit,started_utc,run" \
 		"7.0-test,tcg-icount,instructions,helper-call-pair,get+put,5,20.0,22.0,1.100,1.090,1.110,11.00,test,test,test" >"$v"
 	"$RB" run --strategies helper-call-pair,walk-iter,walk-bounded --depths 2,8,32 --samples 10 \
-		--no-verifier --no-traversal --no-e2e --proxy-validation "$v" --out "$dir" \
+		--no-verifier --no-traversal --no-e2e --no-consumer --proxy-validation "$v" --out "$dir" \
 		>"$TEST_TMP/proxy.out" 2>"$TEST_TMP/proxy.err"
 	check "proxy run with a validation exits 0" test $? -eq 0
 	check "estimate.csv parses: one row per walk" \
@@ -430,18 +432,18 @@ test_proxies() {
 
 	# A validation beyond the tolerance, and none at all: no estimate, and why.
 	sed -i 's/,11.00,/,35.00,/' "$v"
-	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal \
+	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal --no-consumer \
 		--no-e2e --proxy-validation "$v" --out "$dir-far" >"$TEST_TMP/proxy-far.out" 2>&1
 	check "a validation off by 35% prints no estimate, saying why" \
 		test ! -e "$dir-far/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*within 35.0%.*above the 20% allowed' "$TEST_TMP/proxy-far.out")"
 	# Plain TCG only has to agree with the bound: a TCG interval above 1 withholds it.
 	sed -i 's/,35.00,/,11.00,/' "$v"
 	echo "7.0-test,tcg,ns,helper-call-pair,get+put,5,20.0,30.0,1.500,1.300,1.700,70.00,test,test,test" >>"$v"
-	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal \
+	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal --no-consumer \
 		--no-e2e --proxy-validation "$v" --out "$dir-tcg" >"$TEST_TMP/proxy-tcg.out" 2>&1
 	check "a TCG validation whose interval excludes 1 withholds the estimate, saying so" \
 		test ! -e "$dir-tcg/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*under TCG the kfunc/proxy ratio 1.500 \[1.300, 1.700\] excludes 1' "$TEST_TMP/proxy-tcg.out")"
-	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal \
+	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal --no-consumer \
 		--no-e2e --proxy-validation "$TEST_TMP/none.csv" --out "$dir-none" >"$TEST_TMP/proxy-none.out" 2>&1
 	check "no validation file: no estimate, and the line names the file" \
 		test ! -e "$dir-none/estimate.csv" -a -n "$(grep "no kfunc estimate: no VM validation at $TEST_TMP/none.csv" "$TEST_TMP/proxy-none.out")"
