@@ -145,6 +145,7 @@ struct run {
 	/* The kfunc's proxies and the building blocks (bench/proxy.c). */
 	struct proxy_state proxy;
 	char *breport;		/* the building blocks, printed at the end */
+	bool e2e_selected[MAX_STRATEGIES];	/* selected, less the proxies */
 	size_t breport_len;
 };
 
@@ -1616,8 +1617,12 @@ static int run_e2e(struct run *r)
 	for (i = 0; i < r->ndone && nik < sizeof(r->ik) / sizeof(r->ik[0]); i++)
 		r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
 						      r->pairs[i].depth, pair_figure(&r->pairs[i]) };
+	/* The kfunc's proxies stand for a route's cost in kernel, not at a
+	 * hook: end to end they would only lengthen the run. */
+	for (i = 0; i < nstrategies; i++)
+		r->e2e_selected[i] = r->selected[i] && !proxy_of(strategies[i].name);
 	r->e2e = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
-			       .selected = r->selected, .ik = r->ik, .nik = nik,
+			       .selected = r->e2e_selected, .ik = r->ik, .nik = nik,
 			       .unit = machine_unit(&r->m) };
 	r->e2e_ran = true;
 	mem = report_buffer(&r->ereport, &r->ereport_len);

@@ -9,6 +9,6 @@
 #define RB_BLOCK_KINDS		3
 
 /* Most repetitions of a block per round (unrolled in the program). */
-#define RB_BLOCK_MAX_REPS	16
+#define RB_BLOCK_MAX_REPS	32
 
 #endif
