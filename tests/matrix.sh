@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.." || exit 1
 kfunc_suite=unstable+trixie-backports
 dir=$TEST_TMP/matrix
 MATRIX_SUITES="trixie $kfunc_suite" MATRIX_REPEAT=$kfunc_suite MATRIX_JOBS=2 MATRIX_OUT=$dir \
-	MATRIX_ARGS="--depths 0,4,16 --samples 10 --no-traversal --no-e2e --no-consumer" MATRIX_TIMEOUT=600 \
+	MATRIX_ARGS="--depths 0,4,16 --samples 10 --batch 1000 --no-traversal --no-e2e --no-consumer" MATRIX_TIMEOUT=600 \
 	scripts/vm-matrix.sh >"$dir.log" 2>&1
 rc=$?
 check "matrix: two kernels, one twice, exits 0" test "$rc" -eq 0
