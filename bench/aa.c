@@ -166,7 +166,7 @@ int cmd_aa(int argc, char **argv)
 		return cli_error("aa", "--out %s: %s", b, strerror(errno)), RB_EXIT_USAGE;
 	}
 	out = b;
-	seed = ((unsigned long)now * 2654435761UL ^ (unsigned long)getpid()) & 0x7fffffffffffffffUL;
+	seed = ((unsigned long)now * 2654435761UL ^ (unsigned long)getpid()) & (RB_MAX_SEED - 1);
 	for (k = 0; k < 2; k++) {
 		text(a, sizeof(a), "%s/%c", out, 'a' + k);
 		fprintf(stderr, "rootbench aa: sweep %c of 2 into %s\n", 'A' + k, a);

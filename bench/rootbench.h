@@ -33,6 +33,8 @@ enum {
 #define RB_DEFAULT_ROUNDS 10
 #define RB_QUICK_ROUNDS 5
 #define RB_MAX_ROUNDS 256
+/* Seeds stay exact in JSON readers that hold numbers as doubles. */
+#define RB_MAX_SEED ((1UL << 53) - 1)
 #define RB_COMPARE_MARGIN 5	/* percent: drift `compare` tolerates */
 #define RB_TARGET_AA_SHARE 0.10	/* A/A: at most this share of cells differ */
 

@@ -197,7 +197,7 @@ static const struct cli_opt run_opts_table[] = {
 	{ "samples", 'n', "N", "samples kept per (strategy, depth), 10..100000; default 200, --quick 40", OPT_SAMPLES },
 	{ "warmup", 0, "N", "samples discarded, 0..10000, spread over the rounds (at least one per visit of a cell); default 10% of --samples (at least 5)", OPT_WARMUP },
 	{ "rounds", 'r', "N", "rounds the samples are taken in, 1..256 and at most --samples: each round visits every (strategy, depth) once, in a fresh random order, so the intervals see the machine's drift; default 10, --quick 5", OPT_ROUNDS },
-	{ "seed", 0, "N", "seed of the rounds' order and of the bootstrap, 0..2^63; default from the clock (env.json records it, so a run's order can be replayed)", OPT_SEED },
+	{ "seed", 0, "N", "seed of the rounds' order and of the bootstrap, 0..2^53-1; default from the clock (env.json records it, so a run's order can be replayed)", OPT_SEED },
 	{ "batch", 'b', "N|auto", "strategy calls per sample (1..8388608), or auto: calibrated so a sample takes --sample-ms; default auto", OPT_BATCH },
 	{ "sample-ms", 0, "MS", "target duration of one sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
 	{ "cpu", 'c', "N", "CPU to pin the measuring thread to; default the last online CPU", OPT_CPU },
@@ -255,7 +255,7 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 			return cli_error(o->cmd, "--rounds: %s", err);
 		return 0;
 	case OPT_SEED:
-		if (parse_uint(arg, 0, (unsigned long)INT64_MAX, &o->seed, err, sizeof(err)))
+		if (parse_uint(arg, 0, RB_MAX_SEED, &o->seed, err, sizeof(err)))
 			return cli_error(o->cmd, "--seed: %s", err);
 		o->seed_given = true;
 		return 0;
@@ -442,7 +442,7 @@ static int settle_defaults(struct run_opts *o)
 				 o->rounds, o->samples);
 	if (!o->seed_given)
 		o->seed = ((unsigned long)time(NULL) * 2654435761UL ^ (unsigned long)getpid()) &
-			  (unsigned long)INT64_MAX;
+			  RB_MAX_SEED;
 	return 0;
 }
 
