@@ -1295,8 +1295,8 @@ static void txt_percall(FILE *f, const struct run_data *r)
 				cols[nc++] = d[k];
 				break;
 			}
-	fprintf(f, "\nPer call, %s, %s (%s net of the driver):\n", r->label, r->unit,
-		est_words(r));
+	fprintf(f, "\nPer call, %s, %s (%s, net of the driver):\n", r->label, r->unit,
+		strcmp(r->est, "low") ? "median" : "p10");
 	fprintf(f, "%-14s", "depth");
 	for (j = 0; j < nc; j++)
 		fprintf(f, "%10u", cols[j]);
