@@ -1270,9 +1270,13 @@ static const char *method_text =
 	"A sample is one `BPF_PROG_TEST_RUN` of a `syscall` program that calls the route N times between two "
 	"`bpf_ktime_get_ns()` reads inside the kernel, under `bpf_rcu_read_lock()`; N is calibrated so that a "
 	"sample takes about 2 ms, and 2N calls are checked to take about twice as long. Warmup samples are "
-	"discarded, the thread is pinned to one CPU, and the driver's own cost (the `baseline` route, an empty "
-	"body) is measured at every depth and subtracted. Figures are medians with a distribution-free 95% "
-	"confidence interval. The calling process sits in real nested memory cgroups the harness builds; "
+	"discarded, the thread is pinned to one CPU, and the driver's own cost (the `baseline` route, a body "
+	"that hands back a non-NULL value so the driver takes a real route's path) is measured at every depth "
+	"and subtracted. The samples are taken in rounds, each visiting every (route, depth) cell once in a "
+	"freshly shuffled order; the 95% confidence intervals come from a hierarchical bootstrap (rounds, "
+	"then samples within them, the baseline paired by round), so they carry the drift between rounds. "
+	"Each cell has its median and 10th percentile; the headline figure is the one that passed the A/A "
+	"check (env.json, settings.estimator). The calling process sits in real nested memory cgroups the harness builds; "
 	"depth is the number of levels below the root memcg as the walk counts them, and at every depth all "
 	"routes must return the same root pointer. Under QEMU TCG the timings are emulated; with "
 	"`-icount shift=0` the guest clock advances one nanosecond per instruction, so figures are "
@@ -1472,7 +1476,7 @@ static void write_summary(FILE *f, struct run_data *runs, size_t n, const struct
 			txt_capability(f, &runs[best]);
 	}
 	fputc('\n', f);
-	wrapped(f, "", "", "Method: in-kernel batches timed with bpf_ktime_get_ns(), calibrated to ~2 ms per sample, warmup discarded, the empty driver subtracted, medians with 95%% CIs; real nested memcgs; the same root from every route checked at every depth. Reproduce: make bench; make vm-bench; make vm-bench VM_ICOUNT=1.");
+	wrapped(f, "", "", "Method: in-kernel batches timed with bpf_ktime_get_ns(), calibrated to ~2 ms per sample, warmup discarded, the driver subtracted, interleaved rounds with hierarchical-bootstrap 95%% CIs; real nested memcgs; the same root from every route checked at every depth. Reproduce: make bench; make vm-bench; make vm-bench VM_ICOUNT=1.");
 }
 
 int cmd_report(int argc, char **argv)
