@@ -42,6 +42,7 @@
 #include "oom_select_ancestor.skel.h"
 #include "oom_select_kfunc.skel.h"
 #include "oom_select_walk.skel.h"
+#include "skel_ops.h"
 #include "source_lines.h"
 
 /* Charges, in pages: ordinary leaves 1..4, the victim, the decoy. */
@@ -53,20 +54,7 @@
 static struct rb_select_config load_config;
 
 #define VARIANT_OPS(x)							\
-	static struct bpf_object *x##_open(void **skel)			\
-	{								\
-		struct x##_bpf *s = x##_bpf__open();			\
-		*skel = s;						\
-		return s ? s->obj : NULL;				\
-	}								\
-	static int x##_load(void *skel)					\
-	{								\
-		return x##_bpf__load(skel);				\
-	}								\
-	static void x##_destroy(void *skel)				\
-	{								\
-		x##_bpf__destroy(skel);					\
-	}								\
+	SKEL_LIFETIME_OPS(x)						\
 	static void x##_configure(void *skel, const struct rb_config *c) \
 	{								\
 		struct rb_select_config sc = load_config;		\

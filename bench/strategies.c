@@ -9,24 +9,12 @@
 
 #include "cgroup.h"
 #include "strategy.h"
+#include "skel_ops.h"
 #include "source_lines.h"
 
 /* Type-erased open/load/destroy around a generated skeleton. */
 #define SKEL_OPS(x)							\
-	static struct bpf_object *x##_open(void **skel)			\
-	{								\
-		struct x##_bpf *s = x##_bpf__open();			\
-		*skel = s;						\
-		return s ? s->obj : NULL;				\
-	}								\
-	static int x##_load(void *skel)					\
-	{								\
-		return x##_bpf__load(skel);				\
-	}								\
-	static void x##_destroy(void *skel)				\
-	{								\
-		x##_bpf__destroy(skel);					\
-	}								\
+	SKEL_LIFETIME_OPS(x)						\
 	static void x##_configure(void *skel, const struct rb_config *c) \
 	{								\
 		((struct x##_bpf *)skel)->rodata->rb_config = *c;	\
