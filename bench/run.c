@@ -1048,6 +1048,25 @@ static int sample_round(struct run *r, size_t round, size_t *order)
 
 	rng_shuffle(&r->order_rng, order, r->nplanned);
 	progress(r, round);
+	/*
+	 * Every round measures freshly loaded programs. Where a JIT image
+	 * lands (its alignment against cache lines and the branch predictor)
+	 * shifts a route's cost by up to 30% for as long as it stays loaded;
+	 * with one load per run that shift was the same in every round and
+	 * no interval could see it, so two runs disagreed in half the cells.
+	 */
+	for (i = 0; round && i < nstrategies; i++) {
+		char why[320];
+
+		if (!r->selected[i] || !r->ls[i].available)
+			continue;
+		rb_phase("reload");
+		if (strategy_reload(&r->ls[i], why, sizeof(why))) {
+			set_failure(r, "%s: reload for round %zu failed: %s", strategies[i].name,
+				    round + 1, why);
+			return -1;
+		}
+	}
 	for (i = 0; i < r->nplanned; i++) {
 		struct pair *p = &r->pairs[order[i]];
 

@@ -161,6 +161,14 @@ int strategy_load(const struct strategy *s, const struct load_req *req,
 	return 0;
 }
 
+static void set_fds(struct loaded_strategy *ls)
+{
+	ls->measure_fd = bpf_program__fd(
+		bpf_object__find_program_by_name(ls->obj, "rootbench_batch"));
+	ls->once_fd = bpf_program__fd(
+		bpf_object__find_program_by_name(ls->obj, "rootbench_once"));
+}
+
 void strategy_prepare(const struct strategy *s, const struct memcg_env *env,
 		      struct loaded_strategy *ls)
 {
@@ -199,11 +207,30 @@ void strategy_prepare(const struct strategy *s, const struct memcg_env *env,
 			 ls->forms[0].detail);
 		return;
 	}
-	ls->measure_fd = bpf_program__fd(
-		bpf_object__find_program_by_name(ls->obj, "rootbench_batch"));
-	ls->once_fd = bpf_program__fd(
-		bpf_object__find_program_by_name(ls->obj, "rootbench_once"));
+	set_fds(ls);
 	ls->available = true;
+}
+
+/*
+ * A fresh load of the measured form: new JIT images at new addresses. The
+ * new object is loaded before the old one goes, so it cannot take the
+ * freed place. 0, or -1 and why.
+ */
+int strategy_reload(struct loaded_strategy *ls, char *why, size_t len)
+{
+	struct load_req req = { .form = ls->form };
+	struct bpf_object *obj = NULL;
+	void *skel = NULL;
+
+	if (!ls->available)
+		return 0;
+	if (strategy_load(ls->s, &req, &skel, &obj, why, len))
+		return -1;
+	ls->s->destroy(ls->skel);
+	ls->skel = skel;
+	ls->obj = obj;
+	set_fds(ls);
+	return 0;
 }
 
 void strategy_unload(struct loaded_strategy *ls)

@@ -86,6 +86,8 @@ void strategy_log_init(bool verbose);
 void strategy_prepare(const struct strategy *s, const struct memcg_env *env,
 		      struct loaded_strategy *ls);
 void strategy_unload(struct loaded_strategy *ls);
+/* The measured form loaded afresh (new JIT images); 0, or -1 and why. */
+int strategy_reload(struct loaded_strategy *ls, char *why, size_t len);
 
 /* 0 when the kernel has every kfunc listed (NULL-ended), else -1 and why. */
 int kfuncs_missing(const char *const *kfuncs, char *why, size_t len);
