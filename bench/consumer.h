@@ -21,6 +21,8 @@
 
 #define RB_CONSUMER_MAX_NODES 16384	/* largest tree: about 10,000 memcgs */
 /* The tree of about 10,000 memcgs a full run adds (11111 memcgs). */
+/* The consumer's trees in a full run, the big one added. */
+#define RB_CONSUMER_DEFAULT_TREES "1x1,3x4,3x12"
 #define RB_CONSUMER_BIG_DEPTH 4
 #define RB_CONSUMER_BIG_FANOUT 10
 

@@ -188,7 +188,7 @@ enum {
 #define TRAVERSAL_OPTIONS							\
 	{ "trees", 't', "LIST", "tree shapes DEPTHxFANOUT, comma-separated, each a full tree of at most 4096 memcgs; default " RB_DEFAULT_TREES ", --quick " RB_QUICK_TREES, OPT_TREES }, \
 	{ "task-depth", 0, "N", "level of each tree the measuring task sits at, 1..64 (the deepest level of a shallower tree); default: the deepest leaf", OPT_TASK_DEPTH }, \
-	{ "cold-samples", 0, "N", "cold-cache samples per (strategy, tree), one pass each after streaming 4x the last-level cache, 3..100000; default 40, --quick 10", OPT_COLD_SAMPLES }, \
+	{ "cold-samples", 0, "N", "cold-cache samples per (strategy, tree), one pass each after streaming 4x the last-level cache, 3..100000; default 25, --quick 10", OPT_COLD_SAMPLES }, \
 	{ "visit", 0, "auto|counter", "what a pass reads from each memcg: auto (bpf_mem_cgroup_usage() where the route gives trusted nodes, else the page counter) or counter (the page counter on every route, for like-for-like visits); default auto", OPT_VISIT }
 
 static const struct cli_opt run_opts_table[] = {
@@ -409,11 +409,23 @@ static int settle_defaults(struct run_opts *o)
 	o->verifier &= !o->no_verifier;
 	if (o->no_consumer && o->consumer_trees_given)
 		return cli_error(o->cmd, "--no-consumer conflicts with --consumer-trees");
-	/* By default the consumer runs over the traversal's trees, and a
-	 * full run adds one of about 10,000 memcgs. */
+	/* By default the consumer runs over the traversal's trees (in a full
+	 * run three of them, spanning its sizes, so that the default run
+	 * keeps to its time), and a full run adds one of about 10,000. */
 	if (!o->consumer_trees_given) {
-		memcpy(o->co.shapes, o->tv.shapes, sizeof(o->co.shapes));
-		o->co.nshapes = o->tv.nshapes;
+		if (!o->quick && !o->trees_given) {
+			unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
+			unsigned long nodes[RB_MAX_SHAPES];
+			size_t i;
+
+			parse_tree_list(RB_CONSUMER_DEFAULT_TREES, RB_CONSUMER_MAX_NODES, d, f, nodes,
+					RB_MAX_SHAPES, &o->co.nshapes, err, sizeof(err));
+			for (i = 0; i < o->co.nshapes; i++)
+				o->co.shapes[i] = (struct tree_shape){ d[i], f[i], nodes[i] };
+		} else {
+			memcpy(o->co.shapes, o->tv.shapes, sizeof(o->co.shapes));
+			o->co.nshapes = o->tv.nshapes;
+		}
 		if (!o->quick && !o->trees_given && o->co.nshapes < RB_MAX_SHAPES)
 			o->co.shapes[o->co.nshapes++] = (struct tree_shape){
 				RB_CONSUMER_BIG_DEPTH, RB_CONSUMER_BIG_FANOUT,
@@ -1520,7 +1532,7 @@ static const struct cli_cmd traverse_cmd = {
 static const struct cli_opt consumer_opts_table[] = {
 	CONSUMER_OPTIONS,
 	{ "samples", 'n', "N", "warm samples per (variant, tree) and lookup count, 10..100000; default 200, --quick 40", OPT_SAMPLES },
-	{ "cold-samples", 0, "N", "cold-cache samples per (variant, tree), one selection each after streaming 4x the last-level cache, 3..100000; default 40, --quick 10", OPT_COLD_SAMPLES },
+	{ "cold-samples", 0, "N", "cold-cache samples per (variant, tree), one selection each after streaming 4x the last-level cache, 3..100000; default 25, --quick 10", OPT_COLD_SAMPLES },
 	{ "sample-ms", 0, "MS", "target duration of one warm sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
 	{ "cpu", 'c', "N", "CPU to pin the measuring thread and the charger to; default the last online CPU", OPT_CPU },
 	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the trees under; default: the harness's own memcg (cgroup v1) or the cgroup2 root (v2)", OPT_CGROUP_PARENT },

@@ -17,7 +17,7 @@
 #define RB_MAX_SHAPES 16
 #define RB_DEFAULT_TREES "1x1,2x4,3x4,4x4,2x32,3x12"
 #define RB_QUICK_TREES "1x1,3x4"
-#define RB_DEFAULT_COLD_SAMPLES 40
+#define RB_DEFAULT_COLD_SAMPLES 25
 #define RB_QUICK_COLD_SAMPLES 10
 
 #define TRAVERSAL_HEADER "strategy,tree_depth,fanout,nodes,task_depth,cache," \
