@@ -196,7 +196,7 @@ static const struct cli_opt run_opts_table[] = {
 	{ "depths", 'd', "LIST", "comma-separated memcg depths (levels below the root memcg, 0.." "128) to measure at; default " RB_DEFAULT_DEPTHS ", --quick " RB_QUICK_DEPTHS ". Depths shallower than the harness's own memcg are out of reach and skipped with a note.", OPT_DEPTHS },
 	{ "samples", 'n', "N", "samples kept per (strategy, depth), 10..100000; default 200, --quick 40", OPT_SAMPLES },
 	{ "warmup", 0, "N", "samples discarded, 0..10000, spread over the rounds (at least one per visit of a cell); default 10% of --samples (at least 5)", OPT_WARMUP },
-	{ "rounds", 'r', "N", "rounds the samples are taken in, 1..256 and at most --samples: each round visits every (strategy, depth) once, in a fresh random order, so the intervals see the machine's drift; default 10, --quick 5", OPT_ROUNDS },
+	{ "rounds", 'r', "N", "rounds the samples are taken in, 1..256 and at most --samples: each round visits every (strategy, depth) once, in a fresh random order, so the intervals see the machine's drift; default 20, --quick 5 (fewer when --samples is smaller)", OPT_ROUNDS },
 	{ "seed", 0, "N", "seed of the rounds' order and of the bootstrap, 0..2^53-1; default from the clock (env.json records it, so a run's order can be replayed)", OPT_SEED },
 	{ "batch", 'b', "N|auto", "strategy calls per sample (1..8388608), or auto: calibrated so a sample takes --sample-ms; default auto", OPT_BATCH },
 	{ "sample-ms", 0, "MS", "target duration of one sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
@@ -447,8 +447,13 @@ static int settle_defaults(struct run_opts *o)
 		o->warmup = o->samples / 10 > 5 ? o->samples / 10 : 5;
 	if (!o->sample_ms)
 		o->sample_ms = RB_DEFAULT_SAMPLE_MS;
-	if (!o->rounds)
+	/* By default as many rounds as there are samples to spread, at most
+	 * the default; an explicit --rounds must fit --samples. */
+	if (!o->rounds) {
 		o->rounds = o->quick ? RB_QUICK_ROUNDS : RB_DEFAULT_ROUNDS;
+		if (o->rounds > o->samples)
+			o->rounds = o->samples;
+	}
 	if (o->rounds > o->samples)
 		return cli_error(o->cmd, "--rounds %lu exceeds --samples %lu: every round needs a sample of every cell",
 				 o->rounds, o->samples);
