@@ -37,6 +37,7 @@
 #include "verifier.h"
 
 #define MAX_STRATEGIES 16
+#define RB_MAX_PARTS 8
 #define PERCALL_HEADER "strategy,depth,samples,batch,median_ns,p5_ns,p95_ns," \
 	"stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok," \
 	"rounds,between_round_cv,outliers_mild,outliers_severe," \
@@ -147,6 +148,9 @@ struct run {
 	char *breport;		/* the building blocks, printed at the end */
 	bool e2e_selected[MAX_STRATEGIES];	/* selected, less the proxies */
 	size_t breport_len;
+	/* The parts of the run (run_parts[]): which ran, and for how long. */
+	double part_s[RB_MAX_PARTS];
+	bool part_ran[RB_MAX_PARTS], pinned;
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -469,6 +473,8 @@ static int settle_defaults(struct run_opts *o)
 
 static void json_summary_targets(struct run *r, struct json *j);
 
+static void json_parts(struct run *r, struct json *j);
+
 static void write_env(struct run *r, const char *status)
 {
 	struct outfile f;
@@ -507,6 +513,7 @@ static void write_env(struct run *r, const char *status)
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_str(&j, "started_utc", stamp);
 	json_num(&j, "duration_s", now_s() - r->t_start);
+	json_parts(r, &j);
 
 	json_obj_begin(&j, "kernel");
 	json_str(&j, "release", r->m.release);
@@ -1633,8 +1640,12 @@ static int run_consumer(struct run *r)
 }
 
 /*
- * hyperfine against `rootbench trigger` at two depths of the sweep: the
- * shallowest, and the one nearest 32 levels.
+ * hyperfine against `rootbench trigger` at the sweep's depth nearest 32
+ * levels, where the walks cost most. A getppid() call is about a
+ * microsecond here, with a run-to-run spread near 6%: at the shallow
+ * depths the routes' differences (a few ns) are far below what a few
+ * hyperfine runs resolve, and measuring them there cost 20 s of the
+ * 120 s budget for rows that could only say "inconclusive".
  */
 static int run_e2e(struct run *r)
 {
@@ -1648,9 +1659,7 @@ static int run_e2e(struct run *r)
 	for (i = 0; i < r->ndepths; i++)
 		if (abs((int)r->depths[i] - 32) < abs((int)r->depths[near] - 32))
 			near = i;
-	eo->depths[eo->ndepths++] = r->depths[0];
-	if (near)
-		eo->depths[eo->ndepths++] = r->depths[near];
+	eo->depths[eo->ndepths++] = r->depths[near];
 	eo->cgroup_parent = r->o.cgroup_parent;
 	for (i = 0; i < r->ndone && nik < sizeof(r->ik) / sizeof(r->ik[0]); i++)
 		r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
@@ -1714,6 +1723,63 @@ static int run_sweep(struct run *r)
 		return -1;
 	}
 	return ret;
+}
+
+/* The sweep, with the kernel's own run-time accounting around it. */
+static int run_sweep_part(struct run *r)
+{
+	int ret;
+
+	if (r->o.crosscheck && crosscheck_start(&r->xc, r->ls[0].measure_fd)) {
+		set_failure(r, "--crosscheck: %s", r->xc.failure);
+		return -1;
+	}
+	ret = run_sweep(r);
+	crosscheck_stop(&r->xc);
+	return ret;
+}
+
+static bool want_verifier(const struct run_opts *o) { return o->verifier; }
+static bool want_sweep(const struct run_opts *o) { return o->sweep; }
+static bool want_traversal(const struct run_opts *o) { return o->traversal; }
+static bool want_consumer(const struct run_opts *o) { return o->consumer_on; }
+static bool want_e2e(const struct run_opts *o) { return o->e2e_on; }
+
+/*
+ * The parts of a run, in the order they run. Each writes its own files
+ * and keeps its printed report for the end; env.json "parts" records how
+ * long each took, against the run's 120 s budget.
+ */
+static const struct run_part {
+	const char *name;
+	bool (*wanted)(const struct run_opts *o);
+	int (*run)(struct run *r);
+	bool pinned;		/* timed: runs on the pinned CPU */
+} run_parts[] = {
+	{ "verifier", want_verifier, run_verifier, false },
+	{ "sweep", want_sweep, run_sweep_part, true },
+	{ "blocks", want_sweep, run_blocks, true },
+	{ "traversal", want_traversal, run_traversal, true },
+	{ "consumer", want_consumer, run_consumer, true },
+	{ "e2e", want_e2e, run_e2e, true },
+};
+#define NPARTS (sizeof(run_parts) / sizeof(run_parts[0]))
+_Static_assert(NPARTS <= RB_MAX_PARTS, "raise RB_MAX_PARTS");
+
+static void json_parts(struct run *r, struct json *j)
+{
+	size_t i;
+
+	json_arr_begin(j, "parts");
+	for (i = 0; i < NPARTS; i++) {
+		if (!r->part_ran[i])
+			continue;
+		json_obj_begin(j, NULL);
+		json_str(j, "name", run_parts[i].name);
+		json_num(j, "seconds", r->part_s[i]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }
 
 /*
@@ -1880,41 +1946,22 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	write_env(r, "running");	/* first, so a crashed run says so */
 	if (open_outputs(r))
 		return finish(r, RB_EXIT_FAIL);
-	if (r->o.verifier) {
-		ret = run_verifier(r);
-		if (ret && ret != -EINTR)
-			return finish(r, RB_EXIT_FAIL);
-	}
-	if ((r->o.sweep || r->o.traversal || r->o.consumer_on) && !rb_stopping() && pin_cpu(r))
-		return finish(r, RB_EXIT_FAIL);
-	r->o.co.cpu = r->o.cpu;
-	if (r->o.sweep && !rb_stopping()) {
-		if (r->o.crosscheck && crosscheck_start(&r->xc, r->ls[0].measure_fd)) {
-			set_failure(r, "--crosscheck: %s", r->xc.failure);
-			return finish(r, RB_EXIT_FAIL);
+	for (i = 0; i < NPARTS && !rb_stopping(); i++) {
+		double t0;
+
+		if (!run_parts[i].wanted(&r->o))
+			continue;
+		/* The timed parts run on one pinned CPU; the verifier needs none. */
+		if (run_parts[i].pinned && !r->pinned) {
+			if (pin_cpu(r))
+				return finish(r, RB_EXIT_FAIL);
+			r->pinned = true;
+			r->o.co.cpu = r->o.cpu;
 		}
-		ret = run_sweep(r);
-		crosscheck_stop(&r->xc);
-		if (ret && ret != -EINTR)
-			return finish(r, RB_EXIT_FAIL);
-	}
-	if (r->o.sweep && !rb_stopping()) {
-		ret = run_blocks(r);
-		if (ret && ret != -EINTR)
-			return finish(r, RB_EXIT_FAIL);
-	}
-	if (r->o.traversal && !rb_stopping()) {
-		ret = run_traversal(r);
-		if (ret && ret != -EINTR)
-			return finish(r, RB_EXIT_FAIL);
-	}
-	if (r->o.consumer_on && !rb_stopping()) {
-		ret = run_consumer(r);
-		if (ret && ret != -EINTR)
-			return finish(r, RB_EXIT_FAIL);
-	}
-	if (r->o.e2e_on && !rb_stopping()) {
-		ret = run_e2e(r);
+		t0 = now_s();
+		ret = run_parts[i].run(r);
+		r->part_s[i] = now_s() - t0;
+		r->part_ran[i] = true;
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}
