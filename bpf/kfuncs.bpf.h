@@ -22,6 +22,7 @@ extern void bpf_rcu_read_unlock(void) __weak __ksym;
 /* cgroup kfuncs (Linux >= 6.2) */
 extern struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level) __weak __ksym;
 extern void bpf_cgroup_release(struct cgroup *cgrp) __weak __ksym;
+extern struct cgroup *bpf_cgroup_from_id(u64 cgid) __weak __ksym;
 
 /* memcg kfuncs (Linux >= 7.0, mm/bpf_memcontrol.c) */
 extern struct mem_cgroup *bpf_get_root_mem_cgroup(void) __weak __ksym;
