@@ -1274,9 +1274,9 @@ static void write_walkfit(struct run *r)
 
 	if (outfile_open(&f, &r->rd, "walkfit.csv"))
 		return;
-	fprintf(f.f, "strategy,depths,intercept_ns,per_level_ns\n");
+	fprintf(f.f, "strategy,depths,intercept_ns,per_level_ns,per_level_ci95_lo_ns,per_level_ci95_hi_ns\n");
 	for (i = 0; i < nstrategies; i++) {
-		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b;
+		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b, lo, hi;
 		size_t n = 0;
 
 		if (!strategies[i].yields_root)
@@ -1289,7 +1289,8 @@ static void write_walkfit(struct run *r)
 		}
 		if (linear_fit(x, y, n, &a, &b))
 			continue;
-		fprintf(f.f, "%s,%zu,%.3f,%.4f\n", strategies[i].name, n, a, b);
+		linear_fit_slope_ci(x, y, n, a, b, &lo, &hi);
+		fprintf(f.f, "%s,%zu,%.3f,%.4f,%.4f,%.4f\n", strategies[i].name, n, a, b, lo, hi);
 	}
 	outfile_commit(&f);
 }

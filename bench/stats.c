@@ -104,3 +104,39 @@ int linear_fit(const double *x, const double *y, size_t n, double *a, double *b)
 	*a = my - *b * mx;
 	return 0;
 }
+
+/* Student's t at 0.975 for 1..30 degrees of freedom; the normal beyond. */
+static double t975(size_t df)
+{
+	static const double t[] = { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447,
+		2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+		2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+		2.060, 2.056, 2.052, 2.048, 2.045, 2.042 };
+
+	return df >= 1 && df <= 30 ? t[df - 1] : 1.960;
+}
+
+void linear_fit_slope_ci(const double *x, const double *y, size_t n, double a,
+			 double b, double *lo, double *hi)
+{
+	double mx = 0, sxx = 0, sse = 0, se;
+	size_t i;
+
+	*lo = *hi = NAN;
+	if (n < 3)
+		return;
+	for (i = 0; i < n; i++)
+		mx += x[i];
+	mx /= (double)n;
+	for (i = 0; i < n; i++) {
+		double e = y[i] - (a + b * x[i]);
+
+		sxx += (x[i] - mx) * (x[i] - mx);
+		sse += e * e;
+	}
+	if (sxx == 0.0)
+		return;
+	se = sqrt(sse / (double)(n - 2) / sxx);
+	*lo = b - t975(n - 2) * se;
+	*hi = b + t975(n - 2) * se;
+}

@@ -38,4 +38,11 @@ void diff_ci(const struct summary *a, const struct summary *b, double *lo,
 /* Ordinary least squares fit y = a + b x; returns -1 when n < 2 or x constant. */
 int linear_fit(const double *x, const double *y, size_t n, double *a, double *b);
 
+/*
+ * The 95% interval of that fit's slope: b +- t(0.975, n-2) x its standard
+ * error from the residuals. NAN bounds when n < 3 (no residual freedom).
+ */
+void linear_fit_slope_ci(const double *x, const double *y, size_t n, double a,
+			 double b, double *lo, double *hi);
+
 #endif

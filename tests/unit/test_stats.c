@@ -93,6 +93,28 @@ static void test_fit(void)
 	      "least squares recovers y = 3 + 2x");
 	CHECK(linear_fit(cx, cy, 2, &a, &b) == -1, "fit refuses a constant x");
 	CHECK(linear_fit(x, y, 1, &a, &b) == -1, "fit refuses one point");
+	{
+		/* y = 1 + 2x + e, e = +-1 alternating: slope SE by hand is
+		 * sqrt(SSE/(n-2)/Sxx) with SSE from the fit's own residuals. */
+		double fx[] = { 0, 1, 2, 3, 4, 5 }, fy[6], lo, hi, fa, fb, sse = 0, mx = 2.5, sxx = 0;
+		size_t i;
+
+		for (i = 0; i < 6; i++)
+			fy[i] = 1 + 2 * fx[i] + (i % 2 ? 1 : -1);
+		CHECK(linear_fit(fx, fy, 6, &fa, &fb) == 0, "noisy fit");
+		for (i = 0; i < 6; i++) {
+			sse += (fy[i] - fa - fb * fx[i]) * (fy[i] - fa - fb * fx[i]);
+			sxx += (fx[i] - mx) * (fx[i] - mx);
+		}
+		linear_fit_slope_ci(fx, fy, 6, fa, fb, &lo, &hi);
+		CHECK(NEAR(hi - fb, 2.776 * sqrt(sse / 4 / sxx), 1e-9) && NEAR(fb - lo, hi - fb, 1e-12),
+		      "slope CI is t(0.975, 4) standard errors either side");
+		CHECK(lo < 2 && hi > 2, "slope CI covers the true slope");
+		linear_fit_slope_ci(x, y, 4, a, b, &lo, &hi);
+		CHECK(lo == b && hi == b, "an exact line has a zero-width slope CI");
+		linear_fit_slope_ci(fx, fy, 2, fa, fb, &lo, &hi);
+		CHECK(isnan(lo) && isnan(hi), "two points give no slope CI");
+	}
 }
 
 static void test_percentile(void)
