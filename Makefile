@@ -108,8 +108,8 @@ vm-bench: deps deps-vm
 	scripts/vm-bench.sh
 
 # The reference runs and the top-level REPORT.md (scripts/reference.sh):
-# `make reference` reruns all three (about 20 min), `make report` only
-# rewrites REPORT.md from the runs in results/reference/.
+# `make reference` reruns them all from a clean commit (about 15 min),
+# `make report` only rewrites REPORT.md from the runs in results/reference/.
 reference: deps deps-vm
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/reference.sh

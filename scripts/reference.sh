@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# make reference: the reference runs behind the top-level REPORT.md, on
-# this machine: native (the walks), and in the VM on the kfunc kernel under
-# TCG and TCG icount (every route). Each run gets its plots; then
-# REPORT.md and results/reference/summary.txt are written from the three.
+# make reference: the reference runs behind the top-level REPORT.md, all from
+# one clean commit: a native run of this machine (results/reference/
+# native-<machine>, named by its fingerprint), an A/A check on it (native-aa),
+# and the kfunc's kernel in the VM under TCG and under icount. Then
+# REPORT.md and results/reference/summary.txt from them.
 #
-# usage: scripts/reference.sh          all three runs, then the report
-#        scripts/reference.sh --report the report alone, from the runs
-#                                      already in results/reference/
+# usage: scripts/reference.sh                  the runs, then the report
+#        scripts/reference.sh --report [MD TXT] the report alone, from the
+#                                              runs already there (to MD and
+#                                              TXT; default REPORT.md and
+#                                              results/reference/summary.txt)
 #
-# The new runs go to results/reference.new/ and replace results/reference/
-# only when all three succeeded, so a failed attempt keeps the old ones.
+# A native run of another machine class stays: a new class adds a run. A run
+# of the same class is replaced, and the script says so. The new runs go to
+# results/reference.new/ first and replace the old ones only when all
+# succeeded, so a failed attempt keeps them.
 set -euo pipefail
 
 prog=reference
@@ -17,28 +22,64 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${BUILD:-build}
 ref=results/reference
-runs=("$ref/native" "$ref/vm-tcg" "$ref/vm-icount")
+die() { echo "$prog: $*" >&2; exit 2; }
+
+# Native runs first (one per machine class), then the VM's.
+runs() {
+	local r
+	for r in "$ref"/native-*/; do
+		r=${r%/}
+		[ "$r" = "$ref/native-aa" ] || [ ! -f "$r/env.json" ] || echo "$r"
+	done
+	echo "$ref/vm-tcg"
+	echo "$ref/vm-icount"
+}
 
 report() {
-	local r
-	for r in "${runs[@]}"; do
-		[ -f "$r/percall.csv" ] || { echo "$prog: $r: no run there (make reference makes them)" >&2; exit 2; }
-	done
-	"$build/rootbench" report --out REPORT.md --summary "$ref/summary.txt" "${runs[@]}"
+	local md=${1:-REPORT.md} txt=${2:-$ref/summary.txt} r list=()
+	while IFS= read -r r; do
+		[ -f "$r/env.json" ] || die "$r: no run there (make reference makes them)"
+		list+=("$r")
+	done < <(runs)
+	[ -f "$ref/native-aa/aa.json" ] || die "$ref/native-aa: no A/A check there (make reference makes it)"
+	"$build/rootbench" report --out "$md" --summary "$txt" --aa "$ref/native-aa" "${list[@]}"
 }
 
 case "${1:-}" in
---report) report; exit 0 ;;
+--report) shift; report "$@"; exit 0 ;;
 '') ;;
-*) echo "$prog: usage: scripts/reference.sh [--report]" >&2; exit 2 ;;
+*) die "usage: scripts/reference.sh [--report [MD TXT]]" ;;
 esac
+
+# One clean commit: the runs record it, and the report says whether they share it.
+[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] ||
+	die "the tree has uncommitted changes: reference runs come from a clean commit (commit or stash them)"
 
 new=$ref.new
 rm -rf "$new"
 mkdir -p "$new"
 BUILD=$build scripts/bench.sh --out "$new/native"
+name=$(jq -r '.machine.name // "unknown machine"' "$new/native/env.json")
+slug=$(printf '%s' "$name" | LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C tr -cs '[:lower:][:digit:]' '-' | sed 's/^-//; s/-$//')
+mv "$new/native" "$new/native-$slug"
+"$build/rootbench" aa --out "$new/native-aa"
 VM_OUT=$new/vm-tcg VM_ICOUNT=0 BUILD=$build scripts/vm-bench.sh
 VM_OUT=$new/vm-icount VM_ICOUNT=1 BUILD=$build scripts/vm-bench.sh
+
+# Keep the native runs of other machine classes; say what is replaced.
+for old in "$ref"/*/; do
+	[ -d "$old" ] || continue
+	old=${old%/}
+	case ${old##*/} in
+	native-aa | "native-$slug" | vm-tcg | vm-icount) echo "$prog: replacing $old" >&2 ;;
+	native-*)
+		if [ -f "$old/env.json" ]; then
+			cp -a "$old" "$new/"
+			echo "$prog: keeping $old (another machine class)" >&2
+		fi ;;
+	*) echo "$prog: retiring $old (not a run of this script's layout)" >&2 ;;
+	esac
+done
 rm -rf "$ref.old"
 if [ -d "$ref" ]; then mv "$ref" "$ref.old"; fi
 mv "$new" "$ref"

@@ -213,9 +213,11 @@ check_plots_and_report() {
 	fi
 	check "$label: the plot title names the kernel" \
 		grep -q "kernel $(json_value "$dir/env.json" .kernel.release)" "$dir/plots/percall-vs-depth.svg"
-	check "$label: REPORT.md has findings, method and the plots" \
-		eval "grep -q '^## Findings' '$dir/REPORT.md' && grep -q '^## Method' '$dir/REPORT.md' &&
+	check "$label: REPORT.md has the answer, the method and the plots" \
+		eval "grep -q '^## The answer' '$dir/REPORT.md' && grep -q '^## Method and caveats' '$dir/REPORT.md' &&
 			grep -qF '](plots/percall-vs-depth.png)' '$dir/REPORT.md'"
+	check "$label: summary.txt is a mail: at most 60 lines, ending with how to reproduce" \
+		eval "[ \"\$(wc -l <'$dir/summary.txt')\" -le 60 ] && tail -n 3 '$dir/summary.txt' | grep -q '^  make '"
 	check "$label: summary.txt has no line over 72 columns" \
 		eval "[ -s '$dir/summary.txt' ] && [ \"\$(LC_ALL=C.UTF-8 wc -L <'$dir/summary.txt')\" -le 72 ]"
 }

@@ -60,6 +60,7 @@ suite veristat tests/veristat.sh
 suite bad-input tests/badinput.sh
 suite faults tests/faults.sh
 suite vm tests/vm.sh
+suite report tests/report.sh
 suite matrix tests/matrix.sh
 
 echo "$passed passed, $failed failed"

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The reference report (REPORT.md, results/reference/summary.txt) against the
+# committed reference runs: written by this code from those runs, short
+# enough to read, every one-screen figure a value of the run it names, no
+# negative time, one clean commit; and a claim whose rows are missing says
+# so instead of vanishing. Reads files only: no timing.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib.sh
+
+ref=results/reference
+md=$TEST_TMP/REPORT.md
+txt=$TEST_TMP/summary.txt
+
+scripts/reference.sh --report "$md" "$txt" >"$TEST_TMP/report.log" 2>&1
+check "the reference report is written from the committed runs" test $? -eq 0
+check "the committed REPORT.md is what this code writes from them" cmp -s "$md" REPORT.md
+check "the committed summary.txt is what this code writes from them" cmp -s "$txt" "$ref/summary.txt"
+
+# ---- shape ------------------------------------------------------------------
+before=$(awk '/^## Appendix/ { exit } { n++ } END { print n + 0 }' REPORT.md)
+check "REPORT.md: $before lines before the appendix, at most 200" test "$before" -le 200
+check "REPORT.md: the sections in order: answer, machines, claims, method, appendix" \
+	test "$(grep -oE '^## (The answer|Machines and kernels|Cost per call|Depth scaling|Complexity|Trusted pointers|Inside the OOM victim selection|Alternatives raised in the review|Method and caveats|Appendix: the full tables)' REPORT.md | tr '\n' '/')" = \
+	"## The answer/## Machines and kernels/## Cost per call/## Depth scaling/## Complexity/## Trusted pointers/## Inside the OOM victim selection/## Alternatives raised in the review/## Method and caveats/## Appendix: the full tables/"
+plots=$(awk '/^## Appendix/ { exit } /^!\[/ { n++ } END { print n + 0 }' REPORT.md)
+check "REPORT.md: a plot in each claim's section but trust's ($plots)" test "$plots" -ge 5
+lines=$(wc -l <"$ref/summary.txt")
+check "summary.txt: $lines lines, at most 60" test "$lines" -le 60
+check "summary.txt: no line over 72 columns" test "$(LC_ALL=C.UTF-8 wc -L <"$ref/summary.txt")" -le 72
+check "summary.txt ends with the commands that reproduce it" \
+	eval "tail -n 3 '$ref/summary.txt' | head -n 1 | grep -q '^Reproduce' && tail -n 1 '$ref/summary.txt' | grep -q '^  make '"
+
+# ---- the one-screen answer --------------------------------------------------
+answer=$TEST_TMP/answer
+awk '/^## The answer/ { on = 1; next } on && /^\| / && !/^\| claim / { print } on && /^## / { exit }' REPORT.md >"$answer"
+check "the answer has a row per claim (8)" test "$(wc -l <"$answer")" -eq 8
+check "every claim is decided from these runs (none 'not measured')" \
+	test -z "$(grep 'not measured in these runs' "$answer")"
+check "no plain-TCG run decides a claim" test -z "$(awk -F' [|] ' '$5 ~ /^VM, tcg/' "$answer")"
+check "the real-CPU cost of the kfunc is marked as an estimate" \
+	grep -q '^| the same, on a real CPU | .*ESTIMATE' "$answer"
+
+# The run a row names, to its directory (the machines table's last column).
+run_dir() {
+	awk -F' [|] ' -v l="$1" '/^## Machines and kernels/ { on = 1 } on && $1 == "| " l {
+		d = $NF; gsub(/[`| ]/, "", d); print d; exit }' REPORT.md
+}
+
+# Every number of a row's verdict, figure and interval, rounded as printed,
+# must be a value of one of its run's CSV files.
+figures_found() {
+	local row=$1 dir
+	dir=$(run_dir "$(awk -F' [|] ' '{ print $5 }' <<<"$row" | sed 's/ |$//')")
+	if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+		echo "# no run directory for: $row"
+		return 1
+	fi
+	awk -F' [|] ' '{ print $2; print $3; print $4 }' <<<"$row" |
+		grep -oE '(^|[^A-Za-z0-9_.=-])-?[0-9]+(\.[0-9]+)?' | grep -oE -- '-?[0-9]+(\.[0-9]+)?' >"$TEST_TMP/tokens"
+	find "$dir" -maxdepth 1 -name '*.csv' ! -name samples.csv -print0 |
+		xargs -0 awk -F, -v tokens="$TEST_TMP/tokens" '
+		FNR > 1 { for (i = 1; i <= NF; i++) if ($i ~ /^-?[0-9]+(\.[0-9]+)?$/) {
+			v[sprintf("%.0f", $i)] = v[sprintf("%.1f", $i)] = v[sprintf("%.2f", $i)] = 1 } }
+		END {
+			while ((getline t < tokens) > 0) {
+				z = t; sub(/^-/, "", z)
+				if (!(t in v) && !((z == t) && (("-" t) in v))) { print "# not in a CSV: " t; bad = 1 }
+				n++
+			}
+			exit bad
+		}'
+}
+while IFS= read -r row; do
+	claim=$(awk -F' [|] ' '{ sub(/^\| /, "", $1); print $1 }' <<<"$row")
+	check "answer: every figure of '$claim' is a value of its run's CSV files" figures_found "$row"
+done <"$answer"
+
+# ---- one value per quantity, no negative time, one commit -----------------
+check "REPORT.md prints no negative time" \
+	test -z "$(grep -nE '(^|[ [(|])-[0-9]+(\.[0-9]+)? (ns|insns)' REPORT.md "$ref/summary.txt")"
+check "the appendix's per-call cells are never negative" \
+	test -z "$(awk '/^\*\*.*per call, the/ { on = 1 } on && /^\| [0-9]/ && / -[0-9]/' REPORT.md)"
+commits=$(for d in "$ref"/*/; do
+	[ -f "$d/env.json" ] && json_value "$d/env.json" .harness.git_commit
+	[ -f "$d/a/env.json" ] && json_value "$d/a/env.json" .harness.git_commit
+done | sort -u)
+check "the reference runs share one clean commit ($(tr '\n' ' ' <<<"$commits"))" \
+	eval "[ \"\$(wc -l <<<'$commits')\" -eq 1 ] && ! grep -q dirty <<<'$commits'"
+check "REPORT.md says they share it" grep -q '^All runs come from one clean commit' REPORT.md
+check "each machine is named by its fingerprint" \
+	eval "for d in $ref/native-*/; do [ \"\$d\" = $ref/native-aa/ ] && continue;
+		grep -qF \"| \$(json_value \"\$d/env.json\" .machine.name) |\" REPORT.md || exit 1; done"
+
+# ---- a claim whose rows are missing says so ---------------------------------
+one=
+for d in "$ref"/native-*/; do
+	[ "$d" = "$ref/native-aa/" ] || { one=$d; break; }
+done
+"$RB" report --out "$TEST_TMP/one.md" --summary "$TEST_TMP/one.txt" "${one%/}" >/dev/null 2>&1
+check "a report of the native run alone exits 0" test $? -eq 0
+check "... still has a row per claim" \
+	test "$(awk '/^## The answer/ { on = 1; next } on && /^\| / && !/^\| claim / { n++ } on && /^## / { exit } END { print n + 0 }' "$TEST_TMP/one.md")" -eq 8
+check "... and the claims it cannot decide say 'not measured in these runs'" \
+	grep -q '^| "more complex" | not measured in these runs | needs consumer.csv' "$TEST_TMP/one.md"
