@@ -15,7 +15,7 @@
 
 #define RB_MAX_TREE_NODES 4096	/* documented limit of a built tree */
 #define RB_MAX_SHAPES 16
-#define RB_DEFAULT_TREES "1x1,2x4,3x4,4x4,2x32,3x12"
+#define RB_DEFAULT_TREES "1x1,3x4,2x32,3x12"
 #define RB_QUICK_TREES "1x1,3x4"
 #define RB_DEFAULT_COLD_SAMPLES 25
 #define RB_QUICK_COLD_SAMPLES 10
