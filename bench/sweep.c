@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The depth sweep, the first part of a run: every (strategy, depth) cell
+ * calibrated (plan_depth), then sampled in interleaved rounds, each in a
+ * fresh shuffled order with every program reloaded (sample_round,
+ * visit_pair); the figures and intervals from bench/rounds.c
+ * (summarize_pair); percall.csv, samples.csv, calibration.csv and
+ * walkfit.csv written, the targets checked, the table printed.
+ */
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cli.h"
+#include "crosscheck.h"
+#include "fingerprint.h"
+#include "consumer.h"
+#include "json.h"
+#include "kernel.h"
+#include "output.h"
+#include "parse.h"
+#include "proxy.h"
+#include "rootbench.h"
+#include "rounds.h"
+#include "sample.h"
+#include "signals.h"
+#include "stats.h"
+#include "strategy.h"
+#include "e2e.h"
+#include "traverse.h"
+#include "verifier.h"
+#include "run.h"
+
+/* ---- targets ----------------------------------------------------------- */
+
+struct target {
+	const char *name;
+	double value, limit;
+	const char *unit;
+	bool applicable, met;
+	char detail[160];
+};
+
+static bool is_walk(const struct pair *p)
+{
+	return p->ls->s->walks;
+}
+
+/* The headline figure of a pair (RB_Q_PRIMARY), net. */
+double pair_figure(const struct pair *p)
+{
+	return RB_Q_PRIMARY == RB_Q_LOW ? p->low : p->median;
+}
+
+/* The primary estimator of a pair and its interval. */
+static void primary(const struct pair *p, double *v, double *lo, double *hi)
+{
+	bool low = RB_Q_PRIMARY == RB_Q_LOW;
+
+	*v = low ? p->low : p->median;
+	*lo = low ? p->low_lo : p->ci_lo;
+	*hi = low ? p->low_hi : p->ci_hi;
+}
+
+/*
+ * Worst CI half-width at depth <= 4 among pairs matching want(), against
+ * its limit: RB_TARGET_CI_HALF_NS, or 2% of the figure when that is larger
+ * (a deep walk's 0.5 ns would ask for a precision no clock gives).
+ */
+static void ci_target(struct run *r, struct target *t, const char *label,
+		      bool (*want)(struct run *, const struct pair *))
+{
+	double worst = -INFINITY;
+	size_t i;
+
+	t->name = label;
+	t->limit = RB_TARGET_CI_HALF_NS;
+	t->unit = machine_unit(&r->m);
+	t->value = NAN;
+	t->applicable = !r->m.vm;
+	for (i = 0; i < r->ndone; i++) {
+		struct pair *p = &r->pairs[i];
+		double v, lo, hi, half, limit;
+
+		if (p->depth > RB_TARGET_CI_DEPTH || !want(r, p))
+			continue;
+		primary(p, &v, &lo, &hi);
+		half = (hi - lo) / 2;
+		limit = fmax(RB_TARGET_CI_HALF_NS, 0.02 * fabs(v));
+		/* The cell furthest over (or least under) its own limit. */
+		if (half - limit > worst) {
+			worst = half - limit;
+			t->value = half;
+			t->limit = limit;
+			snprintf(t->detail, sizeof(t->detail), "%s estimator; widest at %s depth %u",
+				 RB_Q_PRIMARY_NAME, p->ls->s->name, p->depth);
+		}
+	}
+	if (isnan(t->value)) {
+		t->applicable = false;
+		snprintf(t->detail, sizeof(t->detail), "nothing measured at depth <= %d",
+			 RB_TARGET_CI_DEPTH);
+	}
+	if (r->m.vm)
+		snprintf(t->detail + strlen(t->detail), sizeof(t->detail) - strlen(t->detail),
+			 "%snative target; not applicable in a VM", t->detail[0] ? "; " : "");
+	t->met = t->applicable && t->value <= t->limit;
+}
+
+static bool want_kfunc(struct run *r, const struct pair *p)
+{
+	(void)r;
+	return !strcmp(p->ls->s->name, "kfunc");
+}
+
+/* The walk strategy with the lowest median at the shallowest depth. */
+static bool want_best_walk(struct run *r, const struct pair *p)
+{
+	const struct pair *best = NULL;
+	size_t i;
+
+	for (i = 0; i < r->ndone; i++) {
+		const struct pair *q = &r->pairs[i];
+
+		if (!is_walk(q) || q->depth != r->depths[0])
+			continue;
+		if (!best || pair_figure(q) < pair_figure(best))
+			best = q;
+	}
+	return best && p->ls == best->ls;
+}
+
+static size_t compute_targets(struct run *r, struct target *t)
+{
+	double elapsed = now_s() - r->t_start;
+	bool quick = r->o.quick && !r->o.samples_given;
+
+	ci_target(r, &t[0], "ci95_half_width_kfunc", want_kfunc);
+	ci_target(r, &t[1], "ci95_half_width_best_walk", want_best_walk);
+	t[2].name = quick ? "quick_run_duration" : "run_duration";
+	t[2].value = elapsed;
+	t[2].limit = quick ? RB_TARGET_QUICK_S : RB_TARGET_RUN_S;
+	t[2].unit = "s";
+	/* The limits are for the default suites on a 2-core machine, natively. */
+	t[2].applicable = !r->m.vm && !r->o.depths_given &&
+			  (quick || !r->o.samples_given);
+	t[2].met = t[2].applicable && elapsed <= t[2].limit;
+	snprintf(t[2].detail, sizeof(t[2].detail), "%s",
+		 t[2].applicable ? "default settings, native" :
+		 "only defined for the default or --quick suite run natively");
+	return 3;
+}
+
+void json_summary_targets(struct run *r, struct json *j)
+{
+	struct target t[4];
+	size_t i, n = compute_targets(r, t);
+
+	json_arr_begin(j, "targets");
+	for (i = 0; i < n; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "name", t[i].name);
+		json_num(j, "value", t[i].value);
+		json_num(j, "limit", t[i].limit);
+		json_str(j, "unit", t[i].unit);
+		json_bool(j, "applicable", t[i].applicable);
+		json_bool(j, "met", t[i].met);
+		json_str(j, "detail", t[i].detail);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+/* ---- measuring --------------------------------------------------------- */
+
+/* Samples of one visit: the total spread over the rounds, the first
+ * rounds taking one more when it does not divide. */
+static size_t visit_samples(const struct run *r, size_t round)
+{
+	return r->o.samples / r->rounds + (round < r->o.samples % r->rounds);
+}
+
+static void progress(struct run *r, size_t round)
+{
+	double elapsed = now_s() - r->t_sampling, left;
+
+	left = round ? elapsed / (double)round * (double)(r->rounds - round) :
+		(double)(r->o.samples + r->rounds * r->warmup_visit) * (double)r->npairs *
+		(double)r->o.sample_ms / 1000.0;
+	fprintf(stderr, "[round %2zu/%zu] %zu cells, shuffled; ~%.0f s left\n",
+		round + 1, r->rounds, r->npairs, left);
+}
+
+/* The batch of one cell: calibrated, or --batch. 0 or -errno. */
+static int calibrate_pair(struct run *r, struct pair *p)
+{
+	int err;
+
+	p->x = calloc(r->o.samples, sizeof(*p->x));
+	if (!p->x)
+		return -ENOMEM;
+	if (r->o.batch) {
+		p->cal.batch = (__u32)r->o.batch;
+		p->cal.linearity = NAN;
+		p->cal.linear = true;
+		return 0;
+	}
+	rb_phase("calibrate");
+	err = calibrate(p->ls->measure_fd, sample_ns, (double)r->o.sample_ms * 1e6, &p->cal);
+	if (err)
+		return err;
+	if (!p->cal.linear)
+		fprintf(stderr, "rootbench: warning: %s at depth %u: 2N calls took %.2fx the time of N (expected ~2); per-call figures may carry fixed costs\n",
+			p->ls->s->name, p->depth, p->cal.linearity);
+	return 0;
+}
+
+/* One visit of a cell in a round: warmup discarded, then the round's share
+ * of samples. 0, -EINTR when stopped, or -errno. */
+static int visit_pair(struct run *r, struct pair *p, size_t round)
+{
+	size_t i, want = visit_samples(r, round), total = r->warmup_visit + want;
+	double t;
+
+	rb_phase("sample");
+	for (i = 0; i < total; i++) {
+		if (rb_stopping())
+			return -EINTR;
+		if (i == r->warmup_visit)
+			crosscheck_cell_begin(&r->xc, p->ls->measure_fd);
+		t = sample_ns(p->ls->measure_fd, p->cal.batch);
+		if (t < 0)
+			return (int)t;
+		if (i >= r->warmup_visit)
+			p->x[p->n++] = t / p->cal.batch;
+	}
+	/* The kernel's own accounting of this visit (--crosscheck). */
+	crosscheck_cell_end(&r->xc, p->ls->measure_fd, p->ls->s->name, p->depth,
+			    p->cal.batch, p->x + p->off[round], want);
+	p->off[round + 1] = p->n;
+	p->rounds = round + 1;
+	return 0;
+}
+
+static struct rounds pair_rounds(const struct pair *p)
+{
+	return (struct rounds){ p->x, p->off, p->rounds };
+}
+
+/* An estimator's net value and its interval, from the bootstrap. */
+static void net_estimate(struct run *r, const struct pair *p, const struct pair *base,
+			 double q, double *val, double *lo, double *hi, double *scratch,
+			 double *reps)
+{
+	struct rounds c = pair_rounds(p), b;
+
+	*val = rounds_quantile(&c, q, scratch);
+	if (base) {
+		b = pair_rounds(base);
+		*val -= rounds_quantile(&b, q, scratch);
+	}
+	if (boot_net(&c, base ? &b : NULL, q, RB_BOOT_REPLICATES, &r->boot_rng, reps, scratch)) {
+		*lo = *hi = NAN;
+		return;
+	}
+	boot_interval(reps, RB_BOOT_REPLICATES, 0.95, lo, hi);
+}
+
+/*
+ * The figures of a cell, once its rounds are in: gross spread, outliers,
+ * and the net median and low quantile with hierarchical-bootstrap
+ * intervals. The baseline was measured in the same rounds at the same
+ * depth; its rows carry the gross figures.
+ */
+static int summarize_pair(struct run *r, struct pair *p, const struct pair *base)
+{
+	struct rounds c = pair_rounds(p), b;
+	double *scratch, *reps, *sorted;
+	size_t len;
+
+	if (base)
+		b = pair_rounds(base);
+	len = boot_scratch_len(&c, base ? &b : NULL);
+	scratch = malloc((len + p->n) * sizeof(*scratch));
+	reps = malloc(RB_BOOT_REPLICATES * sizeof(*reps));
+	if (!scratch || !reps) {
+		free(scratch);
+		free(reps);
+		return -ENOMEM;
+	}
+	sorted = scratch + len;
+	memcpy(sorted, p->x, p->n * sizeof(*sorted));
+	summarize(sorted, p->n, &p->gross);
+	p->baseline = base ? rounds_quantile(&b, RB_Q_MEDIAN, scratch) : 0;
+	p->p5 = p->gross.p5 - p->baseline;
+	p->p95 = p->gross.p95 - p->baseline;
+	net_estimate(r, p, base, RB_Q_MEDIAN, &p->median, &p->ci_lo, &p->ci_hi, scratch, reps);
+	net_estimate(r, p, base, RB_Q_LOW, &p->low, &p->low_lo, &p->low_hi, scratch, reps);
+	p->between_cv = rounds_between_cv(&c, scratch);
+	tukey_counts(&c, scratch, &p->mild, &p->severe);
+	free(scratch);
+	free(reps);
+	return 0;
+}
+
+/* percall.csv, samples.csv and calibration.csv rows of one cell. */
+static void write_pair(struct run *r, struct pair *p)
+{
+	FILE *f = r->percall.f;
+	size_t i, k;
+
+	fprintf(f, "%s,%u,%zu,%u,", p->ls->s->name, p->depth, p->gross.n, p->cal.batch);
+	csv_num(f, p->median);
+	fputc(',', f);
+	csv_num(f, p->p5);
+	fputc(',', f);
+	csv_num(f, p->p95);
+	fputc(',', f);
+	csv_num(f, p->gross.stddev);
+	fprintf(f, ",%.4f,", p->gross.cv);
+	csv_num(f, p->ci_lo);
+	fputc(',', f);
+	csv_num(f, p->ci_hi);
+	fputc(',', f);
+	csv_num(f, p->baseline);
+	fprintf(f, ",%d,%zu,%.4f,%zu,%zu,", p->root_ok ? 1 : 0, p->rounds, p->between_cv,
+		p->mild, p->severe);
+	csv_num(f, p->low);
+	fputc(',', f);
+	csv_num(f, p->low_lo);
+	fputc(',', f);
+	csv_num(f, p->low_hi);
+	fputc('\n', f);
+	fflush(f);
+
+	for (k = 0; k < p->rounds; k++)
+		for (i = p->off[k]; i < p->off[k + 1]; i++)
+			fprintf(r->samples.f, "%s,%u,%zu,%u,%.4f,%zu\n", p->ls->s->name,
+				p->depth, i, p->cal.batch, p->x[i], k);
+	fflush(r->samples.f);
+	fprintf(r->calib.f, "%s,%u,%u,%.0f,", p->ls->s->name, p->depth,
+		p->cal.batch, p->cal.sample_ns);
+	csv_num(r->calib.f, p->cal.linearity);
+	fprintf(r->calib.f, ",%d\n", p->cal.linear ? 1 : 0);
+	fflush(r->calib.f);
+}
+
+static void record_mismatch(struct run *r, unsigned depth, const char *s,
+			    __u64 root, __u32 levels, const char *ref,
+			    __u64 ref_root, __u32 expected)
+{
+	r->mism_total++;
+	if (r->nmism < sizeof(r->mism) / sizeof(r->mism[0]))
+		r->mism[r->nmism++] = (struct mismatch){ depth, s, ref, root,
+							 ref_root, levels, expected };
+	fprintf(stderr, "rootbench: ROOT MISMATCH at depth %u: %s got 0x%llx after %u levels, %s got 0x%llx (expected %u levels)\n",
+		depth, s, (unsigned long long)root, levels, ref,
+		(unsigned long long)ref_root, expected);
+}
+
+/*
+ * Every strategy that yields a root must yield the same one, and a walk
+ * must climb exactly `depth` levels. Sets ok[i] per strategy.
+ */
+static int check_roots(struct run *r, unsigned depth, bool *ok)
+{
+	struct rb_sample s[MAX_STRATEGIES];
+	int ref = -1, err;
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++) {
+		ok[i] = true;
+		if (!r->ls[i].available || !r->ls[i].s->yields_root)
+			continue;
+		err = sample_run(r->ls[i].once_fd, 0, &s[i]);
+		if (err) {
+			set_failure(r, "%s: rootbench_once failed: %s",
+				 r->ls[i].s->name, strerror(-err));
+			return -1;
+		}
+		if (ref < 0 && s[i].root)
+			ref = (int)i;
+	}
+	for (i = 0; i < nstrategies; i++) {
+		const struct strategy *st = r->ls[i].s;
+		bool bad_levels;
+
+		if (!r->ls[i].available || !st->yields_root)
+			continue;
+		bad_levels = st->walks && s[i].levels != depth;
+		if (ref < 0 || !s[i].root || s[i].root != s[ref].root || bad_levels) {
+			ok[i] = false;
+			record_mismatch(r, depth, st->name, s[i].root, s[i].levels,
+					ref >= 0 ? strategies[ref].name : "(none)",
+					ref >= 0 ? s[ref].root : 0,
+					st->walks ? depth : 0);
+		}
+	}
+	return 0;
+}
+
+/* Moves the process to a depth of the chain, unless it is there already. */
+static int move_to(struct run *r, unsigned depth)
+{
+	char err[512];
+
+	if (r->at_depth == (int)depth)
+		return 0;
+	rb_phase("move");
+	if (chain_move_to(&r->chain, (unsigned)((int)depth - r->depth_offset), err, sizeof(err))) {
+		set_failure(r, "%s", err);
+		return -1;
+	}
+	r->at_depth = (int)depth;
+	return 0;
+}
+
+/* At one depth: the root check, then a calibrated cell per strategy. */
+static int plan_depth(struct run *r, unsigned depth)
+{
+	bool ok[MAX_STRATEGIES];
+	size_t i;
+	int e;
+
+	if (move_to(r, depth) || check_roots(r, depth, ok))
+		return -1;
+	for (i = 0; i < nstrategies; i++) {
+		struct pair *p;
+
+		if (!r->selected[i] || !r->ls[i].available)
+			continue;
+		if (rb_stopping())
+			return -EINTR;
+		p = &r->pairs[r->nplanned++];
+		p->ls = &r->ls[i];
+		p->depth = depth;
+		p->root_ok = ok[i];
+		e = calibrate_pair(r, p);
+		if (e == -EINTR)
+			return e;
+		if (e) {
+			set_failure(r, "%s at depth %u: calibration failed: %s", p->ls->s->name,
+				 depth, strerror(-e));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One round: every cell once, in a fresh random order. */
+static int sample_round(struct run *r, size_t round, size_t *order)
+{
+	size_t i;
+	int e;
+
+	rng_shuffle(&r->order_rng, order, r->nplanned);
+	progress(r, round);
+	/*
+	 * Every round measures freshly loaded programs. Where a JIT image
+	 * lands (its alignment against cache lines and the branch predictor)
+	 * shifts a route's cost by up to 30% for as long as it stays loaded;
+	 * with one load per run that shift was the same in every round and
+	 * no interval could see it, so two runs disagreed in half the cells.
+	 */
+	for (i = 0; round && i < nstrategies; i++) {
+		char why[320];
+
+		if (!r->selected[i] || !r->ls[i].available)
+			continue;
+		rb_phase("reload");
+		if (strategy_reload(&r->ls[i], why, sizeof(why))) {
+			set_failure(r, "%s: reload for round %zu failed: %s", strategies[i].name,
+				    round + 1, why);
+			return -1;
+		}
+	}
+	for (i = 0; i < r->nplanned; i++) {
+		struct pair *p = &r->pairs[order[i]];
+
+		if (rb_stopping())
+			return -EINTR;
+		if (move_to(r, p->depth))
+			return -1;
+		e = visit_pair(r, p, round);
+		if (e == -EINTR)
+			return e;
+		if (e) {
+			set_failure(r, "%s at depth %u: sample failed: %s", p->ls->s->name,
+				 p->depth, strerror(-e));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Figures and rows of every cell with at least one round, in table order
+ * (depth by depth, the baseline first). After an interruption the cells
+ * keep the rounds every cell completed; `rounds` says how many.
+ */
+static int finish_pairs(struct run *r)
+{
+	size_t i, k, done = r->nplanned ? r->pairs[0].rounds : 0;
+
+	for (i = 0; i < r->nplanned; i++)
+		if (r->pairs[i].rounds < done)
+			done = r->pairs[i].rounds;
+	/* Rounds beyond those all cells share are dropped. */
+	for (i = 0; i < r->nplanned; i++) {
+		r->pairs[i].rounds = done;
+		r->pairs[i].n = r->pairs[i].off[done];
+	}
+	for (i = 0; i < r->nplanned && done; i++) {
+		struct pair *p = &r->pairs[i], *base = NULL;
+
+		for (k = 0; k < r->nplanned && !p->ls->s->baseline; k++)
+			if (r->pairs[k].ls->s->baseline && r->pairs[k].depth == p->depth)
+				base = &r->pairs[k];
+		if (summarize_pair(r, p, base))
+			return -ENOMEM;
+		write_pair(r, p);
+		r->ndone = i + 1;
+	}
+	return 0;
+}
+
+void plan_depths(struct run *r)
+{
+	unsigned lowest = chain_lowest_depth(&r->env) + (unsigned)r->depth_offset;
+	size_t i;
+
+	for (i = 0; i < r->o.ndepths; i++) {
+		if (r->o.depths[i] < lowest ||
+		    r->o.depths[i] - (unsigned)r->depth_offset > RB_MAX_DEPTH)
+			r->skipped[r->nskipped++] = r->o.depths[i];
+		else
+			r->depths[r->ndepths++] = r->o.depths[i];
+	}
+	if (r->nskipped) {
+		fprintf(stderr, "rootbench: skipping depth%s", r->nskipped > 1 ? "s" : "");
+		for (i = 0; i < r->nskipped; i++)
+			fprintf(stderr, "%s%u", i ? "," : " ", r->skipped[i]);
+		fprintf(stderr, ": the lowest reachable from %s is %u\n", r->env.parent, lowest);
+	}
+}
+
+void write_walkfit(struct run *r)
+{
+	struct outfile f;
+	size_t i, k;
+
+	if (outfile_open(&f, &r->rd, "walkfit.csv"))
+		return;
+	fprintf(f.f, "strategy,depths,intercept_ns,per_level_ns,per_level_ci95_lo_ns,per_level_ci95_hi_ns\n");
+	for (i = 0; i < nstrategies; i++) {
+		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b, lo, hi;
+		size_t n = 0;
+
+		if (!strategies[i].yields_root)
+			continue;
+		for (k = 0; k < r->ndone; k++) {
+			if (r->pairs[k].ls != &r->ls[i] || n == RB_MAX_DEPTHS)
+				continue;
+			x[n] = r->pairs[k].depth;
+			y[n++] = pair_figure(&r->pairs[k]);
+		}
+		if (linear_fit(x, y, n, &a, &b))
+			continue;
+		linear_fit_slope_ci(x, y, n, a, b, &lo, &hi);
+		fprintf(f.f, "%s,%zu,%.3f,%.4f,%.4f,%.4f\n", strategies[i].name, n, a, b, lo, hi);
+	}
+	outfile_commit(&f);
+}
+
+void print_table(struct run *r)
+{
+	const char *unit = machine_unit(&r->m);
+	struct target t[4];
+	size_t i, k, n;
+
+	printf("\nrootbench %s: kernel %s, %s, memcg on cgroup %s, CPU %d (%s)\n",
+	       RB_VERSION, r->m.release, machine_platform(&r->m),
+	       r->env.mode == CG_V2 ? "v2" : "v1", r->o.cpu, r->m.cpu_model);
+	printf("per call in %s%s; baseline rows are the driver's own cost, the others are net of it\n\n",
+	       unit, machine_emulated(&r->m) ? " (EMULATED under TCG, not native timings)" : "");
+	printf("%-13s %5s %8s %19s %8s %19s %6s %6s %7s %4s\n", "strategy", "depth",
+	       "median", "95% CI", "p10", "95% CI", "rcv", "outl", "batch", "root");
+	for (i = 0; i < r->ndone; i++) {
+		struct pair *p = &r->pairs[i];
+		char ci[48], lci[48], outl[16];
+
+		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", p->ci_lo, p->ci_hi);
+		snprintf(lci, sizeof(lci), "[%.2f, %.2f]", p->low_lo, p->low_hi);
+		snprintf(outl, sizeof(outl), "%zu/%zu", p->mild, p->severe);
+		printf("%-13s %5u %8.2f %19s %8.2f %19s %6.3f %6s %7u %4s\n",
+		       p->ls->s->name, p->depth, p->median, ci, p->low, lci,
+		       p->between_cv, outl, p->cal.batch,
+		       !p->ls->s->yields_root ? "-" : p->root_ok ? "ok" : "BAD");
+	}
+	printf("(%zu rounds, cells in shuffled order, seed %lu; 95%% CI: hierarchical bootstrap over rounds;\n"
+	       " rcv: cv of the round medians; outl: Tukey mild/severe outliers, kept)\n",
+	       r->rounds, r->o.seed);
+	for (i = 0; i < nstrategies; i++) {
+		if (r->selected[i] && !r->ls[i].available)
+			printf("%-13s unavailable: %s\n", strategies[i].name, r->ls[i].reason);
+		if (r->ls[i].form && r->ls[i].nforms > 1)
+			printf("%-13s measured form '%s': %s\n", strategies[i].name,
+			       r->ls[i].form->name, r->ls[i].form->semantics);
+	}
+
+	printf("\ncost per level (least squares over the measured depths):\n");
+	for (i = 0; i < nstrategies; i++) {
+		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b;
+
+		if (!strategies[i].yields_root)
+			continue;
+		for (n = 0, k = 0; k < r->ndone && n < RB_MAX_DEPTHS; k++)
+			if (r->pairs[k].ls == &r->ls[i]) {
+				x[n] = r->pairs[k].depth;
+				y[n++] = pair_figure(&r->pairs[k]);
+			}
+		if (!linear_fit(x, y, n, &a, &b))
+			printf("  %-13s %8.2f %s + %6.3f %s/level  (%zu depths)\n",
+			       strategies[i].name, a, unit, b, unit, n);
+	}
+
+	n = compute_targets(r, t);
+	printf("\ntargets:\n");
+	for (i = 0; i < n; i++)
+		printf("  %-28s %10.3f %-12s limit %6.2f  %-14s %s\n", t[i].name,
+		       t[i].value, t[i].unit, t[i].limit,
+		       !t[i].applicable ? "not applicable" : t[i].met ? "MET" : "NOT MET",
+		       t[i].detail);
+	if (r->mism_total)
+		printf("\nROOT MISMATCHES: %llu (see env.json); the run fails\n", r->mism_total);
+}
+
+/*
+ * The kfunc's proxies: their translated programs, and from the sweep's
+ * cells the validation (kfunc measured) or the estimate (kfunc missing).
+ */
+void conclude_proxies(struct run *r)
+{
+	struct proxy_cell *cells = calloc(r->ndone ? r->ndone : 1, sizeof(*cells));
+	const struct loaded_strategy *kf = NULL;
+	char started[32];
+	struct tm tm;
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		if (!strcmp(strategies[i].name, "kfunc"))
+			kf = &r->ls[i];
+	gmtime_r(&r->wall_start, &tm);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (cells && !rb_signal) {
+		struct proxy_run pr = {
+			.release = r->m.release,
+			.accel = r->m.vm ? r->m.vm_accel : "native",
+			.unit = machine_unit(&r->m),
+			.git_commit = RB_GIT_COMMIT,
+			.started_utc = started,
+			.kfunc_form = kf && kf->form ? kf->form->name : NULL,
+			.kfunc_available = kf && kf->available,
+			.validation_path = r->o.proxy_validation,
+		};
+
+		for (i = 0; i < r->ndone; i++) {
+			double v, lo, hi;
+
+			primary(&r->pairs[i], &v, &lo, &hi);
+			cells[i] = (struct proxy_cell){ r->pairs[i].ls->s->name, r->pairs[i].depth,
+							v, lo, hi };
+		}
+		proxy_conclude(&r->proxy, &pr, cells, r->ndone, &r->rd);
+	}
+	free(cells);
+	if (proxy_write_xlated(&r->proxy, &r->rd))
+		fprintf(stderr, "rootbench: cannot write proxy-xlated.txt\n");
+}
+
+/* The building blocks (blocks.csv), after the sweep, on the same CPU. */
+int run_blocks(struct run *r)
+{
+	struct blocks_opts bo = { .samples = r->o.samples, .warmup = r->o.warmup,
+				  .sample_ms = r->o.sample_ms, .unit = machine_unit(&r->m) };
+	FILE *mem = open_memstream(&r->breport, &r->breport_len);
+	int ret;
+
+	if (!mem)
+		return -ENOMEM;
+	ret = blocks_measure(&r->proxy, &bo, &r->rd, mem);
+	fclose(mem);
+	if (ret && ret != -EINTR)
+		set_failure(r, "building blocks: %s", strerror(-ret));
+	return ret;
+}
+
+/*
+ * The depth sweep over a chain of memcgs, removed when it is done: every
+ * (strategy, depth) cell calibrated, then sampled in interleaved rounds.
+ */
+static int run_sweep(struct run *r)
+{
+	char err[512];
+	size_t i, *order;
+	int ret = 0;
+
+	rb_phase("cgroup-build");
+	if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
+		set_failure(r, "%s", err);
+		return -1;
+	}
+	r->chain_made = true;
+	r->at_depth = -1;
+	order = calloc(r->npairs ? r->npairs : 1, sizeof(*order));
+	if (!order)
+		ret = -ENOMEM;
+	for (i = 0; !ret && i < r->ndepths && !rb_stopping(); i++)
+		ret = plan_depth(r, r->depths[i]);
+	for (i = 0; i < r->nplanned; i++)
+		order[i] = i;
+	r->t_sampling = now_s();
+	for (i = 0; !ret && i < r->rounds && !rb_stopping(); i++) {
+		ret = sample_round(r, i, order);
+		if (!ret)
+			rb_phase("round-done");
+	}
+	free(order);
+	if (rb_stopping() && !ret)
+		ret = -EINTR;
+	if (finish_pairs(r) && !ret)
+		ret = -ENOMEM;
+	/* The trees that follow get the same subtree name. */
+	if (chain_destroy(&r->chain, err, sizeof(err))) {
+		set_failure(r, "cleanup: %s", err);
+		return -1;
+	}
+	return ret;
+}
+
+/* The sweep, with the kernel's own run-time accounting around it. */
+int run_sweep_part(struct run *r)
+{
+	int ret;
+
+	if (r->o.crosscheck && crosscheck_start(&r->xc, r->ls[0].measure_fd)) {
+		set_failure(r, "--crosscheck: %s", r->xc.failure);
+		return -1;
+	}
+	ret = run_sweep(r);
+	crosscheck_stop(&r->xc);
+	return ret;
+}
