@@ -352,7 +352,7 @@ static void decide_trusted(const struct run_data *runs, size_t n, struct verdict
 	  r->label, wres, wdet, gres ? gres : "-", gdet,
 	  wg ? " (walk-get: " : "", wg ? json_get_str(wg, "reason", "measured") : "", wg ? ")" : "",
 	  bres ? bres : "-", bdet);
-	v->plot = NULL;
+	v->plot = "capability";
 }
 
 static void decide_acquire(const struct run_data *runs, size_t n, struct verdict *v)

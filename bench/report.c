@@ -167,9 +167,6 @@ static void md_sections(FILE *f, const struct verdict *v, const char *prefix_for
 			if (!plotted && v[j].plot && !access(path, R_OK))
 				plotted = &v[j];
 		}
-		/* Trust is a table of verdicts, not a curve. */
-		if (!strcmp(sec, "Trusted pointers") && v[i].run)
-			md_capability(f, v[i].run);
 		if (plotted)
 			fprintf(f, "\n![%s, %s](%s%s%splots/%s.png)\n", sec, plotted->run->label,
 				prefix_for_one ? prefix_for_one : plotted->run->dir,

@@ -14,6 +14,8 @@
 #   e2e               end-to-end per-call overhead vs the in-kernel figure
 #   consumer          OOM victim selection: time per selection vs memcgs visited,
 #                     and the root lookup's share (consumer.csv)
+#   capability        whether each route's root is accepted by each consumer
+#                     (capability.csv), as a matrix of verdicts
 # A CSV file that is missing or has no data rows skips its plot, with a note
 # on stderr. Exit status: 0, 1 when a plot failed, 2 for bad input.
 set -euo pipefail
@@ -669,6 +671,41 @@ plot_consumer() {
 	emit consumer
 }
 
+# --- 7. capability ----------------------------------------------------------
+
+# Whether each route's root is accepted by each consumer (capability.csv):
+# a matrix of verdicts, strategies down, consumers across.
+plot_capability() {
+	local f=$run/capability.csv
+	if [ ! -f "$f" ]; then return 0; fi # rootbench verifier and run only: no note
+	has_rows "$f" capability || return 0
+	csv_cols "$f" strategy consumer result >"$tmp/cap.all" || return 1
+	(cd "$tmp" && awk '
+		!($1 in row) { row[$1] = nr++ }
+		BEGIN { col["trusted-kfunc"] = 0; col["get-ref"] = 1; col["css-iter"] = 2; col["field-read"] = 3 }
+		!($2 in col) { next }
+		{ print col[$2], row[$1], ($3 == "accepted" ? "0x009E73" : $3 == "rejected" ? "0xD55E00" : "0xBBBBBB"),
+			($3 == "accepted" ? "accepted" : $3 == "rejected" ? "rejected" : "n/a") > "cap.dat" }
+		END {
+			printf "set yrange [%f:-0.5]\nset ytics (", nr - 0.5 > "cap.ytics"
+			for (s in row) printf "%s\"%s\" %d", (k++ ? ", " : ""), s, row[s] > "cap.ytics"
+			printf ")\n" > "cap.ytics"
+		}' cap.all) || return 1
+	{
+		echo "set title \"$(title 'Is the root trusted? The verifier, per consumer')\""
+		echo "set xrange [-0.5:3.5]"
+		echo "set xtics ('bpf_mem_cgroup_usage()' 0, 'bpf_get_mem_cgroup()' 1, 'css iterator' 2, 'field read' 3)"
+		echo "set grid noytics"
+		echo "set border 0"
+		echo "set tics scale 0"
+		echo "set style fill solid 0.9 border lc rgb 'white'"
+		echo "load 'cap.ytics'"
+		echo "plot 'cap.dat' using 1:2:(0.5):(0.5):3 with boxxyerror fc rgb variable, \\"
+		echo "     '' using 1:2:4 with labels tc rgb 'white' font ',11'"
+	} >"$tmp/capability.gp"
+	emit capability
+}
+
 # --- main -----------------------------------------------------------------
 
 # percall_prepare: 0 plot, 3 nothing to plot (noted), else failed.
@@ -686,4 +723,5 @@ plot_verifier || status=1
 plot_traversal || status=1
 plot_e2e || status=1
 plot_consumer || status=1
+plot_capability || status=1
 exit "$status"

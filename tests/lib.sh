@@ -194,6 +194,7 @@ check_plots_and_report() {
 	[ -f "$dir/verifier.csv" ] && want+=(verifier-cost)
 	[ -f "$dir/traversal.csv" ] && want+=(traversal)
 	[ -f "$dir/e2e.csv" ] && want+=(e2e)
+	[ -f "$dir/capability.csv" ] && want+=(capability)
 	for p in "${want[@]}"; do
 		# PNG: its 8-byte signature; SVG: a whole document.
 		if [ "$(head -c 8 "$dir/plots/$p.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" != 89504e470d0a1a0a ] ||
