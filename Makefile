@@ -143,9 +143,9 @@ clean:
 # Unit tests of the pure user-space parts (statistics, parsing, output).
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_DEPS := bench/stats.c bench/rounds.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c \
-	bench/csvread.c bench/cli.c bench/fingerprint.c
+	bench/csvread.c bench/cli.c bench/fingerprint.c bench/sample.c bench/signals.c
 $(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h bench/*.h) | $(BUILD)
-	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lz -lm -o $@
+	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lbpf -lz -lm -o $@
 
 # Fuzzing (tests/fuzz/): the list and option parsers and the JSON and CSV
 # readers, each a libFuzzer target. `make fuzz` runs each for FUZZ_SECONDS

@@ -596,8 +596,8 @@ out:
 static int measure_cold(struct oom_consumer *c, const struct consumer_loaded *cl,
 			const struct charged_tree *ct, struct cell *x)
 {
-	size_t n = c->o->cold_samples, i;
-	double *xs, ns;
+	size_t n = c->o->cold_samples;
+	double *xs;
 	int err = 0;
 
 	xs = calloc(n, sizeof(*xs));
@@ -606,14 +606,7 @@ static int measure_cold(struct oom_consumer *c, const struct consumer_loaded *cl
 	sampler_req = (struct rb_select){ .lookups = 1, .select = 1,
 					  .scope_lo = ct->lo, .scope_hi = ct->hi };
 	x->batch = 1;
-	for (i = 0; i < n + 1 && !err; i++) {
-		if (rb_stopping())
-			err = -EINTR;
-		else if (!(err = traversal_flush_caches()) && (ns = select_ns(cl->select_fd, 1)) < 0)
-			err = (int)ns;
-		else if (!err && i)
-			xs[i - 1] = ns;
-	}
+	err = sample_series(cl->select_fd, select_ns, 1, 1, n, xs, &traversal_cold_series);
 	if (!err)
 		summarize(xs, n, &x->sel);
 	x->have_slope = false;

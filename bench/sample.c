@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include "sample.h"
+#include "signals.h"
 #include "stats.h"
 
 int sample_run(int prog_fd, __u32 batch, struct rb_sample *s)
@@ -83,5 +84,28 @@ int calibrate(int fd, sampler_fn sample, double target_ns, struct calibration *c
 	c->sample_ns = t;
 	c->linearity = t > 0 ? t2 / t : 0;
 	c->linear = c->linearity >= 1.7 && c->linearity <= 2.3;
+	return 0;
+}
+
+int sample_series(int prog_fd, sampler_fn sample, __u32 batch, size_t warmup, size_t n,
+		  double *out, const struct series_hooks *h)
+{
+	size_t i;
+	double t;
+	int err;
+
+	for (i = 0; i < warmup + n; i++) {
+		if (rb_stopping())
+			return -EINTR;
+		if (h && h->before && (err = h->before(h->ctx)))
+			return err;
+		if (i == warmup && h && h->keep_from)
+			h->keep_from(h->ctx);
+		t = sample(prog_fd, batch);
+		if (t < 0)
+			return (int)t;
+		if (i >= warmup)
+			out[i - warmup] = t / batch;
+	}
 	return 0;
 }

@@ -37,4 +37,25 @@ typedef double (*sampler_fn)(int prog_fd, __u32 batch);
 int calibrate(int prog_fd, sampler_fn sample, double target_ns,
 	      struct calibration *c);
 
+/* What a series does around its samples; every member optional. */
+struct series_hooks {
+	/* Before every sample, warmup included (a cold series flushes the
+	 * caches here); non-zero stops the series with that error. */
+	int (*before)(void *ctx);
+	/* Once, just before the first kept sample (--crosscheck starts
+	 * counting there). */
+	void (*keep_from)(void *ctx);
+	void *ctx;
+};
+
+/*
+ * The sampling loop every part uses for one program: warmup samples,
+ * discarded, then n kept, each the cost of one unit (elapsed / batch)
+ * into out. Stops at a signal (-EINTR) or at a failed sample (its error).
+ * (The building blocks and the consumer's lookup slope pair two programs
+ * sample by sample instead: their loops alternate the two.)
+ */
+int sample_series(int prog_fd, sampler_fn sample, __u32 batch, size_t warmup, size_t n,
+		  double *out, const struct series_hooks *h);
+
 #endif

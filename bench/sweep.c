@@ -225,23 +225,32 @@ static int calibrate_pair(struct run *r, struct pair *p)
 
 /* One visit of a cell in a round: warmup discarded, then the round's share
  * of samples. 0, -EINTR when stopped, or -errno. */
+/* The crosscheck counts the kept samples of a visit alone. */
+struct visit {
+	struct run *r;
+	struct pair *p;
+};
+
+static void visit_keep_from(void *ctx)
+{
+	struct visit *v = ctx;
+
+	crosscheck_cell_begin(&v->r->xc, v->p->ls->measure_fd);
+}
+
 static int visit_pair(struct run *r, struct pair *p, size_t round)
 {
-	size_t i, want = visit_samples(r, round), total = r->warmup_visit + want;
-	double t;
+	size_t want = visit_samples(r, round);
+	struct visit v = { r, p };
+	struct series_hooks h = { .keep_from = visit_keep_from, .ctx = &v };
+	int err;
 
 	rb_phase("sample");
-	for (i = 0; i < total; i++) {
-		if (rb_stopping())
-			return -EINTR;
-		if (i == r->warmup_visit)
-			crosscheck_cell_begin(&r->xc, p->ls->measure_fd);
-		t = sample_ns(p->ls->measure_fd, p->cal.batch);
-		if (t < 0)
-			return (int)t;
-		if (i >= r->warmup_visit)
-			p->x[p->n++] = t / p->cal.batch;
-	}
+	err = sample_series(p->ls->measure_fd, sample_ns, p->cal.batch, r->warmup_visit, want,
+			    p->x + p->n, &h);
+	if (err)
+		return err;
+	p->n += want;
 	/* The kernel's own accounting of this visit (--crosscheck). */
 	crosscheck_cell_end(&r->xc, p->ls->measure_fd, p->ls->s->name, p->depth,
 			    p->cal.batch, p->x + p->off[round], want);

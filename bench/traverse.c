@@ -198,13 +198,22 @@ struct part {
 	__u32 batch;
 };
 
+static int flush_before(void *ctx)
+{
+	(void)ctx;
+	return flush_caches();
+}
+
+/* A cold sample follows a flush of the caches. */
+const struct series_hooks traversal_cold_series = { .before = flush_before };
+
 /* Samples of one program: warm (calibrated batches) or cold (1 pass). */
 static int measure_part(struct traversal *t, int fd, bool cold, struct part *pt)
 {
 	size_t n = cold ? t->o->cold_samples : t->o->samples;
-	size_t warmup = cold ? 1 : t->o->warmup, i, k = 0;
+	size_t warmup = cold ? 1 : t->o->warmup;
 	struct calibration cal;
-	double *xs, ns;
+	double *xs;
 	int err;
 
 	if (cold) {
@@ -219,26 +228,11 @@ static int measure_part(struct traversal *t, int fd, bool cold, struct part *pt)
 	if (!xs)
 		return -ENOMEM;
 	rb_phase("traverse");
-	for (i = 0; i < warmup + n; i++) {
-		if (rb_stopping()) {
-			free(xs);
-			return -EINTR;
-		}
-		if (cold && (err = flush_caches())) {
-			free(xs);
-			return err;
-		}
-		ns = pass_ns(fd, pt->batch);
-		if (ns < 0) {
-			free(xs);
-			return (int)ns;
-		}
-		if (i >= warmup)
-			xs[k++] = ns / pt->batch;
-	}
-	summarize(xs, n, &pt->s);
+	err = sample_series(fd, pass_ns, pt->batch, warmup, n, xs, cold ? &traversal_cold_series : NULL);
+	if (!err)
+		summarize(xs, n, &pt->s);
 	free(xs);
-	return 0;
+	return err;
 }
 
 /* A pass must visit exactly the memcgs of the tree built (and the rest). */

@@ -88,6 +88,9 @@ void traversal_release(struct traversal *t);
 
 /* Streams 4x the last-level cache (cold samples); the buffer stays until
  * traversal_flush_free(). 0 or -ENOMEM. */
+/* sample_series() hooks of a cold sample: the caches flushed before each. */
+extern const struct series_hooks traversal_cold_series;
+
 int traversal_flush_caches(void);
 void traversal_flush_free(void);
 

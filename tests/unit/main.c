@@ -18,5 +18,6 @@ int main(void)
 	test_cli();
 	test_rounds();
 	test_fingerprint();
+	test_sample();
 	return unit_failed ? 1 : 0;
 }

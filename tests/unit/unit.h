@@ -33,5 +33,6 @@ void test_csvread(void);
 void test_cli(void);
 void test_rounds(void);
 void test_fingerprint(void);
+void test_sample(void);
 
 #endif
