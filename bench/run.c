@@ -439,7 +439,7 @@ static int open_outputs(struct run *r)
 	int err = 0;
 
 	if (r->o.sweep) {
-		err = csv_open(&r->percall, &r->rd, "percall.csv", PERCALL_HEADER);
+		err = csv_open(&r->percall, &r->rd, "percall.csv", percall_header());
 		if (!err)
 			err = csv_open(&r->samples, &r->rd, "samples.csv", SAMPLES_HEADER);
 		if (!err)

@@ -29,10 +29,6 @@
 
 #define MAX_STRATEGIES 16
 #define RB_MAX_PARTS 8
-#define PERCALL_HEADER "strategy,depth,samples,batch,median_ns,p5_ns,p95_ns," \
-	"stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok," \
-	"rounds,between_round_cv,outliers_mild,outliers_severe," \
-	"low_ns,low_ci95_lo_ns,low_ci95_hi_ns"
 #define SAMPLES_HEADER "strategy,depth,sample,batch,per_call_ns,round"
 /* Bootstrap replicates per interval: the 2.5% tails rest on 25 values. */
 #define RB_BOOT_REPLICATES 1000
@@ -170,6 +166,7 @@ void print_table(struct run *r);
 void conclude_proxies(struct run *r);
 double pair_figure(const struct pair *p);
 void json_summary_targets(struct run *r, struct json *j);
+const char *percall_header(void);
 
 /* parts.c */
 void json_parts(struct run *r, struct json *j);

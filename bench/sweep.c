@@ -11,6 +11,7 @@
 #include <math.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,32 +322,83 @@ static int summarize_pair(struct run *r, struct pair *p, const struct pair *base
 }
 
 /* percall.csv, samples.csv and calibration.csv rows of one cell. */
+/*
+ * percall.csv, a row per column: the header and every row come from this
+ * table (new columns go at the end). COL_NUM values print with 3 decimals
+ * and empty when not finite; COL_RATIO with 4.
+ */
+enum col_kind { COL_NAME, COL_UINT, COL_SIZE, COL_NUM, COL_RATIO, COL_BOOL };
+
+static const struct column {
+	const char *name;
+	enum col_kind kind;
+	size_t off;		/* of the value in struct pair */
+} percall_cols[] = {
+	{ "strategy", COL_NAME, 0 },
+	{ "depth", COL_UINT, offsetof(struct pair, depth) },
+	{ "samples", COL_SIZE, offsetof(struct pair, gross.n) },
+	{ "batch", COL_UINT, offsetof(struct pair, cal.batch) },
+	{ "median_ns", COL_NUM, offsetof(struct pair, median) },
+	{ "p5_ns", COL_NUM, offsetof(struct pair, p5) },
+	{ "p95_ns", COL_NUM, offsetof(struct pair, p95) },
+	{ "stddev_ns", COL_NUM, offsetof(struct pair, gross.stddev) },
+	{ "cv", COL_RATIO, offsetof(struct pair, gross.cv) },
+	{ "ci95_lo_ns", COL_NUM, offsetof(struct pair, ci_lo) },
+	{ "ci95_hi_ns", COL_NUM, offsetof(struct pair, ci_hi) },
+	{ "baseline_ns", COL_NUM, offsetof(struct pair, baseline) },
+	{ "root_ok", COL_BOOL, offsetof(struct pair, root_ok) },
+	{ "rounds", COL_SIZE, offsetof(struct pair, rounds) },
+	{ "between_round_cv", COL_RATIO, offsetof(struct pair, between_cv) },
+	{ "outliers_mild", COL_SIZE, offsetof(struct pair, mild) },
+	{ "outliers_severe", COL_SIZE, offsetof(struct pair, severe) },
+	{ "low_ns", COL_NUM, offsetof(struct pair, low) },
+	{ "low_ci95_lo_ns", COL_NUM, offsetof(struct pair, low_lo) },
+	{ "low_ci95_hi_ns", COL_NUM, offsetof(struct pair, low_hi) },
+};
+#define NPERCALL_COLS (sizeof(percall_cols) / sizeof(percall_cols[0]))
+
+/* percall.csv's header line, from the table. */
+const char *percall_header(void)
+{
+	static char h[1024];
+	size_t i, used = 0;
+
+	if (!h[0])
+		for (i = 0; i < NPERCALL_COLS; i++)
+			used += (size_t)snprintf(h + used, sizeof(h) - used, "%s%s", i ? "," : "",
+						 percall_cols[i].name);
+	return h;
+}
+
+static void write_cell(FILE *f, const struct column *c, const struct pair *p)
+{
+	const char *at = (const char *)p + c->off;
+	double v;
+
+	switch (c->kind) {
+	case COL_NAME: fputs(p->ls->s->name, f); break;
+	case COL_UINT: fprintf(f, "%u", *(const unsigned *)at); break;
+	case COL_SIZE: fprintf(f, "%zu", *(const size_t *)at); break;
+	case COL_BOOL: fprintf(f, "%d", *(const bool *)at ? 1 : 0); break;
+	case COL_NUM: csv_num(f, *(const double *)at); break;
+	case COL_RATIO:
+		v = *(const double *)at;
+		if (isfinite(v))
+			fprintf(f, "%.4f", v);
+		break;
+	}
+}
+
 static void write_pair(struct run *r, struct pair *p)
 {
 	FILE *f = r->percall.f;
 	size_t i, k;
 
-	fprintf(f, "%s,%u,%zu,%u,", p->ls->s->name, p->depth, p->gross.n, p->cal.batch);
-	csv_num(f, p->median);
-	fputc(',', f);
-	csv_num(f, p->p5);
-	fputc(',', f);
-	csv_num(f, p->p95);
-	fputc(',', f);
-	csv_num(f, p->gross.stddev);
-	fprintf(f, ",%.4f,", p->gross.cv);
-	csv_num(f, p->ci_lo);
-	fputc(',', f);
-	csv_num(f, p->ci_hi);
-	fputc(',', f);
-	csv_num(f, p->baseline);
-	fprintf(f, ",%d,%zu,%.4f,%zu,%zu,", p->root_ok ? 1 : 0, p->rounds, p->between_cv,
-		p->mild, p->severe);
-	csv_num(f, p->low);
-	fputc(',', f);
-	csv_num(f, p->low_lo);
-	fputc(',', f);
-	csv_num(f, p->low_hi);
+	for (i = 0; i < NPERCALL_COLS; i++) {
+		if (i)
+			fputc(',', f);
+		write_cell(f, &percall_cols[i], p);
+	}
 	fputc('\n', f);
 	fflush(f);
 
