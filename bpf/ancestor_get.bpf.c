@@ -23,17 +23,9 @@ RB_KFUNC("bpf_put_mem_cgroup", "Linux >= 7.0")
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct mem_cgroup *root;
-	struct cgroup *top;
 
 	ref->levels = 0;
-	top = bpf_cgroup_ancestor(task->cgroups->dfl_cgrp, 0);
-	if (!top)
-		return NULL;
-	/* A cgroup's own css: bpf_get_mem_cgroup() finds its memory css. */
-	root = bpf_get_mem_cgroup(&top->self);
-	bpf_cgroup_release(top);
-	return root;
+	return memcg_of_cgroup(bpf_cgroup_ancestor(task->cgroups->dfl_cgrp, 0));
 }
 
 static __always_inline void root_put(struct root_ref *ref __attribute__((unused)),

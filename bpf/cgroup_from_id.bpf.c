@@ -28,16 +28,8 @@ RB_KFUNC("bpf_put_mem_cgroup", "Linux >= 7.0")
 
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {
-	struct mem_cgroup *root;
-	struct cgroup *top;
-
 	ref->levels = 0;
-	top = bpf_cgroup_from_id(CGROUP2_ROOT_ID);
-	if (!top)
-		return NULL;
-	root = bpf_get_mem_cgroup(&top->self);
-	bpf_cgroup_release(top);
-	return root;
+	return memcg_of_cgroup(bpf_cgroup_from_id(CGROUP2_ROOT_ID));
 }
 
 static __always_inline void root_put(struct root_ref *ref __attribute__((unused)),

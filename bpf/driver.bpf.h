@@ -85,6 +85,24 @@ static __always_inline struct cgroup_subsys_state *task_memcg_css(void)
 							  memory_cgrp_id)];
 }
 
+/*
+ * The memory cgroup of a cgroup the program holds a reference on, as a
+ * memcg reference of its own; the cgroup's is dropped. The last step of the
+ * routes that reach the root through its cgroup (ancestor-get,
+ * cgroup-from-id): bpf_get_mem_cgroup() finds the memory css from the
+ * cgroup's own css.
+ */
+static __always_inline struct mem_cgroup *memcg_of_cgroup(struct cgroup *cgrp)
+{
+	struct mem_cgroup *memcg;
+
+	if (!cgrp)
+		return NULL;
+	memcg = bpf_get_mem_cgroup(&cgrp->self);
+	bpf_cgroup_release(cgrp);
+	return memcg;
+}
+
 /* One round: get the root, note its address, let it go. */
 static __always_inline __u64 root_round(__u32 *levels)
 {
