@@ -355,6 +355,35 @@ static void decide_trusted(const struct run_data *runs, size_t n, struct verdict
 	v->plot = "capability";
 }
 
+/*
+ * What the second call costs, by the proxies: helper-call-pair (get and
+ * put, two out-of-line calls) minus helper-call (one), in each run.
+ */
+static void put_cost_text(const struct run_data *runs, size_t n, char *buf, size_t len)
+{
+	size_t k, used = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < n && used < len; k++) {
+		const struct run_data *r = &runs[k];
+		unsigned d[64];
+		double one, two;
+		char a[64];
+
+		if (!depths(r, d, 64) || (r->emulated && !r->icount))
+			continue;
+		one = pc_figure(r, "helper-call", d[0]);
+		two = pc_figure(r, "helper-call-pair", d[0]);
+		if (isnan(one) || isnan(two))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s %s on %s",
+					 used ? ";" : " By the proxies, the second call costs", qval(a, sizeof(a), two - one, r->u),
+					 r->label);
+	}
+	if (used && used < len)
+		snprintf(buf + used, len - used, " (helper-call-pair minus helper-call at the shallowest depth).");
+}
+
 static void decide_acquire(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	size_t k;
@@ -363,6 +392,7 @@ static void decide_acquire(const struct run_data *runs, size_t n, struct verdict
 		const struct run_data *r = &runs[k];
 		const struct jnode *kf = strategy_env(r, "kfunc"), *forms, *c;
 		const char *rejected = NULL, *form = NULL;
+		char put[400];
 
 		if (!kf || !json_get_bool(kf, "available", false) || !json_get_str(kf, "semantics", NULL))
 			continue;
@@ -372,13 +402,14 @@ static void decide_acquire(const struct run_data *runs, size_t n, struct verdict
 				rejected = json_get_str(c, "reason", "");
 				form = json_get_str(c, "form", "?");
 			}
+		put_cost_text(runs, n, put, sizeof(put));
 		v->run = r;
 		V(verdict, "%s", json_get_str(kf, "semantics", "?"));
 		V(figure, "the form \"%s\": %s", form ? form : "-", rejected ? "rejected" : "none rejected");
 		V(interval, "a verifier verdict");
-		V(body, "The harness loads the kfunc route both ways, with and without `bpf_put_mem_cgroup()`, and records which the verifier takes (%s, env.json): the kfunc is %s. The mail calls the put \"effectively a no-op\"; the verifier still demands it, so every caller carries a release%s%s%s.",
+		V(body, "The harness loads the kfunc route both ways, with and without `bpf_put_mem_cgroup()`, and records which the verifier takes (%s, env.json): the kfunc is %s. The mail calls the put \"effectively a no-op\"; the verifier still demands it, so every caller carries a release%s%s%s.%s",
 		  r->label, json_get_str(kf, "semantics", "?"), rejected ? " (without it: \"" : "",
-		  rejected ? rejected : "", rejected ? "\")" : "");
+		  rejected ? rejected : "", rejected ? "\")" : "", put);
 		return;
 	}
 }
@@ -470,6 +501,14 @@ static void decide_one_call(const struct run_data *runs, size_t n, struct verdic
 	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : " and ",
 	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : qval(c, sizeof(c), pc_figure(r, "kfunc", d[0]), r->u),
 	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : " for the kfunc itself");
+	if (nat && nat != r && depths(nat, d, 64) && !isnan(pc_figure(nat, "helper-call", d[0]))) {
+		char *t = xasprintf("%s On the real CPU (%s), at depth %u: %s against %s.", v->body, nat->label,
+				    d[0], qval(a, sizeof(a), pc_figure(nat, "helper-call", d[0]), nat->u),
+				    qval(b, sizeof(b), pc_figure(nat, "helper-call-pair", d[0]), nat->u));
+
+		free(v->body);
+		v->body = t;
+	}
 }
 
 /* A trusted route without the kfunc: its cost and the consumers it passes. */
