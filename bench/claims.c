@@ -219,12 +219,49 @@ static char *slopes_text(const struct run_data *r)
 	return out;
 }
 
+/* What one level of each walk is made of, in blocks (bpf/walk_*.bpf.c). */
+static const struct {
+	const char *walk, *parts;
+	double kernel_calls, bpf_calls, loads;
+} walk_blocks[] = {
+	{ "walk-iter", "an iterator call (bpf_iter_num_next) and a load", 1, 0, 1 },
+	{ "walk-loop", "a callback call (bpf_loop, inlined to a BPF-to-BPF call) and a load", 0, 1, 1 },
+	{ "walk-bounded", "a load", 0, 0, 1 },
+};
+
+/* A level of each walk against the building blocks of this CPU (blocks.csv). */
+static char *blocks_text(const struct run_data *r)
+{
+	double kc = block_of(r, "kernel-call"), bc = block_of(r, "bpf-call"),
+	       ld = block_of(r, "dependent-load"), a, b, lo, hi;
+	char *out, *t, x[64], y[64], z[64];
+	size_t j;
+
+	if (isnan(kc) || isnan(bc) || isnan(ld))
+		return xasprintf("%s", "");
+	out = xasprintf(" The building blocks here (`blocks.csv`): an out-of-line kernel call %s, a BPF-to-BPF call %s, a dependent load %s.",
+			qval(x, sizeof(x), kc, r->u), qval(y, sizeof(y), bc, r->u), qval(z, sizeof(z), ld, r->u));
+	for (j = 0; j < sizeof(walk_blocks) / sizeof(walk_blocks[0]); j++) {
+		double sum = walk_blocks[j].kernel_calls * kc + walk_blocks[j].bpf_calls * bc +
+			     walk_blocks[j].loads * ld;
+
+		if (!fit_of(r, walk_blocks[j].walk, &a, &b, &lo, &hi))
+			continue;
+		t = xasprintf("%s `%s` per level %s is %.2fx %s (%s).", out, walk_blocks[j].walk,
+			      qval(x, sizeof(x), b, r->u), b / sum, walk_blocks[j].parts,
+			      qval(y, sizeof(y), sum, r->u));
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
 static void decide_depth(const struct run_data *r, struct verdict *v, bool with_kfunc)
 {
 	double a, kb = NAN, klo = NAN, khi = NAN, wb, wlo, whi;
 	const char *fw;
 	char x[64], y[64], c[64], e[64];
-	char *slopes;
+	char *slopes, *blocks;
 
 	if (!r || !(fw = flattest_walk(r, &wb, &wlo, &whi)))
 		return;
@@ -245,9 +282,11 @@ static void decide_depth(const struct run_data *r, struct verdict *v, bool with_
 		V(interval, "%s", qci(e, sizeof(e), wlo, whi, r->u));
 	}
 	slopes = slopes_text(r);
-	V(body, "On %s, least squares of the per-call figure against depth, with the slope's 95%% interval (`walkfit.csv`): %s.",
-	  r->label, slopes);
+	blocks = blocks_text(r);
+	V(body, "On %s, least squares of the per-call figure against depth, with the slope's 95%% interval (`walkfit.csv`): %s.%s",
+	  r->label, slopes, blocks);
 	free(slopes);
+	free(blocks);
 	v->plot = "percall-vs-depth";
 }
 
