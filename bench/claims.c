@@ -670,7 +670,7 @@ void decide_claims(const struct run_data *runs, size_t n, struct verdict *out)
 		v->verdict = xasprintf("not measured in these runs");
 		v->figure = xasprintf("needs %s", claim_rules[i].needs);
 		v->interval = xasprintf("-");
-		v->body = xasprintf("Not measured in these runs: this needs %s.", claim_rules[i].needs);
+		v->body = xasprintf("This needs %s.", claim_rules[i].needs);
 		v->plot = NULL;
 	}
 }
