@@ -28,7 +28,7 @@ SKELS      := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES) $(OTHER_BPF))
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -I$(BUILD) -Ibpf -MMD -MP
-LDLIBS  += -lbpf -lz -lm
+LDLIBS  += -lbpf -ljansson -lz -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-I$(BUILD) -Ibpf
 
@@ -145,7 +145,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_DEPS := bench/stats.c bench/rounds.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c \
 	bench/csvread.c bench/cli.c bench/fingerprint.c bench/sample.c bench/signals.c
 $(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h bench/*.h) | $(BUILD)
-	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lbpf -lz -lm -o $@
+	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lbpf -ljansson -lz -lm -o $@
 
 # Fuzzing (tests/fuzz/): the list and option parsers and the JSON and CSV
 # readers, each a libFuzzer target. `make fuzz` runs each for FUZZ_SECONDS

@@ -373,7 +373,7 @@ static void decide_trusted(const struct run_data *runs, size_t n, struct verdict
 {
 	const struct run_data *r = trust_run(runs, n);
 	const char *wdet = "", *wres, *gdet = "", *gres, *bdet = "", *bres;
-	const struct jnode *wg;
+	const json_t *wg;
 
 	if (!r)
 		return;
@@ -429,14 +429,15 @@ static void decide_acquire(const struct run_data *runs, size_t n, struct verdict
 
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
-		const struct jnode *kf = strategy_env(r, "kfunc"), *forms, *c;
+		const json_t *kf = strategy_env(r, "kfunc"), *forms, *c;
 		const char *rejected = NULL, *form = NULL;
 		char put[400];
+		size_t ci;
 
 		if (!kf || !json_get_bool(kf, "available", false) || !json_get_str(kf, "semantics", NULL))
 			continue;
 		forms = json_get(kf, "forms");
-		for (c = forms ? forms->child : NULL; c; c = c->next)
+		json_array_foreach(forms, ci, c)
 			if (!strcmp(json_get_str(c, "verifier", ""), "rejected")) {
 				rejected = json_get_str(c, "reason", "");
 				form = json_get_str(c, "form", "?");
@@ -596,7 +597,7 @@ static void decide_from_id(const struct run_data *runs, size_t n, struct verdict
 static void decide_allowlist(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = kfunc_run(runs, n);
-	const struct jnode *wg;
+	const json_t *wg;
 	unsigned d[64];
 	size_t nd;
 	double pair0, c0, cn;

@@ -605,69 +605,58 @@ void fingerprint_json(const struct fingerprint *fp, struct json *j)
 
 /* ---- compare ----------------------------------------------------------- */
 
-static void render(const struct jnode *n, char *buf, size_t len)
+static void render(const json_t *n, char *buf, size_t len)
 {
 	if (!n)
 		text(buf, len, "(absent)");
-	else if (n->type == J_STR)
-		text(buf, len, "%s", n->str);
-	else if (n->type == J_NUM)
-		text(buf, len, "%g", n->num);
-	else if (n->type == J_BOOL)
-		text(buf, len, "%s", n->b ? "true" : "false");
-	else if (n->type == J_NULL)
+	else if (json_is_string(n))
+		text(buf, len, "%s", json_string_value(n));
+	else if (json_is_number(n))
+		text(buf, len, "%g", json_number_value(n));
+	else if (json_is_boolean(n))
+		text(buf, len, "%s", json_is_true(n) ? "true" : "false");
+	else if (json_is_null(n))
 		text(buf, len, "null");
 	else
-		text(buf, len, "(%s)", n->type == J_OBJ ? "object" : "array");
+		text(buf, len, "(%s)", json_is_object(n) ? "object" : "array");
 	/* A long command line stays readable. */
 	if (strlen(buf) > 160 && len > 164)
 		strcpy(buf + 157, "...");
 }
 
-static const struct jnode *member(const struct jnode *obj, const char *key)
+static size_t diff_at(const json_t *a, const json_t *b, const char *path, FILE *out)
 {
-	const struct jnode *c;
-
-	if (!obj || obj->type != J_OBJ)
-		return NULL;
-	for (c = obj->child; c; c = c->next)
-		if (c->key && !strcmp(c->key, key))
-			return c;
-	return NULL;
-}
-
-static size_t diff_at(const struct jnode *a, const struct jnode *b, const char *path,
-		      FILE *out)
-{
-	bool oa = a && a->type == J_OBJ, ob = b && b->type == J_OBJ;
+	bool oa = json_is_object(a), ob = json_is_object(b);
 	char sa[512], sb[512], sub[512];
-	const struct jnode *c;
+	const char *key;
+	json_t *c;
 	size_t n = 0;
 
 	/* Objects on both sides, or on one side with nothing on the other:
-	 * field by field, A's members first, then those only B has. */
+	 * field by field, A's members first, then those only B has. The
+	 * casts: jansson's iterator takes no const. */
 	if ((oa && (ob || !b)) || (ob && !a)) {
-		for (c = oa ? a->child : NULL; c; c = c->next) {
-			text(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", c->key);
-			n += diff_at(c, member(b, c->key), sub, out);
+		json_object_foreach((json_t *)a, key, c) {
+			text(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", key);
+			n += diff_at(c, json_object_get(b, key), sub, out);
 		}
-		for (c = ob ? b->child : NULL; c; c = c->next) {
-			if (member(a, c->key))
+		json_object_foreach((json_t *)b, key, c) {
+			if (json_object_get(a, key))
 				continue;
-			text(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", c->key);
+			text(sub, sizeof(sub), "%s%s%s", path, path[0] ? "." : "", key);
 			n += diff_at(NULL, c, sub, out);
 		}
 		return n;
 	}
 	render(a, sa, sizeof(sa));
 	render(b, sb, sizeof(sb));
-	if (a && b && a->type == b->type && !strcmp(sa, sb))
+	if (a && b && json_typeof(a) == json_typeof(b) && !strcmp(sa, sb))
 		return 0;
 	fprintf(out, "  %s: %s -> %s\n", path, sa, sb);
 	return 1;
 }
 
-size_t fingerprint_diff(const struct jnode *a, const struct jnode *b, FILE *out)
+size_t fingerprint_diff(const json_t *a, const json_t *b, FILE *out)
 {
 	return diff_at(a, b, "", out);
 }
@@ -675,8 +664,8 @@ size_t fingerprint_diff(const struct jnode *a, const struct jnode *b, FILE *out)
 void fingerprint_compare_runs(const char *dir_a, const char *dir_b, FILE *out)
 {
 	const char *dirs[2] = { dir_a, dir_b }, *label = "AB";
-	const struct jnode *m[2];
-	struct jnode *env[2];
+	const json_t *m[2];
+	json_t *env[2];
 	char path[4200], err[256];
 	size_t i, n;
 
@@ -709,6 +698,6 @@ void fingerprint_compare_runs(const char *dir_a, const char *dir_b, FILE *out)
 		free(buf);
 	}
 	fputc('\n', out);
-	json_free(env[0]);
-	json_free(env[1]);
+	json_decref(env[0]);
+	json_decref(env[1]);
 }

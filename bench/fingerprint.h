@@ -22,7 +22,7 @@
 #define FP_MAX_DMI	8
 
 struct json;
-struct jnode;
+struct json_t;	/* jansson's json_t */
 
 struct fp_cpu {
 	char vendor[32];	/* vendor_id: AuthenticAMD, GenuineIntel, ... */
@@ -98,7 +98,7 @@ void fingerprint_json(const struct fingerprint *fp, struct json *j);
  * line each ("  cpu.model: 17 -> 2"), fields only one side has included.
  * Returns the number of differing fields. Pure.
  */
-size_t fingerprint_diff(const struct jnode *a, const struct jnode *b, FILE *out);
+size_t fingerprint_diff(const struct json_t *a, const struct json_t *b, FILE *out);
 
 /* For rootbench compare: names both runs' machines and lists the fields
  * of their fingerprints that differ, before the verdicts. */

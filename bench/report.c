@@ -99,9 +99,10 @@ static void md_provenance(FILE *f, const struct run_data *runs, size_t n)
 
 static void md_targets(FILE *f, const struct run_data *r)
 {
-	const struct jnode *t = json_get(r->env, "targets"), *c;
+	const json_t *t = json_get(r->env, "targets"), *c;
+	size_t ci;
 
-	for (c = t ? t->child : NULL; c; c = c->next) {
+	json_array_foreach(t, ci, c) {
 		if (!json_get_bool(c, "applicable", false))
 			continue;
 		fprintf(f, "- %s, target `%s`: %.3g %s against a limit of %g (%s): **%s**.\n", r->label,
@@ -115,9 +116,10 @@ static void md_targets(FILE *f, const struct run_data *r)
 static bool aa_counts(const struct aa_data *aa, double *different, double *cells)
 {
 	const char *est = json_get_str(aa->json, "target.estimator", "?");
-	const struct jnode *e = json_get(aa->json, "estimators"), *c;
+	const json_t *e = json_get(aa->json, "estimators"), *c;
+	size_t ci;
 
-	for (c = e ? e->child : NULL; c; c = c->next)
+	json_array_foreach(e, ci, c)
 		if (!strcmp(json_get_str(c, "estimator", ""), est)) {
 			*different = json_get_num(c, "different", NAN);
 			*cells = json_get_num(c, "cells", NAN);

@@ -21,7 +21,7 @@
 struct run_data {
 	const char *dir;
 	char label[96];
-	struct jnode *env;
+	json_t *env;
 	struct csv percall, walkfit, verifier, capability, traversal, parts, e2e;
 	struct csv validation, estimate, blocks;	/* the kfunc's proxy; blocks */
 	struct csv consumer;	/* the OOM victim selection (consumer.csv) */
@@ -36,7 +36,7 @@ struct run_data {
 /* An A/A directory (rootbench aa): aa.csv and aa.json. */
 struct aa_data {
 	const char *dir;
-	struct jnode *json;
+	json_t *json;
 	struct csv cells;
 };
 
@@ -55,7 +55,7 @@ size_t distinct_strategies(const struct csv *c, const char **out, size_t max);
 size_t measured(const struct run_data *r, const char **out, size_t max);
 long row_of(const struct csv *c, const char *s);
 bool is_walk(const struct run_data *r, const char *s);
-const struct jnode *strategy_env(const struct run_data *r, const char *name);
+const json_t *strategy_env(const struct run_data *r, const char *name);
 const char *cap_cell(const struct run_data *r, const char *s, const char *consumer,
 		     const char **detail);
 const char *best_walk(const struct run_data *r, unsigned depth);

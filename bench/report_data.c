@@ -76,7 +76,7 @@ int load_run(struct run_data *r, const char *dir)
 
 void free_run(struct run_data *r)
 {
-	json_free(r->env);
+	json_decref(r->env);
 	csv_free(&r->percall);
 	csv_free(&r->walkfit);
 	csv_free(&r->verifier);
@@ -112,7 +112,7 @@ int load_aa(struct aa_data *a, const char *dir)
 
 void free_aa(struct aa_data *a)
 {
-	json_free(a->json);
+	json_decref(a->json);
 	csv_free(&a->cells);
 }
 
@@ -218,11 +218,12 @@ long row_of(const struct csv *c, const char *s)
 	return -1;
 }
 
-const struct jnode *strategy_env(const struct run_data *r, const char *name)
+const json_t *strategy_env(const struct run_data *r, const char *name)
 {
-	const struct jnode *a = json_get(r->env, "strategies"), *c;
+	const json_t *a = json_get(r->env, "strategies"), *c;
+	size_t ci;
 
-	for (c = a ? a->child : NULL; c; c = c->next)
+	json_array_foreach(a, ci, c)
 		if (!strcmp(json_get_str(c, "name", ""), name))
 			return c;
 	return NULL;
@@ -232,7 +233,7 @@ const struct jnode *strategy_env(const struct run_data *r, const char *name)
  * before the facts were recorded go by the name. */
 bool is_walk(const struct run_data *r, const char *s)
 {
-	const struct jnode *e = strategy_env(r, s);
+	const json_t *e = strategy_env(r, s);
 
 	if (e && json_get(e, "walks"))
 		return json_get_bool(e, "walks", false);

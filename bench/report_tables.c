@@ -96,10 +96,11 @@ void md_percall(FILE *f, const struct run_data *r)
 
 void md_unavailable(FILE *f, const struct run_data *r)
 {
-	const struct jnode *a = json_get(r->env, "strategies"), *c;
+	const json_t *a = json_get(r->env, "strategies"), *c;
 	bool any = false;
+	size_t ci;
 
-	for (c = a ? a->child : NULL; c; c = c->next) {
+	json_array_foreach(a, ci, c) {
 		if (json_get_bool(c, "available", true))
 			continue;
 		if (!any)

@@ -22,6 +22,7 @@ bench_deps() {
 	have_file /usr/include/bpf/libbpf.h libbpf-dev
 	have_file /usr/include/gelf.h libelf-dev
 	have_file /usr/include/zlib.h zlib1g-dev
+	have_file /usr/include/jansson.h libjansson-dev	# bench/jsonread.c reads JSON with it
 	have_cmd git git
 	have_cmd hyperfine hyperfine
 	have_cmd gnuplot gnuplot-nox

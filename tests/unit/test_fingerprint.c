@@ -198,7 +198,7 @@ static void test_preempt(void)
 	CHECK(!m[0] && !s[0], "fingerprint: nothing readable, nothing claimed");
 }
 
-static struct jnode *parse(const char *t)
+static json_t *parse(const char *t)
 {
 	char err[160];
 
@@ -207,10 +207,10 @@ static struct jnode *parse(const char *t)
 
 static void test_diff(void)
 {
-	struct jnode *a = parse("{\"name\":\"x\",\"cpu\":{\"family\":25,\"model\":17},"
+	json_t *a = parse("{\"name\":\"x\",\"cpu\":{\"family\":25,\"model\":17},"
 				"\"vulnerabilities\":{\"spec_rstack_overflow\":\"Vulnerable: Safe RET, no microcode\"},"
 				"\"cpufreq\":{\"governor\":null}}");
-	struct jnode *b = parse("{\"name\":\"x\",\"cpu\":{\"family\":26,\"model\":17},"
+	json_t *b = parse("{\"name\":\"x\",\"cpu\":{\"family\":26,\"model\":17},"
 				"\"vulnerabilities\":{\"spec_rstack_overflow\":\"Not affected\",\"tsa\":\"Not affected\"},"
 				"\"cpufreq\":{\"governor\":null}}");
 	char *buf = NULL;
@@ -233,8 +233,8 @@ static void test_diff(void)
 	fclose(f);
 	CHECK(n == 0 && len == 0, "fingerprint diff: a fingerprint against itself lists nothing");
 	free(buf);
-	json_free(a);
-	json_free(b);
+	json_decref(a);
+	json_decref(b);
 }
 
 static void test_json_round_trip(void)
@@ -242,7 +242,7 @@ static void test_json_round_trip(void)
 	struct fingerprint fp;
 	char *buf = NULL, err[160];
 	size_t len = 0;
-	struct jnode *root;
+	json_t *root;
 	struct json j;
 	FILE *f = open_memstream(&buf, &len);
 
@@ -270,14 +270,13 @@ static void test_json_round_trip(void)
 	CHECK(root && !strcmp(json_get_str(root, "machine.vulnerabilities.spec_rstack_overflow", ""),
 			      "Vulnerable: Safe RET, no microcode"),
 	      "fingerprint json: every vulnerability file by name");
-	CHECK(root && json_get(root, "machine.bpf_jit.harden") &&
-	      json_get(root, "machine.bpf_jit.harden")->type == J_NULL &&
+	CHECK(root && json_is_null(json_get(root, "machine.bpf_jit.harden")) &&
 	      json_get(root, "machine.smt_active") == NULL &&
-	      json_get(root, "machine.cpu.smt_active")->type == J_NULL,
+	      json_is_null(json_get(root, "machine.cpu.smt_active")),
 	      "fingerprint json: what could not be read is null");
 	CHECK(root && json_get_bool(root, "machine.hypervisor.cpuinfo_flag", false),
 	      "fingerprint json: the hypervisor flag");
-	json_free(root);
+	json_decref(root);
 	free(buf);
 }
 
