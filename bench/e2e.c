@@ -12,6 +12,7 @@
 
 #include "e2e.h"
 #include "json.h"
+#include "jsonread.h"
 #include "output.h"
 #include "signals.h"
 #include "text.h"
@@ -112,54 +113,40 @@ static int run_child(char *const argv[])
 }
 
 /*
- * Reads hyperfine's CSV: command,mean,stddev,median,user,system,min,max,
- * parameter_calls. The command may hold commas (a path): the eight numeric
- * fields are taken from the right.
+ * Reads hyperfine's JSON export: results[] with the command line as
+ * hyperfine filled {calls} in, and its mean and standard deviation in
+ * seconds. Each result is matched to its command and call count by that
+ * line. -1 with a reason if the file does not parse.
  */
 static int read_results(const char *path, struct command *cmds, size_t n,
-			const unsigned long calls[2])
+			const unsigned long calls[2], char *err, size_t errlen)
 {
-	char line[PATH_MAX + 512], expect[PATH_MAX + 300];
-	FILE *f = fopen(path, "re");
-	size_t i, k;
+	char expect[PATH_MAX + 300];
+	json_t *root = json_load(path, err, errlen);
+	const json_t *results = json_get(root, "results"), *r;
+	size_t j, i, k;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char *field[8], *p = line + strlen(line);
-		unsigned long value;
-		int nf = 0;
+	if (!root)
+		return -1;
+	json_array_foreach(results, j, r) {
+		const char *line = json_get_str(r, "command", "");
 
-		while (p > line && nf < 8) {
-			if (*--p == ',') {
-				field[nf++] = p + 1;
-				*p = '\0';
-			}
-		}
-		if (nf < 8)
-			continue;
-		value = strtoul(field[0], NULL, 10);	/* parameter_calls */
 		for (i = 0; i < n; i++) {
-			for (k = 0; k < 2; k++) {
-				if (value != calls[k])
-					continue;
-				/* The command line as hyperfine filled it in. */
-				const char *brace = strstr(cmds[i].line, "{calls}");
+			const char *brace = strstr(cmds[i].line, "{calls}");
 
-				if (!brace)
-					continue;
+			for (k = 0; brace && k < 2; k++) {
 				text(expect, sizeof(expect), "%.*s%lu%s",
-				     (int)(brace - cmds[i].line), cmds[i].line, value,
+				     (int)(brace - cmds[i].line), cmds[i].line, calls[k],
 				     brace + strlen("{calls}"));
 				if (strcmp(expect, line))
 					continue;
-				cmds[i].mean_s[k] = strtod(field[7], NULL);
-				cmds[i].sd_s[k] = strtod(field[6], NULL);
-				cmds[i].have[k] = true;
+				cmds[i].mean_s[k] = json_get_num(r, "mean", NAN);
+				cmds[i].sd_s[k] = json_get_num(r, "stddev", 0);
+				cmds[i].have[k] = !isnan(cmds[i].mean_s[k]);
 			}
 		}
 	}
-	fclose(f);
+	json_decref(root);
 	return 0;
 }
 
@@ -251,43 +238,18 @@ static const char *verdict(double net, double half, double ik)
 	return "ok";
 }
 
-int e2e_measure(struct e2e *e, int dirfd, const char *dirpath, FILE *csv, FILE *out)
+/* hyperfine's command line: every command at both call counts, its JSON
+ * export to json; argv holds 16 + n entries. */
+static void hyperfine_argv(char **argv, char *hyperfine, const char *json, char *runs,
+			   char *list, struct command *cmds, size_t n, bool verbose)
 {
-	static struct command cmds[MAX_CMDS];
-	char hyperfine[PATH_MAX], self[PATH_MAX], json[PATH_MAX + 32],
-		csvpath[] = "/tmp/rootbench-e2e.XXXXXX", runs[24], list[64];
-	const unsigned long calls[2] = { e->o->calls / 10, e->o->calls };
-	char *argv[16 + MAX_CMDS];
-	size_t n, i, a = 0;
-	ssize_t len;
-	int fd, ret;
+	size_t a = 0, i;
 
-	if (!have_hyperfine(hyperfine, sizeof(hyperfine))) {
-		text(e->skipped, sizeof(e->skipped), "hyperfine not found in PATH");
-		fprintf(stderr, "rootbench: skipping the end-to-end measurement: %s\n", e->skipped);
-		return 0;
-	}
-	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (len < 0) {
-		text(e->failure, sizeof(e->failure), "cannot find this program: %s", strerror(errno));
-		return -1;
-	}
-	self[len] = '\0';
-	n = plan(e, cmds, self);
-	fd = mkstemp(csvpath);
-	if (fd < 0) {
-		text(e->failure, sizeof(e->failure), "mkstemp: %s", strerror(errno));
-		return -1;
-	}
-	close(fd);
-	text(json, sizeof(json), "%s/.e2e.json.partial", dirpath);
-	snprintf(runs, sizeof(runs), "%lu", e->o->runs);
-	snprintf(list, sizeof(list), "%lu,%lu", calls[0], calls[1]);
 	argv[a++] = hyperfine;
 	argv[a++] = "-N";
 	/* Its progress bars and summary only with -v: the table that follows
 	 * says the same, net of the baseline. */
-	argv[a++] = e->o->verbose ? "--style=basic" : "--style=none";
+	argv[a++] = verbose ? "--style=basic" : "--style=none";
 	argv[a++] = "--warmup=1";
 	argv[a++] = "--runs";
 	argv[a++] = runs;
@@ -295,20 +257,35 @@ int e2e_measure(struct e2e *e, int dirfd, const char *dirpath, FILE *csv, FILE *
 	argv[a++] = "calls";
 	argv[a++] = list;
 	argv[a++] = "--export-json";
-	argv[a++] = json;
-	argv[a++] = "--export-csv";
-	argv[a++] = csvpath;
+	argv[a++] = (char *)json;
 	for (i = 0; i < n; i++)
 		argv[a++] = cmds[i].line;
 	argv[a] = NULL;
+}
+
+/* Runs hyperfine and reads its export (dirpath/.e2e.json.partial, then
+ * e2e.json): 0, -EINTR, or -1 with e->failure. */
+static int time_commands(struct e2e *e, int dirfd, const char *dirpath,
+			 struct command *cmds, size_t n, const unsigned long calls[2])
+{
+	char hyperfine[PATH_MAX], json[PATH_MAX + 32], runs[24], list[64], err[PATH_MAX + 256];
+	char *argv[16 + MAX_CMDS];
+	int ret;
+
+	if (!have_hyperfine(hyperfine, sizeof(hyperfine))) {
+		text(e->skipped, sizeof(e->skipped), "hyperfine not found in PATH");
+		fprintf(stderr, "rootbench: skipping the end-to-end measurement: %s\n", e->skipped);
+		return 0;
+	}
+	text(json, sizeof(json), "%s/.e2e.json.partial", dirpath);
+	snprintf(runs, sizeof(runs), "%lu", e->o->runs);
+	snprintf(list, sizeof(list), "%lu,%lu", calls[0], calls[1]);
+	hyperfine_argv(argv, hyperfine, json, runs, list, cmds, n, e->o->verbose);
 
 	rb_phase("e2e");
 	fprintf(stderr, "[e2e] hyperfine: %zu commands x %lu runs at %lu and %lu getppid() calls\n",
 		n, e->o->runs, calls[0], calls[1]);
 	ret = run_child(argv);
-	if (ret == 0)
-		ret = read_results(csvpath, cmds, n, calls);
-	unlink(csvpath);
 	if (ret) {
 		unlinkat(dirfd, ".e2e.json.partial", 0);
 		if (ret == -EINTR)
@@ -317,10 +294,85 @@ int e2e_measure(struct e2e *e, int dirfd, const char *dirpath, FILE *csv, FILE *
 		     ret == -EIO ? "a command failed (see above)" : strerror(-ret));
 		return -1;
 	}
+	if (read_results(json, cmds, n, calls, err, sizeof(err))) {
+		unlinkat(dirfd, ".e2e.json.partial", 0);
+		text(e->failure, sizeof(e->failure), "hyperfine's export: %s", err);
+		return -1;
+	}
 	if (renameat(dirfd, ".e2e.json.partial", dirfd, "e2e.json")) {
 		text(e->failure, sizeof(e->failure), "e2e.json: %s", strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+/* One strategy's e2e.csv row and table line, against `none` (and net of
+ * `baseline`) at its depth. */
+static void write_row(struct e2e *e, const struct command *c, const struct command *cmds,
+		      size_t n, unsigned long dcalls, FILE *csv, FILE *out)
+{
+	const struct command *none = find(cmds, n, NULL, c->depth);
+	const struct command *base = find(cmds, n, "baseline", c->depth);
+	double per, half, net = NAN, net_half = NAN, ik = NAN, ratio = NAN;
+	const char *flag = "";
+	char ci[48];
+
+	if (!c->have[0] || !c->have[1] || !none)
+		return;
+	per = c->slope_ns - none->slope_ns;
+	half = 1.96 * sqrt(c->slope_se_ns * c->slope_se_ns +
+			   none->slope_se_ns * none->slope_se_ns);
+	/* Net of the hook's own cost, as the in-kernel figure is net of
+	 * the driver's: comparable, so a disagreement means something. */
+	if (base && strcmp(c->strategy, "baseline")) {
+		net = c->slope_ns - base->slope_ns;
+		net_half = 1.96 * sqrt(c->slope_se_ns * c->slope_se_ns +
+				       base->slope_se_ns * base->slope_se_ns);
+		ik = inkernel(e, c->strategy, c->depth);
+		ratio = net / ik;
+		flag = verdict(net, net_half, ik);
+		e->disagreements += !strcmp(flag, "disagree");
+	}
+	fprintf(csv, "%s,%u,%lu,", c->strategy, c->depth, dcalls);
+	csv_num(csv, per);
+	fputc(',', csv);
+	csv_num(csv, per - half);
+	fputc(',', csv);
+	csv_num(csv, per + half);
+	fputc(',', csv);
+	csv_num(csv, net);
+	fputc(',', csv);
+	csv_num(csv, ik);
+	fputc(',', csv);
+	csv_num(csv, ratio);
+	fprintf(csv, ",%s\n", flag);
+	e->rows++;
+	text(ci, sizeof(ci), "[%.1f, %.1f]", per - half, per + half);
+	fprintf(out, "%-13s %5u %9.1f %19s %9.1f %10.2f %6.2f %s\n", c->strategy,
+		c->depth, per, ci, net, ik, ratio,
+		!strcmp(flag, "disagree") ? "DISAGREES >2x with the in-kernel figure" :
+		!strcmp(flag, "inconclusive") ? "(too noisy to tell)" : "");
+}
+
+int e2e_measure(struct e2e *e, int dirfd, const char *dirpath, FILE *csv, FILE *out)
+{
+	static struct command cmds[MAX_CMDS];
+	const unsigned long calls[2] = { e->o->calls / 10, e->o->calls };
+	char self[PATH_MAX];
+	size_t n, i;
+	ssize_t len;
+	int ret;
+
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len < 0) {
+		text(e->failure, sizeof(e->failure), "cannot find this program: %s", strerror(errno));
+		return -1;
+	}
+	self[len] = '\0';
+	n = plan(e, cmds, self);
+	ret = time_commands(e, dirfd, dirpath, cmds, n, calls);
+	if (ret || e->skipped[0])
+		return ret;
 	slopes(cmds, n, calls, e->o->runs);
 
 	fprintf(out, "\nend to end: per getppid() call, in %s, the strategy on sys_enter minus nothing attached\n"
@@ -328,52 +380,9 @@ int e2e_measure(struct e2e *e, int dirfd, const char *dirpath, FILE *csv, FILE *
 		e->unit, calls[0], calls[1], e->o->runs);
 	fprintf(out, "%-13s %5s %9s %19s %9s %10s %6s\n", "strategy", "depth", "per_call",
 		"95% CI", "net", "in-kernel", "ratio");
-	for (i = 0; i < n; i++) {
-		const struct command *c = &cmds[i], *none, *base;
-		double per, half, net = NAN, net_half = NAN, ik = NAN, ratio = NAN;
-		const char *flag = "";
-		char ci[48];
-
-		if (!c->strategy)
-			continue;
-		none = find(cmds, n, NULL, c->depth);
-		base = find(cmds, n, "baseline", c->depth);
-		if (!c->have[0] || !c->have[1] || !none)
-			continue;
-		per = c->slope_ns - none->slope_ns;
-		half = 1.96 * sqrt(c->slope_se_ns * c->slope_se_ns +
-				   none->slope_se_ns * none->slope_se_ns);
-		/* Net of the hook's own cost, as the in-kernel figure is net of
-		 * the driver's: comparable, so a disagreement means something. */
-		if (base && strcmp(c->strategy, "baseline")) {
-			net = c->slope_ns - base->slope_ns;
-			net_half = 1.96 * sqrt(c->slope_se_ns * c->slope_se_ns +
-					       base->slope_se_ns * base->slope_se_ns);
-			ik = inkernel(e, c->strategy, c->depth);
-			ratio = net / ik;
-			flag = verdict(net, net_half, ik);
-			e->disagreements += !strcmp(flag, "disagree");
-		}
-		fprintf(csv, "%s,%u,%lu,", c->strategy, c->depth, calls[1] - calls[0]);
-		csv_num(csv, per);
-		fputc(',', csv);
-		csv_num(csv, per - half);
-		fputc(',', csv);
-		csv_num(csv, per + half);
-		fputc(',', csv);
-		csv_num(csv, net);
-		fputc(',', csv);
-		csv_num(csv, ik);
-		fputc(',', csv);
-		csv_num(csv, ratio);
-		fprintf(csv, ",%s\n", flag);
-		e->rows++;
-		text(ci, sizeof(ci), "[%.1f, %.1f]", per - half, per + half);
-		fprintf(out, "%-13s %5u %9.1f %19s %9.1f %10.2f %6.2f %s\n", c->strategy,
-			c->depth, per, ci, net, ik, ratio,
-			!strcmp(flag, "disagree") ? "DISAGREES >2x with the in-kernel figure" :
-			!strcmp(flag, "inconclusive") ? "(too noisy to tell)" : "");
-	}
+	for (i = 0; i < n; i++)
+		if (cmds[i].strategy)
+			write_row(e, &cmds[i], cmds, n, calls[1] - calls[0], csv, out);
 	fflush(csv);
 	return 0;
 }
