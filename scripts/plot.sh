@@ -24,6 +24,10 @@ set -euo pipefail
 # it warn at each run).
 if locale -a 2>/dev/null | grep -qix "c.utf-\?8"; then export LC_ALL=C.UTF-8; else export LC_ALL=C; fi
 
+# The one way the scripts read CSV and JSON files.
+# shellcheck disable=SC1091 # read.sh is checked on its own
+. "$(dirname "$0")/read.sh"
+
 prog=plot
 die() { echo "$prog: $*" >&2; exit 2; }
 note() { echo "$prog: $*" >&2; }
@@ -75,7 +79,7 @@ env=$run/env.json
 # jget FILTER: a value of env.json by its jq path, empty when absent.
 jget() {
 	[ -f "$env" ] || return 0
-	jq -r "($1) | values" "$env" 2>/dev/null
+	json_value "$env" "$1" 2>/dev/null
 }
 [ -f "$env" ] || note "$env missing: kernel release and platform unknown"
 release=$(jget .kernel.release)
@@ -144,35 +148,8 @@ has_rows() {
 
 # csv_cols FILE COLUMN...: those columns of FILE's data rows, by header
 # name, space-separated, an empty field as NaN (gnuplot skips it). Fails
-# when a column is missing. Our CSV files quote no field of these columns.
-csv_cols() {
-	local file=$1
-	shift
-	awk -F, -v want="$*" -v name="${file##*/}" -v prog="$prog" '
-		{ sub(/\r$/, "") }
-		NR == 1 {
-			for (i = 1; i <= NF; i++)
-				idx[$i] = i
-			n = split(want, w, " ")
-			for (i = 1; i <= n; i++)
-				if (!(w[i] in idx)) {
-					printf "%s: %s: no column %s\n", prog, name, w[i] > "/dev/stderr"
-					bad = 1
-					exit 1
-				}
-			next
-		}
-		!NF { next }
-		{
-			out = ""
-			for (i = 1; i <= n; i++) {
-				v = $(idx[w[i]])
-				out = out (i > 1 ? " " : "") (v == "" ? "NaN" : v)
-			}
-			print out
-		}
-		END { exit bad }' "$file"
-}
+# when a column is missing.
+csv_cols() { csv_select -d ' ' -e NaN "$@"; }
 
 # style NAME: "COLOUR POINTTYPE" of a strategy, the same in every plot
 # (Okabe-Ito colours, told apart by colour-blind readers too; filled points,

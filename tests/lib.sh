@@ -5,6 +5,10 @@
 
 RB=${RB:-$PWD/build/rootbench}
 TEST_TMP=$(mktemp -d /tmp/rootbench-test.XXXXXX)
+# json_value, json_true, csv_awk, csv_select, csv_has_row: the files are
+# read as the scripts read them, columns by name.
+# shellcheck disable=SC1091 # read.sh is checked on its own
+. scripts/read.sh
 trap 'rm -rf "$TEST_TMP"' EXIT
 
 pass() { echo "ok - $*"; }
@@ -37,37 +41,27 @@ nothing_left_behind() {
 	return 1
 }
 
-# json_value FILE PATH: a scalar of a JSON file by its jq path (.a.b).
-json_value() {
-	jq -r "($2) | values" "$1"
-}
-
-# csv_parses FILE HEADER FIELDS [TEXT]: exact header, every row has FIELDS
-# fields, numeric from the 2nd on (empty allowed) except the columns listed
-# in TEXT (comma-separated numbers).
+# csv_parses FILE HEADER [TEXT]: exactly that header, at least one row,
+# every row as many fields as the header, every cell numeric or empty but
+# in the first column and in the columns named in TEXT (comma-separated).
 csv_parses() {
-	local file=$1 header=$2 fields=$3 text=${4:-}
+	local file=$1 header=$2 text=${3:-}
 	[ -f "$file" ] || return 1
 	[ "$(head -n 1 "$file")" = "$header" ] || return 1
-	awk -F, -v n="$fields" -v text=",$text," 'NR > 1 {
-		if (NF != n) exit 1
-		for (i = 2; i <= NF; i++)
-			if (index(text, "," i ",") == 0 && $i != "" &&
-			    $i !~ /^-?[0-9]+(\.[0-9]+)?$/) exit 1
-		rows++
-	} END { exit rows > 0 ? 0 : 1 }' "$file"
+	_csv_need "$(tr , '\n' <<<"$text")" "$file" || return 1
+	csv_awk "$file" '
+		!rows++ { for (k in c) { nf++; name[c[k]] = k } }
+		NF != nf { bad = 1; exit }
+		{
+			for (i = 2; i <= NF; i++)
+				if (index(text, "," name[i] ",") == 0 && $i != "" &&
+				    $i !~ /^-?[0-9]+(\.[0-9]+)?$/) { bad = 1; exit }
+		}
+		END { exit bad || !rows }' -v text=",$text,"
 }
 
 PERCALL_HEADER="strategy,depth,samples,batch,median_ns,p5_ns,p95_ns,stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok,rounds,between_round_cv,outliers_mild,outliers_severe,low_ns,low_ci95_lo_ns,low_ci95_hi_ns"
-PERCALL_FIELDS=20
 SAMPLES_HEADER="strategy,depth,sample,batch,per_call_ns,round"
-
-# csv_awk FILE PROGRAM: awk over the rows of a CSV file, with c["name"] the
-# field number of each column of its header: columns by name, never by
-# position.
-csv_awk() {
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } '"$2" "$1"
-}
 VERIFIER_HEADER="strategy,verified_insns,verify_time_us,peak_states,stack_depth,xlated_bytes,jited_bytes,source_lines"
 CAPABILITY_HEADER="strategy,consumer,result,detail"
 
@@ -77,9 +71,14 @@ VERISTAT_HEADER="file_name,prog_name,verdict,duration,total_insns,total_states,p
 # the same strategies and instruction counts as verifier.csv.
 veristat_matches_verifier() {
 	[ "$(head -n 1 "$1/veristat.csv" 2>/dev/null)" = "$VERISTAT_HEADER" ] || return 1
-	awk -F, 'NR == FNR { if (FNR > 1) { n = $1; gsub(/-/, "_", n); v[n ".bpf.o"] = $2; want++ }; next }
-		FNR > 1 { if ($2 != "rootbench_once" || $3 != "success" || v[$1] != $5) bad = 1; got++ }
-		END { exit bad || got != want || !got }' "$1/verifier.csv" "$1/veristat.csv"
+	csv_awk "$1/verifier.csv" '
+		NR == FNR { n = $c["strategy"]; gsub(/-/, "_", n); v[n ".bpf.o"] = $c["verified_insns"]; want++; next }
+		{
+			if ($c["prog_name"] != "rootbench_once" || $c["verdict"] != "success" ||
+			    v[$c["file_name"]] != $c["total_insns"]) bad = 1
+			got++
+		}
+		END { exit bad || got != want || !got }' "$1/veristat.csv"
 }
 
 # Checks of a run directory's verifier.csv and capability.csv, prefixed
@@ -87,16 +86,15 @@ veristat_matches_verifier() {
 check_verifier_outputs() {
 	local dir=$1 where=$2 avail
 	check "$where: verifier.csv parses with the documented header" \
-		csv_parses "$dir/verifier.csv" "$VERIFIER_HEADER" 8
+		csv_parses "$dir/verifier.csv" "$VERIFIER_HEADER"
 	check "$where: veristat.csv: veristat's header, a success row per verifier.csv row" \
 		veristat_matches_verifier "$dir"
-	avail=$(awk '/"name":/ { n = $2 } /"available": true/ { gsub(/[",]/, "", n); print n }' \
-		"$dir/env.json" | sort | tr '\n' ' ')
+	avail=$(json_value "$dir/env.json" '.strategies[] | select(.available) | .name' | sort | tr '\n' ' ')
 	check "$where: verifier.csv has a row for each available strategy ($avail)" \
-		test "$(tail -n +2 "$dir/verifier.csv" | cut -d, -f1 | sort | tr '\n' ' ')" = "$avail"
+		test "$(csv_select "$dir/verifier.csv" strategy | sort | tr '\n' ' ')" = "$avail"
 	check "$where: every verifier row has positive instruction counts and sizes" \
-		awk -F, 'NR > 1 && !($2 > 0 && $6 > 0 && $7 > 0 && $8 > 0) { bad = 1 } END { exit bad }' \
-		"$dir/verifier.csv"
+		csv_awk "$dir/verifier.csv" '!($c["verified_insns"] > 0 && $c["xlated_bytes"] > 0 &&
+			$c["jited_bytes"] > 0 && $c["source_lines"] > 0) { bad = 1 } END { exit bad }'
 	check "$where: capability.csv has the documented header" \
 		test "$(head -n 1 "$dir/capability.csv")" = "$CAPABILITY_HEADER"
 	local yielding
@@ -105,10 +103,11 @@ check_verifier_outputs() {
 	check "$where: capability matrix is full: 4 consumers x $yielding root-yielding strategies" \
 		test "$(tail -n +2 "$dir/capability.csv" | wc -l)" -eq "$((4 * yielding))"
 	check "$where: every cell is accepted, or rejected/unavailable with a reason" \
-		awk -F, 'NR > 1 && !($3 == "accepted" || (($3 == "rejected" || $3 == "unavailable") && $4 != "")) { bad = 1 } END { exit bad }' \
-		"$dir/capability.csv"
+		csv_awk "$dir/capability.csv" '!($c["result"] == "accepted" ||
+			(($c["result"] == "rejected" || $c["result"] == "unavailable") && $c["detail"] != "")) { bad = 1 }
+			END { exit bad }'
 	check "$where: a plain field read through a walked root is accepted" \
-		grep -qx 'walk-iter,field-read,accepted,' "$dir/capability.csv"
+		csv_has_row "$dir/capability.csv" strategy=walk-iter consumer=field-read result=accepted detail=
 }
 TRAVERSAL_HEADER="strategy,tree_depth,fanout,nodes,task_depth,cache,samples,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,lookup_share"
 
@@ -116,28 +115,32 @@ TRAVERSAL_HEADER="strategy,tree_depth,fanout,nodes,task_depth,cache,samples,medi
 check_traversal_outputs() {
 	local dir=$1 where=$2 shapes=$3
 	check "$where: traversal.csv parses with the documented header" \
-		csv_parses "$dir/traversal.csv" "$TRAVERSAL_HEADER" 13 6
+		csv_parses "$dir/traversal.csv" "$TRAVERSAL_HEADER" cache
 	check "$where: every (strategy, shape) has a warm and a cold row" \
-		awk -F, 'NR > 1 { n[$1 " " $2 "x" $3 " " $6]++ } END {
-			for (k in n) if (n[k] != 1) exit 1
-			exit length(n) == 0 }' "$dir/traversal.csv"
+		csv_awk "$dir/traversal.csv" '
+			{ n[$c["strategy"] " " $c["tree_depth"] "x" $c["fanout"] " " $c["cache"]]++ }
+			END { for (k in n) if (n[k] != 1) exit 1
+				exit length(n) == 0 }'
 	check "$where: every shape in ($shapes) was measured" \
-		awk -F, -v want="$shapes" 'BEGIN { split(want, w, ",") }
-			NR > 1 { got[$2 "x" $3] = 1 }
-			END { for (i in w) if (!(w[i] in got)) exit 1 }' "$dir/traversal.csv"
+		csv_awk "$dir/traversal.csv" 'BEGIN { split(want, w, ",") }
+			{ got[$c["tree_depth"] "x" $c["fanout"]] = 1 }
+			END { for (i in w) if (!(w[i] in got)) exit 1 }' -v want="$shapes"
 	check "$where: the memcgs counted in each tree equal those built (full trees)" \
-		awk -F, 'NR > 1 { d = $2; f = $3; n = 1; l = 1
+		csv_awk "$dir/traversal.csv" '{ d = $c["tree_depth"]; f = $c["fanout"]; n = 1; l = 1
 			for (i = 0; i < d; i++) { l *= f; n += l }
-			if ($4 != n && $4 != n + 1) exit 1 }' "$dir/traversal.csv"
-	check "$where: no traversal count mismatch" grep -q '"count_mismatches": 0' "$dir/env.json"
+			if ($c["nodes"] != n && $c["nodes"] != n + 1) { bad = 1; exit } }
+			END { exit bad }'
+	check "$where: no traversal count mismatch" json_true "$dir/env.json" '.traversal.count_mismatches == 0'
 	check "$where: warm pass time rises with the number of memcgs" \
-		awk -F, 'NR > 1 && $6 == "warm" { t[$1 "@" $4] = $8 + 0; s[$1] = 1; n[$4 + 0] = 1 }
+		csv_awk "$dir/traversal.csv" '$c["cache"] == "warm" {
+				t[$c["strategy"] "@" $c["nodes"]] = $c["median_ns"] + 0
+				s[$c["strategy"]] = 1; n[$c["nodes"] + 0] = 1 }
 			END { k = 0; for (x in n) sizes[++k] = x + 0
 			# sort sizes
 			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
 				if (sizes[j] < sizes[i]) { tmp = sizes[i]; sizes[i] = sizes[j]; sizes[j] = tmp }
 			for (x in s) for (i = 2; i <= k; i++)
-				if (t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }' "$dir/traversal.csv"
+				if (t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }'
 }
 E2E_HEADER="strategy,depth,calls,per_call_ns,ci95_lo_ns,ci95_hi_ns,net_ns,inkernel_ns,ratio,flag"
 CONSUMER_HEADER="variant,route,tree_depth,fanout,nodes,leaves,visited,cache,samples,batch,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,per_memcg_ns,lookup_ns,lookup_ci95_lo_ns,lookup_ci95_hi_ns,lookup_alone_ns,lookup_share,victim_ok,verified_insns,peak_states,verify_time_us,source_lines,first_kernel"
@@ -148,41 +151,44 @@ CONSUMER_HEADER="variant,route,tree_depth,fanout,nodes,leaves,visited,cache,samp
 check_consumer_outputs() {
 	local dir=$1 where=$2 shapes=$3 variants=$4 caches=$5
 	check "$where: consumer.csv parses with the documented header" \
-		csv_parses "$dir/consumer.csv" "$CONSUMER_HEADER" 27 1,2,8
+		csv_parses "$dir/consumer.csv" "$CONSUMER_HEADER" route,cache
 	check "$where: consumer rows for exactly the variants ($variants) and caches ($caches)" \
-		test "$(cut -d, -f1,8 "$dir/consumer.csv" | tail -n +2 | sort -u | tr '\n' ' ')" = \
+		test "$(csv_select "$dir/consumer.csv" variant cache | sort -u | tr '\n' ' ')" = \
 		"$(for v in $variants; do for c in $caches; do echo "$v,$c"; done; done | sort | tr '\n' ' ')"
 	check "$where: every consumer tree in ($shapes) was measured by each variant" \
-		awk -F, -v want="$shapes" -v nv="$(wc -w <<<"$variants")" 'BEGIN { n = split(want, w, ",") }
-			NR > 1 { got[$3 "x" $4 " " $1] = 1 }
+		csv_awk "$dir/consumer.csv" 'BEGIN { n = split(want, w, ",") }
+			{ got[$c["tree_depth"] "x" $c["fanout"] " " $c["variant"]] = 1 }
 			END { k = 0; for (x in got) k++; for (i = 1; i <= n; i++) m++
-				exit k != m * nv }' "$dir/consumer.csv"
+				exit k != m * nv }' -v want="$shapes" -v nv="$(wc -w <<<"$variants")"
 	check "$where: every variant picked the expected victim on every tree (victim_ok = 1)" \
-		awk -F, 'NR > 1 && $22 != 1 { bad = 1 } END { exit bad }' "$dir/consumer.csv"
+		csv_awk "$dir/consumer.csv" '$c["victim_ok"] != 1 { bad = 1 } END { exit bad }'
 	check "$where: env.json records no victim mismatch" \
-		grep -q '"victim_mismatches": 0' "$dir/env.json"
+		json_true "$dir/env.json" '.consumer.victim_mismatches == 0'
 	check "$where: leaves are fanout^depth, and a selection visits at least the tree" \
-		awk -F, 'NR > 1 { l = 1; for (i = 0; i < $3; i++) l *= $4
-			if ($6 != l || $7 < $5) exit 1 }' "$dir/consumer.csv"
+		csv_awk "$dir/consumer.csv" '{ l = 1; for (i = 0; i < $c["tree_depth"]; i++) l *= $c["fanout"]
+			if ($c["leaves"] != l || $c["visited"] < $c["nodes"]) { bad = 1; exit } }
+			END { exit bad }'
 	check "$where: warm rows have a lookup slope and share, cold rows none" \
-		awk -F, 'NR > 1 && (($8 == "warm") != ($17 != "" && $21 != "")) { bad = 1 } END { exit bad }' \
-			"$dir/consumer.csv"
+		csv_awk "$dir/consumer.csv" '($c["cache"] == "warm") != ($c["lookup_ns"] != "" && $c["lookup_share"] != "") { bad = 1 }
+			END { exit bad }'
 	check "$where: verifier cost, source lines and first kernel on every row" \
-		awk -F, 'NR > 1 && !($23 > 0 && $24 > 0 && $26 > 0 && $27 ~ /^[0-9]+\.[0-9]+$/) { bad = 1 } END { exit bad }' \
-			"$dir/consumer.csv"
+		csv_awk "$dir/consumer.csv" '!($c["verified_insns"] > 0 && $c["peak_states"] > 0 &&
+			$c["source_lines"] > 0 && $c["first_kernel"] ~ /^[0-9]+\.[0-9]+$/) { bad = 1 }
+			END { exit bad }'
 }
 
 check_e2e_outputs() {
 	local dir=$1 where=$2
 	check "$where: e2e.csv parses with the documented header" \
-		csv_parses "$dir/e2e.csv" "$E2E_HEADER" 10 10
-	check "$where: e2e.json is hyperfine's export" grep -q '"results"' "$dir/e2e.json"
+		csv_parses "$dir/e2e.csv" "$E2E_HEADER" flag
+	check "$where: e2e.json is hyperfine's export" \
+		json_true "$dir/e2e.json" '.results | type == "array" and length > 0'
 	check "$where: every measured strategy but the kfunc's proxies has an end-to-end row" \
-		test "$(cut -d, -f1 "$dir/e2e.csv" | tail -n +2 | sort -u | tr '\n' ' ')" = \
-		"$(cut -d, -f1 "$dir/percall.csv" | tail -n +2 | grep -v '^helper-call' | sort -u | tr '\n' ' ')"
+		test "$(csv_select "$dir/e2e.csv" strategy | sort -u | tr '\n' ' ')" = \
+		"$(csv_select "$dir/percall.csv" strategy | grep -v '^helper-call' | sort -u | tr '\n' ' ')"
 	check "$where: every non-baseline e2e row carries a verdict" \
-		awk -F, 'NR > 1 && $1 != "baseline" && $10 !~ /^(ok|disagree|inconclusive)$/ { bad = 1 } END { exit bad }' \
-		"$dir/e2e.csv"
+		csv_awk "$dir/e2e.csv" '$c["strategy"] != "baseline" && $c["flag"] !~ /^(ok|disagree|inconclusive)$/ { bad = 1 }
+			END { exit bad }'
 }
 
 # check_plots_and_report DIR LABEL [instructions]: what scripts/finish-run.sh
