@@ -17,7 +17,8 @@ json_true() {
 # The start of every csv_awk program: each line is split as RFC 4180 (a
 # quoted field may hold commas and doubled quotes; the harness writes no
 # line break inside a field) into $1..$NF, and at each file's header row
-# c["name"] becomes the field number of each column.
+# c["name"] becomes the field number of each column and csv_file the
+# number of the file (1 for the first).
 # shellcheck disable=SC2016 # awk's $, not the shell's
 _csv_prelude='
 function _csv_split(line,    out, i, n, ch, q) {
@@ -38,7 +39,7 @@ function _csv_split(line,    out, i, n, ch, q) {
 }
 BEGIN { FS = "\037" }
 { sub(/\r$/, ""); if (index($0, "\"")) $0 = _csv_split($0); else gsub(/,/, "\037") }
-FNR == 1 { delete c; for (_i = 1; _i <= NF; _i++) c[$_i] = _i; next }
+FNR == 1 { csv_file++; delete c; for (_i = 1; _i <= NF; _i++) c[$_i] = _i; next }
 !NF { next }
 '
 
@@ -65,7 +66,7 @@ _csv_need() {
 
 # csv_awk FILE PROGRAM [-v VAR=VALUE | MORE_FILES]...: awk PROGRAM over the
 # data rows of CSV files, with $c["name"] the cell of column "name" in the
-# current file. Every c["..."] the program names must be a column of one
+# current file, csv_file the file's number. Every c["..."] the program names must be a column of one
 # of the files (status 2 otherwise).
 csv_awk() {
 	local prog=$2 files=("$1") opts=()

@@ -49,6 +49,8 @@ set -euo pipefail
 prog=vm-matrix
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# shellcheck disable=SC1091 # read.sh is checked on its own
+. scripts/read.sh
 build=${BUILD:-build}
 
 die() { echo "$prog: $*" >&2; exit 2; }
@@ -231,29 +233,29 @@ run_failed=0
 		)
 	done | sort -t, -k5,5V -k1,1
 } >"$stage/kernels.csv"
-grep -q ',failed' "$stage/kernels.csv" && run_failed=1
+csv_has_row "$stage/kernels.csv" 'status~^failed' && run_failed=1
 
 # The kernels that ran, in version order (the repeat is not a column).
-mapfile -t cols < <(awk -F, 'NR > 1 && $7 == "ok" && $1 !~ /\.again$/ { print $1 }' "$stage/kernels.csv")
+mapfile -t cols < <(csv_awk "$stage/kernels.csv" '$c["status"] == "ok" && $c["label"] !~ /\.again$/ { print $c["label"] }')
 
 # One wide CSV from each run's FILE: the key (KEYCOLS, comma-separated, then
 # STAT if given) and the VALUE column of each kernel.
 wide() {	# FILE KEYCOLS VALUE_COL HEADER [STAT]
-	local file=$1 keycols=$2 col=$3 header=$4 stat=${5:-} l args=()
-	for l in "${cols[@]}"; do args+=("$l" "$stage/runs/$l/$file"); done
-	awk -F, -v header="$header" -v ncols="${#cols[@]}" -v vcol="$col" -v keycols="$keycols" -v stat="$stat" '
+	local file=$1 keycols=$2 col=$3 header=$4 stat=${5:-} l files=()
+	for l in "${cols[@]}"; do files+=("$stage/runs/$l/$file"); done
+	csv_awk "${files[0]}" '
 		# walk_iter.bpf.o -> walk-iter: veristat.csv names objects, not strategies
 		function sname(x) { sub(/\.bpf\.o$/, "", x); gsub(/_/, "-", x); return x }
-		BEGIN { line = header; for (i = 1; i < ARGC; i += 2) { name[(i + 1) / 2] = ARGV[i]; line = line "," ARGV[i]; ARGV[i] = "" }; print line }
-		FNR == 1 { k++; for (c = 1; c <= NF; c++) h[$c] = c; next }
+		BEGIN { print header "," labels }
 		{ nkc = split(keycols, kc, ","); key = ""
-		  for (i = 1; i <= nkc; i++) key = key (i > 1 ? "," : "") (kc[i] == "file_name" ? sname($h[kc[i]]) : $h[kc[i]])
+		  for (i = 1; i <= nkc; i++) key = key (i > 1 ? "," : "") (kc[i] == "file_name" ? sname($c[kc[i]]) : $c[kc[i]])
 		  if (stat != "") key = key "," stat
 		  if (!(key in order)) { order[key] = ++nk; keys[nk] = key }
-		  val[key, k] = $h[vcol] }
+		  val[key, csv_file] = $c[vcol] }
 		END { for (i = 1; i <= nk; i++) { line = keys[i]
 			for (j = 1; j <= ncols; j++) line = line "," ((keys[i], j) in val ? val[keys[i], j] : "")
-			print line } }' "${args[@]}"
+			print line } }' -v header="$header" -v labels="$(IFS=,; echo "${cols[*]}")" -v ncols="${#cols[@]}" \
+		-v vcol="$col" -v keycols="$keycols" -v stat="$stat" "${files[@]:1}"
 }
 
 if [ "${#cols[@]}" -gt 0 ]; then
@@ -300,14 +302,15 @@ changes() {	# FILE KIND THRESHOLD
 determinism="not checked (MATRIX_REPEAT=none)"
 det_failed=0
 if [ "$repeat" != none ] && [ -f "$stage/runs/$repeat/percall.csv" ] && [ -f "$stage/runs/$repeat.again/percall.csv" ]; then
-	awk -F, -v fig="$FIGURE" 'FNR == 1 { for (c = 1; c <= NF; c++) { if ($c == fig) f = c; if ($c == "median_ns") m = c } }
-		NR == FNR { if (FNR > 1) { a[$1 "," $2] = $f; am[$1 "," $2] = $m }; next }
-		FNR == 1 { print "strategy,depth,first,second,diff,first_median,second_median"; next }
-		($1 "," $2) in a { k = $1 "," $2; printf "%s,%s,%s,%s,%.3f,%s,%s\n", $1, $2, a[k], $f, $f - a[k], am[k], $m }' \
-		"$stage/runs/$repeat/percall.csv" "$stage/runs/$repeat.again/percall.csv" >"$stage/determinism.csv"
-	read -r n maxd maxm < <(awk -F, 'NR > 1 { n++; d = $5 < 0 ? -$5 : $5; if (d > m) m = d
-		dm = $7 - $6; if (dm < 0) dm = -dm; if (dm > mm) mm = dm }
-		END { printf "%d %.3f %.3f\n", n, m, mm }' "$stage/determinism.csv")
+	csv_awk "$stage/runs/$repeat/percall.csv" '
+		BEGIN { print "strategy,depth,first,second,diff,first_median,second_median" }
+		{ k = $c["strategy"] "," $c["depth"] }
+		csv_file == 1 { a[k] = $c[fig]; am[k] = $c["median_ns"]; next }
+		k in a { printf "%s,%s,%s,%.3f,%s,%s\n", k, a[k], $c[fig], $c[fig] - a[k], am[k], $c["median_ns"] }' \
+		-v fig="$FIGURE" "$stage/runs/$repeat.again/percall.csv" >"$stage/determinism.csv"
+	read -r n maxd maxm < <(csv_awk "$stage/determinism.csv" '{ n++; d = $c["diff"] < 0 ? -$c["diff"] : $c["diff"]; if (d > m) m = d
+		dm = $c["second_median"] - $c["first_median"]; if (dm < 0) dm = -dm; if (dm > mm) mm = dm }
+		END { printf "%d %.3f %.3f\n", n, m, mm }')
 	if [ "$n" -gt 0 ] && awk -v m="$maxd" 'BEGIN { exit !(m <= 0.5) }'; then
 		determinism="passed: $repeat twice, $n (strategy, depth) figures, largest difference $maxd instructions (limit 0.5; the medians moved up to $maxm)"
 	else
@@ -341,7 +344,7 @@ md_table() {	# STRATEGY: its per-call rows, then its verifier rows; changed cell
 		  print line }' "$stage/percall.csv" "$stage/verifier.csv"
 }
 # Column heads: the kernel's Debian version and where it came from.
-col_names=$(for l in "${cols[@]}"; do awk -F, -v l="$l" '$1 == l { printf "%s (%s)|", $5, l }' "$stage/kernels.csv"; done)
+col_names=$(for l in "${cols[@]}"; do csv_awk "$stage/kernels.csv" '$c["label"] == l { printf "%s (%s)|", $c["version"], l }' -v l="$l"; done)
 {
 	echo "# Cross-kernel matrix: the icount suite on every kernel"
 	echo
@@ -355,14 +358,16 @@ col_names=$(for l in "${cols[@]}"; do awk -F, -v l="$l" '$1 == l { printf "%s (%
 	echo
 	echo "| kernel | suite | package version | kfunc | run | seconds |"
 	echo "|---|---|---|---|---|---:|"
-	awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s |\n", $3, $2 ($1 ~ /\.again$/ ? " (again)" : ""), $5, $6 == 1 ? "has it" : "lacks it", $7, $8 }' "$stage/kernels.csv"
+	csv_awk "$stage/kernels.csv" '{ printf "| %s | %s | %s | %s | %s | %s |\n", $c["release"],
+		$c["suite"] ($c["label"] ~ /\.again$/ ? " (again)" : ""), $c["version"],
+		$c["has_kfunc"] == 1 ? "has it" : "lacks it", $c["status"], $c["seconds"] }'
 	echo
 	echo "- Determinism: $determinism."
 	echo "- Time: $timing."
 	echo "- Changes: $(($(wc -l <"$stage/changes.csv") - 1)) between kernels next to each other in version order (bold below;"
 	echo "  per call more than 1 instruction, verifier any difference; changes.csv lists them)."
 	echo
-	for s in $(tail -n +2 "$stage/percall.csv" | cut -d, -f1 | uniq) ; do
+	for s in $(csv_select "$stage/percall.csv" strategy | uniq) ; do
 		echo "## $s"
 		echo
 		md_table "$s"

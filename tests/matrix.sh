@@ -19,39 +19,40 @@ check "matrix: two kernels, one twice, exits 0" test "$rc" -eq 0
 [ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
 
 check "matrix: kernels.csv lists three runs, all ok" \
-	test "$(awk -F, 'NR > 1 && $7 == "ok"' "$dir/kernels.csv" | wc -l)" -eq 3
+	test "$(csv_awk "$dir/kernels.csv" '$c["status"] == "ok" { n++ } END { print n + 0 }')" -eq 3
 check "matrix: the kernels are in version order, the 6.12 control first" \
-	awk -F, 'NR == 2 { exit !($1 == "trixie" && $6 == 0) }' "$dir/kernels.csv"
+	csv_awk "$dir/kernels.csv" '{ first = $c["label"] == "trixie" && $c["has_kfunc"] == 0; exit } END { exit !first }'
 check "matrix: per-call and verifier tables have a column per kernel" \
 	eval "[ \"\$(head -n 1 '$dir/percall.csv')\" = 'strategy,depth,trixie,$kfunc_suite' ] &&
 		[ \"\$(head -n 1 '$dir/verifier.csv')\" = 'strategy,stat,trixie,$kfunc_suite' ]"
 check "matrix: every strategy has a row at each of the 3 depths" \
-	awk -F, 'NR > 1 { n[$1]++ } END { for (s in n) if (n[s] != 3) exit 1; exit length(n) < 3 }' \
-		"$dir/percall.csv"
+	csv_awk "$dir/percall.csv" '{ n[$c["strategy"]]++ } END { for (s in n) if (n[s] != 3) exit 1; exit length(n) < 3 }'
 check "matrix: the kfunc is absent on 6.12 and present on 7.x, at every depth" \
-	awk -F, 'NR > 1 && $1 == "kfunc" { n++; if ($3 != "" || $4 == "") bad = 1 } END { exit bad || n != 3 }' \
-		"$dir/percall.csv"
+	csv_awk "$dir/percall.csv" '$c["strategy"] == "kfunc" { n++; if ($c[old] != "" || $c[new] == "") bad = 1 }
+		END { exit bad || n != 3 }' -v old=trixie -v new="$kfunc_suite"
 check "matrix: the walks ran on both kernels" \
-	awk -F, 'NR > 1 && $1 == "walk-iter" { n++; if ($3 == "" || $4 == "") bad = 1 } END { exit bad || n != 3 }' \
-		"$dir/percall.csv"
+	csv_awk "$dir/percall.csv" '$c["strategy"] == "walk-iter" { n++; if ($c[old] == "" || $c[new] == "") bad = 1 }
+		END { exit bad || n != 3 }' -v old=trixie -v new="$kfunc_suite"
 check "matrix: the kfunc's appearance is flagged as a change" \
-	grep -q '^kfunc,per-call at depth 0,trixie,'"$kfunc_suite"',,[0-9.]*,appears$' "$dir/changes.csv"
+	csv_has_row "$dir/changes.csv" strategy=kfunc "what=per-call at depth 0" from=trixie to="$kfunc_suite" \
+		from_value= 'to_value~^[0-9.]*$' delta=appears
 check "matrix: verifier instructions of the kfunc on 7.x only, of walk-iter on both" \
-	eval "grep -q '^kfunc,verified_insns,,[1-9]' '$dir/verifier.csv' &&
-		grep -q '^walk-iter,verified_insns,[1-9][0-9]*,[1-9]' '$dir/verifier.csv'"
+	eval 'csv_has_row "$dir/verifier.csv" strategy=kfunc stat=verified_insns trixie= "$kfunc_suite~^[1-9]" &&
+		csv_has_row "$dir/verifier.csv" strategy=walk-iter stat=verified_insns "trixie~^[1-9][0-9]*$" "$kfunc_suite~^[1-9]"'
 check "matrix: total states come from veristat.csv" \
-	grep -q '^walk-iter,total_states,[0-9]' "$dir/verifier.csv"
+	csv_has_row "$dir/verifier.csv" strategy=walk-iter stat=total_states 'trixie~^[0-9]'
 check "matrix: the determinism check ran and passed (within 0.5 instructions)" \
 	eval "grep -q '^- Determinism: passed: $kfunc_suite twice, [1-9][0-9]* (strategy, depth) figures' '$dir/matrix.md' &&
-		awk -F, 'NR > 1 { d = \$5 < 0 ? -\$5 : \$5; if (d > 0.5) exit 1; n++ } END { exit n < 9 }' '$dir/determinism.csv'"
+		csv_awk '$dir/determinism.csv' '{ d = \$c[\"diff\"] < 0 ? -\$c[\"diff\"] : \$c[\"diff\"]; if (d > 0.5) bad = 1; n++ }
+			END { exit bad || n < 9 }'"
 check "matrix: the time is reported against the target" \
 	grep -qE '^- Time: full matrix: [0-9]+ s for 3 runs on 2 at once .* target <= 1200 s: (met|missed)' "$dir/matrix.md"
 check "matrix: a table per strategy in matrix.md, kernels as columns" \
 	eval "grep -q '^## kfunc$' '$dir/matrix.md' && grep -q '^## walk-iter$' '$dir/matrix.md' &&
 		grep -q '^| depth 0 |' '$dir/matrix.md' && grep -q '^| verified_insns |' '$dir/matrix.md'"
 check "matrix: each run is an icount run" \
-	eval "grep -q '\"accel\": \"tcg-icount\"' '$dir/runs/trixie/env.json' &&
-		grep -q '\"accel\": \"tcg-icount\"' '$dir/runs/$kfunc_suite/env.json'"
+	eval 'json_true "$dir/runs/trixie/env.json" ".vm.accel == \"tcg-icount\"" &&
+		json_true "$dir/runs/$kfunc_suite/env.json" ".vm.accel == \"tcg-icount\""'
 check "matrix: nothing staged is left behind" \
 	test -z "$(find "$TEST_TMP" -maxdepth 1 -name '.matrix.*')"
 

@@ -38,18 +38,19 @@ test_quick_run() {
 	check "root_ok is 1 on every row (all strategies found the same root)" \
 		csv_awk "$dir/percall.csv" '$c["root_ok"] != 1 { bad = 1 } END { exit bad }'
 	check "walk-* and baseline have rows at >= 4 depths" \
-		awk -F, 'NR > 1 { n[$1]++ } END {
+		csv_awk "$dir/percall.csv" '{ n[$c["strategy"]]++ } END {
 			for (s in n) if (n[s] < 4) exit 1
-			exit !("baseline" in n && "walk-iter" in n) }' "$dir/percall.csv"
+			exit !("baseline" in n && "walk-iter" in n) }'
 	check "every walk costs more at the deepest depth than at the shallowest" \
-		csv_awk "$dir/percall.csv" '$1 ~ /^walk-/ {
-			d = $c["depth"] + 0; v = $c["median_ns"] + 0
-			if (!($1 in lo) || d < lod[$1]) { lo[$1] = v; lod[$1] = d }
-			if (!($1 in hi) || d > hid[$1]) { hi[$1] = v; hid[$1] = d }
+		csv_awk "$dir/percall.csv" '$c["strategy"] ~ /^walk-/ {
+			s = $c["strategy"]; d = $c["depth"] + 0; v = $c["median_ns"] + 0
+			if (!(s in lo) || d < lod[s]) { lo[s] = v; lod[s] = d }
+			if (!(s in hi) || d > hid[s]) { hi[s] = v; hid[s] = d }
 		} END { n = 0; for (s in lo) { n++; if (hi[s] <= lo[s]) exit 1 } exit n ? 0 : 1 }'
 	check "walk cost rises along 4 -> 16 -> 64 levels, by both estimators" \
-		csv_awk "$dir/percall.csv" '$1 ~ /^walk-/ {
-			m[$1 "@" $c["depth"]] = $c["median_ns"] + 0; l[$1 "@" $c["depth"]] = $c["low_ns"] + 0; s[$1] = 1
+		csv_awk "$dir/percall.csv" '$c["strategy"] ~ /^walk-/ {
+			k = $c["strategy"] "@" $c["depth"]
+			m[k] = $c["median_ns"] + 0; l[k] = $c["low_ns"] + 0; s[$c["strategy"]] = 1
 		} END { for (w in s) if (!(m[w "@4"] < m[w "@16"] && m[w "@16"] < m[w "@64"]) ||
 					   !(l[w "@4"] < l[w "@16"] && l[w "@16"] < l[w "@64"])) exit 1 }'
 	check "samples.csv has --samples rows per (strategy, depth)" \
@@ -57,7 +58,7 @@ test_quick_run() {
 	check "every cell was sampled in 5 rounds, each round in samples.csv" \
 		csv_awk "$dir/percall.csv" '$c["rounds"] != 5 { bad = 1 } END { exit bad }'
 	check "samples.csv: every cell has samples in rounds 0..4" \
-		csv_awk "$dir/samples.csv" '{ seen[$1 "@" $2 "@" $c["round"]] = 1; cells[$1 "@" $2] = 1 }
+		csv_awk "$dir/samples.csv" '{ k = $c["strategy"] "@" $c["depth"]; seen[k "@" $c["round"]] = 1; cells[k] = 1 }
 			END { for (x in cells) for (r = 0; r < 5; r++) if (!((x "@" r) in seen)) exit 1 }'
 	check "each interval contains its estimate (median and low quantile)" \
 		csv_awk "$dir/percall.csv" '$c["strategy"] != "baseline" &&
@@ -67,11 +68,13 @@ test_quick_run() {
 	check "outlier counts are counts within the samples" \
 		csv_awk "$dir/percall.csv" '$c["outliers_mild"] + $c["outliers_severe"] > $c["samples"] ||
 			$c["outliers_mild"] < 0 { bad = 1 } END { exit bad }'
-	check "env.json records the rounds' seed" grep -q '"seed": [0-9]' "$dir/env.json"
-	check "env.json says complete" grep -q '"complete": true' "$dir/env.json"
-	check "env.json records the kernel release" grep -q "\"release\": \"$(uname -r)\"" "$dir/env.json"
+	check "env.json records the rounds' seed" json_true "$dir/env.json" '.settings.seed | type == "number"'
+	check "env.json says complete" json_true "$dir/env.json" '.complete == true'
+	check "env.json records the kernel release" \
+		test "$(json_value "$dir/env.json" .kernel.release)" = "$(uname -r)"
 	check "env.json lists unavailable strategies with a reason" \
-		grep -q '"reason": "' "$dir/env.json"
+		json_true "$dir/env.json" '[.strategies[] | select(.available == false) |
+			.reason | type == "string" and length > 0] | length > 0 and all'
 	check "the table is printed on stdout" grep -q '^walk-iter ' "$TEST_TMP/quick.out"
 	check "targets are checked and reported" grep -q 'ci95_half_width_best_walk' "$TEST_TMP/quick.out"
 	check "a progress line per round on stderr" \
@@ -92,7 +95,7 @@ test_strategy_subset() {
 	"$RB" run --strategies walk-loop --depths 4,8 --samples 10 --no-consumer --out "$dir" >/dev/null 2>&1
 	check "--strategies walk-loop --depths 4,8 exits 0" test $? -eq 0
 	check "subset run: only baseline and walk-loop rows, at depths 4 and 8" \
-		test "$(cut -d, -f1,2 "$dir/percall.csv" | tail -n +2 | sort | tr '\n' ' ')" = \
+		test "$(csv_select "$dir/percall.csv" strategy depth | sort | tr '\n' ' ')" = \
 		"baseline,4 baseline,8 walk-loop,4 walk-loop,8 "
 	check "subset run: nothing left behind" nothing_left_behind
 }
@@ -117,13 +120,13 @@ test_traverse_command() {
 	check "rootbench traverse exits 0" test $? -eq 0
 	check_traversal_outputs "$dir" "traverse" "1x1,3x4,4x4"
 	check "traverse: the walks fall back to children lists, saying why" \
-		grep -q '"better_route_refused": "css-iter' "$dir/env.json"
+		json_true "$dir/env.json" 'any(.traversal.strategies[]; .better_route_refused // "" | startswith("css-iter"))'
 	check "traverse: trees are removed afterwards" nothing_left_behind
 	"$RB" traverse --trees 2x4 --task-depth 1 --samples 10 --cold-samples 3 \
 		--out "$TEST_TMP/traverse-top" >/dev/null 2>&1
 	check "traverse --task-depth 1 puts the task one level below the tree top" \
-		awk -F, -v top="$(json_value "$TEST_TMP/traverse-top/env.json" .cgroup.parent_depth)" \
-		'NR == 2 { exit $5 != top + 2 }' "$TEST_TMP/traverse-top/traversal.csv"
+		csv_awk "$TEST_TMP/traverse-top/traversal.csv" '{ exit $c["task_depth"] != top + 2 }' \
+			-v top="$(json_value "$TEST_TMP/traverse-top/env.json" .cgroup.parent_depth)"
 }
 
 # The consumer alone: the variants this kernel can load, over charged
@@ -135,7 +138,7 @@ test_consumer_command() {
 	check "rootbench consumer exits 0" test $? -eq 0
 	check_consumer_outputs "$dir" "consumer" "2x4,2x8" "$NATIVE_VARIANTS" "cold warm"
 	check "consumer: (b), without the kfunc, runs natively" \
-		grep -q '^walk,b,' "$dir/consumer.csv"
+		csv_has_row "$dir/consumer.csv" variant=walk route=b
 	check "consumer: the table is printed" grep -q '^consumer: OOM victim selection' "$TEST_TMP/consumer.out"
 	check "consumer: no sweep, traversal or verifier files" \
 		test ! -e "$dir/percall.csv" -a ! -e "$dir/traversal.csv" -a ! -e "$dir/verifier.csv"
@@ -162,7 +165,7 @@ test_compare() {
 	"$RB" run --quick --no-verifier --no-traversal --no-e2e --no-consumer --out "$b" >/dev/null 2>&1
 	out=$("$RB" compare "$a" "$b" --csv "$TEST_TMP/cmp.csv")
 	check "compare of two runs of the same kernel exits 0" test $? -eq 0
-	rows=$(tail -n +2 "$TEST_TMP/cmp.csv" | wc -l)
+	rows=$(csv_awk "$TEST_TMP/cmp.csv" 'END { print NR - 1 }')
 	# How many cells two identical runs call different is the A/A target
 	# (rootbench aa), checked by the benchmark, not by a timed test.
 	check "compare: the text report has a verdict per row" \
@@ -170,14 +173,18 @@ test_compare() {
 	mkdir -p "$d"
 	cp "$b"/*.csv "$b/env.json" "$d/"
 	# Doctored: walk-iter samples 50% slower.
-	awk -F, -v OFS=, '$1 == "walk-iter" { $5 = $5 * 1.5 } { print }' "$b/samples.csv" >"$d/samples.csv"
+	{
+		head -n 1 "$b/samples.csv"
+		csv_awk "$b/samples.csv" 'BEGIN { OFS = "," }
+			$c["strategy"] == "walk-iter" { $c["per_call_ns"] *= 1.5 } { $1 = $1; print }'
+	} >"$d/samples.csv"
 	"$RB" compare "$b" "$d" --csv "$TEST_TMP/cmp-doctored.csv" >/dev/null
 	check "compare: a doctored 1.5x slower walk-iter is reported slower at every depth" \
-		awk -F, '$1 == "walk-iter" { n++; if ($8 != "slower" || $5 < 1.4) bad = 1 } END { exit bad || n == 0 }' \
-		"$TEST_TMP/cmp-doctored.csv"
+		csv_awk "$TEST_TMP/cmp-doctored.csv" '$c["strategy"] == "walk-iter" {
+			n++; if ($c["verdict"] != "slower" || $c["ratio"] < 1.4) bad = 1 } END { exit bad || n == 0 }'
 	check "compare: the untouched strategies stay unchanged against their own copy" \
-		awk -F, 'NR > 1 && $1 != "walk-iter" && $8 != "no significant difference" { bad = 1 } END { exit bad }' \
-		"$TEST_TMP/cmp-doctored.csv"
+		csv_awk "$TEST_TMP/cmp-doctored.csv" '$c["strategy"] != "walk-iter" &&
+			$c["verdict"] != "no significant difference" { bad = 1 } END { exit bad }'
 	"$RB" compare "$a" >/dev/null 2>&1
 	check "compare with one run directory exits 2" test $? -eq 2
 }
@@ -189,7 +196,7 @@ test_e2e() {
 	check "run with the end-to-end part exits 0" test $? -eq 0
 	check_e2e_outputs "$dir" "e2e"
 	check "e2e: rows at the depth nearest 32 alone" \
-		test "$(cut -d, -f2 "$dir/e2e.csv" | tail -n +2 | sort -un | tr '\n' ' ')" = "16 "
+		test "$(csv_select "$dir/e2e.csv" depth | sort -un | tr '\n' ' ')" = "16 "
 	check "e2e: the table is printed" grep -q '^end to end:' "$TEST_TMP/e2e.out"
 	check "e2e: nothing left behind" nothing_left_behind
 }
@@ -241,7 +248,7 @@ test_new_strategy_is_one_file() {
 		--rounds 2 --no-verifier --no-traversal --no-e2e --no-consumer --out "$TEST_TMP/newstrat" \
 		>/dev/null 2>"$TEST_TMP/newstrat.err"
 	check "new strategy: a quick run has walk-iter2 rows at both depths, roots agreeing" \
-		csv_awk "$TEST_TMP/newstrat/percall.csv" '$1 == "walk-iter2" { n++; if ($c["root_ok"] != 1) bad = 1 }
+		csv_awk "$TEST_TMP/newstrat/percall.csv" '$c["strategy"] == "walk-iter2" { n++; if ($c["root_ok"] != 1) bad = 1 }
 			END { exit bad || n != 2 }'
 	check "new strategy: env.json knows it walks, from its facts" \
 		test "$(jq -r '.strategies[] | select(.name == "walk-iter2") | .walks' "$TEST_TMP/newstrat/env.json")" = true
@@ -340,14 +347,15 @@ test_crosscheck() {
 	check "crosscheck.csv parses with the documented header" \
 		csv_parses "$dir/crosscheck.csv" "$header"
 	check "crosscheck.csv has one row per measured (strategy, depth) of percall.csv" \
-		test "$(tail -n +2 "$dir/crosscheck.csv" | cut -d, -f1,2 | sort | tr '\n' ' ')" = \
-		"$(tail -n +2 "$dir/percall.csv" | cut -d, -f1,2 | sort | tr '\n' ' ')"
+		test "$(csv_select "$dir/crosscheck.csv" strategy depth | sort | tr '\n' ' ')" = \
+		"$(csv_select "$dir/percall.csv" strategy depth | sort | tr '\n' ' ')"
 	check "the kernel counted exactly one run per kept sample in every cell" \
-		awk -F, 'NR > 1 && !($3 == 10 && $5 == $3) { bad = 1 } END { exit bad }' "$dir/crosscheck.csv"
+		csv_awk "$dir/crosscheck.csv" '!($c["samples"] == 10 && $c["runs"] == $c["samples"]) { bad = 1 } END { exit bad }'
 	check "every cell has positive figures, a ratio and an agree flag" \
-		awk -F, 'NR > 1 && !($6 > 0 && $7 > 0 && $8 > 0 && $9 >= 0 && $10 > 0 && ($11 == 0 || $11 == 1)) { bad = 1 } END { exit bad }' \
-		"$dir/crosscheck.csv"
-	rows=$(($(wc -l <"$dir/crosscheck.csv") - 1))
+		csv_awk "$dir/crosscheck.csv" '!($c["inprog_ns"] > 0 && $c["inprog_median_ns"] > 0 && $c["stats_ns"] > 0 &&
+			$c["fixed_ns_per_run"] >= 0 && $c["ratio"] > 0 && ($c["agree"] == 0 || $c["agree"] == 1)) { bad = 1 }
+			END { exit bad }'
+	rows=$(csv_awk "$dir/crosscheck.csv" 'END { print NR - 1 }')
 	check "env.json summarises the crosscheck ($rows cells)" \
 		jqe --argjson n "$rows" '.crosscheck.enabled and .crosscheck.cells == $n and
 			(.crosscheck.cells_agree | type == "number") and .crosscheck.tolerance == 0.15 and
@@ -377,8 +385,9 @@ test_proxies() {
 	check "proxies: helper-call-pair and helper-call are available here" \
 		test "$("$RB" list | grep -cE '^helper-call(-pair)? +available$')" -eq 2
 	check "proxies: percall.csv has their rows at every depth of the quick run" \
-		awk -F, 'NR > 1 { d[$2] = 1; if ($1 ~ /^helper-call/) n[$1 "@" $2]++ } END {
-			for (k in d) if (!n["helper-call-pair@" k] || !n["helper-call@" k]) exit 1 }' "$q/percall.csv"
+		csv_awk "$q/percall.csv" '{ d[$c["depth"]] = 1
+			if ($c["strategy"] ~ /^helper-call/) n[$c["strategy"] "@" $c["depth"]]++ } END {
+			for (k in d) if (!n["helper-call-pair@" k] || !n["helper-call@" k]) exit 1 }'
 	check "proxies: proxy-xlated.txt says both proxies passed the call check" \
 		test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$q/proxy-xlated.txt")" -eq 2
 	check "proxies: the xlated dump of helper-call-pair lists 2 helper calls, helper-call 1" \
@@ -388,18 +397,19 @@ test_proxies() {
 			grep -q '^jited (x86-64): 2 direct call(s) to bpf_get_numa_node_id' "$q/proxy-xlated.txt"
 	fi
 	check "proxies: two calls cost more than one (pair > single at most depths)" \
-		awk -F, '$1 == "helper-call-pair" { p[$2] = $5 } $1 == "helper-call" { s[$2] = $5 }
-			END { for (d in p) { n++; if (p[d] + 0 > s[d] + 0) m++ } exit !(n && 3 * m >= 2 * n) }' "$q/percall.csv"
+		csv_awk "$q/percall.csv" '$c["strategy"] == "helper-call-pair" { p[$c["depth"]] = $c["median_ns"] }
+			$c["strategy"] == "helper-call" { s[$c["depth"]] = $c["median_ns"] }
+			END { for (d in p) { n++; if (p[d] + 0 > s[d] + 0) m++ } exit !(n && 3 * m >= 2 * n) }'
 	check "blocks.csv parses with its three blocks" \
-		test "$(csv_parses "$q/blocks.csv" "block,what,reps,batch,samples,per_block,ci95_lo,ci95_hi,p5,p95,unit" 11 2,11 &&
-			cut -d, -f1 "$q/blocks.csv" | tail -n +2 | tr '\n' ' ')" = "kernel-call bpf-call dependent-load "
+		test "$(csv_parses "$q/blocks.csv" "block,what,reps,batch,samples,per_block,ci95_lo,ci95_hi,p5,p95,unit" what,unit &&
+			csv_select "$q/blocks.csv" block | tr '\n' ' ')" = "kernel-call bpf-call dependent-load "
 	check "blocks: the building blocks' calls are calls in the translated program" \
 		test "$(grep -c '^check block .*: ok: ' "$q/proxy-xlated.txt")" -eq 3
 	check "blocks: a kernel call costs more than a dependent load" \
-		awk -F, '$1 == "kernel-call" { c = $6 } $1 == "dependent-load" { l = $6 } END { exit !(c + 0 > l + 0) }' \
-			"$q/blocks.csv"
+		csv_awk "$q/blocks.csv" '$c["block"] == "kernel-call" { k = $c["per_block"] }
+			$c["block"] == "dependent-load" { l = $c["per_block"] } END { exit !(k + 0 > l + 0) }'
 	check "the kfunc never appears among the measured rows here" \
-		test -z "$(grep '^kfunc,' "$q/percall.csv")"
+		test -z "$(csv_awk "$q/percall.csv" '$c["strategy"] == "kfunc"')"
 
 	# The estimate needs a VM validation; a made-up one stands in here, so
 	# the test does not depend on the committed file.
@@ -410,17 +420,19 @@ test_proxies() {
 		>"$TEST_TMP/proxy.out" 2>"$TEST_TMP/proxy.err"
 	check "proxy run with a validation exits 0" test $? -eq 0
 	check "estimate.csv parses: one row per walk" \
-		test "$(csv_parses "$dir/estimate.csv" "estimate,from,proxy_ns,estimate_lo_ns,estimate_hi_ns,validated_within_pct,validation,walk,dearer_from_depth,crossing_depth_fit" 10 2,7,8 &&
-			cut -d, -f8 "$dir/estimate.csv" | tail -n +2 | sort | tr '\n' ' ')" = "walk-bounded walk-iter "
+		test "$(csv_parses "$dir/estimate.csv" "estimate,from,proxy_ns,estimate_lo_ns,estimate_hi_ns,validated_within_pct,validation,walk,dearer_from_depth,crossing_depth_fit" from,validation,walk &&
+			csv_select "$dir/estimate.csv" walk | sort | tr '\n' ' ')" = "walk-bounded walk-iter "
 	check "estimate.csv is marked an estimate, from the proxy, with the validation's bound" \
-		awk -F, 'NR > 1 && !($1 == "kfunc (estimate)" && $2 == "helper-call-pair" && $6 == "11.00") { bad = 1 } END { exit bad || NR < 2 }' \
-			"$dir/estimate.csv"
+		csv_awk "$dir/estimate.csv" '!($c["estimate"] == "kfunc (estimate)" && $c["from"] == "helper-call-pair" &&
+			$c["validated_within_pct"] == "11.00") { bad = 1 } END { exit bad || NR < 2 }'
 	check "the estimate's interval holds the estimate" \
-		awk -F, 'NR > 1 && !($4 <= $3 && $3 <= $5) { bad = 1 } END { exit bad }' "$dir/estimate.csv"
+		csv_awk "$dir/estimate.csv" '!($c["estimate_lo_ns"] <= $c["proxy_ns"] && $c["proxy_ns"] <= $c["estimate_hi_ns"]) { bad = 1 }
+			END { exit bad }'
 	check "the table says ESTIMATE, validated in the VM to within 11.0%" \
 		grep -q '^ESTIMATE, not a measurement: kfunc, estimated from helper-call-pair (validated in the VM to within 11.0%)' \
 			"$TEST_TMP/proxy.out"
-	check "the estimate is in no measured row" test -z "$(grep -i '^kfunc' "$dir/percall.csv")"
+	check "the estimate is in no measured row" \
+		test -z "$(csv_awk "$dir/percall.csv" 'tolower($c["strategy"]) ~ /^kfunc/')"
 	scripts/finish-run.sh "$dir" >/dev/null 2>&1
 	check "summary.txt quotes the estimate as an estimate" \
 		grep -qE 'kfunc ESTIMATE [0-9]+\.[0-9]{2} ns' "$dir/summary.txt"
@@ -465,7 +477,7 @@ test_aa() {
 			all(.estimators[]; .cells == 4 and .different <= .cells) and
 			.target.limit == 0.1 and (.target.met | type == "boolean")' "$dir/aa.json"
 	check "aa.csv: a row per cell and estimator" \
-		test "$(tail -n +2 "$dir/aa.csv" | wc -l)" -eq 8
+		test "$(csv_awk "$dir/aa.csv" 'END { print NR - 1 }')" -eq 8
 	check "aa prints the target line" grep -q '^A/A target: [0-9]* of 4 cells' "$TEST_TMP/aa.out"
 	check "the two sweeps had different seeds" \
 		test "$(jq .settings.seed "$dir/a/env.json")" != "$(jq .settings.seed "$dir/b/env.json")"

@@ -13,49 +13,76 @@ check "veristat: fetched and runs through its own loader ($version)" \
 	eval "[[ '$version' == 'veristat v'[0-9]* ]]"
 [[ "$version" == 'veristat v'* ]] || sed 's/^/# /' "$TEST_TMP/veristat.err"
 
+# veristat's name for a strategy's object: walk-iter -> walk_iter.bpf.o
+# (an awk function, for csv_awk programs).
+OBJ_OF='function obj(s) { gsub(/-/, "_", s); return s ".bpf.o" }'
+
+# one_row_each DIR: one success row of rootbench_once in veristat.csv per
+# row of verifier.csv, in the same order.
+one_row_each() {
+	[ "$(csv_awk "$1/verifier.csv" "$OBJ_OF"'{ print obj($c["strategy"]) ",rootbench_once,success" }')" = \
+		"$(csv_select "$1/veristat.csv" file_name prog_name verdict)" ]
+}
+
+# plus8 FILE KEYCOL KEY COL: FILE with 8 added to column COL of the row
+# whose KEYCOL is KEY (a doctored run).
+plus8() {
+	{
+		head -n 1 "$1"
+		csv_awk "$1" 'BEGIN { OFS = "," } $c[kc] == key { $c[col] += 8 } { $1 = $1; print }' \
+			-v kc="$2" -v key="$3" -v col="$4"
+	} >"$1.new" && mv "$1.new" "$1"
+}
+
 ours=$TEST_TMP/verifier-1
 "$RB" verifier --out "$ours" >"$ours.log" 2>&1
 check "verifier run exits 0" test $? -eq 0
 check "veristat.csv has veristat's column names" \
 	test "$(head -n 1 "$ours/veristat.csv" 2>/dev/null)" = "$VERISTAT_HEADER"
 check "veristat.csv: one success row of rootbench_once per row of verifier.csv" \
-	eval "[ \"\$(tail -n +2 '$ours/verifier.csv' | cut -d, -f1 | tr - _ | sed 's/\$/.bpf.o,rootbench_once,success/')\" = \
-		\"\$(tail -n +2 '$ours/veristat.csv' | cut -d, -f1-3)\" ]"
+	one_row_each "$ours"
 check "veristat.csv and verifier.csv agree on instructions and peak states" \
-	awk -F, 'NR == FNR { if (FNR > 1) { n = $1; gsub(/-/, "_", n); v[n ".bpf.o"] = $2 "," $4 }; next }
-		FNR > 1 { if (v[$1] != $5 "," $7) bad = 1; rows++ } END { exit bad || !rows }' \
-		"$ours/verifier.csv" "$ours/veristat.csv"
+	csv_awk "$ours/verifier.csv" "$OBJ_OF"'
+		NR == FNR { v[obj($c["strategy"])] = $c["verified_insns"] "," $c["peak_states"]; next }
+		{ if (v[$c["file_name"]] != $c["total_insns"] "," $c["peak_states"]) bad = 1; rows++ }
+		END { exit bad || !rows }' "$ours/veristat.csv"
 
 # The real veristat on the objects of the strategies measured here.
 objs=()
-while IFS=, read -r file _; do
+while IFS= read -r file; do
 	objs+=("build/$file")
-done < <(tail -n +2 "$ours/veristat.csv")
+done < <(csv_select "$ours/veristat.csv" file_name)
 real=$TEST_TMP/real.csv
 "$veristat" -o csv -f /rootbench_once "${objs[@]}" >"$real" 2>"$TEST_TMP/real.err"
 check "veristat -o csv on ${#objs[@]} objects exits 0" test $? -eq 0
-# file_name,prog_name,verdict,duration,total_insns,total_states,peak_states,
-# max_states_per_insn,... in both: the duration is wall time and differs.
+# The columns both have but the duration, which is wall time and differs.
 agree() {
-	awk -F, 'NR == FNR { if (FNR > 1) real[$1 "/" $2] = $3 "," $5 "," $6 "," $7 "," $8; next }
-		FNR > 1 { n++; k = $1 "/" $2; got = $3 "," $5 "," $6 "," $7 "," $8
-			if (real[k] != got) { print "# " k ": veristat " real[k] ", ours " got; bad = 1 } }
-		END { exit bad || !n }' "$real" "$1"
+	csv_awk "$real" '
+		{ k = $c["file_name"] "/" $c["prog_name"]
+		  v = $c["verdict"] "," $c["total_insns"] "," $c["total_states"] "," $c["peak_states"] "," $c["max_states_per_insn"] }
+		NR == FNR { real[k] = v; next }
+		{ n++; if (real[k] != v) { print "# " k ": veristat " real[k] ", ours " v; bad = 1 } }
+		END { exit bad || !n }' "$1"
 }
 check "real veristat agrees: verdict, instructions, total and peak states, max states per insn" \
 	agree "$ours/veristat.csv"
 # veristat's prog_size counts the instructions libbpf submitted; xlated_bytes
 # is after the verifier's rewrites (bpf_loop inlined, say): never fewer.
 check "real veristat agrees with verifier.csv: jited size, stack depth; xlated >= prog_size" \
-	awk -F, 'NR == FNR { if (FNR > 1) { n = $1; gsub(/-/, "_", n); x[n ".bpf.o"] = $6 / 8; v[n ".bpf.o"] = $7 "," $5 }; next }
-		FNR > 1 && $2 == "rootbench_once" { if (v[$1] != $11 "," $14 || x[$1] < $10) bad = 1; rows++ }
-		END { exit bad || !rows }' "$ours/verifier.csv" "$real"
+	csv_awk "$ours/verifier.csv" "$OBJ_OF"'
+		NR == FNR { n = obj($c["strategy"]); x[n] = $c["xlated_bytes"] / 8
+			v[n] = $c["jited_bytes"] "," $c["stack_depth"]; next }
+		$c["prog_name"] == "rootbench_once" { n = $c["file_name"]
+			if (v[n] != $c["prog_size_jited"] "," $c["stack_depth"] || x[n] < $c["prog_size"]) bad = 1
+			rows++ }
+		END { exit bad || !rows }' "$real"
 
 # veristat -C reads ours: against a second run, and against its own figures
 # (cut to the columns veristat 0.4's -C can read back).
 again=$TEST_TMP/verifier-2
 "$RB" verifier --out "$again" >/dev/null 2>&1
-cut -d, -f1-9 "$real" >"$TEST_TMP/real9.csv"
+cols9=(file_name prog_name verdict duration total_insns total_states peak_states max_states_per_insn max_mark_read_len)
+{ (IFS=,; echo "${cols9[*]}"); csv_select "$real" "${cols9[@]}"; } >"$TEST_TMP/real9.csv"
 for pair in "$ours/veristat.csv $again/veristat.csv" "$TEST_TMP/real9.csv $ours/veristat.csv"; do
 	read -r a b <<<"$pair"
 	"$veristat" -C -o csv "$a" "$b" >"$TEST_TMP/cmp.csv" 2>"$TEST_TMP/cmp.err"
@@ -63,17 +90,16 @@ for pair in "$ours/veristat.csv $again/veristat.csv" "$TEST_TMP/real9.csv $ours/
 	check "veristat -C $(basename "$(dirname "$a")")/$(basename "$a") $(basename "$(dirname "$b")")/$(basename "$b") exits 0" \
 		test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || sed 's/^/# /' "$TEST_TMP/cmp.err"
-	# Its CSV: file_name,prog_name,verdict_base,verdict_comp,verdict_diff,
-	# duration x3,total_insns_base,total_insns_comp,total_insns_diff,...
+	# Its CSV: each statistic as NAME_base, NAME_comp, NAME_diff.
 	check "veristat -C: every program joined, verdicts MATCH, no instruction change" \
-		awk -F, -v want="$(($(wc -l <"$ours/veristat.csv") - 1))" 'NR > 1 { n++
-			if ($5 != "MATCH" || $9 != $10) bad = 1 } END { exit bad || n != want }' "$TEST_TMP/cmp.csv"
+		csv_awk "$TEST_TMP/cmp.csv" '{ n++
+			if ($c["verdict_diff"] != "MATCH" || $c["total_insns_base"] != $c["total_insns_comp"]) bad = 1 }
+			END { exit bad || n != want }' -v want="$(csv_awk "$ours/veristat.csv" 'END { print NR - 1 }')"
 done
 doctored=$TEST_TMP/verifier-doctored
 cp -r "$again" "$doctored"
-sed -i 's/^walk_iter\.bpf\.o,rootbench_once,success,\([0-9]*\),\([0-9]*\),/echo "walk_iter.bpf.o,rootbench_once,success,\1,$((\2 + 8)),"/e' \
-	"$doctored/veristat.csv"
-sed -i 's/^walk-iter,\([0-9]*\),/echo "walk-iter,$((\1 + 8)),"/e' "$doctored/verifier.csv"
+plus8 "$doctored/veristat.csv" file_name walk_iter.bpf.o total_insns
+plus8 "$doctored/verifier.csv" strategy walk-iter verified_insns
 "$veristat" -C "$again/veristat.csv" "$doctored/veristat.csv" >"$TEST_TMP/cmp.txt" 2>&1
 check "veristat -C shows a doctored +8 instructions in walk_iter" \
 	grep -qE '^walk_iter\.bpf\.o +rootbench_once .* \+8 \(' "$TEST_TMP/cmp.txt"
@@ -110,6 +136,6 @@ check "vm ${KERNEL_RELEASE:-?}: rootbench verifier and the real veristat ran in 
 [ "$rc" -eq 0 ] || tail -n 10 "$vm.log" | sed 's/^/# /'
 real=$vm/real.csv
 check "vm ${KERNEL_RELEASE:-?}: the kfunc's row is there, a success" \
-	grep -q '^kfunc\.bpf\.o,rootbench_once,success,' "$vm/run/veristat.csv"
+	csv_has_row "$vm/run/veristat.csv" file_name=kfunc.bpf.o prog_name=rootbench_once verdict=success
 check "vm ${KERNEL_RELEASE:-?}: real veristat agrees on every strategy, the kfunc included" \
 	agree "$vm/run/veristat.csv"

@@ -17,7 +17,18 @@ vm_run() {
 }
 
 depths_of() {	# depths a strategy has rows at
-	awk -F, -v s="$2" '$1 == s { print $2 }' "$1/percall.csv" | sort -n | tr '\n' ' '
+	csv_awk "$1/percall.csv" '$c["strategy"] == s { print $c["depth"] }' -v s="$2" | sort -n | tr '\n' ' '
+}
+
+# proxy_validation_ok FILE: its header, and one row: the kfunc against the
+# proxy of its form under icount, the ratio inside its interval.
+proxy_validation_ok() {
+	[ "$(head -n 1 "$1")" = "kernel,accel,unit,proxy,kfunc_form,depths,proxy_median,kfunc_median,ratio,ratio_lo,ratio_hi,within_pct,git_commit,started_utc" ] || return 1
+	csv_awk "$1" '{ n++; row = $c["accel"] == "tcg-icount" &&
+			(($c["proxy"] == "helper-call-pair" && $c["kfunc_form"] == "get+put") ||
+			 ($c["proxy"] == "helper-call" && $c["kfunc_form"] == "get")) &&
+			$c["depths"] >= 4 && $c["ratio"] > 0 && $c["ratio_lo"] <= $c["ratio"] && $c["ratio"] <= $c["ratio_hi"] }
+		END { exit !(row && n == 1) }'
 }
 
 test_kfunc_kernel() {
@@ -26,39 +37,40 @@ test_kfunc_kernel() {
 	rc=$?
 	check "vm: a quick run on the kfunc kernel exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
-	check "vm: env.json says vm" grep -q '"platform": "vm"' "$dir/env.json"
-	check "vm: env.json says tcg" grep -q '"accel": "tcg"' "$dir/env.json"
-	check "vm: env.json marks the timings emulated" grep -q '"emulated": true' "$dir/env.json"
+	check "vm: env.json says vm" json_true "$dir/env.json" '.platform == "vm"'
+	check "vm: env.json says tcg" json_true "$dir/env.json" '.vm.accel == "tcg"'
+	check "vm: env.json marks the timings emulated" json_true "$dir/env.json" '.emulated == true'
 	check "vm: env.json names the kernel package and its version" \
-		grep -q '"kernel_package": "linux-' "$dir/env.json"
+		json_true "$dir/env.json" '.vm.kernel_package | startswith("linux-")'
 	check "vm: the kfunc is available" \
-		awk '/"name": "kfunc"/ { k = 1 } k && /"available":/ { exit $2 != "true," }' "$dir/env.json"
+		json_true "$dir/env.json" 'any(.strategies[]; .name == "kfunc" and .available == true)'
 	check "vm: the kfunc's semantics are detected and recorded" \
-		grep -q '"semantics": "acquire\|"semantics": "not acquired' "$dir/env.json"
+		json_true "$dir/env.json" 'any(.strategies[]; .name == "kfunc" and
+			(.semantics // "" | startswith("acquire") or startswith("not acquired")))'
 	check "vm: the form the verifier refused is recorded with its reason" \
-		grep -q '"verifier": "rejected"' "$dir/env.json"
+		json_true "$dir/env.json" 'any(.strategies[].forms[]?; .verifier == "rejected" and (.reason | type == "string"))'
 	check "vm: kfunc rows at >= 4 depths ($(depths_of "$dir" kfunc))" \
 		test "$(depths_of "$dir" kfunc | wc -w)" -ge 4
 	check "vm: percall.csv parses" csv_parses "$dir/percall.csv" "$PERCALL_HEADER"
 	check "vm: every strategy found the same root at every depth (root_ok = 1)" \
 		csv_awk "$dir/percall.csv" '$c["root_ok"] != 1 { bad = 1 } END { exit bad }'
-	check "vm: no root mismatch recorded" grep -q '"root_mismatches_total": 0' "$dir/env.json"
+	check "vm: no root mismatch recorded" json_true "$dir/env.json" '.root_mismatches_total == 0'
 	check_verifier_outputs "$dir" "vm"
 	check "vm: the kfunc's root is accepted by the trusted-args kfunc" \
-		grep -qx 'kfunc,trusted-kfunc,accepted,' "$dir/capability.csv"
+		csv_has_row "$dir/capability.csv" strategy=kfunc consumer=trusted-kfunc result=accepted detail=
 	check "vm: the kfunc's root can start a css iterator" \
-		grep -qx 'kfunc,css-iter,accepted,' "$dir/capability.csv"
+		csv_has_row "$dir/capability.csv" strategy=kfunc consumer=css-iter result=accepted detail=
 	check "vm: a walked root is refused by the trusted-args kfunc, with the verifier's reason" \
-		grep -q '^walk-iter,trusted-kfunc,rejected,.\+' "$dir/capability.csv"
+		csv_has_row "$dir/capability.csv" strategy=walk-iter consumer=trusted-kfunc result=rejected 'detail~.'
 	check "vm: traversal.csv written (warm only: TCG has no caches)" \
 		csv_parses "$dir/traversal.csv" "$TRAVERSAL_HEADER" cache
 	check "vm: the traversal visits exactly the memcgs built" \
-		grep -q '"count_mismatches": 0' "$dir/env.json"
+		json_true "$dir/env.json" '.traversal.count_mismatches == 0'
 	check "vm: the kfunc traverses with the css iterator" \
-		grep -q '^kfunc,.*,css-iter,' "$dir/traversal_parts.csv"
+		csv_has_row "$dir/traversal_parts.csv" strategy=kfunc route=css-iter
 	check_consumer_outputs "$dir" "vm" "1x1,2x4" "ancestor-get kfunc walk" "warm"
 	check "vm: the consumer's decoy leaf was made unkillable and every variant skipped it" \
-		grep -q '"trees_with_unkillable_decoy": [1-9]' "$dir/env.json"
+		json_true "$dir/env.json" '.consumer.trees_with_unkillable_decoy >= 1'
 	check "vm: the consumer plot is drawn" test -s "$dir/plots/consumer.png"
 	check_plots_and_report "$dir" "vm"
 }
@@ -69,31 +81,30 @@ test_icount() {
 	rc=$?
 	check "vm icount: a quick run exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
-	check "vm icount: env.json says tcg-icount" grep -q '"accel": "tcg-icount"' "$dir/env.json"
+	check "vm icount: env.json says tcg-icount" json_true "$dir/env.json" '.vm.accel == "tcg-icount"'
 	check "vm icount: env.json says the unit is instructions" \
-		grep -q '"unit": "instructions"' "$dir/env.json"
+		json_true "$dir/env.json" '.unit == "instructions"'
 	check "vm icount: the kfunc's cost is flat across depths (max/min <= 1.10)" \
-		awk -F, '$1 == "kfunc" { v = $5 + 0; if (!n++ || v < lo) lo = v; if (v > hi) hi = v }
-			END { exit !(n >= 4 && lo > 0 && hi / lo <= 1.10) }' "$dir/percall.csv"
+		csv_awk "$dir/percall.csv" '$c["strategy"] == "kfunc" {
+				v = $c["median_ns"] + 0; if (!n++ || v < lo) lo = v; if (v > hi) hi = v }
+			END { exit !(n >= 4 && lo > 0 && hi / lo <= 1.10) }'
 	check "vm icount: every walk's cost rises strictly with depth" \
-		awk -F, '$1 ~ /^walk-/ && $1 != "walk-get" {
-			if (($1 in last) && $5 + 0 <= last[$1]) bad = 1
-			last[$1] = $5 + 0; seen++ }
-			END { exit bad || seen < 8 }' "$dir/percall.csv"
+		csv_awk "$dir/percall.csv" '$c["strategy"] ~ /^walk-/ && $c["strategy"] != "walk-get" {
+			s = $c["strategy"]; v = $c["median_ns"] + 0
+			if ((s in last) && v <= last[s]) bad = 1
+			last[s] = v; seen++ }
+			END { exit bad || seen < 8 }'
 	check "vm icount: the table says instructions" grep -q 'per call in instructions' "$dir.log"
 	check "vm icount: the proxies keep their calls on this kernel (proxy-xlated.txt)" \
 		test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$dir/proxy-xlated.txt")" -eq 2
 	check "vm icount: proxy-validation.csv compares the kfunc with the proxy of its form" \
-		awk -F, 'NR == 1 { ok = ($0 == "kernel,accel,unit,proxy,kfunc_form,depths,proxy_median,kfunc_median,ratio,ratio_lo,ratio_hi,within_pct,git_commit,started_utc") }
-			NR == 2 { row = ($2 == "tcg-icount" && (($4 == "helper-call-pair" && $5 == "get+put") || ($4 == "helper-call" && $5 == "get")) &&
-				$6 >= 4 && $9 > 0 && $10 <= $9 && $9 <= $11) }
-			END { exit !(ok && row && NR == 2) }' "$dir/proxy-validation.csv"
+		proxy_validation_ok "$dir/proxy-validation.csv"
 	check "vm icount: the validation is stated with its interval" \
 		grep -q '^proxy validation: kfunc (.*) / helper-call.* per call = .*, 95% CI \[' "$dir.log"
 	check_consumer_outputs "$dir" "vm icount" "1x1,3x4" "ancestor-get kfunc walk" "warm"
 	check "vm icount: the lookup's slope inside the selection is its cost alone within 5 instructions" \
-		awk -F, 'NR > 1 { n++; d = $17 - $20; if (d < -5 || d > 5) bad = 1 } END { exit bad || !n }' \
-		"$dir/consumer.csv"
+		csv_awk "$dir/consumer.csv" '{ n++; d = $c["lookup_ns"] - $c["lookup_alone_ns"]; if (d < -5 || d > 5) bad = 1 }
+			END { exit bad || !n }'
 	check_plots_and_report "$dir" "vm icount" instructions
 }
 
@@ -104,13 +115,15 @@ test_kernel_without_kfunc() {
 	check "vm 6.12: a quick run on a kernel without the kfunc exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
 	check "vm 6.12: the kfunc is unavailable, and why" \
-		grep -q '"reason": "kernel lacks bpf_get_root_mem_cgroup (Linux >= 7.0)"' "$dir/env.json"
+		json_true "$dir/env.json" 'any(.strategies[]; .name == "kfunc" and
+			.reason == "kernel lacks bpf_get_root_mem_cgroup (Linux >= 7.0)")'
 	check "vm 6.12: no kfunc rows" test -z "$(depths_of "$dir" kfunc)"
 	check "vm 6.12: the proxies run where the kfunc is missing, their calls still calls" \
 		test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$dir/proxy-xlated.txt")-$(depths_of "$dir" helper-call-pair | wc -w)" = 2-4
 	check_consumer_outputs "$dir" "vm 6.12" "1x1,2x4" "walk" "warm"
 	check "vm 6.12: the consumer's (a) is unavailable, and why" \
-		grep -q '"reason": "kernel lacks bpf_get_root_mem_cgroup (Linux >= 7.0)"' "$dir/env.json"
+		json_true "$dir/env.json" 'any(.consumer.variants[]; .letter == "a" and .usable == false and
+			(.reason | startswith("kernel lacks bpf_")))'
 	check "vm 6.12: the walks ran, roots all equal" \
 		csv_awk "$dir/percall.csv" '{ n++; if ($c["root_ok"] != 1) bad = 1 } END { exit bad || n < 8 }'
 }
