@@ -25,6 +25,8 @@ set -euo pipefail
 prog=vm-bench
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+# shellcheck disable=SC1091 # read.sh is checked on its own
+. scripts/read.sh
 build=${BUILD:-build}
 rootbench=$build/rootbench
 
@@ -86,7 +88,7 @@ scripts/vm-run.sh "${run_args[@]}" -- rootbench run --out /out/run "${extra[@]}"
 
 if [ -d "$stage/out/run" ]; then
 	accel=$(sed -n 's/^VMRUN_ACCEL=//p' "$stage/meta" 2>/dev/null || true)
-	release=$(jq -r '.kernel.release | values' "$stage/out/run/env.json")
+	release=$(json_value "$stage/out/run/env.json" .kernel.release)
 	if [ -n "${VM_OUT:-}" ]; then
 		dest=$VM_OUT
 		mv "$stage/out/run" "$dest"
