@@ -25,9 +25,11 @@
 
 static const struct cli_cmd aa_cmd = {
 	.name = "aa",
-	.args = "[--out DIR] [RUN OPTIONS...]",
 	.doc = "A/A self-check: runs the depth sweep twice with the same settings (any `rootbench run` option; the verifier, traversal, consumer and end-to-end parts are left out) into DIR/a and DIR/b, compares them with `rootbench compare`'s statistics for both estimators, writes DIR/aa.csv and DIR/aa.json, and checks the target: at most 10% of cells may be called different when nothing differs. Exit 0 when both sweeps ran (the target is reported, not enforced), 1 when a sweep failed, 2 on bad input.",
-	.opts = (const struct cli_opt[]){ { 0 } },
+	.opts = (const struct argp_option[]){
+		{ "out", 'o', "DIR", 0, "directory to create for the two sweeps (DIR/a, DIR/b), aa.csv and aa.json; default results/<UTC time>-aa", 0 },
+		{ 0 } },
+	.help_also = &run_cmd,
 };
 
 static bool has_opt(int argc, char **argv, const char *name)

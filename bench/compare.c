@@ -273,12 +273,12 @@ out:
 	return ret;
 }
 
-enum { OPT_CSV = 400, OPT_MARGIN, OPT_ESTIMATOR };
+enum { OPT_ESTIMATOR = 'e', OPT_CSV = CLI_KEY_LONG, OPT_MARGIN };
 
-static const struct cli_opt compare_opts_table[] = {
-	{ "csv", 0, "FILE", "also write the comparison as CSV to FILE (must not exist)", OPT_CSV },
-	{ "margin", 0, "PCT", "run-to-run drift to tolerate, 0..100 percent: a ratio is only faster or slower when its whole 95% interval lies beyond 1 +- PCT%; default 5", OPT_MARGIN },
-	{ "estimator", 'e', "median|low", "the figure compared: the net median, or the net low quantile (p10, the default: see README, \"Robust estimates\")", OPT_ESTIMATOR },
+static const struct argp_option compare_opts_table[] = {
+	{ "csv", OPT_CSV, "FILE", 0, "also write the comparison as CSV to FILE (must not exist)", 0 },
+	{ "margin", OPT_MARGIN, "PCT", 0, "run-to-run drift to tolerate, 0..100 percent: a ratio is only faster or slower when its whole 95% interval lies beyond 1 +- PCT%; default 5", 0 },
+	{ "estimator", OPT_ESTIMATOR, "median|low", 0, "the figure compared: the net median, or the net low quantile (p10, the default: see README, \"Robust estimates\")", 0 },
 	{ 0 },
 };
 

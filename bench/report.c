@@ -32,13 +32,13 @@ struct report_opts {
 	const char *out, *summary, *title, *aa;
 };
 
-enum { OPT_ROUT = 500, OPT_RSUMMARY, OPT_RTITLE, OPT_RAA };
+enum { OPT_ROUT = 'o', OPT_RSUMMARY = CLI_KEY_LONG, OPT_RTITLE, OPT_RAA };
 
-static const struct cli_opt report_opts_table[] = {
-	{ "out", 'o', "FILE", "write the report there (replaced atomically if it exists); default RUN_DIR/REPORT.md for one run, required for several", OPT_ROUT },
-	{ "summary", 0, "FILE", "write the plain-text summary there (replaced atomically); default RUN_DIR/summary.txt for one run", OPT_RSUMMARY },
-	{ "title", 0, "TEXT", "the report's title", OPT_RTITLE },
-	{ "aa", 0, "DIR", "an A/A directory (rootbench aa) whose result the report quotes next to the machines", OPT_RAA },
+static const struct argp_option report_opts_table[] = {
+	{ "out", OPT_ROUT, "FILE", 0, "write the report there (replaced atomically if it exists); default RUN_DIR/REPORT.md for one run, required for several", 0 },
+	{ "summary", OPT_RSUMMARY, "FILE", 0, "write the plain-text summary there (replaced atomically); default RUN_DIR/summary.txt for one run", 0 },
+	{ "title", OPT_RTITLE, "TEXT", 0, "the report's title", 0 },
+	{ "aa", OPT_RAA, "DIR", 0, "an A/A directory (rootbench aa) whose result the report quotes next to the machines", 0 },
 	{ 0 },
 };
 

@@ -3,10 +3,12 @@
  * rootbench: how much does it cost a BPF program to reach the root memory
  * cgroup, by bpf_get_root_mem_cgroup() or by walking css.parent?
  *
- * Commands: run (the depth sweep), list (strategies and their availability
- * here), cleanup (remove subtrees left by runs that died).
+ * main() dispatches to the commands of commands[] (each parses its own
+ * options through cli.c); list and cleanup live here, the others in their
+ * own files.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgroup.h"
@@ -16,30 +18,31 @@
 #include "sample.h"
 #include "strategy.h"
 
-static const struct cli_opt verbose_only[] = {
-	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
-	{ 0 },
-};
-
 static int handle_verbose(int key, const char *arg, void *ctx)
 {
 	(void)arg;
-	if (key == 'v')
-		*(bool *)ctx = true;
+	if (key != CLI_VERBOSE)
+		return cli_error(NULL, "unhandled option");
+	*(bool *)ctx = true;
 	return 0;
 }
+
+static const struct argp_child verbose_only[] = {
+	{ &cli_verbose_group, 0, NULL, -2 },
+	{ 0 },
+};
 
 static const struct cli_cmd list_cmd = {
 	.name = "list",
 	.doc = "Print every strategy and whether it is available on the running kernel, with the reason when it is not. Loading each strategy into the kernel is part of the check, so this needs root.",
-	.opts = verbose_only,
+	.groups = verbose_only,
 	.handle = handle_verbose,
 };
 
 static const struct cli_cmd cleanup_cmd = {
 	.name = "cleanup",
 	.doc = "Remove cgroup subtrees (rootbench.<pid>.<start>) left behind by runs that were killed or crashed; subtrees of runs still going are left alone. Every run does this on start too.",
-	.opts = verbose_only,
+	.groups = verbose_only,
 	.handle = handle_verbose,
 };
 
@@ -47,15 +50,10 @@ static const struct cli_cmd cleanup_cmd = {
 static int parse_simple(const struct cli_cmd *cmd, int argc, char **argv,
 			bool *verbose, int *code)
 {
-	int first, ret = cli_parse(cmd, argc, argv, verbose, &first);
+	int ret = cli_parse(cmd, argc, argv, verbose, NULL);
 
 	if (ret) {
 		*code = ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
-		return -1;
-	}
-	if (first < argc) {
-		cli_error(cmd->name, "unexpected argument '%s'", argv[first]);
-		*code = RB_EXIT_USAGE;
 		return -1;
 	}
 	return 0;

@@ -45,6 +45,9 @@ enum {
 #define RB_TARGET_QUICK_S 20.0
 
 int cmd_run(int argc, char **argv);
+/* run's options, which aa passes on (its --help explains them). */
+struct cli_cmd;
+extern const struct cli_cmd run_cmd;
 int cmd_list(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_verifier(int argc, char **argv);

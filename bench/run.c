@@ -64,50 +64,83 @@ double now_s(void)
 
 /* ---- options ---------------------------------------------------------- */
 
+/*
+ * As in argp, a short option's key is its letter. The options that run,
+ * verifier, traverse and consumer share are declared once, in the groups
+ * below (and in cli.c's for --out, --cgroup-parent and --verbose); each
+ * command takes the groups it needs (its struct cli_cmd).
+ */
 enum {
-	OPT_STRATEGIES = 256, OPT_DEPTHS, OPT_SAMPLES, OPT_WARMUP, OPT_BATCH,
-	OPT_CPU, OPT_CGROUP_PARENT, OPT_OUT, OPT_QUICK, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
-	OPT_NO_TRAVERSAL, OPT_TREES, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
-	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS, OPT_ROUNDS, OPT_SEED,
+	OPT_STRATEGIES = 's', OPT_DEPTHS = 'd', OPT_SAMPLES = 'n', OPT_ROUNDS = 'r',
+	OPT_BATCH = 'b', OPT_CPU = 'c', OPT_QUICK = 'q', OPT_TREES = 't',
+	OPT_WARMUP = CLI_KEY_LONG, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
+	OPT_NO_TRAVERSAL, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
+	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS, OPT_SEED,
 	OPT_CROSSCHECK, OPT_PROXY_VALIDATION,
 	OPT_NO_CONSUMER, OPT_CONSUMER_TREES, OPT_NO_SWEEP,
 };
 
-#define CONSUMER_OPTIONS \
-	{ "consumer-trees", 0, "LIST", "tree shapes DEPTHxFANOUT for the OOM victim-selection consumer, each of at most 16384 memcgs, left out when free memory is short; default: the --trees list, plus 4x10 (11111 memcgs) unless --quick or --trees is given", OPT_CONSUMER_TREES }
+/* run, verifier, traverse. */
+static const struct argp_option strategy_opts[] = {
+	{ "strategies", OPT_STRATEGIES, "LIST", 0, "comma-separated strategies (see `rootbench list`); default: every available one (traverse: every one that yields a root). run measures the baseline always, since every other figure is net of it.", 0 },
+	{ 0 },
+};
 
-/* Options of the traversal measurement, shared by run and traverse. */
-#define TRAVERSAL_OPTIONS							\
-	{ "trees", 't', "LIST", "tree shapes DEPTHxFANOUT, comma-separated, each a full tree of at most 4096 memcgs; default " RB_DEFAULT_TREES ", --quick " RB_QUICK_TREES, OPT_TREES }, \
-	{ "task-depth", 0, "N", "level of each tree the measuring task sits at, 1..64 (the deepest level of a shallower tree); default: the deepest leaf", OPT_TASK_DEPTH }, \
-	{ "cold-samples", 0, "N", "cold-cache samples per (strategy, tree), one pass each after streaming 4x the last-level cache, 3..100000; default 25, --quick 10", OPT_COLD_SAMPLES }, \
-	{ "visit", 0, "auto|counter", "what a pass reads from each memcg: auto (bpf_mem_cgroup_usage() where the route gives trusted nodes, else the page counter) or counter (the page counter on every route, for like-for-like visits); default auto", OPT_VISIT }
+/* How the samples are taken: run, traverse, consumer. */
+static const struct argp_option sampling_opts[] = {
+	{ "samples", OPT_SAMPLES, "N", 0, "samples kept per (strategy, depth) in run; warm samples per (strategy, tree) in traverse, per (variant, tree) and lookup count in consumer; 10..100000; default 200, --quick 40", 0 },
+	{ "sample-ms", OPT_SAMPLE_MS, "MS", 0, "target duration of one (warm) sample when calibrating, 1..10 ms; default 2", 0 },
+	{ "cold-samples", OPT_COLD_SAMPLES, "N", 0, "cold-cache samples per (strategy, tree) of the traversal and per (variant, tree) of the consumer, one pass or selection each after streaming 4x the last-level cache, 3..100000; default 25, --quick 10", 0 },
+	{ "cpu", OPT_CPU, "N", 0, "CPU to pin the measuring thread (and the consumer's charger) to; default the last online CPU", 0 },
+	{ "quick", OPT_QUICK, NULL, 0, "fewer depths, trees and samples: a smoke run (rootbench run --quick: under 20 s)", 0 },
+	{ 0 },
+};
 
-static const struct cli_opt run_opts_table[] = {
-	{ "strategies", 's', "LIST", "comma-separated strategies to measure (see `rootbench list`); default: all available. The baseline is always measured, since every other figure is net of it.", OPT_STRATEGIES },
-	{ "depths", 'd', "LIST", "comma-separated memcg depths (levels below the root memcg, 0.." "128) to measure at; default " RB_DEFAULT_DEPTHS ", --quick " RB_QUICK_DEPTHS ". Depths shallower than the harness's own memcg are out of reach and skipped with a note.", OPT_DEPTHS },
-	{ "samples", 'n', "N", "samples kept per (strategy, depth), 10..100000; default 200, --quick 40", OPT_SAMPLES },
-	{ "warmup", 0, "N", "samples discarded, 0..10000, spread over the rounds (at least one per visit of a cell); default 10% of --samples (at least 5)", OPT_WARMUP },
-	{ "rounds", 'r', "N", "rounds the samples are taken in, 1..256 and at most --samples: each round visits every (strategy, depth) once, in a fresh random order, so the intervals see the machine's drift; default 20, --quick 5 (fewer when --samples is smaller)", OPT_ROUNDS },
-	{ "seed", 0, "N", "seed of the rounds' order and of the bootstrap, 0..2^53-1; default from the clock (env.json records it, so a run's order can be replayed)", OPT_SEED },
-	{ "batch", 'b', "N|auto", "strategy calls per sample (1..8388608), or auto: calibrated so a sample takes --sample-ms; default auto", OPT_BATCH },
-	{ "sample-ms", 0, "MS", "target duration of one sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
-	{ "cpu", 'c', "N", "CPU to pin the measuring thread to; default the last online CPU", OPT_CPU },
-	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the subtree under; default: the harness's own memcg (cgroup v1) or the cgroup2 root (v2)", OPT_CGROUP_PARENT },
-	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
-	{ "quick", 'q', NULL, "fewer depths and samples: a smoke run of under 20 s", OPT_QUICK },
-	{ "no-verifier", 0, NULL, "skip the verifier cost and trusted-pointer capability report (verifier.csv, capability.csv)", OPT_NO_VERIFIER },
-	TRAVERSAL_OPTIONS,
-	{ "no-traversal", 0, NULL, "skip the full-tree traversal measurement (traversal.csv)", OPT_NO_TRAVERSAL },
-	{ "e2e-calls", 0, "N", "getppid() calls per end-to-end run (and a tenth of it: the per-call figure is the slope), 1000..100000000; default 200000. --quick skips the end-to-end part unless this or --e2e-runs is given", OPT_E2E_CALLS },
-	{ "e2e-runs", 0, "N", "hyperfine runs per end-to-end command and call count, 3..1000; default 5, --quick 3", OPT_E2E_RUNS },
-	{ "no-e2e", 0, NULL, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", OPT_NO_E2E },
-	{ "crosscheck", 0, NULL, "also check each (strategy, depth) against the kernel's BPF run-time statistics (BPF_STATS_RUN_TIME on during the sweep): crosscheck.csv, and a summary in env.json", OPT_CROSSCHECK },
-	{ "proxy-validation", 0, "FILE", "where the kfunc is missing: the VM validation of its proxy (proxy-validation.csv rows) the kfunc estimate rests on; default " PROXY_VALIDATION_DEFAULT, OPT_PROXY_VALIDATION },
-	CONSUMER_OPTIONS,
-	{ "no-consumer", 0, NULL, "skip the OOM victim-selection consumer (consumer.csv)", OPT_NO_CONSUMER },
-	{ "no-sweep", 0, NULL, "skip the depth sweep (percall.csv, samples.csv, calibration.csv, walkfit.csv)", OPT_NO_SWEEP },
-	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
+/* The traversal measurement: run, traverse. */
+static const struct argp_option traversal_opts[] = {
+	{ "trees", OPT_TREES, "LIST", 0, "tree shapes DEPTHxFANOUT, comma-separated, each a full tree of at most 4096 memcgs; default " RB_DEFAULT_TREES ", --quick " RB_QUICK_TREES, 0 },
+	{ "task-depth", OPT_TASK_DEPTH, "N", 0, "level of each tree the measuring task sits at, 1..64 (the deepest level of a shallower tree); default: the deepest leaf", 0 },
+	{ "visit", OPT_VISIT, "auto|counter", 0, "what a pass reads from each memcg: auto (bpf_mem_cgroup_usage() where the route gives trusted nodes, else the page counter) or counter (the page counter on every route, for like-for-like visits); default auto", 0 },
+	{ 0 },
+};
+
+/* The OOM victim-selection consumer: run, consumer. */
+static const struct argp_option consumer_opts[] = {
+	{ "consumer-trees", OPT_CONSUMER_TREES, "LIST", 0, "tree shapes DEPTHxFANOUT for the OOM victim-selection consumer, each of at most 16384 memcgs, left out when free memory is short; default: the --trees list, plus 4x10 (11111 memcgs) unless --quick or --trees is given", 0 },
+	{ 0 },
+};
+
+static const struct argp strategy_group = CLI_GROUP(strategy_opts);
+static const struct argp sampling_group = CLI_GROUP(sampling_opts);
+static const struct argp traversal_group = CLI_GROUP(traversal_opts);
+static const struct argp consumer_group = CLI_GROUP(consumer_opts);
+
+/* The groups in the order --help shows them (argp's group numbers). */
+#define STRATEGY_CHILD { &strategy_group, 0, "Strategies:", 1 }
+#define SAMPLING_CHILD { &sampling_group, 0, "Sampling (run, traverse, consumer):", 2 }
+#define CGROUP_CHILD { &cli_cgroup_group, 0, "Where the memcgs are built:", 3 }
+#define TRAVERSAL_CHILD { &traversal_group, 0, "Traversal (run, traverse):", 4 }
+#define CONSUMER_CHILD { &consumer_group, 0, "OOM victim selection (run, consumer):", 5 }
+#define OUTPUT_CHILDREN { &cli_out_dir_group, 0, "Output:", 6 }, \
+	{ &cli_verbose_group, 0, NULL, -2 }
+
+/* run's own: the depth sweep, and which parts of a run to skip. */
+static const struct argp_option run_opts_table[] = {
+	{ "depths", OPT_DEPTHS, "LIST", 0, "comma-separated memcg depths (levels below the root memcg, 0.." "128) to measure at; default " RB_DEFAULT_DEPTHS ", --quick " RB_QUICK_DEPTHS ". Depths shallower than the harness's own memcg are out of reach and skipped with a note.", 0 },
+	{ "warmup", OPT_WARMUP, "N", 0, "samples discarded, 0..10000, spread over the rounds (at least one per visit of a cell); default 10% of --samples (at least 5)", 0 },
+	{ "rounds", OPT_ROUNDS, "N", 0, "rounds the samples are taken in, 1..256 and at most --samples: each round visits every (strategy, depth) once, in a fresh random order, so the intervals see the machine's drift; default 20, --quick 5 (fewer when --samples is smaller)", 0 },
+	{ "seed", OPT_SEED, "N", 0, "seed of the rounds' order and of the bootstrap, 0..2^53-1; default from the clock (env.json records it, so a run's order can be replayed)", 0 },
+	{ "batch", OPT_BATCH, "N|auto", 0, "strategy calls per sample (1..8388608), or auto: calibrated so a sample takes --sample-ms; default auto", 0 },
+	{ "crosscheck", OPT_CROSSCHECK, NULL, 0, "also check each (strategy, depth) against the kernel's BPF run-time statistics (BPF_STATS_RUN_TIME on during the sweep): crosscheck.csv, and a summary in env.json", 0 },
+	{ "proxy-validation", OPT_PROXY_VALIDATION, "FILE", 0, "where the kfunc is missing: the VM validation of its proxy (proxy-validation.csv rows) the kfunc estimate rests on; default " PROXY_VALIDATION_DEFAULT, 0 },
+	{ "e2e-calls", OPT_E2E_CALLS, "N", 0, "getppid() calls per end-to-end run (and a tenth of it: the per-call figure is the slope), 1000..100000000; default 200000. --quick skips the end-to-end part unless this or --e2e-runs is set", 0 },
+	{ "e2e-runs", OPT_E2E_RUNS, "N", 0, "hyperfine runs per end-to-end command and call count, 3..1000; default 5, --quick 3", 0 },
+	{ NULL, 0, NULL, 0, "Parts of the run to skip:", 7 },
+	{ "no-sweep", OPT_NO_SWEEP, NULL, 0, "skip the depth sweep (percall.csv, samples.csv, calibration.csv, walkfit.csv)", 0 },
+	{ "no-verifier", OPT_NO_VERIFIER, NULL, 0, "skip the verifier cost and trusted-pointer capability report (verifier.csv, capability.csv)", 0 },
+	{ "no-traversal", OPT_NO_TRAVERSAL, NULL, 0, "skip the full-tree traversal measurement (traversal.csv)", 0 },
+	{ "no-consumer", OPT_NO_CONSUMER, NULL, 0, "skip the OOM victim-selection consumer (consumer.csv)", 0 },
+	{ "no-e2e", OPT_NO_E2E, NULL, 0, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", 0 },
 	{ 0 },
 };
 
@@ -169,12 +202,12 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 			return cli_error(o->cmd, "--cpu: %s", err);
 		o->cpu = (int)v;
 		return 0;
-	case OPT_CGROUP_PARENT:
+	case CLI_CGROUP_PARENT:
 		if (!*arg)
 			return cli_error(o->cmd, "--cgroup-parent: empty path");
 		o->cgroup_parent = arg;
 		return 0;
-	case OPT_OUT:
+	case CLI_OUT_DIR:
 		o->out = arg;
 		return 0;
 	case OPT_QUICK:
@@ -254,18 +287,20 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 		o->consumer_trees_given = true;
 		return 0;
 	}
-	case 'v':
+	case CLI_VERBOSE:
 		o->verbose = true;
 		return 0;
 	}
 	return cli_error(o->cmd, "unhandled option");
 }
 
-static const struct cli_cmd run_cmd = {
+const struct cli_cmd run_cmd = {
 	.name = "run",
 	.doc = "Measure every available strategy's per-call cost of getting the root memory cgroup, in-kernel, at a sweep of real memcg depths. Writes percall.csv, samples.csv, calibration.csv, walkfit.csv and env.json to a new run directory and prints a table.\n"
 	       "Exit status: 0 ok, 1 run failed (roots disagreed or a sample failed), 2 bad input, 3 not privileged, 4 kernel cannot run the driver (no BTF, too old), 5 no usable memory controller, 128+N interrupted by signal N.",
 	.opts = run_opts_table,
+	.groups = (const struct argp_child[]){ STRATEGY_CHILD, SAMPLING_CHILD, CGROUP_CHILD,
+		TRAVERSAL_CHILD, CONSUMER_CHILD, OUTPUT_CHILDREN, { 0 } },
 	.handle = handle_run_opt,
 };
 
@@ -553,57 +588,26 @@ static int finish(struct run *r, int code)
 	return code;
 }
 
-static const struct cli_opt verifier_opts_table[] = {
-	{ "strategies", 's', "LIST", "comma-separated strategies to report on; default: all", OPT_STRATEGIES },
-	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
-	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
-	{ 0 },
-};
-
 static const struct cli_cmd verifier_cmd = {
 	.name = "verifier",
 	.doc = "Report what each route costs the verifier (verifier.csv: instructions processed, verification time, peak states, stack depth, xlated and jited sizes, source lines) and whether its root pointer is accepted by kfuncs that want a trusted memcg, by bpf_get_mem_cgroup(), by the css iterator and by plain loads (capability.csv), without the timing sweep. `rootbench run` includes this report unless --no-verifier.",
-	.opts = verifier_opts_table,
+	.groups = (const struct argp_child[]){ STRATEGY_CHILD, OUTPUT_CHILDREN, { 0 } },
 	.handle = handle_run_opt,
-};
-
-static const struct cli_opt traverse_opts_table[] = {
-	{ "strategies", 's', "LIST", "comma-separated strategies to measure; default: all that yield a root", OPT_STRATEGIES },
-	TRAVERSAL_OPTIONS,
-	{ "samples", 'n', "N", "warm samples per (strategy, tree), 10..100000; default 200, --quick 40", OPT_SAMPLES },
-	{ "sample-ms", 0, "MS", "target duration of one warm sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
-	{ "cpu", 'c', "N", "CPU to pin the measuring thread to; default the last online CPU", OPT_CPU },
-	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the trees under; default: the harness's own memcg (cgroup v1) or the cgroup2 root (v2)", OPT_CGROUP_PARENT },
-	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
-	{ "quick", 'q', NULL, "fewer trees and samples", OPT_QUICK },
-	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
-	{ 0 },
 };
 
 static const struct cli_cmd traverse_cmd = {
 	.name = "traverse",
 	.doc = "Measure the latency of a system-wide OOM handler's pass: get the root, then visit every memcg below it in pre-order reading one figure from each, over full trees of real memcgs built by the harness, with warm and cold caches; and the traversal alone, so the lookup's share shows. Each pass is checked to visit exactly the memcgs built. Writes traversal.csv and traversal_parts.csv. `rootbench run` includes this unless --no-traversal.",
-	.opts = traverse_opts_table,
+	.groups = (const struct argp_child[]){ STRATEGY_CHILD, SAMPLING_CHILD, CGROUP_CHILD,
+		TRAVERSAL_CHILD, OUTPUT_CHILDREN, { 0 } },
 	.handle = handle_run_opt,
-};
-
-static const struct cli_opt consumer_opts_table[] = {
-	CONSUMER_OPTIONS,
-	{ "samples", 'n', "N", "warm samples per (variant, tree) and lookup count, 10..100000; default 200, --quick 40", OPT_SAMPLES },
-	{ "cold-samples", 0, "N", "cold-cache samples per (variant, tree), one selection each after streaming 4x the last-level cache, 3..100000; default 25, --quick 10", OPT_COLD_SAMPLES },
-	{ "sample-ms", 0, "MS", "target duration of one warm sample when calibrating, 1..10 ms; default 2", OPT_SAMPLE_MS },
-	{ "cpu", 'c', "N", "CPU to pin the measuring thread and the charger to; default the last online CPU", OPT_CPU },
-	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the trees under; default: the harness's own memcg (cgroup v1) or the cgroup2 root (v2)", OPT_CGROUP_PARENT },
-	{ "out", 'o', "DIR", "run directory to create (must not exist); default results/<UTC time>-<kernel release>", OPT_OUT },
-	{ "quick", 'q', NULL, "fewer trees and samples", OPT_QUICK },
-	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
-	{ 0 },
 };
 
 static const struct cli_cmd consumer_cmd = {
 	.name = "consumer",
 	.doc = "Measure the consumer the kfunc was made for: an OOM victim selection (root lookup, every memcg below it visited, leaves scored by usage minus file pages, unkillable ones skipped, the largest kept), written three ways: (a) with bpf_get_root_mem_cgroup() and the trusted kfuncs and iterators, (b) without it (css.parent walk, children lists by hand, counters read directly), (c) through bpf_cgroup_ancestor() on cgroup v2. Runs over real trees whose leaves hold known charges, so every variant must pick the known victim (a mismatch fails the run). Reports time per selection and per memcg visited, the lookup's cost inside the selection (the slope over lookups per selection, in one program), verifier cost, source lines and the first kernel that can load each. Writes consumer.csv. `rootbench run` includes this unless --no-consumer.",
-	.opts = consumer_opts_table,
+	.groups = (const struct argp_child[]){ SAMPLING_CHILD, CGROUP_CHILD, CONSUMER_CHILD,
+		OUTPUT_CHILDREN, { 0 } },
 	.handle = handle_run_opt,
 };
 
@@ -616,7 +620,7 @@ static int parse_run_opts(const struct cli_cmd *cmd, bool sweep, bool verifier,
 			  bool traversal, bool e2e, bool consumer, int argc,
 			  char **argv, struct run_opts *o)
 {
-	int first, ret;
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->cpu = -1;
@@ -627,13 +631,9 @@ static int parse_run_opts(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	o->traversal = traversal;
 	o->e2e_on = e2e;
 	o->consumer_on = consumer;
-	ret = cli_parse(cmd, argc, argv, o, &first);
+	ret = cli_parse(cmd, argc, argv, o, NULL);
 	if (ret)
 		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
-	if (first < argc) {
-		cli_error(cmd->name, "unexpected argument '%s'", argv[first]);
-		return RB_EXIT_USAGE;
-	}
 	if (settle_defaults(o))
 		return RB_EXIT_USAGE;
 	return -1;

@@ -31,14 +31,12 @@ struct trigger_opts {
 	bool verbose;
 };
 
-enum { OPT_STRATEGY = 300, OPT_DEPTH, OPT_CALLS, OPT_PARENT };
+enum { OPT_STRATEGY = 's', OPT_DEPTH = 'd', OPT_CALLS = 'n' };
 
-static const struct cli_opt trigger_opts_table[] = {
-	{ "strategy", 's', "NAME|none", "the strategy to attach, or none to attach nothing", OPT_STRATEGY },
-	{ "depth", 'd', "N", "memcg depth to make the calls from (as in rootbench run); default: where the process is", OPT_DEPTH },
-	{ "calls", 'n', "N", "getppid() calls to make, 1..100000000; default 1000000", OPT_CALLS },
-	{ "cgroup-parent", 'p', "PATH", "memory cgroup directory to build the chain under (as in rootbench run)", OPT_PARENT },
-	{ "verbose", 'v', NULL, "show libbpf's and the verifier's messages", 'v' },
+static const struct argp_option trigger_opts_table[] = {
+	{ "strategy", OPT_STRATEGY, "NAME|none", 0, "the strategy to attach, or none to attach nothing", 0 },
+	{ "depth", OPT_DEPTH, "N", 0, "memcg depth to make the calls from (as in rootbench run); default: where the process is", 0 },
+	{ "calls", OPT_CALLS, "N", 0, "getppid() calls to make, 1..100000000; default 1000000", 0 },
 	{ 0 },
 };
 
@@ -62,10 +60,12 @@ static int handle(int key, const char *arg, void *vctx)
 		if (parse_uint(arg, 1, 100000000, &o->calls, err, sizeof(err)))
 			return cli_error("trigger", "--calls: %s", err);
 		return 0;
-	case OPT_PARENT:
+	case CLI_CGROUP_PARENT:
+		if (!*arg)
+			return cli_error("trigger", "--cgroup-parent: empty path");
 		o->cgroup_parent = arg;
 		return 0;
-	case 'v':
+	case CLI_VERBOSE:
 		o->verbose = true;
 		return 0;
 	}
@@ -76,6 +76,9 @@ static const struct cli_cmd trigger_cmd = {
 	.name = "trigger",
 	.doc = "Attach one strategy to the sys_enter tracepoint, filtered to this process's getppid() calls, make --calls getppid() calls from a memcg at --depth, and exit. `rootbench run` times it with hyperfine against --strategy none (e2e.csv); run by hand it is a way to reproduce one end-to-end figure.",
 	.opts = trigger_opts_table,
+	.groups = (const struct argp_child[]){
+		{ &cli_cgroup_group, 0, "Where the memcgs are built:", 1 },
+		{ &cli_verbose_group, 0, NULL, -2 }, { 0 } },
 	.handle = handle,
 };
 
@@ -118,13 +121,11 @@ int cmd_trigger(int argc, char **argv)
 	void *skel = NULL;
 	char err[512];
 	unsigned long i, hits = 0;
-	int first, ret, code = RB_EXIT_OK;
+	int ret, code = RB_EXIT_OK;
 
-	ret = cli_parse(&trigger_cmd, argc, argv, &o, &first);
+	ret = cli_parse(&trigger_cmd, argc, argv, &o, NULL);
 	if (ret)
 		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
-	if (first < argc)
-		return cli_error("trigger", "unexpected argument '%s'", argv[first]), RB_EXIT_USAGE;
 	if (!o.strategy)
 		return cli_error("trigger", "--strategy is required (a strategy name, or none)"), RB_EXIT_USAGE;
 	strategy_log_init(o.verbose);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzzes the option parsing of `rootbench run`, `verifier`, `traverse` and `consumer`
- * (bench/cli.c's getopt table plus run.c's handler and cross-checks)
+ * (bench/cli.c's argp glue and error lines, run.c's option groups, handler
+ * and cross-checks)
  * through run_check_args(), which touches nothing. The input is the
  * command line: the first byte picks the command, the rest is split into
  * arguments at NUL bytes. Its error lines and --help texts are many: make
