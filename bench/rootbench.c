@@ -170,39 +170,71 @@ static const struct {
 	{ "cleanup", cmd_cleanup, "remove cgroup subtrees left by runs that died" },
 };
 
-static void usage(FILE *f)
+/* The top level: its options come before the command, the command's after. */
+struct top_opts {
+	bool version;
+};
+
+static int handle_top(int key, const char *arg, void *ctx)
 {
+	(void)arg;
+	if (key != CLI_KEY_LONG)
+		return cli_error(NULL, "unhandled option");
+	((struct top_opts *)ctx)->version = true;
+	return 0;
+}
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* The top level's options: the commands (shown in --help), then --version,
+ * which comes before the command (and --help, from cli.c). */
+static struct argp_option *top_options(void)
+{
+	struct argp_option *o = calloc(NCOMMANDS + 3, sizeof(*o));
 	size_t i;
 
-	fprintf(f, "Usage: rootbench COMMAND [OPTION...]\n\n"
-		"Measures how a BPF program reaches the root memory cgroup:\n"
-		"bpf_get_root_mem_cgroup() against walking css.parent, in-kernel.\n\n"
-		"Commands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
-	fprintf(f, "\n`rootbench COMMAND --help` explains each command's options.\n"
-		"  --version  print the version\n");
+	if (!o)
+		return NULL;
+	o[0] = (struct argp_option){ .doc = "Commands:", .group = 1 };
+	for (i = 0; i < NCOMMANDS; i++)
+		o[i + 1] = (struct argp_option){ .name = commands[i].name, .doc = commands[i].what,
+						 .flags = OPTION_DOC | OPTION_NO_USAGE };
+	o[i + 1] = (struct argp_option){ .name = "version", .key = CLI_KEY_LONG,
+					 .doc = "print the version", .group = -1 };
+	return o;
 }
 
 int main(int argc, char **argv)
 {
+	struct cli_cmd top = {
+		.args = "COMMAND [OPTION...]",
+		.doc = "Measures how a BPF program reaches the root memory cgroup: "
+		       "bpf_get_root_mem_cgroup() against walking css.parent, in-kernel."
+		       "\v`rootbench COMMAND --help` explains every option of COMMAND.",
+		.in_order = true,
+		.handle = handle_top,
+	};
+	struct argp_option *opts = top_options();
+	struct top_opts o = { false };
+	int first = argc, ret;
 	size_t i;
 
-	if (argc < 2) {
-		fprintf(stderr, "rootbench: missing command (see rootbench --help)\n");
-		return RB_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
-		return RB_EXIT_OK;
-	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!opts)
+		return cli_error(NULL, "out of memory"), RB_EXIT_FAIL;
+	top.opts = opts;
+	ret = cli_parse(&top, argc, argv, &o, &first);
+	free(opts);
+	if (ret)
+		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	if (o.version) {
 		printf("rootbench %s (git %s)\n", RB_VERSION, RB_GIT_COMMIT);
 		return RB_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "rootbench: unknown command '%s' (see rootbench --help)\n", argv[1]);
+	if (first >= argc)
+		return cli_error(NULL, "missing command (see rootbench --help)"), RB_EXIT_USAGE;
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[first], commands[i].name))
+			return commands[i].fn(argc - first, argv + first);
+	cli_error(NULL, "unknown command '%s' (see rootbench --help)", argv[first]);
 	return RB_EXIT_USAGE;
 }
