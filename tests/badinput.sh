@@ -44,6 +44,11 @@ cases=(
 	"unknown option|unknown option '--frobnicate'|run --frobnicate"
 	"unknown short option|unknown option '-z'|run -z"
 	"option without its value|needs a value|run --depths"
+	"short option without its value|option '-d' needs a value|run -vd"
+	"unknown short option in a cluster|unknown option '-z'|run -vzq"
+	"value for an option that takes none|option '--quick' takes no value|run --quick=yes"
+	"ambiguous abbreviation|option '--sam' is ambiguous|run --sam 40"
+	"unknown option at the top level|rootbench: unknown option '--frob'|--frob"
 	"conflicting options|conflict|run --batch 100 --sample-ms 3"
 	"unexpected argument|unexpected argument 'extra'|run extra"
 	"cgroup parent that does not exist|not an existing directory|run --cgroup-parent /nonexistent"
@@ -93,6 +98,30 @@ for c in "${cases[@]}"; do
 		fail "bad input: $name: exit $rc, $lines stderr lines: $(head -c 300 "$TEST_TMP/err")"
 	fi
 done
+# --help: exit 0, nothing on stderr, every option explained. The shared
+# groups (cli.c, run.c) show in every command that takes them.
+for c in run verifier traverse consumer; do
+	"$RB" "$c" --help >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	rc=$?
+	check "help: rootbench $c --help exits 0 with the shared --out and --verbose, nothing on stderr" \
+		test "$rc" -eq 0 -a ! -s "$TEST_TMP/err" -a "$(grep -cE -- '-o, --out=DIR|-v, --verbose' "$TEST_TMP/out")" -eq 2
+done
+for c in run traverse consumer; do
+	"$RB" "$c" --help >"$TEST_TMP/out" 2>&1
+	check "help: rootbench $c --help has the sampling group (--samples, --cold-samples, --cpu)" \
+		test "$(grep -cE -- '-n, --samples=N|--cold-samples=N|-c, --cpu=N' "$TEST_TMP/out")" -eq 3
+done
+"$RB" --help >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+rc=$?
+missing=$(for c in run verifier traverse consumer trigger report compare aa list cleanup; do
+	grep -qE "^  $c " "$TEST_TMP/out" || echo "$c"
+done)
+check "help: rootbench --help exits 0 and lists every command${missing:+ (missing: $missing)}" \
+	test "$rc" -eq 0 -a -z "$missing" -a ! -s "$TEST_TMP/err"
+"$RB" aa --help >"$TEST_TMP/out" 2>&1
+check "help: rootbench aa --help explains the run options it passes on" \
+	grep -q -- '-d, --depths=LIST' "$TEST_TMP/out"
+
 # The VM runner refuses a kernel that is not a bzImage before it boots.
 KERNEL=/etc/hostname scripts/vm-bench.sh >"$TEST_TMP/out" 2>"$TEST_TMP/err"
 rc=$?
