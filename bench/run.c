@@ -144,14 +144,99 @@ static const struct argp_option run_opts_table[] = {
 	{ 0 },
 };
 
+/* A tree list (--trees, --consumer-trees) into shapes. */
+static int tree_opt(struct run_opts *o, const char *name, const char *arg,
+		    unsigned long max_nodes, struct tree_shape *shapes, size_t *nshapes)
+{
+	unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
+	unsigned long nodes[RB_MAX_SHAPES];
+	char err[160];
+	size_t i;
+
+	if (parse_tree_list(arg, max_nodes, d, f, nodes, RB_MAX_SHAPES, nshapes,
+			    err, sizeof(err)))
+		return cli_error(o->cmd, "%s: %s", name, err);
+	for (i = 0; i < *nshapes; i++)
+		shapes[i] = (struct tree_shape){ d[i], f[i], nodes[i] };
+	return 0;
+}
+
+/* The options that take a number; 1 when key is none of them. */
+static int number_opt(struct run_opts *o, int key, const char *arg)
+{
+	static const struct {
+		int key;
+		const char *name;
+		unsigned long min, max;
+	} limits[] = {
+		{ OPT_SAMPLES, "--samples", RB_MIN_SAMPLES, RB_MAX_SAMPLES },
+		{ OPT_WARMUP, "--warmup", 0, 10000 },
+		{ OPT_ROUNDS, "--rounds", 1, RB_MAX_ROUNDS },
+		{ OPT_SEED, "--seed", 0, RB_MAX_SEED },
+		{ OPT_BATCH, "--batch", 1, RB_MAX_BATCH },
+		{ OPT_SAMPLE_MS, "--sample-ms", 1, 10 },
+		{ OPT_CPU, "--cpu", 0, RB_MAX_CPUS - 1 },
+		{ OPT_E2E_CALLS, "--e2e-calls", 1000, 100000000 },
+		{ OPT_E2E_RUNS, "--e2e-runs", 3, 1000 },
+		{ OPT_TASK_DEPTH, "--task-depth", 1, 64 },
+		{ OPT_COLD_SAMPLES, "--cold-samples", 3, 100000 },
+	};
+	char err[160];
+	unsigned long v;
+	size_t i;
+
+	if (key == OPT_BATCH && !strcmp(arg, "auto")) {
+		o->batch = 0;
+		return 0;
+	}
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]) && limits[i].key != key; i++)
+		;
+	if (i == sizeof(limits) / sizeof(limits[0]))
+		return 1;
+	if (parse_uint(arg, limits[i].min, limits[i].max, &v, err, sizeof(err)))
+		return cli_error(o->cmd, "%s: %s", limits[i].name, err);
+	switch (key) {
+	case OPT_SAMPLES: o->samples = v; o->samples_given = true; break;
+	case OPT_WARMUP: o->warmup = v; break;
+	case OPT_ROUNDS: o->rounds = v; break;
+	case OPT_SEED: o->seed = v; o->seed_given = true; break;
+	case OPT_BATCH: o->batch = v; break;
+	case OPT_SAMPLE_MS: o->sample_ms = v; o->sample_ms_given = true; break;
+	case OPT_CPU: o->cpu = (int)v; break;
+	case OPT_E2E_CALLS: o->e2e.calls = v; o->e2e.calls_given = true; break;
+	case OPT_E2E_RUNS: o->e2e.runs = v; o->e2e.runs_given = true; break;
+	case OPT_TASK_DEPTH: o->tv.task_level = (unsigned)v; o->traversal_opts_given = true; break;
+	case OPT_COLD_SAMPLES: o->tv.cold_samples = v; o->traversal_opts_given = true; break;
+	}
+	return 0;
+}
+
+/* The flags: options without a value; 1 when key is none of them. */
+static int flag_opt(struct run_opts *o, int key)
+{
+	switch (key) {
+	case OPT_QUICK: o->quick = true; return 0;
+	case OPT_NO_VERIFIER: o->no_verifier = true; return 0;
+	case OPT_NO_TRAVERSAL: o->no_traversal = true; return 0;
+	case OPT_NO_E2E: o->no_e2e = true; return 0;
+	case OPT_NO_CONSUMER: o->no_consumer = true; return 0;
+	case OPT_NO_SWEEP: o->no_sweep = true; return 0;
+	case OPT_CROSSCHECK: o->crosscheck = true; return 0;
+	case CLI_VERBOSE: o->verbose = true; return 0;
+	}
+	return 1;
+}
+
 static int handle_run_opt(int key, const char *arg, void *vctx)
 {
 	struct run_opts *o = vctx;
 	const char *names[MAX_STRATEGIES];
 	char err[160];
-	unsigned long v;
 	size_t i;
+	int ret;
 
+	if ((ret = flag_opt(o, key)) != 1 || (ret = number_opt(o, key, arg)) != 1)
+		return ret;
 	switch (key) {
 	case OPT_STRATEGIES:
 		for (i = 0; i < nstrategies; i++)
@@ -166,129 +251,31 @@ static int handle_run_opt(int key, const char *arg, void *vctx)
 			return cli_error(o->cmd, "--depths: %s", err);
 		o->depths_given = true;
 		return 0;
-	case OPT_SAMPLES:
-		if (parse_uint(arg, RB_MIN_SAMPLES, RB_MAX_SAMPLES, &o->samples, err, sizeof(err)))
-			return cli_error(o->cmd, "--samples: %s", err);
-		o->samples_given = true;
-		return 0;
-	case OPT_WARMUP:
-		if (parse_uint(arg, 0, 10000, &o->warmup, err, sizeof(err)))
-			return cli_error(o->cmd, "--warmup: %s", err);
-		return 0;
-	case OPT_ROUNDS:
-		if (parse_uint(arg, 1, RB_MAX_ROUNDS, &o->rounds, err, sizeof(err)))
-			return cli_error(o->cmd, "--rounds: %s", err);
-		return 0;
-	case OPT_SEED:
-		if (parse_uint(arg, 0, RB_MAX_SEED, &o->seed, err, sizeof(err)))
-			return cli_error(o->cmd, "--seed: %s", err);
-		o->seed_given = true;
-		return 0;
-	case OPT_BATCH:
-		if (!strcmp(arg, "auto")) {
-			o->batch = 0;
-			return 0;
-		}
-		if (parse_uint(arg, 1, RB_MAX_BATCH, &o->batch, err, sizeof(err)))
-			return cli_error(o->cmd, "--batch: %s", err);
-		return 0;
-	case OPT_SAMPLE_MS:
-		if (parse_uint(arg, 1, 10, &o->sample_ms, err, sizeof(err)))
-			return cli_error(o->cmd, "--sample-ms: %s", err);
-		o->sample_ms_given = true;
-		return 0;
-	case OPT_CPU:
-		if (parse_uint(arg, 0, RB_MAX_CPUS - 1, &v, err, sizeof(err)))
-			return cli_error(o->cmd, "--cpu: %s", err);
-		o->cpu = (int)v;
-		return 0;
-	case CLI_CGROUP_PARENT:
-		if (!*arg)
-			return cli_error(o->cmd, "--cgroup-parent: empty path");
-		o->cgroup_parent = arg;
-		return 0;
-	case CLI_OUT_DIR:
-		o->out = arg;
-		return 0;
-	case OPT_QUICK:
-		o->quick = true;
-		return 0;
-	case OPT_NO_VERIFIER:
-		o->no_verifier = true;
-		return 0;
-	case OPT_NO_TRAVERSAL:
-		o->no_traversal = true;
-		return 0;
-	case OPT_NO_E2E:
-		o->no_e2e = true;
-		return 0;
-	case OPT_CROSSCHECK:
-		o->crosscheck = true;
-		return 0;
-	case OPT_E2E_CALLS:
-		if (parse_uint(arg, 1000, 100000000, &o->e2e.calls, err, sizeof(err)))
-			return cli_error(o->cmd, "--e2e-calls: %s", err);
-		o->e2e.calls_given = true;
-		return 0;
-	case OPT_E2E_RUNS:
-		if (parse_uint(arg, 3, 1000, &o->e2e.runs, err, sizeof(err)))
-			return cli_error(o->cmd, "--e2e-runs: %s", err);
-		o->e2e.runs_given = true;
-		return 0;
-	case OPT_TREES: {
-		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
-		unsigned long nodes[RB_MAX_SHAPES];
-
-		if (parse_tree_list(arg, RB_MAX_TREE_NODES, d, f, nodes, RB_MAX_SHAPES,
-				    &o->tv.nshapes, err, sizeof(err)))
-			return cli_error(o->cmd, "--trees: %s", err);
-		for (i = 0; i < o->tv.nshapes; i++)
-			o->tv.shapes[i] = (struct tree_shape){ d[i], f[i], nodes[i] };
+	case OPT_TREES:
 		o->trees_given = o->traversal_opts_given = true;
-		return 0;
-	}
-	case OPT_TASK_DEPTH:
-		if (parse_uint(arg, 1, 64, &v, err, sizeof(err)))
-			return cli_error(o->cmd, "--task-depth: %s", err);
-		o->tv.task_level = (unsigned)v;
-		o->traversal_opts_given = true;
-		return 0;
-	case OPT_COLD_SAMPLES:
-		if (parse_uint(arg, 3, 100000, &o->tv.cold_samples, err, sizeof(err)))
-			return cli_error(o->cmd, "--cold-samples: %s", err);
-		o->traversal_opts_given = true;
-		return 0;
+		return tree_opt(o, "--trees", arg, RB_MAX_TREE_NODES, o->tv.shapes, &o->tv.nshapes);
+	case OPT_CONSUMER_TREES:
+		o->consumer_trees_given = true;
+		return tree_opt(o, "--consumer-trees", arg, RB_CONSUMER_MAX_NODES, o->co.shapes,
+				&o->co.nshapes);
 	case OPT_VISIT:
 		if (strcmp(arg, "auto") && strcmp(arg, "counter"))
 			return cli_error(o->cmd, "--visit: '%s' is neither auto nor counter", arg);
 		o->tv.visit_counter = !strcmp(arg, "counter");
 		o->traversal_opts_given = true;
 		return 0;
+	case CLI_CGROUP_PARENT:
+		if (!*arg)
+			return cli_error(o->cmd, "--cgroup-parent: empty path");
+		o->cgroup_parent = arg;
+		return 0;
 	case OPT_PROXY_VALIDATION:
 		if (!*arg)
 			return cli_error(o->cmd, "--proxy-validation: empty path");
 		o->proxy_validation = arg;
 		return 0;
-	case OPT_NO_CONSUMER:
-		o->no_consumer = true;
-		return 0;
-	case OPT_NO_SWEEP:
-		o->no_sweep = true;
-		return 0;
-	case OPT_CONSUMER_TREES: {
-		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
-		unsigned long nodes[RB_MAX_SHAPES];
-
-		if (parse_tree_list(arg, RB_CONSUMER_MAX_NODES, d, f, nodes, RB_MAX_SHAPES,
-				    &o->co.nshapes, err, sizeof(err)))
-			return cli_error(o->cmd, "--consumer-trees: %s", err);
-		for (i = 0; i < o->co.nshapes; i++)
-			o->co.shapes[i] = (struct tree_shape){ d[i], f[i], nodes[i] };
-		o->consumer_trees_given = true;
-		return 0;
-	}
-	case CLI_VERBOSE:
-		o->verbose = true;
+	case CLI_OUT_DIR:
+		o->out = arg;
 		return 0;
 	}
 	return cli_error(o->cmd, "unhandled option");
