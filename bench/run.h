@@ -171,4 +171,12 @@ const char *percall_header(void);
 /* parts.c */
 void json_parts(struct run *r, struct json *j);
 
+/* bench/run_opts.c: the commands' options. parse_run_opts() returns -1 to
+ * go on, else the exit status (0 after --help, RB_EXIT_USAGE). */
+struct cli_cmd;
+extern const struct cli_cmd verifier_cmd, traverse_cmd, consumer_cmd;
+int parse_run_opts(const struct cli_cmd *cmd, bool sweep, bool verifier,
+		   bool traversal, bool e2e, bool consumer, int argc,
+		   char **argv, struct run_opts *o);
+
 #endif
