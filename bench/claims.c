@@ -360,13 +360,18 @@ static const struct run_data *trust_run(const struct run_data *runs, size_t n)
 {
 	size_t k;
 
+	const struct run_data *best = NULL;
+
+	/* The verdicts are the same under any accelerator; plain TCG's run
+	 * stays in the appendix, so icount or a real CPU is named first. */
 	for (k = 0; k < n; k++) {
 		const char *res = cap_cell(&runs[k], "kfunc", "trusted-kfunc", NULL);
 
-		if (res && !strcmp(res, "accepted") && cap_cell(&runs[k], "walk-iter", "trusted-kfunc", NULL))
-			return &runs[k];
+		if (res && !strcmp(res, "accepted") && cap_cell(&runs[k], "walk-iter", "trusted-kfunc", NULL) &&
+		    (!best || (best->emulated && !best->icount)))
+			best = &runs[k];
 	}
-	return NULL;
+	return best;
 }
 
 static void decide_trusted(const struct run_data *runs, size_t n, struct verdict *v)
@@ -425,10 +430,12 @@ static void put_cost_text(const struct run_data *runs, size_t n, char *buf, size
 
 static void decide_acquire(const struct run_data *runs, size_t n, struct verdict *v)
 {
+	const struct run_data *t = trust_run(runs, n);
 	size_t k;
 
 	for (k = 0; k < n; k++) {
-		const struct run_data *r = &runs[k];
+		/* The run trust is decided from, else any that loaded the kfunc. */
+		const struct run_data *r = t ? t : &runs[k];
 		const json_t *kf = strategy_env(r, "kfunc"), *forms, *c;
 		const char *rejected = NULL, *form = NULL;
 		char put[400];
@@ -496,21 +503,20 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 	  "the lookup is a visible part of a selection");
 	V(figure, "lookup: %s; %s (%.0f memcgs visited)", ta, tb, visited);
 	V(interval, "%s; %s",
-	  qci(x, sizeof(x), csv_num_cell(&r->consumer, (size_t)a, "lookup_ci95_lo_ns"),
-	      csv_num_cell(&r->consumer, (size_t)a, "lookup_ci95_hi_ns"), r->u),
-	  qci(y, sizeof(y), csv_num_cell(&r->consumer, (size_t)b, "lookup_ci95_lo_ns"),
-	      csv_num_cell(&r->consumer, (size_t)b, "lookup_ci95_hi_ns"), r->u));
+	  qci_net(x, sizeof(x), csv_num_cell(&r->consumer, (size_t)a, "lookup_ci95_lo_ns"),
+		  csv_num_cell(&r->consumer, (size_t)a, "lookup_ci95_hi_ns"), r->u),
+	  qci_net(y, sizeof(y), csv_num_cell(&r->consumer, (size_t)b, "lookup_ci95_lo_ns"),
+		  csv_num_cell(&r->consumer, (size_t)b, "lookup_ci95_hi_ns"), r->u));
 	if (nat && nat != r && consumer_max_visited(nat) > 0)
 		tn = lookup_text(nat, "walk", consumer_max_visited(nat));
-	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s%s%s What the route decides is how the tree can be walked and read: the kfunc's trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads.",
-	  visited, r->label, ta, 100 * sa, tb, 100 * sb, tn ? " On the real CPU (" : "",
-	  tn ? nat->label : "", tn ? "): " : "");
 	if (tn) {
-		char *t = xasprintf("%s %s.", v->body, tn);
+		char *t = xasprintf(" On the real CPU (%s): %s.", nat->label, tn);
 
-		free(v->body);
-		v->body = t;
+		free(tn);
+		tn = t;
 	}
+	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s What the route decides is how the tree can be walked and read: the kfunc's trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads.",
+	  visited, r->label, ta, 100 * sa, tb, 100 * sb, tn ? tn : "");
 	free(ta);
 	free(tb);
 	free(tn);

@@ -150,29 +150,44 @@ static void md_answer(FILE *f, const struct verdict *v)
 				v[i].figure, v[i].interval, v[i].run ? v[i].run->label : "-");
 }
 
-/* One section per claim: its rules' paragraphs and one plot. */
+/* One section per claim: its rules' paragraphs and one plot, the first of
+ * its rules' plots that no earlier section showed. */
 static void md_sections(FILE *f, const struct verdict *v, const char *prefix_for_one)
 {
-	size_t i, j;
+	char shown[16][4096];
+	size_t nshown = 0, i, j, k;
 
 	for (i = 0; i < nclaim_rules; i = j) {
 		const struct verdict *plotted = NULL;
 		const char *sec = claim_rules[i].section;
+		bool fresh = false;
 
 		fprintf(f, "\n## %s\n\n", sec);
 		for (j = i; j < nclaim_rules && !strcmp(claim_rules[j].section, sec); j++) {
 			char path[4096];
+			bool seen = false;
 
 			fprintf(f, "- **%s**: %s. %s\n", claim_rules[j].claim, v[j].verdict, v[j].body);
-			text(path, sizeof(path), "%s/plots/%s.png", v[j].run ? v[j].run->dir : "",
-			     v[j].plot ? v[j].plot : "");
-			if (!plotted && v[j].plot && !access(path, R_OK))
+			if (!v[j].plot || !v[j].run)
+				continue;
+			text(path, sizeof(path), "%s/plots/%s.png", v[j].run->dir, v[j].plot);
+			if (access(path, R_OK))
+				continue;
+			for (k = 0; k < nshown; k++)
+				seen |= !strcmp(shown[k], path);
+			if (!plotted || (!fresh && !seen)) {
 				plotted = &v[j];
+				fresh = !seen;
+			}
 		}
-		if (plotted)
-			fprintf(f, "\n![%s, %s](%s%s%splots/%s.png)\n", sec, plotted->run->label,
-				prefix_for_one ? prefix_for_one : plotted->run->dir,
-				prefix_for_one ? "" : "/", "", plotted->plot);
+		if (!plotted)
+			continue;
+		if (nshown < sizeof(shown) / sizeof(shown[0]))
+			text(shown[nshown++], sizeof(shown[0]), "%s/plots/%s.png", plotted->run->dir,
+			     plotted->plot);
+		fprintf(f, "\n![%s, %s](%s%splots/%s.png)\n", sec, plotted->run->label,
+			prefix_for_one ? prefix_for_one : plotted->run->dir,
+			prefix_for_one ? "" : "/", plotted->plot);
 	}
 }
 

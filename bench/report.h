@@ -87,6 +87,8 @@ const char *qci(char *buf, size_t len, double lo, double hi, const char *u);
  */
 const char *qnet(char *buf, size_t len, double v, double lo, double hi, const char *u);
 bool below_resolution(double lo);
+/* The interval of a net figure: a bound below 0 prints as "<= 0". */
+const char *qci_net(char *buf, size_t len, double lo, double hi, const char *u);
 
 /* Word-wraps at WIDTH columns after a first-line prefix. */
 void wrapped(FILE *f, const char *first, const char *indent, const char *fmt, ...)

@@ -396,6 +396,19 @@ const char *qci(char *buf, size_t len, double lo, double hi, const char *u)
 	return buf;
 }
 
+const char *qci_net(char *buf, size_t len, double lo, double hi, const char *u)
+{
+	char b[64];
+
+	if (below_resolution(lo) && !isnan(hi) && hi <= 0)
+		text(buf, len, "not resolved (all of it <= 0)");
+	else if (below_resolution(lo) && !isnan(hi))
+		text(buf, len, "[<= 0, %s]", qnum(b, sizeof(b), hi, u));
+	else
+		qci(buf, len, lo, hi, u);
+	return buf;
+}
+
 bool below_resolution(double lo)
 {
 	return !isnan(lo) && lo <= 0;

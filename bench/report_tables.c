@@ -195,11 +195,16 @@ void md_consumer(FILE *f, const struct run_data *r)
 			qnum(m, sizeof(m), csv_num_cell(c, i, "median_ns"), r->u),
 			qci(ci, sizeof(ci), csv_num_cell(c, i, "ci95_lo_ns"), csv_num_cell(c, i, "ci95_hi_ns"), r->u),
 			qnum(pm, sizeof(pm), csv_num_cell(c, i, "per_memcg_ns"), r->u));
-		if (slope)
+		if (slope && below_resolution(llo))
+			fprintf(f, " %s | %s | below resolution |",
+				qnet(l, sizeof(l), csv_num_cell(c, i, "lookup_ns"), llo,
+				     csv_num_cell(c, i, "lookup_ci95_hi_ns"), r->u),
+				qci_net(lci, sizeof(lci), llo, csv_num_cell(c, i, "lookup_ci95_hi_ns"), r->u));
+		else if (slope)
 			fprintf(f, " %s | %s | %.2f%% |",
 				qnet(l, sizeof(l), csv_num_cell(c, i, "lookup_ns"), llo,
 				     csv_num_cell(c, i, "lookup_ci95_hi_ns"), r->u),
-				qci(lci, sizeof(lci), llo, csv_num_cell(c, i, "lookup_ci95_hi_ns"), r->u),
+				qci_net(lci, sizeof(lci), llo, csv_num_cell(c, i, "lookup_ci95_hi_ns"), r->u),
 				100 * csv_num_cell(c, i, "lookup_share"));
 		else
 			fprintf(f, " | | |");
@@ -221,12 +226,14 @@ void md_e2e(FILE *f, const struct run_data *r)
 		double lo = csv_num_cell(&r->e2e, i, "ci95_lo_ns"), hi = csv_num_cell(&r->e2e, i, "ci95_hi_ns");
 		char pc[96], ci[96], net[64], ik[64];
 
-		if (below_resolution(lo))
+		if (below_resolution(lo) && hi <= 0)
+			text(pc, sizeof(pc), "not resolved");
+		else if (below_resolution(lo))
 			text(pc, sizeof(pc), "< %s", qnum(ci, sizeof(ci), hi, r->u));
 		else
 			qnum(pc, sizeof(pc), csv_num_cell(&r->e2e, i, "per_call_ns"), r->u);
 		fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n", csv_cell(&r->e2e, i, "strategy"),
-			csv_cell(&r->e2e, i, "depth"), pc, qci(ci, sizeof(ci), lo, hi, r->u),
+			csv_cell(&r->e2e, i, "depth"), pc, qci_net(ci, sizeof(ci), lo, hi, r->u),
 			below_resolution(lo) ? "-" : qnum(net, sizeof(net), csv_num_cell(&r->e2e, i, "net_ns"), r->u),
 			qnum(ik, sizeof(ik), csv_num_cell(&r->e2e, i, "inkernel_ns"), r->u),
 			csv_cell(&r->e2e, i, "flag"));
