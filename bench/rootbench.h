@@ -30,7 +30,7 @@ enum {
 #define RB_MAX_SAMPLES 100000
 #define RB_MAX_DEPTHS 64
 #define RB_DEFAULT_SAMPLE_MS 2
-#define RB_DEFAULT_ROUNDS 20
+#define RB_DEFAULT_ROUNDS 30
 #define RB_QUICK_ROUNDS 5
 #define RB_MAX_ROUNDS 256
 /* Seeds stay exact in JSON readers that hold numbers as doubles. */
