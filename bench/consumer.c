@@ -614,6 +614,57 @@ static int measure_cold(struct oom_consumer *c, const struct consumer_loaded *cl
 	return err;
 }
 
+/* A leaf's charge in bytes (memory.current, or v1's usage_in_bytes), or -1. */
+static long long leaf_current(const struct charged_tree *ct, unsigned long i)
+{
+	char path[PATH_MAX + 32], buf[64];
+	size_t end;
+	long long v = -1;
+	FILE *f;
+
+	leaf_path(ct, i, path, sizeof(path) - 32);
+	end = strlen(path);
+	strcat(path, "/memory.current");
+	f = fopen(path, "re");
+	if (!f) {
+		strcpy(path + end, "/memory.usage_in_bytes");
+		f = fopen(path, "re");
+	}
+	if (f && fgets(buf, sizeof(buf), f))
+		v = atoll(buf);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* What a mismatch needs to be understood: which leaf was chosen, what the
+ * kernel says the victim and it hold, and whether the charger still lives. */
+static void mismatch_evidence(const struct charged_tree *ct, unsigned long long chosen)
+{
+	unsigned long i, at = ct->nleaves;
+	char path[64], stat[256] = "", *state;
+	FILE *f;
+
+	/* The charger's state letter from /proc (Z: it has exited). */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)ct->charger);
+	f = ct->charger > 0 ? fopen(path, "re") : NULL;
+	if (f && !fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	if (f)
+		fclose(f);
+	state = strrchr(stat, ')');
+
+	for (i = 0; i < ct->nleaves; i++)
+		if (ct->leaf_id[i] == chosen)
+			at = i;
+	fprintf(stderr, "rootbench: evidence: victim leaf %lu holds %lld bytes; chosen %s %lu holds %lld; decoy leaf %lu holds %lld; charger %d state %c\n",
+		ct->victim, leaf_current(ct, ct->victim),
+		at == ct->nleaves ? "(no leaf of the tree)" : at == ct->decoy ? "leaf (the decoy)" : "leaf",
+		at, at < ct->nleaves ? leaf_current(ct, at) : -1LL, ct->decoy,
+		ct->decoy < ct->nleaves ? leaf_current(ct, ct->decoy) : -1LL, (int)ct->charger,
+		state && state[1] == ' ' ? state[2] : '?');
+}
+
 /* The victim check: each variant must pick the expected leaf. */
 static bool check_victim(struct oom_consumer *c, const struct consumer_loaded *cl,
 			 const struct charged_tree *ct, unsigned long long *visited)
@@ -634,6 +685,7 @@ static bool check_victim(struct oom_consumer *c, const struct consumer_loaded *c
 	if (!err && s.leaves != ct->nleaves)
 		fprintf(stderr, "rootbench: (a memcg outside the tree may have got an id in the tree's range [%llu, %llu])\n",
 			ct->lo, ct->hi);
+	mismatch_evidence(ct, s.victim_id);
 	return false;
 }
 
