@@ -93,20 +93,13 @@ static char *walks_text(const struct run_data *r, const unsigned *d, size_t nd, 
 
 	for (i = 0; i < ns; i++) {
 		double w0 = pc_figure(r, names[i], d[0]), wn = pc_figure(r, names[i], d[nd - 1]);
-		char *t;
 
 		if (!is_walk(r, names[i]) || isnan(w0) || isnan(wn))
 			continue;
-		t = xasprintf("%s%s`%s` %s at depth %u and %s at depth %u", out, *out ? "; " : "",
-			      names[i], qval(a, sizeof(a), w0, r->u), d[0], qval(b, sizeof(b), wn, r->u),
-			      d[nd - 1]);
-		free(out);
-		out = t;
-		if (k0 > 0 && kn > 0) {
-			t = xasprintf("%s (%.1fx and %.1fx the kfunc)", out, w0 / k0, wn / kn);
-			free(out);
-			out = t;
-		}
+		xappend(&out, "%s`%s` %s at depth %u and %s at depth %u", *out ? "; " : "", names[i],
+			qval(a, sizeof(a), w0, r->u), d[0], qval(b, sizeof(b), wn, r->u), d[nd - 1]);
+		if (k0 > 0 && kn > 0)
+			xappend(&out, " (%.1fx and %.1fx the kfunc)", w0 / k0, wn / kn);
 	}
 	return out;
 }
@@ -202,7 +195,7 @@ static const char *flattest_walk(const struct run_data *r, double *b, double *lo
 
 static char *slopes_text(const struct run_data *r)
 {
-	char *out = xasprintf("%s", ""), *t, a[64], c[64];
+	char *out = xasprintf("%s", ""), a[64], c[64];
 	double ia, b, lo, hi;
 	size_t i;
 
@@ -211,10 +204,8 @@ static char *slopes_text(const struct run_data *r)
 
 		if (!fit_of(r, s, &ia, &b, &lo, &hi))
 			continue;
-		t = xasprintf("%s%s`%s` %s/level %s", out, *out ? "; " : "", s,
-			      qval(a, sizeof(a), b, r->u), qci(c, sizeof(c), lo, hi, r->u));
-		free(out);
-		out = t;
+		xappend(&out, "%s`%s` %s/level %s", *out ? "; " : "", s, qval(a, sizeof(a), b, r->u),
+			qci(c, sizeof(c), lo, hi, r->u));
 	}
 	return out;
 }
@@ -234,7 +225,7 @@ static char *blocks_text(const struct run_data *r)
 {
 	double kc = block_of(r, "kernel-call"), bc = block_of(r, "bpf-call"),
 	       ld = block_of(r, "dependent-load"), a, b, lo, hi;
-	char *out, *t, x[64], y[64], z[64];
+	char *out, x[64], y[64], z[64];
 	size_t j;
 
 	if (isnan(kc) || isnan(bc) || isnan(ld))
@@ -247,11 +238,8 @@ static char *blocks_text(const struct run_data *r)
 
 		if (!fit_of(r, walk_blocks[j].walk, &a, &b, &lo, &hi))
 			continue;
-		t = xasprintf("%s `%s` per level %s is %.2fx %s (%s).", out, walk_blocks[j].walk,
-			      qval(x, sizeof(x), b, r->u), b / sum, walk_blocks[j].parts,
-			      qval(y, sizeof(y), sum, r->u));
-		free(out);
-		out = t;
+		xappend(&out, " `%s` per level %s is %.2fx %s (%s).", walk_blocks[j].walk,
+			qval(x, sizeof(x), b, r->u), b / sum, walk_blocks[j].parts, qval(y, sizeof(y), sum, r->u));
 	}
 	return out;
 }
@@ -403,12 +391,12 @@ static void decide_trusted(const struct run_data *runs, size_t n, struct verdict
  * What the second call costs, by the proxies: helper-call-pair (get and
  * put, two out-of-line calls) minus helper-call (one), in each run.
  */
-static void put_cost_text(const struct run_data *runs, size_t n, char *buf, size_t len)
+static char *put_cost_text(const struct run_data *runs, size_t n)
 {
-	size_t k, used = 0;
+	char *out = xasprintf("%s", "");
+	size_t k;
 
-	buf[0] = '\0';
-	for (k = 0; k < n && used < len; k++) {
+	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
 		unsigned d[64];
 		double one, two;
@@ -420,12 +408,12 @@ static void put_cost_text(const struct run_data *runs, size_t n, char *buf, size
 		two = pc_figure(r, "helper-call-pair", d[0]);
 		if (isnan(one) || isnan(two))
 			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s %s on %s",
-					 used ? ";" : " By the proxies, the second call costs", qval(a, sizeof(a), two - one, r->u),
-					 r->label);
+		xappend(&out, "%s %s on %s", *out ? ";" : " By the proxies, the second call costs",
+			qval(a, sizeof(a), two - one, r->u), r->label);
 	}
-	if (used && used < len)
-		snprintf(buf + used, len - used, " (helper-call-pair minus helper-call at the shallowest depth).");
+	if (*out)
+		xappend(&out, " (helper-call-pair minus helper-call at the shallowest depth).");
+	return out;
 }
 
 static void decide_acquire(const struct run_data *runs, size_t n, struct verdict *v)
@@ -438,7 +426,7 @@ static void decide_acquire(const struct run_data *runs, size_t n, struct verdict
 		const struct run_data *r = t ? t : &runs[k];
 		const json_t *kf = strategy_env(r, "kfunc"), *forms, *c;
 		const char *rejected = NULL, *form = NULL;
-		char put[400];
+		char *put;
 		size_t ci;
 
 		if (!kf || !json_get_bool(kf, "available", false) || !json_get_str(kf, "semantics", NULL))
@@ -449,7 +437,7 @@ static void decide_acquire(const struct run_data *runs, size_t n, struct verdict
 				rejected = json_get_str(c, "reason", "");
 				form = json_get_str(c, "form", "?");
 			}
-		put_cost_text(runs, n, put, sizeof(put));
+		put = put_cost_text(runs, n);
 		v->run = r;
 		V(verdict, "%s", json_get_str(kf, "semantics", "?"));
 		V(figure, "the form \"%s\": %s", form ? form : "-", rejected ? "rejected" : "none rejected");
@@ -457,6 +445,7 @@ static void decide_acquire(const struct run_data *runs, size_t n, struct verdict
 		V(body, "The harness loads the kfunc route both ways, with and without `bpf_put_mem_cgroup()`, and records which the verifier takes (%s, env.json): the kfunc is %s. The mail calls the put \"effectively a no-op\"; the verifier still demands it, so every caller carries a release%s%s%s.%s",
 		  r->label, json_get_str(kf, "semantics", "?"), rejected ? " (without it: \"" : "",
 		  rejected ? rejected : "", rejected ? "\")" : "", put);
+		free(put);
 		return;
 	}
 }
@@ -483,7 +472,7 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 	const struct run_data *r = consumer_run(runs, n), *nat = native_run(runs, n);
 	double visited;
 	long a, b;
-	char *ta, *tb, *tn = NULL, x[64], y[64];
+	char *ta, *tb, *tn = NULL, *real = NULL, x[64], y[64];
 	double sa, sb;
 
 	if (!r)
@@ -509,14 +498,11 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 		  csv_num_cell(&r->consumer, (size_t)b, "lookup_ci95_hi_ns"), r->u));
 	if (nat && nat != r && consumer_max_visited(nat) > 0)
 		tn = lookup_text(nat, "walk", consumer_max_visited(nat));
-	if (tn) {
-		char *t = xasprintf(" On the real CPU (%s): %s.", nat->label, tn);
-
-		free(tn);
-		tn = t;
-	}
+	if (tn)
+		xappend(&real, " On the real CPU (%s): %s.", nat->label, tn);
 	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s What the route decides is how the tree can be walked and read: the kfunc's trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads.",
-	  visited, r->label, ta, 100 * sa, tb, 100 * sb, tn ? tn : "");
+	  visited, r->label, ta, 100 * sa, tb, 100 * sb, real ? real : "");
+	free(real);
 	free(ta);
 	free(tb);
 	free(tn);
@@ -547,14 +533,10 @@ static void decide_one_call(const struct run_data *runs, size_t n, struct verdic
 	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : " and ",
 	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : qval(c, sizeof(c), pc_figure(r, "kfunc", d[0]), r->u),
 	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : " for the kfunc itself");
-	if (nat && nat != r && depths(nat, d, 64) && !isnan(pc_figure(nat, "helper-call", d[0]))) {
-		char *t = xasprintf("%s On the real CPU (%s), at depth %u: %s against %s.", v->body, nat->label,
-				    d[0], qval(a, sizeof(a), pc_figure(nat, "helper-call", d[0]), nat->u),
-				    qval(b, sizeof(b), pc_figure(nat, "helper-call-pair", d[0]), nat->u));
-
-		free(v->body);
-		v->body = t;
-	}
+	if (nat && nat != r && depths(nat, d, 64) && !isnan(pc_figure(nat, "helper-call", d[0])))
+		xappend(&v->body, " On the real CPU (%s), at depth %u: %s against %s.", nat->label, d[0],
+			qval(a, sizeof(a), pc_figure(nat, "helper-call", d[0]), nat->u),
+			qval(b, sizeof(b), pc_figure(nat, "helper-call-pair", d[0]), nat->u));
 }
 
 /* A trusted route without the kfunc: its cost and the consumers it passes. */

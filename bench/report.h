@@ -95,6 +95,8 @@ void wrapped(FILE *f, const char *first, const char *indent, const char *fmt, ..
 	__attribute__((format(printf, 4, 5)));
 /* asprintf that cannot fail quietly: out of memory ends the command. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Appends to a string made by xasprintf (or NULL: a new one). */
+void xappend(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 _Noreturn void too_many(const char *what, size_t max, const char *where);
 

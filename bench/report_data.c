@@ -442,6 +442,23 @@ char *xasprintf(const char *fmt, ...)
 	return t;
 }
 
+void xappend(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char *t = NULL, *joined;
+
+	va_start(ap, fmt);
+	if (vasprintf(&t, fmt, ap) < 0) {
+		fprintf(stderr, "rootbench report: out of memory\n");
+		exit(RB_EXIT_FAIL);
+	}
+	va_end(ap);
+	joined = xasprintf("%s%s", *s ? *s : "", t);
+	free(t);
+	free(*s);
+	*s = joined;
+}
+
 void wrapped(FILE *f, const char *first, const char *indent, const char *fmt, ...)
 {
 	va_list ap;
