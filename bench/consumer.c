@@ -3,9 +3,10 @@
  * The OOM victim-selection consumer: three programs, real trees, real
  * charges. For each tree shape the harness builds the memcgs, forks one
  * charger process that moves itself into every leaf and touches a known
- * number of anonymous pages there (anonymous memory stays charged to the
- * memcg it was faulted in), then settles in one "decoy" leaf, which it
- * makes unkillable (oom_score_adj -1000) and charges more than any other.
+ * number of anonymous pages there (locked and never huge, so that they stay
+ * charged to the memcg they were faulted in), then settles in one "decoy"
+ * leaf, which it makes unkillable (oom_score_adj -1000) and charges more
+ * than any other.
  * The expected victim is the leaf with the largest charge that is not the
  * decoy. The charger holds the pages until the harness closes its pipe;
  * it dies with the harness (PR_SET_PDEATHSIG) if the harness is killed.
@@ -273,7 +274,7 @@ charger_main(const struct charged_tree *ct, pid_t parent, int ready, int ctl, in
 {
 	long ps = sysconf(_SC_PAGESIZE);
 	char path[PATH_MAX + 32], msg[PATH_MAX + 96], b;
-	unsigned long i, n;
+	unsigned long i, n, len;
 	cpu_set_t set;
 	bool decoy;
 	char *p;
@@ -289,6 +290,18 @@ charger_main(const struct charged_tree *ct, pid_t parent, int ready, int ctl, in
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
+	/*
+	 * No transparent huge pages: khugepaged (THP "always", as in Debian's
+	 * kernels) collapses the small pages of this process's merged anonymous
+	 * mappings into huge pages charged to the memcg it is in by then, the
+	 * decoy, and uncharges the leaves they were faulted in: that is how the
+	 * victim lost its pages in full VM runs. Locked pages cannot be swapped
+	 * out of their memcg either.
+	 */
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
+		snprintf(msg, sizeof(msg), "Echarger cannot disable huge pages: %s", strerror(errno));
+		goto fail;
+	}
 	/* Lowering oom_score_adj takes CAP_SYS_RESOURCE: without it, no decoy. */
 	decoy = ct->decoy < ct->nleaves && !write_str("/proc/self/oom_score_adj", "-1000");
 	for (i = 0; i <= ct->nleaves; i++) {
@@ -303,7 +316,8 @@ charger_main(const struct charged_tree *ct, pid_t parent, int ready, int ctl, in
 			goto fail;
 		}
 		n = i < ct->nleaves ? leaf_pages(ct, i) : DECOY_PAGES;
-		p = mmap(NULL, n * (unsigned long)ps, PROT_READ | PROT_WRITE,
+		len = n * (unsigned long)ps;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED) {
 			snprintf(msg, sizeof(msg), "Echarger cannot map %lu pages: %s", n, strerror(errno));
@@ -311,6 +325,10 @@ charger_main(const struct charged_tree *ct, pid_t parent, int ready, int ctl, in
 		}
 		for (; n; n--)
 			p[(n - 1) * (unsigned long)ps] = 1;
+		if (mlock(p, len)) {
+			snprintf(msg, sizeof(msg), "Echarger cannot lock %lu bytes: %s", len, strerror(errno));
+			goto fail;
+		}
 	}
 	if (write(ready, decoy ? "R1" : "R0", 2) != 2)
 		_exit(1);

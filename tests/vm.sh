@@ -3,7 +3,8 @@
 # harness inside. The kernel that has bpf_get_root_mem_cgroup() (newest of
 # Debian sid and trixie-backports), the same under TCG icount, Debian
 # trixie's 6.12 without the kfunc, and a kernel booted with the memory
-# controller disabled. Kernels are fetched through apt once and cached.
+# controller disabled; the consumer with khugepaged scanning nonstop.
+# Kernels are fetched through apt once and cached.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
@@ -146,7 +147,33 @@ test_memcg_disabled() {
 		grep -q '^kfunc  *available (returns no root here: NULL)' "$out/list"
 }
 
+# khugepaged scanning without pause: before the charger turned huge pages
+# off, a collapse moved the victim's pages into the decoy's memcg and every
+# variant chose another leaf (3 mismatches in 3 of 3 such runs).
+test_consumer_under_khugepaged() {
+	local out=$TEST_TMP/vm-khugepaged rc
+	eval "$(scripts/vm-kernel.sh --print-vars 2>/dev/null | grep '^KERNEL_IMAGE=')"
+	scripts/vm-run.sh --kernel "$KERNEL_IMAGE" --workdir build/vm --timeout 600 \
+		--binary build/rootbench --outdir "$out" -- sh -c '
+		k=/sys/kernel/mm/transparent_hugepage
+		echo always > $k/enabled
+		echo 0 > $k/khugepaged/scan_sleep_millisecs
+		echo 0 > $k/khugepaged/alloc_sleep_millisecs
+		rootbench consumer --quick --consumer-trees 3x12 --out /out/run > /out/run.out 2>&1
+		echo $? > /out/run.rc
+		cat $k/khugepaged/pages_collapsed > /out/collapsed' >"$out.log" 2>&1
+	rc=$?
+	check "vm khugepaged: the VM ran" test "$rc" -eq 0
+	check "vm khugepaged: khugepaged collapsed pages during the run" \
+		test "$(cat "$out/collapsed" 2>/dev/null || echo 0)" -gt 0
+	check "vm khugepaged: every variant still chose the charged victim" \
+		test "$(cat "$out/run.rc" 2>/dev/null)-$(grep -c 'VICTIM MISMATCH' "$out/run.out" 2>/dev/null)" = 0-0
+	[ "$(cat "$out/run.rc" 2>/dev/null)" = 0 ] || grep MISMATCH "$out/run.out" 2>/dev/null | head -n 3 | sed 's/^/# /'
+}
+
+
 test_kfunc_kernel
 test_icount
 test_kernel_without_kfunc
 test_memcg_disabled
+test_consumer_under_khugepaged
