@@ -23,6 +23,7 @@
 #include "compare.h"
 #include "csvread.h"
 #include "fingerprint.h"
+#include "jsonread.h"
 #include "output.h"
 #include "parse.h"
 #include "rootbench.h"
@@ -185,6 +186,23 @@ static size_t scratch_need(const struct run_samples *r)
 	return 2 * (most + base) + 1;
 }
 
+/* A run whose machine changed speed between rounds has wide intervals for
+ * that reason alone: said before the verdicts, as the fingerprint is. */
+static void speed_between_rounds(const char *dir, char label, FILE *out)
+{
+	char path[4200], err[256];
+	json_t *env;
+
+	text(path, sizeof(path), "%s/env.json", dir);
+	env = json_load(path, err, sizeof(err));
+	if (env && json_get(env, "round_speed.spread"))
+		fprintf(out, "machine speed between rounds in %c: slowest/fastest %.2fx (%s)\n", label,
+			json_get_num(env, "round_speed.spread", NAN),
+			json_get_bool(env, "round_speed.steady", false) ? "steady" :
+			"NOT steady: wide intervals there come from the machine");
+	json_decref(env);
+}
+
 int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts *o,
 		 FILE *out, FILE *csv, struct compare_result *res, char *err, size_t errlen)
 {
@@ -210,6 +228,8 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 		fprintf(out, "rootbench compare: B = %s\n                   A = %s\n", dir_b, dir_a);
 		/* What differs between the machines comes before any verdict. */
 		fingerprint_compare_runs(dir_a, dir_b, out);
+		speed_between_rounds(dir_a, 'A', out);
+		speed_between_rounds(dir_b, 'B', out);
 		fprintf(out, "net per-call %s (q=%.2f) of each run; ratio B/A with a 95%% hierarchical bootstrap interval (%d replicates); margin %lu%%\n\n",
 			o->q == RB_Q_MEDIAN ? "medians" : "low quantiles", o->q, BOOT_REPLICATES,
 			o->margin_pct);

@@ -110,6 +110,11 @@ static void md_targets(FILE *f, const struct run_data *r)
 			json_get_str(c, "unit", ""), json_get_num(c, "limit", NAN),
 			json_get_str(c, "detail", ""), json_get_bool(c, "met", false) ? "met" : "NOT MET");
 	}
+	if (json_get(r->env, "round_speed.spread"))
+		fprintf(f, "- %s: the machine's speed between rounds, slowest against fastest (every cell alike): %.2fx, %s.\n",
+			r->label, json_get_num(r->env, "round_speed.spread", NAN),
+			json_get_bool(r->env, "round_speed.steady", false) ?
+			"steady" : "**not steady**: its intervals are wide by that drift, not by the routes");
 }
 
 /* The A/A figures of the estimator the target is judged on. */

@@ -40,6 +40,8 @@ enum {
 
 /* Performance targets the benchmark checks and reports about itself. */
 #define RB_TARGET_CI_HALF_NS 0.5	/* kfunc and best walk, depth <= 4 */
+/* A run whose rounds differ in speed by more than this says so. */
+#define RB_SPEED_STEADY 1.10
 #define RB_TARGET_CI_DEPTH 4
 #define RB_TARGET_RUN_S 120.0
 #define RB_TARGET_QUICK_S 20.0

@@ -216,3 +216,45 @@ void boot_interval(double *reps, size_t B, double level, double *lo, double *hi)
 	k = (size_t)floor(h);
 	*hi = reps[k] + (h - (double)k) * (reps[k + 1 < B ? k + 1 : k] - reps[k]);
 }
+
+double rounds_speed(const struct rounds *cells, size_t ncells, double *factor)
+{
+	size_t c, k, n = 0, R = ncells ? cells[0].nrounds : 0, most = 0;
+	double *all, *ratio, *scratch, lo = INFINITY, hi = 0;
+
+	if (!R || R > 256)
+		return NAN;
+	for (c = 0; c < ncells; c++) {
+		if (cells[c].nrounds != R)
+			return NAN;
+		if (rounds_total(&cells[c]) > most)
+			most = rounds_total(&cells[c]);
+	}
+	if (ncells > most)
+		most = ncells;	/* scratch for the ratios too */
+	all = calloc(ncells, sizeof(*all));
+	ratio = calloc(ncells, sizeof(*ratio));
+	scratch = calloc(most + 1, sizeof(*scratch));
+	if (!all || !ratio || !scratch) {
+		free(all), free(ratio), free(scratch);
+		return NAN;
+	}
+	for (c = 0; c < ncells; c++)
+		all[c] = rounds_quantile(&cells[c], 0.5, scratch);
+	for (k = 0; k < R; k++) {
+		for (n = 0, c = 0; c < ncells; c++) {
+			const struct rounds *r = &cells[c];
+			size_t m = r->off[k + 1] - r->off[k];
+
+			if (m && all[c] > 0)
+				ratio[n++] = quantile(r->x + r->off[k], m, 0.5, scratch) / all[c];
+		}
+		factor[k] = n ? quantile(ratio, n, 0.5, scratch) : NAN;
+		if (factor[k] < lo)
+			lo = factor[k];
+		if (factor[k] > hi)
+			hi = factor[k];
+	}
+	free(all), free(ratio), free(scratch);
+	return lo > 0 && hi >= lo ? hi / lo : NAN;
+}

@@ -78,4 +78,17 @@ size_t boot_scratch_len(const struct rounds *cell, const struct rounds *base);
 /* Percentile interval [p, 100 - p] of B replicates (sorts them). */
 void boot_interval(double *reps, size_t B, double level, double *lo, double *hi);
 
+/*
+ * The machine's speed in each round, common to all cells: factor[k] is the
+ * median over the cells of (the cell's median in round k / its median over
+ * all rounds); 1 is the run's typical speed, 1.8 a round 1.8x slower.
+ * Another tenant or a frequency change slows every cell of a round alike,
+ * while a cell's own noise does not move the median over ~50 cells. The
+ * factors explain wide intervals; they are reported, not divided out (a
+ * figure is what this run measured). All cells must have the same nrounds
+ * (at most 256). Writes factor[nrounds]; returns the max/min ratio, or NAN
+ * without cells or rounds (or memory).
+ */
+double rounds_speed(const struct rounds *cells, size_t ncells, double *factor);
+
 #endif

@@ -121,6 +121,9 @@ struct run {
 	struct pair *pairs;
 	size_t npairs, nplanned, ndone;
 	size_t rounds, warmup_visit;	/* rounds, warmup samples per visit */
+	/* The machine's speed per round, common to all cells (rounds_speed()),
+	 * and its max/min: reported next to the intervals it widens. */
+	double round_speed[RB_MAX_ROUNDS], speed_spread;
 	int at_depth;		/* depth the process is at, -1 none yet */
 	uint64_t order_rng, boot_rng;	/* both from the seed in env.json */
 	double t_sampling;

@@ -110,6 +110,9 @@ static void ci_target(struct run *r, struct target *t, const char *label,
 		snprintf(t->detail, sizeof(t->detail), "nothing measured at depth <= %d",
 			 RB_TARGET_CI_DEPTH);
 	}
+	if (r->speed_spread > RB_SPEED_STEADY)
+		snprintf(t->detail + strlen(t->detail), sizeof(t->detail) - strlen(t->detail),
+			 "; the machine's speed varied %.2fx between rounds", r->speed_spread);
 	if (r->m.vm)
 		snprintf(t->detail + strlen(t->detail), sizeof(t->detail) - strlen(t->detail),
 			 "%snative target; not applicable in a VM", t->detail[0] ? "; " : "");
@@ -165,6 +168,17 @@ void json_summary_targets(struct run *r, struct json *j)
 	struct target t[4];
 	size_t i, n = compute_targets(r, t);
 
+	if (r->ndone) {
+		json_obj_begin(j, "round_speed");
+		json_num(j, "spread", r->speed_spread);
+		json_bool(j, "steady", r->speed_spread <= RB_SPEED_STEADY);
+		json_num(j, "steady_limit", RB_SPEED_STEADY);
+		json_arr_begin(j, "factors");
+		for (i = 0; i < r->pairs[0].rounds; i++)
+			json_num(j, NULL, r->round_speed[i]);
+		json_arr_end(j);
+		json_obj_end(j);
+	}
 	json_arr_begin(j, "targets");
 	for (i = 0; i < n; i++) {
 		json_obj_begin(j, NULL);
@@ -562,6 +576,22 @@ static int sample_round(struct run *r, size_t round, size_t *order)
 	return 0;
 }
 
+/* The machine's speed in each of the first done rounds, over every cell. */
+static void round_speed(struct run *r, size_t done)
+{
+	struct rounds *cells = calloc(r->nplanned ? r->nplanned : 1, sizeof(*cells));
+	size_t i;
+
+	r->speed_spread = NAN;
+	if (!cells || !done)
+		goto out;
+	for (i = 0; i < r->nplanned; i++)
+		cells[i] = pair_rounds(&r->pairs[i]);
+	r->speed_spread = rounds_speed(cells, r->nplanned, r->round_speed);
+out:
+	free(cells);
+}
+
 /*
  * Figures and rows of every cell with at least one round, in table order
  * (depth by depth, the baseline first). After an interruption the cells
@@ -579,6 +609,7 @@ static int finish_pairs(struct run *r)
 		r->pairs[i].rounds = done;
 		r->pairs[i].n = r->pairs[i].off[done];
 	}
+	round_speed(r, done);
 	for (i = 0; i < r->nplanned && done; i++) {
 		struct pair *p = &r->pairs[i], *base = NULL;
 
@@ -669,6 +700,10 @@ void print_table(struct run *r)
 	printf("(%zu rounds, cells in shuffled order, seed %lu; 95%% CI: hierarchical bootstrap over rounds;\n"
 	       " rcv: cv of the round medians; outl: Tukey mild/severe outliers, kept)\n",
 	       r->rounds, r->o.seed);
+	if (r->ndone && isfinite(r->speed_spread))
+		printf("machine speed between rounds: slowest/fastest %.2fx (%s; factors in env.json)\n",
+		       r->speed_spread, r->speed_spread <= RB_SPEED_STEADY ? "steady" :
+		       "NOT steady: the intervals carry this drift");
 	for (i = 0; i < nstrategies; i++) {
 		if (r->selected[i] && !r->ls[i].available)
 			printf("%-13s unavailable: %s\n", strategies[i].name, r->ls[i].reason);

@@ -69,6 +69,11 @@ test_quick_run() {
 		csv_awk "$dir/percall.csv" '$c["outliers_mild"] + $c["outliers_severe"] > $c["samples"] ||
 			$c["outliers_mild"] < 0 { bad = 1 } END { exit bad }'
 	check "env.json records the rounds' seed" json_true "$dir/env.json" '.settings.seed | type == "number"'
+	check "env.json has the machine's speed in each of the 5 rounds, and their spread" \
+		json_true "$dir/env.json" '(.round_speed.factors | length == 5 and all(. > 0)) and
+			.round_speed.spread >= 1 and (.round_speed.steady == (.round_speed.spread <= .round_speed.steady_limit))'
+	check "the table says how steady the machine was between rounds" \
+		grep -qE '^machine speed between rounds: slowest/fastest [0-9.]+x \((steady|NOT steady)' "$dir.out"
 	check "env.json says complete" json_true "$dir/env.json" '.complete == true'
 	check "env.json records the kernel release" \
 		test "$(json_value "$dir/env.json" .kernel.release)" = "$(uname -r)"

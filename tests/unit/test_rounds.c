@@ -142,6 +142,42 @@ static void test_boot_coverage(void)
 	      "cell and baseline must share their rounds");
 }
 
+/*
+ * The machine's speed per round: 40 cells of different costs, each with its
+ * own noise, rounds 3..5 slowed 1.8x for every cell. The factors find the
+ * slow rounds; one cell's own slow round does not move its round's factor.
+ */
+static void test_round_speed(void)
+{
+	enum { C = 40, R = 8, M = 15 };
+	static double x[C][R * M];
+	struct rounds cells[C];
+	size_t off[R + 1], c, k, j;
+	double f[R], spread;
+	uint64_t rng = 7;
+
+	for (k = 0; k <= R; k++)
+		off[k] = k * M;
+	for (c = 0; c < C; c++) {
+		for (k = 0; k < R; k++)
+			for (j = 0; j < M; j++)
+				x[c][k * M + j] = (1.0 + (double)c) * (k >= 3 && k <= 5 ? 1.8 : 1.0) *
+						  (1.0 + 0.02 * gauss(&rng)) * (c == 0 && k == 0 ? 3.0 : 1.0);
+		cells[c] = (struct rounds){ x[c], off, R };
+	}
+	spread = rounds_speed(cells, C, f);
+	CHECK(NEAR(f[0], 1.0, 0.05) && NEAR(f[4], 1.8, 0.1) && NEAR(f[7], 1.0, 0.05),
+	      "round speed: slowed rounds 1.8x, the others 1 (%.3f %.3f %.3f)", f[0], f[4], f[7]);
+	CHECK(NEAR(spread, 1.8, 0.12), "round speed: the spread is the slowdown (%.3f)", spread);
+	for (c = 0; c < C; c++)
+		for (k = 0; k < R * M; k++)
+			x[c][k] = (1.0 + (double)c) * (1.0 + 0.02 * gauss(&rng));
+	spread = rounds_speed(cells, C, f);
+	CHECK(spread < 1.05, "round speed: a steady machine spreads under 5%% (%.3f)", spread);
+	cells[1].nrounds = R - 1;
+	CHECK(isnan(rounds_speed(cells, C, f)), "round speed: cells must share their rounds");
+}
+
 void test_rounds(void)
 {
 	test_quantile_matches_sort();
@@ -149,4 +185,5 @@ void test_rounds(void)
 	test_tukey();
 	test_between_cv();
 	test_boot_coverage();
+	test_round_speed();
 }
