@@ -168,7 +168,11 @@ void write_walkfit(struct run *r);
 void print_table(struct run *r);
 void conclude_proxies(struct run *r);
 double pair_figure(const struct pair *p);
+void pair_primary(const struct pair *p, double *v, double *lo, double *hi);
+
+/* targets.c */
 void json_summary_targets(struct run *r, struct json *j);
+void print_targets(struct run *r);
 const char *percall_header(void);
 
 /* parts.c */
