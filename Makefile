@@ -61,7 +61,7 @@ $(BUILD)/strategy_table.h: $(STRATEGY_SRCS) scripts/strategy-table.sh | $(BUILD)
 	@mv $@.tmp $@
 
 # Code lines of each strategy, for verifier.csv.
-$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) scripts/source-lines.sh | $(BUILD)
+$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) $(wildcard bpf/*.bpf.h) scripts/source-lines.sh | $(BUILD)
 	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
 	@mv $@.tmp $@
 

@@ -14,8 +14,9 @@
  *	static __always_inline void select_victim(struct mem_cgroup *root,
  *						  struct oom_choice *c);
  *
- * Only the variant file counts as its source lines: this driver is the
- * same for all of them.
+ * Only the variant file counts as its source lines (this driver is the
+ * same for all of them), with the selection it includes: the variants whose
+ * root is trusted share theirs, bpf/oom_select_trusted.bpf.h.
  *
  * Candidates are the leaves whose cgroup id lies in [scope_lo, scope_hi],
  * the harness's tree: the machine is shared, so the largest leaf of the
