@@ -144,12 +144,12 @@ static int open_outputs(struct run *r)
 	int err = 0;
 
 	if (r->o.sweep) {
-		err = csv_open(&r->percall, &r->rd, "percall.csv", percall_header());
+		err = csv_open_cols(&r->percall, &r->rd, "percall.csv", percall_table);
 		if (!err)
-			err = csv_open(&r->samples, &r->rd, "samples.csv", SAMPLES_HEADER);
+			err = csv_open_cols(&r->samples, &r->rd, "samples.csv", samples_table);
 		if (!err)
-			err = csv_open(&r->calib, &r->rd, "calibration.csv",
-				       "strategy,depth,batch,sample_ns,linearity,linear");
+			err = csv_open_cols(&r->calib, &r->rd, "calibration.csv",
+					    calibration_table);
 	}
 	if (!err && r->o.traversal)
 		err = csv_open(&r->tcsv, &r->rd, "traversal.csv", TRAVERSAL_HEADER);

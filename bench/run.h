@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cgroup.h"
+#include "columns.h"
 #include "consumer.h"
 #include "crosscheck.h"
 #include "e2e.h"
@@ -29,7 +30,6 @@
 
 #define MAX_STRATEGIES 16
 #define RB_MAX_PARTS 8
-#define SAMPLES_HEADER "strategy,depth,sample,batch,per_call_ns,round"
 /* Bootstrap replicates per interval: the 2.5% tails rest on 25 values. */
 #define RB_BOOT_REPLICATES 1000
 
@@ -169,11 +169,14 @@ void print_table(struct run *r);
 void conclude_proxies(struct run *r);
 double pair_figure(const struct pair *p);
 void pair_primary(const struct pair *p, double *v, double *lo, double *hi);
+/* The column tables of percall.csv, samples.csv, calibration.csv and
+ * walkfit.csv (bench/columns.h). */
+extern const struct columns percall_table, samples_table, calibration_table,
+	walkfit_table;
 
 /* targets.c */
 void json_summary_targets(struct run *r, struct json *j);
 void print_targets(struct run *r);
-const char *percall_header(void);
 
 /* parts.c */
 void json_parts(struct run *r, struct json *j);

@@ -21,6 +21,7 @@
 
 #include "cgroup.h"
 #include "cli.h"
+#include "columns.h"
 #include "crosscheck.h"
 #include "fingerprint.h"
 #include "consumer.h"
@@ -199,96 +200,86 @@ static int summarize_pair(struct run *r, struct pair *p, const struct pair *base
 	return 0;
 }
 
-/* percall.csv, samples.csv and calibration.csv rows of one cell. */
 /*
- * percall.csv, a row per column: the header and every row come from this
- * table (new columns go at the end). COL_NUM values print with 3 decimals
- * and empty when not finite; COL_RATIO with 4.
+ * percall.csv, samples.csv and calibration.csv: a column table per file
+ * (bench/columns.h), header and rows both from it (new columns go at the
+ * end). percall.csv and calibration.csv have a row per cell (struct pair).
  */
-enum col_kind { COL_NAME, COL_UINT, COL_SIZE, COL_NUM, COL_RATIO, COL_BOOL };
+static const char *pair_strategy(const void *row)
+{
+	return ((const struct pair *)row)->ls->s->name;
+}
 
-static const struct column {
-	const char *name;
-	enum col_kind kind;
-	size_t off;		/* of the value in struct pair */
-} percall_cols[] = {
-	{ "strategy", COL_NAME, 0 },
-	{ "depth", COL_UINT, offsetof(struct pair, depth) },
-	{ "samples", COL_SIZE, offsetof(struct pair, gross.n) },
-	{ "batch", COL_UINT, offsetof(struct pair, cal.batch) },
-	{ "median_ns", COL_NUM, offsetof(struct pair, median) },
-	{ "p5_ns", COL_NUM, offsetof(struct pair, p5) },
-	{ "p95_ns", COL_NUM, offsetof(struct pair, p95) },
-	{ "stddev_ns", COL_NUM, offsetof(struct pair, gross.stddev) },
-	{ "cv", COL_RATIO, offsetof(struct pair, gross.cv) },
-	{ "ci95_lo_ns", COL_NUM, offsetof(struct pair, ci_lo) },
-	{ "ci95_hi_ns", COL_NUM, offsetof(struct pair, ci_hi) },
-	{ "baseline_ns", COL_NUM, offsetof(struct pair, baseline) },
-	{ "root_ok", COL_BOOL, offsetof(struct pair, root_ok) },
-	{ "rounds", COL_SIZE, offsetof(struct pair, rounds) },
-	{ "between_round_cv", COL_RATIO, offsetof(struct pair, between_cv) },
-	{ "outliers_mild", COL_SIZE, offsetof(struct pair, mild) },
-	{ "outliers_severe", COL_SIZE, offsetof(struct pair, severe) },
-	{ "low_ns", COL_NUM, offsetof(struct pair, low) },
-	{ "low_ci95_lo_ns", COL_NUM, offsetof(struct pair, low_lo) },
-	{ "low_ci95_hi_ns", COL_NUM, offsetof(struct pair, low_hi) },
+static const struct column percall_cols[] = {
+	COL_FN("strategy", pair_strategy),
+	COL("depth", COL_UINT, struct pair, depth),
+	COL("samples", COL_SIZE, struct pair, gross.n),
+	COL("batch", COL_UINT, struct pair, cal.batch),
+	COL("median_ns", COL_NUM, struct pair, median),
+	COL("p5_ns", COL_NUM, struct pair, p5),
+	COL("p95_ns", COL_NUM, struct pair, p95),
+	COL("stddev_ns", COL_NUM, struct pair, gross.stddev),
+	COL("cv", COL_RATIO, struct pair, gross.cv),
+	COL("ci95_lo_ns", COL_NUM, struct pair, ci_lo),
+	COL("ci95_hi_ns", COL_NUM, struct pair, ci_hi),
+	COL("baseline_ns", COL_NUM, struct pair, baseline),
+	COL("root_ok", COL_BOOL, struct pair, root_ok),
+	COL("rounds", COL_SIZE, struct pair, rounds),
+	COL("between_round_cv", COL_RATIO, struct pair, between_cv),
+	COL("outliers_mild", COL_SIZE, struct pair, mild),
+	COL("outliers_severe", COL_SIZE, struct pair, severe),
+	COL("low_ns", COL_NUM, struct pair, low),
+	COL("low_ci95_lo_ns", COL_NUM, struct pair, low_lo),
+	COL("low_ci95_hi_ns", COL_NUM, struct pair, low_hi),
 };
-#define NPERCALL_COLS (sizeof(percall_cols) / sizeof(percall_cols[0]))
+const struct columns percall_table = COLS_INIT(percall_cols);
 
-/* percall.csv's header line, from the table. */
-const char *percall_header(void)
-{
-	static char h[1024];
-	size_t i, used = 0;
+/* samples.csv: a row per kept sample. */
+struct sample_row {
+	const char *strategy;
+	unsigned depth;
+	size_t sample;
+	__u32 batch;
+	double per_call_ns;
+	size_t round;
+};
 
-	if (!h[0])
-		for (i = 0; i < NPERCALL_COLS; i++)
-			used += (size_t)snprintf(h + used, sizeof(h) - used, "%s%s", i ? "," : "",
-						 percall_cols[i].name);
-	return h;
-}
+static const struct column samples_cols[] = {
+	COL("strategy", COL_STR, struct sample_row, strategy),
+	COL("depth", COL_UINT, struct sample_row, depth),
+	COL("sample", COL_SIZE, struct sample_row, sample),
+	COL("batch", COL_UINT, struct sample_row, batch),
+	COL("per_call_ns", COL_FIX4, struct sample_row, per_call_ns),
+	COL("round", COL_SIZE, struct sample_row, round),
+};
+const struct columns samples_table = COLS_INIT(samples_cols);
 
-static void write_cell(FILE *f, const struct column *c, const struct pair *p)
-{
-	const char *at = (const char *)p + c->off;
-	double v;
-
-	switch (c->kind) {
-	case COL_NAME: fputs(p->ls->s->name, f); break;
-	case COL_UINT: fprintf(f, "%u", *(const unsigned *)at); break;
-	case COL_SIZE: fprintf(f, "%zu", *(const size_t *)at); break;
-	case COL_BOOL: fprintf(f, "%d", *(const bool *)at ? 1 : 0); break;
-	case COL_NUM: csv_num(f, *(const double *)at); break;
-	case COL_RATIO:
-		v = *(const double *)at;
-		if (isfinite(v))
-			fprintf(f, "%.4f", v);
-		break;
-	}
-}
+static const struct column calibration_cols[] = {
+	COL_FN("strategy", pair_strategy),
+	COL("depth", COL_UINT, struct pair, depth),
+	COL("batch", COL_UINT, struct pair, cal.batch),
+	COL("sample_ns", COL_FIX0, struct pair, cal.sample_ns),
+	COL("linearity", COL_NUM, struct pair, cal.linearity),
+	COL("linear", COL_BOOL, struct pair, cal.linear),
+};
+const struct columns calibration_table = COLS_INIT(calibration_cols);
 
 static void write_pair(struct run *r, struct pair *p)
 {
-	FILE *f = r->percall.f;
 	size_t i, k;
 
-	for (i = 0; i < NPERCALL_COLS; i++) {
-		if (i)
-			fputc(',', f);
-		write_cell(f, &percall_cols[i], p);
-	}
-	fputc('\n', f);
-	fflush(f);
+	cols_write_row(r->percall.f, percall_table, p);
+	fflush(r->percall.f);
 
 	for (k = 0; k < p->rounds; k++)
-		for (i = p->off[k]; i < p->off[k + 1]; i++)
-			fprintf(r->samples.f, "%s,%u,%zu,%u,%.4f,%zu\n", p->ls->s->name,
-				p->depth, i, p->cal.batch, p->x[i], k);
+		for (i = p->off[k]; i < p->off[k + 1]; i++) {
+			struct sample_row s = { p->ls->s->name, p->depth, i, p->cal.batch,
+						p->x[i], k };
+
+			cols_write_row(r->samples.f, samples_table, &s);
+		}
 	fflush(r->samples.f);
-	fprintf(r->calib.f, "%s,%u,%u,%.0f,", p->ls->s->name, p->depth,
-		p->cal.batch, p->cal.sample_ns);
-	csv_num(r->calib.f, p->cal.linearity);
-	fprintf(r->calib.f, ",%d\n", p->cal.linear ? 1 : 0);
+	cols_write_row(r->calib.f, calibration_table, p);
 	fflush(r->calib.f);
 }
 
@@ -508,14 +499,30 @@ void plan_depths(struct run *r)
 	}
 }
 
+/* walkfit.csv: a row per strategy that yields a root, its line over depth. */
+struct walkfit_row {
+	const char *strategy;
+	size_t depths;
+	double intercept, per_level, lo, hi;
+};
+
+static const struct column walkfit_cols[] = {
+	COL("strategy", COL_STR, struct walkfit_row, strategy),
+	COL("depths", COL_SIZE, struct walkfit_row, depths),
+	COL("intercept_ns", COL_FIX3, struct walkfit_row, intercept),
+	COL("per_level_ns", COL_FIX4, struct walkfit_row, per_level),
+	COL("per_level_ci95_lo_ns", COL_FIX4, struct walkfit_row, lo),
+	COL("per_level_ci95_hi_ns", COL_FIX4, struct walkfit_row, hi),
+};
+const struct columns walkfit_table = COLS_INIT(walkfit_cols);
+
 void write_walkfit(struct run *r)
 {
 	struct outfile f;
 	size_t i, k;
 
-	if (outfile_open(&f, &r->rd, "walkfit.csv"))
+	if (csv_open_cols(&f, &r->rd, "walkfit.csv", walkfit_table))
 		return;
-	fprintf(f.f, "strategy,depths,intercept_ns,per_level_ns,per_level_ci95_lo_ns,per_level_ci95_hi_ns\n");
 	for (i = 0; i < nstrategies; i++) {
 		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b, lo, hi;
 		size_t n = 0;
@@ -531,7 +538,8 @@ void write_walkfit(struct run *r)
 		if (linear_fit(x, y, n, &a, &b))
 			continue;
 		linear_fit_slope_ci(x, y, n, a, b, &lo, &hi);
-		fprintf(f.f, "%s,%zu,%.3f,%.4f,%.4f,%.4f\n", strategies[i].name, n, a, b, lo, hi);
+		cols_write_row(f.f, walkfit_table,
+			       &(struct walkfit_row){ strategies[i].name, n, a, b, lo, hi });
 	}
 	outfile_commit(&f);
 }
