@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "blocks.h"
+#include "columns.h"
 #include "output.h"
 #include "proxy.h"
 #include "sample.h"
@@ -41,6 +42,31 @@ static const struct {
 	[RB_BLOCK_LOAD] = { "dependent-load",
 		"one load through a kernel pointer that depends on the previous one (cgroup->self.cgroup)" },
 };
+
+/* blocks.csv: a row per building block. */
+struct block_row {
+	const char *block, *what;
+	int reps;
+	__u32 batch;
+	size_t samples;
+	double per_block, ci_lo, ci_hi, p5, p95;
+	const char *unit;
+};
+
+static const struct column blocks_cols[] = {
+	COL("block", COL_STR, struct block_row, block),
+	COL("what", COL_STR, struct block_row, what),
+	COL("reps", COL_INT, struct block_row, reps),
+	COL("batch", COL_UINT, struct block_row, batch),
+	COL("samples", COL_SIZE, struct block_row, samples),
+	COL("per_block", COL_NUM, struct block_row, per_block),
+	COL("ci95_lo", COL_NUM, struct block_row, ci_lo),
+	COL("ci95_hi", COL_NUM, struct block_row, ci_hi),
+	COL("p5", COL_NUM, struct block_row, p5),
+	COL("p95", COL_NUM, struct block_row, p95),
+	COL("unit", COL_STR, struct block_row, unit),
+};
+static const struct columns blocks_table = COLS_INIT(blocks_cols);
 
 static struct blocks_bpf *block_load(unsigned kind, unsigned reps, char *why, size_t len)
 {
@@ -127,18 +153,9 @@ static int measure_block(struct proxy_state *ps, const struct blocks_opts *o,
 	}
 	summarize(d, k, &sum);
 	ps->block[kind] = sum.median;
-	fprintf(csv, "%s,%s,%d,%u,%zu,", block_names[kind].name, block_names[kind].what,
-		RB_BLOCK_REPS, cal.batch, k);
-	csv_num(csv, sum.median);
-	fputc(',', csv);
-	csv_num(csv, sum.ci_lo);
-	fputc(',', csv);
-	csv_num(csv, sum.ci_hi);
-	fputc(',', csv);
-	csv_num(csv, sum.p5);
-	fputc(',', csv);
-	csv_num(csv, sum.p95);
-	fprintf(csv, ",%s\n", o->unit);
+	cols_write_row(csv, blocks_table, &(struct block_row){
+		block_names[kind].name, block_names[kind].what, RB_BLOCK_REPS, cal.batch, k,
+		sum.median, sum.ci_lo, sum.ci_hi, sum.p5, sum.p95, o->unit });
 	fprintf(report, "  %-15s %8.2f %s  [%.2f, %.2f]  %s\n", block_names[kind].name,
 		sum.median, o->unit, sum.ci_lo, sum.ci_hi, block_names[kind].what);
 out:
@@ -160,7 +177,7 @@ int blocks_measure(struct proxy_state *ps, const struct blocks_opts *o,
 	for (kind = 0; kind < RB_BLOCK_KINDS; kind++)
 		ps->block[kind] = NAN;
 	rb_phase("blocks");
-	err = csv_open(&f, rd, "blocks.csv", BLOCKS_HEADER);
+	err = csv_open_cols(&f, rd, "blocks.csv", blocks_table);
 	if (err)
 		return err;
 	fprintf(report, "\nbuilding blocks (one block, by the same driver; blocks.csv):\n");

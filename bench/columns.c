@@ -19,6 +19,23 @@ void cols_write_header(FILE *f, struct columns t)
 	fputc('\n', f);
 }
 
+/* A text field: as is, or quoted when it holds a comma, quote or newline. */
+static void quoted(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		if (*s != '\n')
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 void cols_write_cell(FILE *f, const struct column *c, const void *row)
 {
 	const char *at = (const char *)row + c->off;
@@ -31,6 +48,11 @@ void cols_write_cell(FILE *f, const struct column *c, const void *row)
 		if (s)
 			fputs(s, f);
 		break;
+	case COL_QUOTED:
+		s = *(const char *const *)at;
+		if (s)
+			quoted(f, s);
+		break;
 	case COL_TEXT:
 		s = c->text(row);
 		if (s)
@@ -39,15 +61,20 @@ void cols_write_cell(FILE *f, const struct column *c, const void *row)
 	case COL_UINT: fprintf(f, "%u", *(const unsigned *)at); break;
 	case COL_INT: fprintf(f, "%d", *(const int *)at); break;
 	case COL_LONG: fprintf(f, "%ld", *(const long *)at); break;
+	case COL_LONG_OPT:
+		if (*(const long *)at >= 0)
+			fprintf(f, "%ld", *(const long *)at);
+		break;
 	case COL_ULONG: fprintf(f, "%lu", *(const unsigned long *)at); break;
 	case COL_U64: fprintf(f, "%llu", *(const unsigned long long *)at); break;
 	case COL_SIZE: fprintf(f, "%zu", *(const size_t *)at); break;
 	case COL_BOOL: fputc(*(const bool *)at ? '1' : '0', f); break;
 	case COL_NUM:
 	case COL_RATIO:
+	case COL_NUM5:
 		v = *(const double *)at;
 		if (isfinite(v))
-			fprintf(f, c->kind == COL_NUM ? "%.3f" : "%.4f", v);
+			fprintf(f, "%.*f", c->kind == COL_NUM ? 3 : c->kind == COL_RATIO ? 4 : 5, v);
 		break;
 	case COL_FIX0: fprintf(f, "%.0f", *(const double *)at); break;
 	case COL_FIX2: fprintf(f, "%.2f", *(const double *)at); break;

@@ -16,16 +16,20 @@
 
 enum col_kind {
 	COL_STR,	/* const char *: as is (NULL: empty) */
+	COL_QUOTED,	/* const char *: quoted when it holds a comma or a quote
+			 * (quotes doubled), newlines dropped */
 	COL_TEXT,	/* const char *(*text)(const void *row): as is */
 	COL_UINT,	/* unsigned: %u */
 	COL_INT,	/* int: %d */
 	COL_LONG,	/* long: %ld */
+	COL_LONG_OPT,	/* long: %ld, empty when negative (none) */
 	COL_ULONG,	/* unsigned long: %lu */
 	COL_U64,	/* unsigned long long: %llu */
 	COL_SIZE,	/* size_t: %zu */
 	COL_BOOL,	/* bool: 1 or 0 */
 	COL_NUM,	/* double: %.3f, empty when not finite */
 	COL_RATIO,	/* double: %.4f, empty when not finite */
+	COL_NUM5,	/* double: %.5f, empty when not finite */
 	COL_FIX0,	/* double: %.0f, always (nan/inf printed as such) */
 	COL_FIX2,	/* double: %.2f, always */
 	COL_FIX3,	/* double: %.3f, always */

@@ -6,6 +6,7 @@
 
 #include <bpf/bpf.h>
 
+#include "columns.h"
 #include "crosscheck.h"
 #include "json.h"
 #include "kernel.h"
@@ -210,13 +211,39 @@ static double cell_median(const struct xc_cell *c)
 	return m;
 }
 
+/* crosscheck.csv: a row per cell. */
+struct xc_row {
+	const char *strategy;
+	unsigned depth;
+	unsigned long long samples;
+	unsigned batch;
+	unsigned long long runs;
+	double inprog_ns, inprog_median_ns, stats_ns, fixed_ns, ratio;
+	bool agree;
+};
+
+static const struct column crosscheck_cols[] = {
+	COL("strategy", COL_STR, struct xc_row, strategy),
+	COL("depth", COL_UINT, struct xc_row, depth),
+	COL("samples", COL_U64, struct xc_row, samples),
+	COL("batch", COL_UINT, struct xc_row, batch),
+	COL("runs", COL_U64, struct xc_row, runs),
+	COL("inprog_ns", COL_NUM, struct xc_row, inprog_ns),
+	COL("inprog_median_ns", COL_NUM, struct xc_row, inprog_median_ns),
+	COL("stats_ns", COL_NUM, struct xc_row, stats_ns),
+	COL("fixed_ns_per_run", COL_NUM, struct xc_row, fixed_ns),
+	COL("ratio", COL_FIX4, struct xc_row, ratio),
+	COL("agree", COL_BOOL, struct xc_row, agree),
+};
+static const struct columns crosscheck_table = COLS_INIT(crosscheck_cols);
+
 int crosscheck_write(const struct crosscheck *xc, const struct rundir *rd)
 {
 	struct outfile o;
 	size_t i;
 	int err;
 
-	err = csv_open(&o, rd, "crosscheck.csv", CROSSCHECK_HEADER);
+	err = csv_open_cols(&o, rd, "crosscheck.csv", crosscheck_table);
 	if (err)
 		return err;
 	for (i = 0; i < xc->ncells; i++) {
@@ -224,16 +251,9 @@ int crosscheck_write(const struct crosscheck *xc, const struct rundir *rd)
 		struct xc_figures f;
 
 		xc_figures(c, xc->fixed_ns, &f);
-		fprintf(o.f, "%s,%u,%llu,%u,%llu,", c->strategy, c->depth, c->samples,
-			c->batch, c->runs);
-		csv_num(o.f, f.inprog_ns);
-		fputc(',', o.f);
-		csv_num(o.f, cell_median(c));
-		fputc(',', o.f);
-		csv_num(o.f, f.stats_ns);
-		fputc(',', o.f);
-		csv_num(o.f, xc->fixed_ns);
-		fprintf(o.f, ",%.4f,%d\n", f.ratio, f.agree ? 1 : 0);
+		cols_write_row(o.f, crosscheck_table, &(struct xc_row){
+			c->strategy, c->depth, c->samples, c->batch, c->runs, f.inprog_ns,
+			cell_median(c), f.stats_ns, xc->fixed_ns, f.ratio, f.agree });
 	}
 	return outfile_commit(&o);
 }

@@ -99,9 +99,6 @@ void crosscheck_cell_end(struct crosscheck *xc, int prog_fd, const char *strateg
 			 unsigned depth, unsigned batch, const double *per_call_ns,
 			 size_t n);
 
-#define CROSSCHECK_HEADER "strategy,depth,samples,batch,runs,inprog_ns," \
-	"inprog_median_ns,stats_ns,fixed_ns_per_run,ratio,agree"
-
 /* crosscheck.csv, one row per cell; 0 or -errno. */
 int crosscheck_write(const struct crosscheck *xc, const struct rundir *rd);
 /* The "crosscheck" object of env.json. */

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "columns.h"
 #include "csvread.h"
 #include "json.h"
 #include "output.h"
@@ -380,6 +381,55 @@ static const struct proxy_cell *cell_at(const struct proxy_cell *c, size_t n,
 	return NULL;
 }
 
+/* proxy-validation.csv: one row, the kfunc against its proxy in this run. */
+struct validation_row {
+	const char *kernel, *accel, *unit, *proxy, *kfunc_form;
+	size_t depths;
+	double proxy_median, kfunc_median, ratio, ratio_lo, ratio_hi, within_pct;
+	const char *git_commit, *started_utc;
+};
+
+static const struct column validation_cols[] = {
+	COL("kernel", COL_STR, struct validation_row, kernel),
+	COL("accel", COL_STR, struct validation_row, accel),
+	COL("unit", COL_STR, struct validation_row, unit),
+	COL("proxy", COL_STR, struct validation_row, proxy),
+	COL("kfunc_form", COL_STR, struct validation_row, kfunc_form),
+	COL("depths", COL_SIZE, struct validation_row, depths),
+	COL("proxy_median", COL_FIX3, struct validation_row, proxy_median),
+	COL("kfunc_median", COL_FIX3, struct validation_row, kfunc_median),
+	COL("ratio", COL_FIX4, struct validation_row, ratio),
+	COL("ratio_lo", COL_FIX4, struct validation_row, ratio_lo),
+	COL("ratio_hi", COL_FIX4, struct validation_row, ratio_hi),
+	COL("within_pct", COL_FIX2, struct validation_row, within_pct),
+	COL("git_commit", COL_STR, struct validation_row, git_commit),
+	COL("started_utc", COL_STR, struct validation_row, started_utc),
+};
+static const struct columns validation_table = COLS_INIT(validation_cols);
+
+/* estimate.csv: a row per walk, the kfunc's estimate and where it is dearer. */
+struct estimate_row {
+	const char *estimate, *from;
+	double proxy_ns, lo, hi, within_pct;
+	const char *validation, *walk;
+	long dearer_from;	/* -1: from no measured depth (empty) */
+	double crossing;	/* NaN: the fit does not cross (empty) */
+};
+
+static const struct column estimate_cols[] = {
+	COL("estimate", COL_STR, struct estimate_row, estimate),
+	COL("from", COL_STR, struct estimate_row, from),
+	COL("proxy_ns", COL_FIX3, struct estimate_row, proxy_ns),
+	COL("estimate_lo_ns", COL_FIX3, struct estimate_row, lo),
+	COL("estimate_hi_ns", COL_FIX3, struct estimate_row, hi),
+	COL("validated_within_pct", COL_FIX2, struct estimate_row, within_pct),
+	COL("validation", COL_STR, struct estimate_row, validation),
+	COL("walk", COL_STR, struct estimate_row, walk),
+	COL("dearer_from_depth", COL_LONG_OPT, struct estimate_row, dearer_from),
+	COL("crossing_depth_fit", COL_NUM, struct estimate_row, crossing),
+};
+static const struct columns estimate_table = COLS_INIT(estimate_cols);
+
 static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 		     const struct proxy_cell *c, size_t n, const struct rundir *rd)
 {
@@ -412,12 +462,12 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 	snprintf(ps->v_proxy, sizeof(ps->v_proxy), "%s", d->strategy);
 	snprintf(ps->v_form, sizeof(ps->v_form), "%s", d->kfunc_form);
 	ps->validated = true;
-	if (csv_open(&f, rd, "proxy-validation.csv", PROXY_VALIDATION_HEADER))
+	if (csv_open_cols(&f, rd, "proxy-validation.csv", validation_table))
 		return;
-	fprintf(f.f, "%s,%s,%s,%s,%s,%zu,%.3f,%.3f,%.4f,%.4f,%.4f,%.2f,%s,%s\n",
+	cols_write_row(f.f, validation_table, &(struct validation_row){
 		pr->release, pr->accel, pr->unit, d->strategy, d->kfunc_form, k,
 		ps->v_proxy_med, ps->v_kfunc_med, ps->v_ratio, ps->v_lo, ps->v_hi,
-		ps->v_within, pr->git_commit, pr->started_utc);
+		ps->v_within, pr->git_commit, pr->started_utc });
 	outfile_commit(&f);
 }
 
@@ -528,7 +578,7 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 		if (k == nw && nw < 16 && !strncmp(c[i].strategy, "walk-", 5))
 			walks[nw++] = c[i].strategy;
 	}
-	if (csv_open(&f, rd, "estimate.csv", ESTIMATE_HEADER))
+	if (csv_open_cols(&f, rd, "estimate.csv", estimate_table))
 		return;
 	for (k = 0; k < nw; k++) {
 		double x[256], y[256], a, b, fit = NAN;
@@ -564,13 +614,9 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 				 "  %-13s dearer than the estimate from %s (its fit crosses it at %.1f)\n",
 				 walks[k], at, fit);
 		}
-		fprintf(f.f, "kfunc (estimate),%s,%.3f,%.3f,%.3f,%.2f,%s,%s,", pair->strategy,
-			ps->e_ns, ps->e_lo, ps->e_hi, within, path, walks[k]);
-		if (dearer >= 0)
-			fprintf(f.f, "%ld", dearer);
-		fputc(',', f.f);
-		csv_num(f.f, fit);
-		fputc('\n', f.f);
+		cols_write_row(f.f, estimate_table, &(struct estimate_row){
+			"kfunc (estimate)", pair->strategy, ps->e_ns, ps->e_lo, ps->e_hi,
+			within, path, walks[k], dearer, fit });
 	}
 	outfile_commit(&f);
 }

@@ -27,12 +27,6 @@
 struct rundir;
 struct json;
 
-#define PROXY_VALIDATION_HEADER "kernel,accel,unit,proxy,kfunc_form,depths," \
-	"proxy_median,kfunc_median,ratio,ratio_lo,ratio_hi,within_pct,git_commit,started_utc"
-#define ESTIMATE_HEADER "estimate,from,proxy_ns,estimate_lo_ns,estimate_hi_ns," \
-	"validated_within_pct,validation,walk,dearer_from_depth,crossing_depth_fit"
-#define BLOCKS_HEADER "block,what,reps,batch,samples,per_block,ci95_lo,ci95_hi,p5,p95,unit"
-
 /* The committed validation the native estimate reads by default. */
 #define PROXY_VALIDATION_DEFAULT "results/proxy-validation.csv"
 /*
