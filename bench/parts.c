@@ -54,11 +54,11 @@ static int run_verifier(struct run *r)
 	mem = report_buffer(&r->vreport, &r->vreport_len);
 	if (!mem)
 		return -ENOMEM;
-	err = csv_open(&vcsv, &r->rd, "verifier.csv", VERIFIER_HEADER);
+	err = csv_open_cols(&vcsv, &r->rd, "verifier.csv", verifier_table);
 	if (!err)
-		err = csv_open(&ccsv, &r->rd, "capability.csv", CAPABILITY_HEADER);
+		err = csv_open_cols(&ccsv, &r->rd, "capability.csv", capability_table);
 	/* The same figures in veristat's format, for veristat -C across kernels. */
-	if (!err && (err = csv_open(&vscsv, &r->rd, "veristat.csv", VERISTAT_HEADER))) {
+	if (!err && (err = csv_open_cols(&vscsv, &r->rd, "veristat.csv", veristat_table))) {
 		outfile_discard(&vcsv);
 		outfile_discard(&ccsv);
 	}

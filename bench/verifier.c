@@ -103,43 +103,73 @@ void capability(const struct loaded_strategy *ls, const struct consumer *c,
 }
 
 /* CSV field: quoted when it holds a comma or a quote. */
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		if (*s != '\n')
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /*
- * One veristat row: the object file veristat would be given (bpf/<name>.bpf.c
- * builds <name>.bpf.o, the strategy's name with _ for -) and the program.
- * Only accepted loads get here: the verdict is success.
+ * verifier.csv and veristat.csv: a row per strategy, its verifier cost.
+ * veristat's file_name is the object file veristat would be given
+ * (bpf/<name>.bpf.c builds <name>.bpf.o, the strategy's name with _ for -)
+ * and its prog_name the program. Only accepted loads get here: the verdict
+ * is success.
  */
-static void veristat_row(FILE *f, const char *strategy, const struct verifier_cost *c)
-{
-	const char *p;
+struct verifier_row {
+	const char *strategy, *file_name, *prog_name, *verdict;
+	struct verifier_cost c;
+};
 
-	for (p = strategy; *p; p++)
-		fputc(*p == '-' ? '_' : *p, f);
-	fprintf(f, ".bpf.o,rootbench_once,success,%u,%u,%u,%u,%u,%u\n", c->verify_time_us,
-		c->verified_insns, c->total_states, c->peak_states,
-		c->max_states_per_insn, c->mark_read);
+static const struct column verifier_cols[] = {
+	COL("strategy", COL_STR, struct verifier_row, strategy),
+	COL("verified_insns", COL_UINT, struct verifier_row, c.verified_insns),
+	COL("verify_time_us", COL_UINT, struct verifier_row, c.verify_time_us),
+	COL("peak_states", COL_UINT, struct verifier_row, c.peak_states),
+	COL("stack_depth", COL_UINT, struct verifier_row, c.stack_depth),
+	COL("xlated_bytes", COL_UINT, struct verifier_row, c.xlated_bytes),
+	COL("jited_bytes", COL_UINT, struct verifier_row, c.jited_bytes),
+	COL("source_lines", COL_UINT, struct verifier_row, c.source_lines),
+};
+const struct columns verifier_table = COLS_INIT(verifier_cols);
+
+static const struct column veristat_cols[] = {
+	COL("file_name", COL_STR, struct verifier_row, file_name),
+	COL("prog_name", COL_STR, struct verifier_row, prog_name),
+	COL("verdict", COL_STR, struct verifier_row, verdict),
+	COL("duration", COL_UINT, struct verifier_row, c.verify_time_us),
+	COL("total_insns", COL_UINT, struct verifier_row, c.verified_insns),
+	COL("total_states", COL_UINT, struct verifier_row, c.total_states),
+	COL("peak_states", COL_UINT, struct verifier_row, c.peak_states),
+	COL("max_states_per_insn", COL_UINT, struct verifier_row, c.max_states_per_insn),
+	COL("max_mark_read_len", COL_UINT, struct verifier_row, c.mark_read),
+};
+const struct columns veristat_table = COLS_INIT(veristat_cols);
+
+/* capability.csv: a row per (strategy, consumer); detail quoted as needed. */
+struct capability_row {
+	const char *strategy, *consumer, *result, *detail;
+};
+
+static const struct column capability_cols[] = {
+	COL("strategy", COL_STR, struct capability_row, strategy),
+	COL("consumer", COL_STR, struct capability_row, consumer),
+	COL("result", COL_STR, struct capability_row, result),
+	COL("detail", COL_QUOTED, struct capability_row, detail),
+};
+const struct columns capability_table = COLS_INIT(capability_cols);
+
+/* veristat's file_name of a strategy: <name>.bpf.o with _ for -. */
+static void file_name(char *buf, size_t len, const char *strategy)
+{
+	size_t i;
+
+	for (i = 0; strategy[i] && i + 1 < len; i++)
+		buf[i] = strategy[i] == '-' ? '_' : strategy[i];
+	snprintf(buf + i, len - i, ".bpf.o");
 }
 
 int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
 		    struct outfile *vscsv, struct outfile *ccsv, FILE *out)
 {
 	struct verifier_cost c;
+	struct verifier_row row;
 	struct cap_cell cell;
+	char file[64];
 	char why[320];
 	size_t i, k;
 	int undecided = 0;
@@ -158,13 +188,12 @@ int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
 		fprintf(out, "%-13s %9u %9u %6u %6u %7u %6u %6u\n", ls[i].s->name,
 			c.verified_insns, c.verify_time_us, c.peak_states,
 			c.stack_depth, c.xlated_bytes, c.jited_bytes, c.source_lines);
+		file_name(file, sizeof(file), ls[i].s->name);
+		row = (struct verifier_row){ ls[i].s->name, file, "rootbench_once", "success", c };
 		if (vcsv)
-			fprintf(vcsv->f, "%s,%u,%u,%u,%u,%u,%u,%u\n", ls[i].s->name,
-				c.verified_insns, c.verify_time_us, c.peak_states,
-				c.stack_depth, c.xlated_bytes, c.jited_bytes,
-				c.source_lines);
+			cols_write_row(vcsv->f, verifier_table, &row);
 		if (vscsv)
-			veristat_row(vscsv->f, ls[i].s->name, &c);
+			cols_write_row(vscsv->f, veristat_table, &row);
 	}
 
 	fprintf(out, "\ndoes the verifier accept each route's root for ...\n");
@@ -181,10 +210,9 @@ int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
 				cell.result == CAP_ACCEPTED ? "" : ": ", cell.detail);
 			if (!ccsv)
 				continue;
-			fprintf(ccsv->f, "%s,%s,%s,", ls[i].s->name, consumers[k].name,
-				cap_result_name(cell.result));
-			csv_field(ccsv->f, cell.detail);
-			fputc('\n', ccsv->f);
+			cols_write_row(ccsv->f, capability_table, &(struct capability_row){
+				ls[i].s->name, consumers[k].name, cap_result_name(cell.result),
+				cell.detail });
 		}
 	}
 	for (i = 0; i < n; i++) {

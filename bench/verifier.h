@@ -11,18 +11,17 @@
 
 #include "strategy.h"
 
-#define VERIFIER_HEADER "strategy,verified_insns,verify_time_us,peak_states," \
-	"stack_depth,xlated_bytes,jited_bytes,source_lines"
-#define CAPABILITY_HEADER "strategy,consumer,result,detail"
+#include "columns.h"
 
 /*
- * veristat.csv: the columns of veristat's own "-o csv" that its "-C" reads
- * back in every packaged version. veristat 0.4 prints five more (prog_size,
- * prog_size_jited, prog_type, attach_type, stack_depth) but refuses them in
- * -C ("Unrecognized stat #7"); sizes and stack stay in verifier.csv.
+ * The column tables of verifier.csv, capability.csv and veristat.csv
+ * (bench/verifier.c). veristat.csv: the columns of veristat's own "-o csv"
+ * that its "-C" reads back in every packaged version. veristat 0.4 prints
+ * five more (prog_size, prog_size_jited, prog_type, attach_type,
+ * stack_depth) but refuses them in -C ("Unrecognized stat #7"); sizes and
+ * stack stay in verifier.csv.
  */
-#define VERISTAT_HEADER "file_name,prog_name,verdict,duration,total_insns," \
-	"total_states,peak_states,max_states_per_insn,max_mark_read_len"
+extern const struct columns verifier_table, capability_table, veristat_table;
 
 /* The strategy alone: rootbench_once, one get+put round in an RCU section. */
 struct verifier_cost {
