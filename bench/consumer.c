@@ -248,38 +248,70 @@ struct cell {
 	bool have_slope;
 };
 
+/* consumer.csv: a row per (variant, tree, cache). */
+struct consumer_row {
+	const char *variant, *route;
+	unsigned tree_depth, fanout;
+	unsigned long nodes, leaves;
+	unsigned long long visited;
+	const char *cache;
+	size_t samples;
+	__u32 batch;
+	double median, p5, p95, ci_lo, ci_hi, per_memcg;
+	double lookup, lookup_lo, lookup_hi, lookup_alone, lookup_share;
+	bool victim_ok;
+	unsigned verified_insns, peak_states, verify_time_us, source_lines;
+	const char *first_kernel;
+};
+
+#define CR(name, kind, field) COL(name, kind, struct consumer_row, field)
+static const struct column consumer_cols[] = {
+	CR("variant", COL_STR, variant),
+	CR("route", COL_STR, route),
+	CR("tree_depth", COL_UINT, tree_depth),
+	CR("fanout", COL_UINT, fanout),
+	CR("nodes", COL_ULONG, nodes),
+	CR("leaves", COL_ULONG, leaves),
+	CR("visited", COL_U64, visited),
+	CR("cache", COL_STR, cache),
+	CR("samples", COL_SIZE, samples),
+	CR("batch", COL_UINT, batch),
+	CR("median_ns", COL_NUM, median),
+	CR("p5_ns", COL_NUM, p5),
+	CR("p95_ns", COL_NUM, p95),
+	CR("ci95_lo_ns", COL_NUM, ci_lo),
+	CR("ci95_hi_ns", COL_NUM, ci_hi),
+	CR("per_memcg_ns", COL_NUM, per_memcg),
+	CR("lookup_ns", COL_NUM, lookup),
+	CR("lookup_ci95_lo_ns", COL_NUM, lookup_lo),
+	CR("lookup_ci95_hi_ns", COL_NUM, lookup_hi),
+	CR("lookup_alone_ns", COL_NUM, lookup_alone),
+	CR("lookup_share", COL_NUM5, lookup_share),
+	CR("victim_ok", COL_BOOL, victim_ok),
+	CR("verified_insns", COL_UINT, verified_insns),
+	CR("peak_states", COL_UINT, peak_states),
+	CR("verify_time_us", COL_UINT, verify_time_us),
+	CR("source_lines", COL_UINT, source_lines),
+	CR("first_kernel", COL_STR, first_kernel),
+};
+#undef CR
+const struct columns consumer_table = COLS_INIT(consumer_cols);
+
 static void row(struct oom_consumer *c, const struct consumer_loaded *cl,
 		const struct charged_tree *ct, unsigned long long visited,
 		const char *cache, const struct cell *x, bool victim_ok, FILE *csv)
 {
 	const struct tree *t = &ct->t;
+	bool s = x->have_slope;
 
-	fprintf(csv, "%s,%s,%u,%u,%lu,%lu,%llu,%s,%zu,%u,", cl->v->name, cl->v->letter,
-		t->depth, t->fanout, t->nodes, ct->nleaves, visited, cache, x->sel.n, x->batch);
-	csv_num(csv, x->sel.median);
-	fputc(',', csv);
-	csv_num(csv, x->sel.p5);
-	fputc(',', csv);
-	csv_num(csv, x->sel.p95);
-	fputc(',', csv);
-	csv_num(csv, x->sel.ci_lo);
-	fputc(',', csv);
-	csv_num(csv, x->sel.ci_hi);
-	fputc(',', csv);
-	csv_num(csv, visited ? x->sel.median / (double)visited : NAN);
-	fputc(',', csv);
-	csv_num(csv, x->have_slope ? x->slope.median : NAN);
-	fputc(',', csv);
-	csv_num(csv, x->have_slope ? x->slope.ci_lo : NAN);
-	fputc(',', csv);
-	csv_num(csv, x->have_slope ? x->slope.ci_hi : NAN);
-	fputc(',', csv);
-	csv_num(csv, x->have_slope ? x->alone.median : NAN);
-	fputc(',', csv);
-	if (x->have_slope)
-		fprintf(csv, "%.5f", x->slope.median / x->sel.median);
-	fprintf(csv, ",%d,%u,%u,%u,%u,%s\n", victim_ok, cl->verified_insns, cl->peak_states,
-		cl->verify_time_us, cl->source_lines, cl->first_kernel);
+	cols_write_row(csv, consumer_table, &(struct consumer_row){
+		cl->v->name, cl->v->letter, t->depth, t->fanout, t->nodes, ct->nleaves,
+		visited, cache, x->sel.n, x->batch, x->sel.median, x->sel.p5, x->sel.p95,
+		x->sel.ci_lo, x->sel.ci_hi, visited ? x->sel.median / (double)visited : NAN,
+		s ? x->slope.median : NAN, s ? x->slope.ci_lo : NAN, s ? x->slope.ci_hi : NAN,
+		s ? x->alone.median : NAN, s ? x->slope.median / x->sel.median : NAN,
+		victim_ok, cl->verified_insns, cl->peak_states, cl->verify_time_us,
+		cl->source_lines, cl->first_kernel });
 	fflush(csv);
 	c->rows++;
 }

@@ -26,11 +26,10 @@
 #define RB_CONSUMER_BIG_DEPTH 4
 #define RB_CONSUMER_BIG_FANOUT 10
 
-#define CONSUMER_HEADER "variant,route,tree_depth,fanout,nodes,leaves,visited," \
-	"cache,samples,batch,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns," \
-	"per_memcg_ns,lookup_ns,lookup_ci95_lo_ns,lookup_ci95_hi_ns," \
-	"lookup_alone_ns,lookup_share,victim_ok,verified_insns,peak_states," \
-	"verify_time_us,source_lines,first_kernel"
+#include "columns.h"
+
+/* consumer.csv's column table (bench/consumer.c). */
+extern const struct columns consumer_table;
 
 struct consumer_opts {
 	struct tree_shape shapes[RB_MAX_SHAPES];

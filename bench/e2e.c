@@ -306,6 +306,29 @@ static int time_commands(struct e2e *e, int dirfd, const char *dirpath,
 	return 0;
 }
 
+/* e2e.csv: a row per (strategy, depth). */
+struct e2e_row {
+	const char *strategy;
+	unsigned depth;
+	unsigned long calls;
+	double per_call, lo, hi, net, inkernel, ratio;
+	const char *flag;
+};
+
+static const struct column e2e_cols[] = {
+	COL("strategy", COL_STR, struct e2e_row, strategy),
+	COL("depth", COL_UINT, struct e2e_row, depth),
+	COL("calls", COL_ULONG, struct e2e_row, calls),
+	COL("per_call_ns", COL_NUM, struct e2e_row, per_call),
+	COL("ci95_lo_ns", COL_NUM, struct e2e_row, lo),
+	COL("ci95_hi_ns", COL_NUM, struct e2e_row, hi),
+	COL("net_ns", COL_NUM, struct e2e_row, net),
+	COL("inkernel_ns", COL_NUM, struct e2e_row, inkernel),
+	COL("ratio", COL_NUM, struct e2e_row, ratio),
+	COL("flag", COL_STR, struct e2e_row, flag),
+};
+const struct columns e2e_table = COLS_INIT(e2e_cols);
+
 /* One strategy's e2e.csv row and table line, against `none` (and net of
  * `baseline`) at its depth. */
 static void write_row(struct e2e *e, const struct command *c, const struct command *cmds,
@@ -333,19 +356,8 @@ static void write_row(struct e2e *e, const struct command *c, const struct comma
 		flag = verdict(net, net_half, ik);
 		e->disagreements += !strcmp(flag, "disagree");
 	}
-	fprintf(csv, "%s,%u,%lu,", c->strategy, c->depth, dcalls);
-	csv_num(csv, per);
-	fputc(',', csv);
-	csv_num(csv, per - half);
-	fputc(',', csv);
-	csv_num(csv, per + half);
-	fputc(',', csv);
-	csv_num(csv, net);
-	fputc(',', csv);
-	csv_num(csv, ik);
-	fputc(',', csv);
-	csv_num(csv, ratio);
-	fprintf(csv, ",%s\n", flag);
+	cols_write_row(csv, e2e_table, &(struct e2e_row){ c->strategy, c->depth, dcalls,
+		per, per - half, per + half, net, ik, ratio, flag });
 	e->rows++;
 	text(ci, sizeof(ci), "[%.1f, %.1f]", per - half, per + half);
 	fprintf(out, "%-13s %5u %9.1f %19s %9.1f %10.2f %6.2f %s\n", c->strategy,

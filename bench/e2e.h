@@ -12,8 +12,10 @@
 
 #include "strategy.h"
 
-#define E2E_HEADER "strategy,depth,calls,per_call_ns,ci95_lo_ns,ci95_hi_ns," \
-	"net_ns,inkernel_ns,ratio,flag"
+#include "columns.h"
+
+/* e2e.csv's column table (bench/e2e.c). */
+extern const struct columns e2e_table;
 #define RB_E2E_CALLS 200000
 #define RB_E2E_RUNS 5
 #define RB_E2E_MAX_DEPTHS 4

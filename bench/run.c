@@ -152,14 +152,14 @@ static int open_outputs(struct run *r)
 					    calibration_table);
 	}
 	if (!err && r->o.traversal)
-		err = csv_open(&r->tcsv, &r->rd, "traversal.csv", TRAVERSAL_HEADER);
+		err = csv_open_cols(&r->tcsv, &r->rd, "traversal.csv", traversal_table);
 	if (!err && r->o.traversal)
-		err = csv_open(&r->tparts, &r->rd, "traversal_parts.csv",
-			       TRAVERSAL_PARTS_HEADER);
+		err = csv_open_cols(&r->tparts, &r->rd, "traversal_parts.csv",
+				    traversal_parts_table);
 	if (!err && r->o.e2e_on)
-		err = csv_open(&r->ecsv, &r->rd, "e2e.csv", E2E_HEADER);
+		err = csv_open_cols(&r->ecsv, &r->rd, "e2e.csv", e2e_table);
 	if (!err && r->o.consumer_on)
-		err = csv_open(&r->ccsv, &r->rd, "consumer.csv", CONSUMER_HEADER);
+		err = csv_open_cols(&r->ccsv, &r->rd, "consumer.csv", consumer_table);
 	if (err)
 		set_failure(r, "cannot write to %s: %s",
 			 r->rd.path, strerror(-err));

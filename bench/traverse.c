@@ -257,34 +257,73 @@ static int census(struct traversal *t, size_t i, const struct tree *tree,
 	return 0;
 }
 
+/*
+ * traversal.csv and traversal_parts.csv: a row each per (strategy, tree,
+ * cache), the pass and its parts.
+ */
+struct traversal_row {
+	const char *strategy;
+	unsigned tree_depth, fanout;
+	unsigned long nodes;
+	unsigned task_depth;
+	const char *cache;
+	size_t samples;
+	double median, p5, p95, ci_lo, ci_hi, lookup_share;
+	double traverse_median, lookup;
+	unsigned long long visited;
+	const char *route, *visit;
+};
+
+#define TR(name, kind, field) COL(name, kind, struct traversal_row, field)
+static const struct column traversal_cols[] = {
+	TR("strategy", COL_STR, strategy),
+	TR("tree_depth", COL_UINT, tree_depth),
+	TR("fanout", COL_UINT, fanout),
+	TR("nodes", COL_ULONG, nodes),
+	TR("task_depth", COL_UINT, task_depth),
+	TR("cache", COL_STR, cache),
+	TR("samples", COL_SIZE, samples),
+	TR("median_ns", COL_NUM, median),
+	TR("p5_ns", COL_NUM, p5),
+	TR("p95_ns", COL_NUM, p95),
+	TR("ci95_lo_ns", COL_NUM, ci_lo),
+	TR("ci95_hi_ns", COL_NUM, ci_hi),
+	TR("lookup_share", COL_FIX4, lookup_share),
+};
+const struct columns traversal_table = COLS_INIT(traversal_cols);
+
+static const struct column traversal_parts_cols[] = {
+	TR("strategy", COL_STR, strategy),
+	TR("tree_depth", COL_UINT, tree_depth),
+	TR("fanout", COL_UINT, fanout),
+	TR("nodes", COL_ULONG, nodes),
+	TR("task_depth", COL_UINT, task_depth),
+	TR("cache", COL_STR, cache),
+	TR("pass_median_ns", COL_NUM, median),
+	TR("traverse_median_ns", COL_NUM, traverse_median),
+	TR("lookup_ns", COL_NUM, lookup),
+	TR("visited", COL_U64, visited),
+	TR("route", COL_STR, route),
+	TR("visit", COL_STR, visit),
+};
+#undef TR
+const struct columns traversal_parts_table = COLS_INIT(traversal_parts_cols);
+
 static void write_rows(struct traversal *t, size_t i, const struct tree *tree,
 		       unsigned task_depth, const char *cache, const struct part *pass,
 		       const struct part *trav, unsigned long long visited,
 		       FILE *csv, FILE *parts)
 {
-	double share = (pass->s.median - trav->s.median) / pass->s.median;
+	struct traversal_row row = {
+		t->ls[i].s->name, tree->depth, tree->fanout, tree->nodes, task_depth, cache,
+		pass->s.n, pass->s.median, pass->s.p5, pass->s.p95, pass->s.ci_lo, pass->s.ci_hi,
+		(pass->s.median - trav->s.median) / pass->s.median, trav->s.median,
+		pass->s.median - trav->s.median, visited, t->route[i].route, t->route[i].visit,
+	};
 
-	fprintf(csv, "%s,%u,%u,%lu,%u,%s,%zu,", t->ls[i].s->name, tree->depth,
-		tree->fanout, tree->nodes, task_depth, cache, pass->s.n);
-	csv_num(csv, pass->s.median);
-	fputc(',', csv);
-	csv_num(csv, pass->s.p5);
-	fputc(',', csv);
-	csv_num(csv, pass->s.p95);
-	fputc(',', csv);
-	csv_num(csv, pass->s.ci_lo);
-	fputc(',', csv);
-	csv_num(csv, pass->s.ci_hi);
-	fprintf(csv, ",%.4f\n", share);
+	cols_write_row(csv, traversal_table, &row);
 	fflush(csv);
-	fprintf(parts, "%s,%u,%u,%lu,%u,%s,", t->ls[i].s->name, tree->depth,
-		tree->fanout, tree->nodes, task_depth, cache);
-	csv_num(parts, pass->s.median);
-	fputc(',', parts);
-	csv_num(parts, trav->s.median);
-	fputc(',', parts);
-	csv_num(parts, pass->s.median - trav->s.median);
-	fprintf(parts, ",%llu,%s,%s\n", visited, t->route[i].route, t->route[i].visit);
+	cols_write_row(parts, traversal_parts_table, &row);
 	fflush(parts);
 	t->rows++;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cgroup.h"
+#include "columns.h"
 #include "strategy.h"
 
 #define RB_MAX_TREE_NODES 4096	/* documented limit of a built tree */
@@ -20,10 +21,8 @@
 #define RB_DEFAULT_COLD_SAMPLES 25
 #define RB_QUICK_COLD_SAMPLES 10
 
-#define TRAVERSAL_HEADER "strategy,tree_depth,fanout,nodes,task_depth,cache," \
-	"samples,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,lookup_share"
-#define TRAVERSAL_PARTS_HEADER "strategy,tree_depth,fanout,nodes,task_depth," \
-	"cache,pass_median_ns,traverse_median_ns,lookup_ns,visited,route,visit"
+/* The column tables of traversal.csv and traversal_parts.csv (bench/traverse.c). */
+extern const struct columns traversal_table, traversal_parts_table;
 
 struct tree_shape {
 	unsigned depth, fanout;
