@@ -70,6 +70,20 @@ static int sweep(int argc, char **argv, const char *out, unsigned long seed, boo
 	return ret;
 }
 
+/* aa.csv: compare's rows of the two sweeps, once per estimator. */
+static const struct column aa_cols[] = {
+	COL("estimator", COL_STR, struct compare_row, estimator),
+	COL("strategy", COL_STR, struct compare_row, strategy),
+	COL("depth", COL_UINT, struct compare_row, depth),
+	COL("a_ns", COL_FIX3, struct compare_row, a_ns),
+	COL("b_ns", COL_FIX3, struct compare_row, b_ns),
+	COL("ratio", COL_FIX4, struct compare_row, ratio),
+	COL("ci95_lo", COL_FIX4, struct compare_row, ci_lo),
+	COL("ci95_hi", COL_FIX4, struct compare_row, ci_hi),
+	COL("verdict", COL_STR, struct compare_row, verdict),
+};
+static const struct columns aa_table = COLS_INIT(aa_cols);
+
 static int write_summary(const char *dir, const struct compare_result *res, size_t nres,
 			 double share)
 {
@@ -181,37 +195,23 @@ int cmd_aa(int argc, char **argv)
 	free(rest);
 	text(a, sizeof(a), "%s/a", out);
 	if (rundir_open(&rd, out) ||
-	    csv_open(&csv, &rd, "aa.csv",
-		     "estimator,strategy,depth,a_ns,b_ns,ratio,ci95_lo,ci95_hi,verdict")) {
+	    csv_open_cols(&csv, &rd, "aa.csv", aa_table)) {
 		rundir_close(&rd);
 		return cli_error("aa", "cannot write %s/aa.csv", out), RB_EXIT_FAIL;
 	}
 	for (k = 0; k < 2; k++) {
 		struct compare_opts o = { .margin_pct = RB_COMPARE_MARGIN, .q = qs[k] };
+		/* Each row once per estimator, named. */
+		struct compare_csv rows = { csv.f, aa_table, k ? "low" : "median" };
 		char bdir[4200];
-		FILE *mem;
-		char *buf = NULL;
-		size_t len = 0, j;
 
 		text(bdir, sizeof(bdir), "%s/b", out);
 		printf("\nA/A, %s:\n", k ? "low quantile (p10)" : "median");
-		mem = open_memstream(&buf, &len);
-		if (!mem || compare_runs(a, bdir, &o, stdout, mem, &res[k], err, sizeof(err))) {
-			if (mem)
-				fclose(mem);
-			free(buf);
+		if (compare_runs(a, bdir, &o, stdout, &rows, &res[k], err, sizeof(err))) {
 			outfile_discard(&csv);
 			rundir_close(&rd);
 			return cli_error("aa", "%s", err), RB_EXIT_FAIL;
 		}
-		fclose(mem);
-		/* Each row once per estimator, named. */
-		for (j = 0; j < len; j++) {
-			if (j == 0 || buf[j - 1] == '\n')
-				fprintf(csv.f, "%s,", k ? "low" : "median");
-			fputc(buf[j], csv.f);
-		}
-		free(buf);
 	}
 	ret = outfile_commit(&csv) ? RB_EXIT_FAIL : RB_EXIT_OK;
 	rundir_close(&rd);

@@ -203,8 +203,22 @@ static void speed_between_rounds(const char *dir, char label, FILE *out)
 	json_decref(env);
 }
 
+/* compare --csv: a row per compared (strategy, depth). */
+static const struct column compare_cols[] = {
+	COL("strategy", COL_STR, struct compare_row, strategy),
+	COL("depth", COL_UINT, struct compare_row, depth),
+	COL("a_median_ns", COL_FIX3, struct compare_row, a_ns),
+	COL("b_median_ns", COL_FIX3, struct compare_row, b_ns),
+	COL("ratio", COL_FIX4, struct compare_row, ratio),
+	COL("ci95_lo", COL_FIX4, struct compare_row, ci_lo),
+	COL("ci95_hi", COL_FIX4, struct compare_row, ci_hi),
+	COL("verdict", COL_STR, struct compare_row, verdict),
+};
+const struct columns compare_table = COLS_INIT(compare_cols);
+
 int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts *o,
-		 FILE *out, FILE *csv, struct compare_result *res, char *err, size_t errlen)
+		 FILE *out, const struct compare_csv *csv, struct compare_result *res,
+		 char *err, size_t errlen)
 {
 	static struct run_samples a, b;
 	double *scratch = NULL, *ra = NULL, *rb = NULL;
@@ -273,8 +287,9 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 			fprintf(out, "%-13s %5u %10.2f %10.2f %7.3f   [%6.3f, %6.3f]  %s\n",
 				sa->strategy, sa->depth, ma, mb, ratio, lo, hi, verdict);
 		if (csv)
-			fprintf(csv, "%s,%u,%.3f,%.3f,%.4f,%.4f,%.4f,%s\n", sa->strategy,
-				sa->depth, ma, mb, ratio, lo, hi, verdict);
+			cols_write_row(csv->f, csv->t, &(struct compare_row){
+				csv->estimator, sa->strategy, sa->depth, ma, mb, ratio, lo, hi,
+				verdict });
 	}
 	if (!res->compared) {
 		text(err, errlen, "the two runs share no (strategy, depth) with a positive cost");
@@ -518,14 +533,15 @@ int cmd_compare(int argc, char **argv)
 		if (slash)
 			*slash = '\0';
 		if (rundir_open(&csvdir, slash ? dir : ".") ||
-		    csv_open(&out, &csvdir, slash ? slash + 1 : c.csv,
-			     "strategy,depth,a_median_ns,b_median_ns,ratio,ci95_lo,ci95_hi,verdict")) {
+		    csv_open_cols(&out, &csvdir, slash ? slash + 1 : c.csv, compare_table)) {
 			cli_error("compare", "--csv %s: cannot write", c.csv);
 			rundir_close(&csvdir);
 			return RB_EXIT_USAGE;
 		}
 	}
-	if (compare_runs(argv[first], argv[first + 1], &c.o, stdout, out.f, &res, err, sizeof(err))) {
+	if (compare_runs(argv[first], argv[first + 1], &c.o, stdout,
+			 out.f ? &(struct compare_csv){ out.f, compare_table, NULL } : NULL,
+			 &res, err, sizeof(err))) {
 		cli_error("compare", "%s", err);
 		code = RB_EXIT_USAGE;
 	} else {
