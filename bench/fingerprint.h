@@ -7,9 +7,10 @@
  * per-level cost, because on one of them every return went through the
  * SRSO thunk.
  *
- * The parsing and naming are pure (unit-tested); fingerprint_probe() reads
- * the running machine and never fails: what it cannot read stays empty
- * (-1 for numbers) and env.json says null.
+ * The parsing and naming are pure (unit-tested, bench/fingerprint.c, with
+ * env.json and the comparison of two runs); fingerprint_probe() reads the
+ * running machine (bench/fingerprint_probe.c) and never fails: what it
+ * cannot read stays empty (-1 for numbers) and env.json says null.
  */
 #ifndef RB_FINGERPRINT_H
 #define RB_FINGERPRINT_H
@@ -57,6 +58,11 @@ struct fingerprint {
 	int jit_enable, jit_harden, jit_kallsyms;	/* -1 unreadable */
 	char name[256];		/* fp_name() */
 };
+
+/* Shared by the parsing (fingerprint.c) and the reading (fingerprint_probe.c):
+ * trailing white space cut off; a number (decimal, 0x hex) or -1. */
+void fp_trim(char *s);
+int fp_to_int(const char *v);
 
 /* Parses the first processor block of /proc/cpuinfo text. 0, or -1 if it
  * has no vendor_id or model name (not x86-like cpuinfo: the fields stay
