@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Memcgs built, entered and removed (bench/cgroup.h): the chain the sweep
+ * moves down, the trees of the traversal and the consumer, the subtree
+ * marker, and the removal of subtrees left by runs that died. Finding the
+ * memory controller and counting memcgs is in bench/cgroup_env.c.
+ */
 #include <dirent.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,229 +17,13 @@
 
 #include "cgroup.h"
 #include "kernel.h"
+#include "text.h"
 #include "../bpf/rootbench.h"
 
 #define MARKER_PREFIX "rootbench."
 /* cgroup v2 leaves: "l" below a spine node, "<top>.l" beside the top. */
 #define LEAF_NAME "l"
 #define LEAF_SUFFIX ".l"
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* Is word one of the comma-separated items in list? */
-static bool in_list(const char *list, const char *word, char sep)
-{
-	size_t wl = strlen(word);
-	const char *p = list;
-
-	while (p && *p) {
-		const char *end = strchr(p, sep);
-		size_t len = end ? (size_t)(end - p) : strcspn(p, "\n");
-
-		if (len == wl && !strncmp(p, word, wl))
-			return true;
-		p = end ? end + 1 : NULL;
-	}
-	return false;
-}
-
-static unsigned path_depth(const char *rel)
-{
-	unsigned n = 0;
-	const char *p;
-
-	for (p = rel; *p; p++)
-		if (*p == '/' && p[1] && p[1] != '/')
-			n++;
-	return n;
-}
-
-/* Did the kernel command line switch the memory controller off? */
-static bool disabled_at_boot(void)
-{
-	char buf[4096], *p;
-
-	if (read_file("/proc/cmdline", buf, sizeof(buf)))
-		return false;
-	for (p = strstr(buf, "cgroup_disable="); p; p = strstr(p + 1, "cgroup_disable=")) {
-		char list[256];
-
-		if (sscanf(p + strlen("cgroup_disable="), "%255s", list) == 1 &&
-		    in_list(list, "memory", ','))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Is the memory controller enabled? /proc/cgroups says so for v1-capable
- * controllers; newer kernels built without memcg v1 leave memory out of it
- * and the cgroup2 mount tells instead (memcg_discover).
- */
-static int memcg_enabled(char *err, size_t errlen)
-{
-	char buf[4096], *line, *save = NULL;
-
-	if (disabled_at_boot())
-		return fail(err, errlen, "memory controller is disabled at boot (cgroup_disable=memory)");
-	if (read_file("/proc/cgroups", buf, sizeof(buf)))
-		return 0;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char name[32];
-		int hier, num, enabled;
-
-		if (sscanf(line, "%31s %d %d %d", name, &hier, &num, &enabled) != 4 ||
-		    strcmp(name, "memory"))
-			continue;
-		if (!enabled)
-			return fail(err, errlen, "memory controller is disabled at boot (cgroup_disable=memory)");
-		return 0;
-	}
-	return 0;
-}
-
-/* Finds our path in the memory hierarchy from /proc/self/cgroup. */
-static int own_cgroup(enum cg_mode *mode, char *rel, size_t len)
-{
-	char buf[8192], *line, *save = NULL;
-	char v2[PATH_MAX] = "";
-	bool have_v2 = false;
-
-	if (read_file("/proc/self/cgroup", buf, sizeof(buf)))
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		if (in_list(c1 + 1, "memory", ',')) {
-			*mode = CG_V1;
-			snprintf(rel, len, "%s", c2 + 1);
-			return 0;
-		}
-		if (!strncmp(line, "0:", 2) && c1[1] == '\0') {
-			snprintf(v2, sizeof(v2), "%s", c2 + 1);
-			have_v2 = true;
-		}
-	}
-	if (!have_v2)
-		return -1;
-	*mode = CG_V2;
-	snprintf(rel, len, "%s", v2);
-	return 0;
-}
-
-/*
- * The mount point of the hierarchy: cgroup (v1) with the memory option, or
- * cgroup2. root is the mount's root within the hierarchy (normally "/").
- */
-static int find_mount(enum cg_mode mode, char *mnt, size_t mlen, char *root,
-		      size_t rlen)
-{
-	char line[4096];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	int found = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char r[PATH_MAX], m[PATH_MAX], *dash, fstype[64], src[256],
-			sopts[1024] = "";
-
-		if (sscanf(line, "%*s %*s %*s %4095s %4095s", r, m) != 2)
-			continue;
-		dash = strstr(line, " - ");
-		if (!dash || sscanf(dash + 3, "%63s %255s %1023s", fstype, src, sopts) < 2)
-			continue;
-		if (mode == CG_V1 ? (strcmp(fstype, "cgroup") || !in_list(sopts, "memory", ','))
-				  : strcmp(fstype, "cgroup2"))
-			continue;
-		snprintf(mnt, mlen, "%s", m);
-		snprintf(root, rlen, "%s", r);
-		found = 0;
-		break;
-	}
-	fclose(f);
-	return found;
-}
-
-static bool file_has_word(const char *path, const char *word)
-{
-	char buf[1024];
-
-	return !read_file(path, buf, sizeof(buf)) && in_list(buf, word, ' ');
-}
-
-int memcg_discover(struct memcg_env *env, const char *parent_override,
-		   char *err, size_t errlen)
-{
-	char rel[PATH_MAX], root[PATH_MAX], path[PATH_MAX + 32], real[PATH_MAX];
-	const char *sub;
-	struct stat st;
-	size_t mlen;
-
-	memset(env, 0, sizeof(*env));
-	if (memcg_enabled(err, errlen))
-		return -1;
-	if (own_cgroup(&env->mode, rel, sizeof(rel)))
-		return fail(err, errlen, "cannot find this process's cgroup in /proc/self/cgroup");
-	if (find_mount(env->mode, env->mount, sizeof(env->mount), root, sizeof(root)))
-		return fail(err, errlen, env->mode == CG_V1 ?
-			    "memory controller's cgroup v1 hierarchy is not mounted" :
-			    "no cgroup2 mount and no v1 memory hierarchy: memory controller not mounted");
-	if (env->mode == CG_V2) {
-		snprintf(path, sizeof(path), "%s/cgroup.controllers", env->mount);
-		if (!file_has_word(path, "memory"))
-			return fail(err, errlen, "memory controller is not available on the cgroup2 mount %s", env->mount);
-	}
-	/* Our path is relative to the hierarchy root; the mount may show a subdir. */
-	sub = rel;
-	if (strcmp(root, "/") && !strncmp(rel, root, strlen(root)))
-		sub = rel + strlen(root);
-	if ((size_t)snprintf(env->orig, sizeof(env->orig), "%s%s", env->mount,
-			     strcmp(sub, "/") ? sub : "") >= sizeof(env->orig))
-		return fail(err, errlen, "cgroup path too long: %s", rel);
-	env->orig_depth = path_depth(sub) + (strcmp(root, "/") ? path_depth(root) : 0);
-
-	if (parent_override) {
-		if (!realpath(parent_override, real) || stat(real, &st) || !S_ISDIR(st.st_mode))
-			return snprintf(err, errlen, "--cgroup-parent %s: not an existing directory",
-					parent_override), -2;
-		mlen = strlen(env->mount);
-		if (strncmp(real, env->mount, mlen) || (real[mlen] && real[mlen] != '/'))
-			return snprintf(err, errlen, "--cgroup-parent %s: not inside the memory cgroup hierarchy at %s",
-					parent_override, env->mount), -2;
-		snprintf(env->parent, sizeof(env->parent), "%s", real);
-		env->parent_depth = path_depth(real + mlen) +
-				    (strcmp(root, "/") ? path_depth(root) : 0);
-	} else if (env->mode == CG_V1) {
-		snprintf(env->parent, sizeof(env->parent), "%s", env->orig);
-		env->parent_depth = env->orig_depth;
-	} else {
-		snprintf(env->parent, sizeof(env->parent), "%s", env->mount);
-		env->parent_depth = strcmp(root, "/") ? path_depth(root) : 0;
-	}
-	env->parent_is_orig = !strcmp(env->parent, env->orig);
-	if (env->mode == CG_V2) {
-		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", env->parent);
-		if (!file_has_word(path, "memory"))
-			return fail(err, errlen,
-				    "memory controller not enabled in %s/cgroup.subtree_control (echo +memory > it, or pick --cgroup-parent)",
-				    env->parent);
-	}
-	return 0;
-}
 
 unsigned chain_lowest_depth(const struct memcg_env *env)
 {
@@ -270,13 +59,13 @@ int cgroup_enter(const char *dir, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return text_fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
 	n = snprintf(pid, sizeof(pid), "%d\n", getpid());
 	if (write(fd, pid, (size_t)n) != n) {
 		int e = errno;
 
 		close(fd);
-		return fail(err, errlen, "cannot move this process into %s: %s", dir, strerror(e));
+		return text_fail(err, errlen, "cannot move this process into %s: %s", dir, strerror(e));
 	}
 	close(fd);
 	return 0;
@@ -292,11 +81,11 @@ static int write_word(const char *dir, const char *file, const char *word,
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return text_fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
 	n = write(fd, word, strlen(word));
 	close(fd);
 	if (n != (ssize_t)strlen(word))
-		return fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return text_fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -321,11 +110,11 @@ static int subtree_create(const struct memcg_env *env, char *top, size_t len,
 	char marker[96];
 
 	if (cgroup_own_marker(marker, sizeof(marker)))
-		return fail(err, errlen, "cannot read /proc/self/stat");
+		return text_fail(err, errlen, "cannot read /proc/self/stat");
 	if ((size_t)snprintf(top, len, "%s/%s", env->parent, marker) >= len - 32)
-		return fail(err, errlen, "cgroup path too long under %s", env->parent);
+		return text_fail(err, errlen, "cgroup path too long under %s", env->parent);
 	if (mkdir(top, 0755))
-		return fail(err, errlen, "cannot create cgroup %s: %s", top, strerror(errno));
+		return text_fail(err, errlen, "cannot create cgroup %s: %s", top, strerror(errno));
 	return 0;
 }
 
@@ -351,9 +140,9 @@ static int build_to(struct chain *c, unsigned depth, char *err, size_t errlen)
 	while (c->built < depth) {
 		node_path(c, c->built + 1, path, sizeof(path));
 		if (strlen(path) >= PATH_MAX - 32)
-			return fail(err, errlen, "cgroup path too long at %s", path);
+			return text_fail(err, errlen, "cgroup path too long at %s", path);
 		if (mkdir(path, 0755) && errno != EEXIST)
-			return fail(err, errlen, "cannot create cgroup %s: %s", path, strerror(errno));
+			return text_fail(err, errlen, "cannot create cgroup %s: %s", path, strerror(errno));
 		c->built++;
 	}
 	return 0;
@@ -381,15 +170,15 @@ static int v2_leaf(struct chain *c, unsigned depth, char *path, size_t len,
 	}
 	if (depth == c->top_depth) {
 		if ((size_t)snprintf(path, len, "%.*s" LEAF_SUFFIX, (int)(len - 3), c->top) >= len)
-			return fail(err, errlen, "cgroup path too long at %s", c->top);
+			return text_fail(err, errlen, "cgroup path too long at %s", c->top);
 		c->side_leaf = true;
 	} else {
 		node_path(c, depth - 1, node, sizeof(node));
 		if ((size_t)snprintf(path, len, "%s/" LEAF_NAME, node) >= len)
-			return fail(err, errlen, "cgroup path too long at %s", node);
+			return text_fail(err, errlen, "cgroup path too long at %s", node);
 	}
 	if (mkdir(path, 0755) && errno != EEXIST)
-		return fail(err, errlen, "cannot create cgroup %s: %s", path, strerror(errno));
+		return text_fail(err, errlen, "cannot create cgroup %s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -399,7 +188,7 @@ int chain_move_to(struct chain *c, unsigned depth, char *err, size_t errlen)
 	const struct memcg_env *env = c->env;
 
 	if (depth < chain_lowest_depth(env) || depth > RB_MAX_DEPTH)
-		return fail(err, errlen, "depth out of reach of the chain");
+		return text_fail(err, errlen, "depth out of reach of the chain");
 	if (depth == env->parent_depth) {
 		if (cgroup_enter(env->orig, err, errlen))
 			return -1;
@@ -480,7 +269,7 @@ int cgroup_remove_tree(const char *dir, char *err, size_t errlen)
 
 	if (!d)
 		return errno == ENOENT ? 0 :
-		       fail(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+		       text_fail(err, errlen, "cannot open %s: %s", dir, strerror(errno));
 	while ((de = readdir(d))) {
 		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
 		    !strcmp(de->d_name, ".."))
@@ -494,7 +283,7 @@ int cgroup_remove_tree(const char *dir, char *err, size_t errlen)
 	if (!ret)
 		cgroup_drain(dir);
 	if (!ret && rmdir_retry(dir))
-		return fail(err, errlen, "cannot remove cgroup %s: %s", dir, strerror(errno));
+		return text_fail(err, errlen, "cannot remove cgroup %s: %s", dir, strerror(errno));
 	return ret;
 }
 
@@ -616,9 +405,9 @@ static int tree_grow(struct tree *t, const char *dir, unsigned level, char *err,
 		return -1;
 	for (i = 0; i < t->fanout; i++) {
 		if ((size_t)snprintf(child, sizeof(child), "%s/%u", dir, i) >= sizeof(child) - 32)
-			return fail(err, errlen, "cgroup path too long under %s", dir);
+			return text_fail(err, errlen, "cgroup path too long under %s", dir);
 		if (mkdir(child, 0755))
-			return fail(err, errlen, "cannot create cgroup %s: %s", child, strerror(errno));
+			return text_fail(err, errlen, "cannot create cgroup %s: %s", child, strerror(errno));
 		t->nodes++;
 		if (tree_grow(t, child, level + 1, err, errlen))
 			return -1;
@@ -641,12 +430,12 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 	t->task_level = task_level;
 	t->top_depth = env->parent_depth + 1;
 	if (task_level < 1 || task_level > depth)
-		return fail(err, errlen, "task level %u outside the tree (1..%u)", task_level, depth);
+		return text_fail(err, errlen, "task level %u outside the tree (1..%u)", task_level, depth);
 	if (subtree_create(env, t->top, sizeof(t->top), err, errlen))
 		return -1;
 	t->nodes = 1;
 	if (stat(t->top, &st))
-		return fail(err, errlen, "cannot stat %s: %s", t->top, strerror(errno));
+		return text_fail(err, errlen, "cannot stat %s: %s", t->top, strerror(errno));
 	t->top_id = (unsigned long long)st.st_ino;
 	if (tree_grow(t, t->top, 0, err, errlen))
 		return -1;
@@ -658,7 +447,7 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 	if (env->mode == CG_V2 && task_level < depth) {
 		snprintf(t->task_dir + used, sizeof(t->task_dir) - used, "/task");
 		if (mkdir(t->task_dir, 0755))
-			return fail(err, errlen, "cannot create cgroup %s: %s", t->task_dir,
+			return text_fail(err, errlen, "cannot create cgroup %s: %s", t->task_dir,
 				    strerror(errno));
 		t->nodes++;
 	} else {
@@ -687,82 +476,4 @@ int tree_destroy(struct tree *t, char *err, size_t errlen)
 	t->top[0] = '\0';
 	cgroup_settle(t->env, t->memcgs_before);
 	return 0;
-}
-
-/*
- * Memory cgroups the kernel still holds, dying ones included: /proc/cgroups
- * on v1 (newer kernels list only v1-capable controllers there), else the
- * cgroup2 root's cgroup.stat, per controller where the kernel says
- * (nr_subsys_memory, Linux >= 6.12), else all cgroups.
- */
-static long memcg_count(const struct memcg_env *env)
-{
-	char buf[4096], path[PATH_MAX + 16], *line, *save = NULL;
-	long live = -1, dying = -1, all = -1, all_dying = -1;
-	char name[40];
-	int hier, num, enabled;
-
-	if (env->mode == CG_V1) {
-		if (read_file("/proc/cgroups", buf, sizeof(buf)))
-			return -1;
-		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			if (sscanf(line, "%31s %d %d %d", name, &hier, &num, &enabled) == 4 &&
-			    !strcmp(name, "memory"))
-				return num;
-		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.stat", env->mount);
-	if (read_file(path, buf, sizeof(buf)))
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		long v;
-
-		if (sscanf(line, "%39s %ld", name, &v) != 2)
-			continue;
-		if (!strcmp(name, "nr_subsys_memory"))
-			live = v;
-		else if (!strcmp(name, "nr_dying_subsys_memory"))
-			dying = v;
-		else if (!strcmp(name, "nr_descendants"))
-			all = v;
-		else if (!strcmp(name, "nr_dying_descendants"))
-			all_dying = v;
-	}
-	if (live >= 0 && dying >= 0)
-		return live + dying;
-	return all >= 0 && all_dying >= 0 ? all + all_dying : -1;
-}
-
-long cgroup_census(const struct memcg_env *env)
-{
-	return memcg_count(env);
-}
-
-void cgroup_settle(const struct memcg_env *env, long before)
-{
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	long now, last = -1;
-	int i, still = 0;
-
-	/*
-	 * Removed memcgs are freed asynchronously (css release work after an
-	 * RCU grace period). Wait until the count is back, or has stopped
-	 * falling for 300 ms: a memcg still charged with pages that cannot be
-	 * reclaimed (anonymous memory without swap) stays until they are
-	 * freed, and waiting longer would not change that. At most 5 s.
-	 */
-	for (i = 0; i < 250; i++) {
-		now = memcg_count(env);
-		if (now < 0) {
-			nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
-			return;
-		}
-		if (now <= before)
-			return;
-		still = now == last ? still + 1 : 0;
-		if (still >= 15)
-			return;
-		last = now;
-		nanosleep(&ts, NULL);
-	}
 }

@@ -6,6 +6,8 @@
  *
  * The subtree's top directory is named rootbench.<pid>.<start time>, so a
  * later run can tell a stale tree (its owner is gone) from a live one.
+ * Finding the controller and counting memcgs: bench/cgroup_env.c; building,
+ * entering and removing: bench/cgroup.c.
  */
 #ifndef RB_CGROUP_H
 #define RB_CGROUP_H
