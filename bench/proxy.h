@@ -16,6 +16,8 @@
  * - Blocks: blocks.csv, the cost of one kernel call, one BPF-to-BPF call
  *   and one dependent load, by the same driver.
  */
+/* bench/proxy.c: the proxies and the evidence; bench/proxy_estimate.c:
+ * validation, estimate, their report; bench/blocks.c: the blocks. */
 #ifndef RB_PROXY_H
 #define RB_PROXY_H
 
