@@ -28,7 +28,17 @@
 #include "parse.h"
 #include "rootbench.h"
 #include "rounds.h"
+#include "run.h"
 #include "text.h"
+#include "verifier.h"
+
+/*
+ * Columns read back by the names of the tables that write them (bench/sweep.c,
+ * bench/verifier.c): a name missing from its table is an internal error.
+ */
+#define SAMPLE_COL(name) cols_name(samples_table, name)
+#define VERIFIER_COL(name) cols_name(verifier_table, name)
+#define VERISTAT_COL(name) cols_name(veristat_table, name)
 
 #define BOOT_REPLICATES 2000
 
@@ -85,17 +95,18 @@ static int load_run(const char *dir, struct run_samples *r, char *err, size_t er
 	text(path, sizeof(path), "%s/samples.csv", dir);
 	if (csv_load(path, &r->csv, err, errlen))
 		return -1;
-	if (csv_col(&r->csv, "strategy") < 0 || csv_col(&r->csv, "depth") < 0 ||
-	    csv_col(&r->csv, "per_call_ns") < 0) {
+	if (csv_col(&r->csv, SAMPLE_COL("strategy")) < 0 ||
+	    csv_col(&r->csv, SAMPLE_COL("depth")) < 0 ||
+	    csv_col(&r->csv, SAMPLE_COL("per_call_ns")) < 0) {
 		text(err, errlen, "%s: not a samples.csv (no strategy, depth, per_call_ns columns)", path);
 		return -1;
 	}
-	has_round = csv_col(&r->csv, "round") >= 0;
+	has_round = csv_col(&r->csv, SAMPLE_COL("round")) >= 0;
 	for (i = 0; i < r->csv.nrows; i++) {
-		const char *name = csv_cell(&r->csv, i, "strategy");
-		double depth = csv_num_cell(&r->csv, i, "depth");
-		double v = csv_num_cell(&r->csv, i, "per_call_ns");
-		double round = has_round ? csv_num_cell(&r->csv, i, "round") : 0;
+		const char *name = csv_cell(&r->csv, i, SAMPLE_COL("strategy"));
+		double depth = csv_num_cell(&r->csv, i, SAMPLE_COL("depth"));
+		double v = csv_num_cell(&r->csv, i, SAMPLE_COL("per_call_ns"));
+		double round = has_round ? csv_num_cell(&r->csv, i, SAMPLE_COL("round")) : 0;
 		struct series *s;
 		size_t ocap;
 
@@ -381,9 +392,9 @@ static int vstats_of(const struct csv *v, const struct csv *vs, const char *stra
 	int found = 0;
 
 	for (r = 0; r < v->nrows; r++)
-		if (!strcmp(csv_cell(v, r, "strategy"), strategy)) {
-			out->insns = csv_num_cell(v, r, "verified_insns");
-			out->peak = csv_num_cell(v, r, "peak_states");
+		if (!strcmp(csv_cell(v, r, VERIFIER_COL("strategy")), strategy)) {
+			out->insns = csv_num_cell(v, r, VERIFIER_COL("verified_insns"));
+			out->peak = csv_num_cell(v, r, VERIFIER_COL("peak_states"));
 			found = 1;
 		}
 	out->total = -1;
@@ -392,9 +403,9 @@ static int vstats_of(const struct csv *v, const struct csv *vs, const char *stra
 		if (*p == '-')
 			*p = '_';
 	for (r = 0; vs && r < vs->nrows; r++)
-		if (!strcmp(csv_cell(vs, r, "file_name"), file) &&
-		    !strcmp(csv_cell(vs, r, "prog_name"), "rootbench_once"))
-			out->total = csv_num_cell(vs, r, "total_states");
+		if (!strcmp(csv_cell(vs, r, VERISTAT_COL("file_name")), file) &&
+		    !strcmp(csv_cell(vs, r, VERISTAT_COL("prog_name")), "rootbench_once"))
+			out->total = csv_num_cell(vs, r, VERISTAT_COL("total_states"));
 	if (!found)
 		out->total = -1;
 	return found;
@@ -427,13 +438,14 @@ static int compare_verifier(const char *dir_a, const char *dir_b, char *err, siz
 		text(path, sizeof(path), "%s/verifier.csv", dirs[k]);
 		if (csv_load(path, v[k], err, errlen))
 			goto out;
-		if (csv_col(v[k], "strategy") < 0 || csv_col(v[k], "verified_insns") < 0) {
+		if (csv_col(v[k], VERIFIER_COL("strategy")) < 0 ||
+		    csv_col(v[k], VERIFIER_COL("verified_insns")) < 0) {
 			text(err, errlen, "%s: not a verifier.csv (header)", path);
 			goto out;
 		}
 		text(path, sizeof(path), "%s/veristat.csv", dirs[k]);
 		have_s[k] = !csv_load(path, s[k], err, errlen) &&
-			    csv_col(s[k], "total_states") >= 0;
+			    csv_col(s[k], VERISTAT_COL("total_states")) >= 0;
 	}
 	printf("\nverifier statistics of rootbench_once (exact counts: any difference is a change)\n");
 	printf("%-13s %8s %8s %16s %7s %7s %16s %7s %7s %16s  %s\n", "strategy", "insns A",
@@ -442,7 +454,7 @@ static int compare_verifier(const char *dir_a, const char *dir_b, char *err, siz
 	/* A's strategies in A's order, then those only B has. */
 	for (k = 0; k < 2; k++) {
 		for (r = 0; r < v[k]->nrows; r++) {
-			const char *name = csv_cell(v[k], r, "strategy");
+			const char *name = csv_cell(v[k], r, VERIFIER_COL("strategy"));
 			struct vstats a = { -1, -1, -1 }, b = { -1, -1, -1 };
 			bool in_a, in_b;
 			const char *verdict;

@@ -147,6 +147,9 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
  * contradicts the proxy and no estimate is given. -1 with why when no row
  * bounds the proxy or one contradicts it.
  */
+/* proxy-validation.csv read back by its table's names. */
+#define VCOL(name) cols_name(validation_table, name)
+
 static int read_validation(const char *path, const char *proxy, double *within,
 			   char *what, size_t wlen, char *why, size_t len)
 {
@@ -168,16 +171,19 @@ static int read_validation(const char *path, const char *proxy, double *within,
 	what[0] = '\0';
 	why[0] = '\0';
 	for (i = 0; i < v.nrows; i++) {
-		double w = csv_num_cell(&v, i, "within_pct"), r = csv_num_cell(&v, i, "ratio");
-		double lo = csv_num_cell(&v, i, "ratio_lo"), hi = csv_num_cell(&v, i, "ratio_hi");
-		const char *accel = csv_cell(&v, i, "accel");
+		double w = csv_num_cell(&v, i, VCOL("within_pct"));
+		double r = csv_num_cell(&v, i, VCOL("ratio"));
+		double lo = csv_num_cell(&v, i, VCOL("ratio_lo"));
+		double hi = csv_num_cell(&v, i, VCOL("ratio_hi"));
+		const char *accel = csv_cell(&v, i, VCOL("accel"));
 		bool emulated_time = !strcmp(accel, "tcg");
 		size_t used = strlen(what);
 
-		if (strcmp(csv_cell(&v, i, "proxy"), proxy) || isnan(w) || isnan(lo) || isnan(hi))
+		if (strcmp(csv_cell(&v, i, VCOL("proxy")), proxy) || isnan(w) || isnan(lo) ||
+		    isnan(hi))
 			continue;
 		snprintf(what + used, wlen - used, "%s%s %s: kfunc/proxy %.3f [%.3f; %.3f]%s",
-			 used ? "; " : "", csv_cell(&v, i, "kernel"), accel, r, lo, hi,
+			 used ? "; " : "", csv_cell(&v, i, VCOL("kernel")), accel, r, lo, hi,
 			 emulated_time ? " (emulated time: must only agree)" : "");
 		if (emulated_time) {
 			if ((lo > 1 || hi < 1) && !why[0])
