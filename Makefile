@@ -143,7 +143,7 @@ clean:
 # Unit tests of the pure user-space parts (statistics, parsing, output).
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_DEPS := bench/stats.c bench/rounds.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c \
-	bench/csvread.c bench/cli.c bench/fingerprint.c bench/sample.c bench/signals.c
+	bench/csvread.c bench/cli.c bench/fingerprint.c bench/sample.c bench/signals.c bench/columns.c
 $(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h bench/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lbpf -ljansson -lz -lm -o $@
 

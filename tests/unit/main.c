@@ -19,5 +19,6 @@ int main(void)
 	test_rounds();
 	test_fingerprint();
 	test_sample();
+	test_columns();
 	return unit_failed ? 1 : 0;
 }

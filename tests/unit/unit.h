@@ -34,5 +34,6 @@ void test_cli(void);
 void test_rounds(void);
 void test_fingerprint(void);
 void test_sample(void);
+void test_columns(void);
 
 #endif
