@@ -242,6 +242,9 @@ static int finish(struct run *r, int code)
 		free(r->vreport);
 		r->vreport = NULL;
 	}
+	/* The report is on stdout, buffered: out before the closing lines on
+	 * stderr, or a shared log gets them in the middle of a line. */
+	fflush(stdout);
 	if (r->failure[0])
 		fprintf(stderr, "rootbench %s: %s\n", r->o.cmd, r->failure);
 	if (rb_signal)
