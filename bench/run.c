@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rootbench run (and verifier, traverse, consumer): the options, checked
- * before anything is touched (bench/run_opts.c); the setup (strategies loaded, CPU pinned,
- * run directory); the parts of the run from run_parts[] (bench/parts.c:
- * the sweep in bench/sweep.c, then verifier, blocks, traversal, consumer,
- * end to end), each timed into env.json; and finish(), the one way out,
- * which releases everything the run made, whatever happened.
+ * before anything is touched (bench/run_opts.c); the setup (strategies
+ * loaded, the parts prepared, the run directory and the parts' outputs);
+ * the parts of the run from run_parts[] (bench/parts.c), each timed into
+ * env.json; and finish(), the one way out, which writes, prints and
+ * releases what every part made, whatever happened.
  */
 #include <errno.h>
 #include <math.h>
@@ -138,28 +138,20 @@ static int find_depth_offset(struct run *r)
 	return 0;
 }
 
-/* The CSVs of the parts this command runs, headers first. */
+/* The CSVs the wanted parts fill row by row, headers first. */
 static int open_outputs(struct run *r)
 {
+	const enum run_output *o;
+	size_t i;
 	int err = 0;
 
-	if (r->o.sweep) {
-		err = csv_open_cols(&r->percall, &r->rd, "percall.csv", percall_table);
-		if (!err)
-			err = csv_open_cols(&r->samples, &r->rd, "samples.csv", samples_table);
-		if (!err)
-			err = csv_open_cols(&r->calib, &r->rd, "calibration.csv",
-					    calibration_table);
+	for (i = 0; i < nrun_parts && !err; i++) {
+		if (!run_parts[i].wanted(&r->o))
+			continue;
+		for (o = run_parts[i].outputs; !err && o < run_parts[i].outputs + 3 && *o; o++)
+			err = csv_open_cols(&r->out[*o], &r->rd, run_outputs[*o].name,
+					    *run_outputs[*o].table);
 	}
-	if (!err && r->o.traversal)
-		err = csv_open_cols(&r->tcsv, &r->rd, "traversal.csv", traversal_table);
-	if (!err && r->o.traversal)
-		err = csv_open_cols(&r->tparts, &r->rd, "traversal_parts.csv",
-				    traversal_parts_table);
-	if (!err && r->o.e2e_on)
-		err = csv_open_cols(&r->ecsv, &r->rd, "e2e.csv", e2e_table);
-	if (!err && r->o.consumer_on)
-		err = csv_open_cols(&r->ccsv, &r->rd, "consumer.csv", consumer_table);
 	if (err)
 		set_failure(r, "cannot write to %s: %s",
 			 r->rd.path, strerror(-err));
@@ -179,30 +171,22 @@ static int finish(struct run *r, int code)
 		if (!code)
 			code = RB_EXIT_FAIL;
 	}
-	if (r->tv_prepared)
-		traversal_release(&r->tv);
 	crosscheck_stop(&r->xc);	/* before the programs go */
-	if (r->cons_prepared)
-		consumer_release(&r->cons);
+	for (i = 0; i < nrun_parts; i++)
+		if (r->part[i].prepared && run_parts[i].release)
+			run_parts[i].release(r);
 	for (i = 0; i < nstrategies; i++)
 		strategy_unload(&r->ls[i]);
 
 	if (r->rd.dirfd >= 0) {
-		struct outfile *files[] = { &r->percall, &r->samples, &r->calib,
-					    &r->tcsv, &r->tparts, &r->ecsv,
-					    &r->ccsv };
-
 		rb_phase("write-results");
 		/* Rows of completed measurements are whole; keep them. */
-		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-			if (files[i]->f && outfile_commit(files[i]) && !code)
+		for (i = 0; i < OUT_N; i++)
+			if (r->out[i].f && outfile_commit(&r->out[i]) && !code)
 				code = RB_EXIT_FAIL;
-		if (r->ndone)
-			write_walkfit(r);
-		if (r->o.crosscheck && r->xc.ncells && crosscheck_write(&r->xc, &r->rd) && !code)
-			code = RB_EXIT_FAIL;
-		if (r->o.sweep)
-			conclude_proxies(r);
+		for (i = 0; i < nrun_parts; i++)
+			if (r->part[i].ran && run_parts[i].write && run_parts[i].write(r) && !code)
+				code = RB_EXIT_FAIL;
 	}
 	if (rb_signal)
 		code = 128 + rb_signal;
@@ -210,38 +194,17 @@ static int finish(struct run *r, int code)
 		status = rb_signal ? "interrupted" : code ? "failed" : "complete";
 		write_env(r, status);
 	}
-	if (r->ndone)
-		print_table(r);
-	if (r->o.crosscheck)
-		crosscheck_print(&r->xc, stdout);
-	if (r->o.sweep) {
-		proxy_print(&r->proxy, machine_unit(&r->m), stdout);
-		if (r->breport)
-			fwrite(r->breport, 1, r->breport_len, stdout);
-		free(r->breport);
-		r->breport = NULL;
-		proxy_free(&r->proxy);
+	for (i = 0; i < nrun_parts; i++) {
+		struct part_state *ps = &r->part[i];
+
+		if (ps->ran && run_parts[i].print)
+			run_parts[i].print(r, stdout);
+		if (ps->report)
+			fwrite(ps->report, 1, ps->report_len, stdout);
+		free(ps->report);
+		ps->report = NULL;
 	}
-	if (r->treport) {
-		fwrite(r->treport, 1, r->treport_len, stdout);
-		free(r->treport);
-		r->treport = NULL;
-	}
-	if (r->ereport) {
-		fwrite(r->ereport, 1, r->ereport_len, stdout);
-		free(r->ereport);
-		r->ereport = NULL;
-	}
-	if (r->creport) {
-		fwrite(r->creport, 1, r->creport_len, stdout);
-		free(r->creport);
-		r->creport = NULL;
-	}
-	if (r->vreport) {
-		fwrite(r->vreport, 1, r->vreport_len, stdout);
-		free(r->vreport);
-		r->vreport = NULL;
-	}
+	proxy_free(&r->proxy);
 	/* The report is on stdout, buffered: out before the closing lines on
 	 * stderr, or a shared log gets them in the middle of a line. */
 	fflush(stdout);
@@ -338,52 +301,13 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 				strategies[i].name, r->ls[i].reason);
 	if (find_depth_offset(r))
 		return finish(r, RB_EXIT_FAIL);
-	if (r->o.sweep) {
-		plan_depths(r);
-		if (!r->ndepths) {
-			cli_error(name, "--depths: none of the depths is reachable (the lowest here is %u)",
-				  chain_lowest_depth(&r->env) + (unsigned)r->depth_offset);
-			return finish(r, RB_EXIT_USAGE);
-		}
-		for (i = 0; i < nstrategies; i++)
-			if (r->selected[i] && r->ls[i].available)
-				r->npairs += r->ndepths;
-		r->rounds = r->o.rounds;
-		/* Each visit starts cold (another cell ran before it), so the
-		 * warmup is spread over the visits. */
-		r->warmup_visit = (r->o.warmup + r->rounds - 1) / r->rounds;
-		r->order_rng = r->o.seed;
-		r->boot_rng = r->o.seed ^ 0x5bd1e9955bd1e995ULL;
-		r->pairs = calloc(r->npairs ? r->npairs : 1, sizeof(*r->pairs));
-		if (!r->pairs)
-			return finish(r, RB_EXIT_FAIL);
-	}
-	if (r->o.traversal) {
-		r->o.tv.samples = r->o.samples;
-		/* TCG models no caches: a cold pass would only measure the
-		 * emulator. env.json says so. */
-		r->o.tv.no_cold = machine_emulated(&r->m);
-		r->o.tv.warmup = r->o.warmup;
-		r->o.tv.sample_ms = r->o.sample_ms;
-		r->tv = (struct traversal){ .o = &r->o.tv, .ls = r->ls, .n = nstrategies,
-					    .selected = r->selected, .env = &r->env,
-					    .depth_offset = r->depth_offset,
-					    .unit = machine_unit(&r->m) };
-		traversal_prepare(&r->tv);
-		r->tv_prepared = true;
-	}
-
-	if (r->o.consumer_on) {
-		r->o.co.samples = r->o.samples;
-		r->o.co.cold_samples = r->o.tv.cold_samples;
-		r->o.co.warmup = r->o.warmup;
-		r->o.co.sample_ms = r->o.sample_ms;
-		r->o.co.no_cold = machine_emulated(&r->m);
-		r->cons = (struct oom_consumer){ .o = &r->o.co, .env = &r->env,
-					     .unit = machine_unit(&r->m),
-					     .icount = !strcmp(machine_unit(&r->m), "instructions") };
-		consumer_prepare(&r->cons);
-		r->cons_prepared = true;
+	for (i = 0; i < nrun_parts; i++) {
+		if (!run_parts[i].wanted(&r->o) || !run_parts[i].prepare)
+			continue;
+		r->part[i].prepared = true;	/* released by finish() even if it fails */
+		ret = run_parts[i].prepare(r);
+		if (ret)
+			return finish(r, ret);
 	}
 
 	if (rundir_create(&r->rd, r->o.out, r->m.release, err, sizeof(err))) {
@@ -394,6 +318,8 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	if (open_outputs(r))
 		return finish(r, RB_EXIT_FAIL);
 	for (i = 0; i < nrun_parts && !rb_stopping(); i++) {
+		struct part_state *ps = &r->part[i];
+		FILE *report;
 		double t0;
 
 		if (!run_parts[i].wanted(&r->o))
@@ -405,15 +331,20 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 			r->pinned = true;
 			r->o.co.cpu = r->o.cpu;
 		}
+		/* What it prints waits for the end, under the sweep's table. */
+		report = open_memstream(&ps->report, &ps->report_len);
+		if (!report)
+			return finish(r, RB_EXIT_FAIL);
 		t0 = now_s();
-		ret = run_parts[i].run(r);
-		r->part_s[i] = now_s() - t0;
-		r->part_ran[i] = true;
+		ps->ran = true;
+		ret = run_parts[i].run(r, report);
+		ps->seconds = now_s() - t0;
+		fclose(report);
 		if (ret && ret != -EINTR)
 			return finish(r, RB_EXIT_FAIL);
 	}
-	return finish(r, r->mism_total || (r->tv_prepared && r->tv.count_mismatches) ||
-			 (r->cons_prepared && r->cons.victim_mismatches) ?
+	/* Zero where a part did not run (the run starts zeroed). */
+	return finish(r, r->mism_total || r->tv.count_mismatches || r->cons.victim_mismatches ?
 			 RB_EXIT_FAIL : RB_EXIT_OK);
 }
 

@@ -76,6 +76,22 @@ struct pair {
 	size_t n, off[RB_MAX_ROUNDS + 1], rounds;
 };
 
+/* The CSVs parts write row by row (run_outputs[] in parts.c). */
+enum run_output {
+	OUT_NONE,
+	OUT_PERCALL, OUT_SAMPLES, OUT_CALIBRATION,
+	OUT_TRAVERSAL, OUT_TRAVERSAL_PARTS, OUT_E2E, OUT_CONSUMER,
+	OUT_N
+};
+
+/* What a run knows of each of its parts. */
+struct part_state {
+	bool prepared, ran;
+	double seconds;
+	char *report;		/* printed at the end */
+	size_t report_len;
+};
+
 struct mismatch {
 	unsigned depth;
 	const char *strategy, *reference;
@@ -100,24 +116,11 @@ struct run {
 	int depth_offset;	/* true depth - depth from the cgroup path */
 	unsigned depths[RB_MAX_DEPTHS], skipped[RB_MAX_DEPTHS];
 	size_t ndepths, nskipped;
-	struct outfile percall, samples, calib;
-	char *vreport;		/* the verifier report, printed at the end */
-	size_t vreport_len;
+	struct outfile out[OUT_N];	/* the CSVs parts fill row by row */
 	struct traversal tv;
-	bool tv_prepared;
-	struct outfile tcsv, tparts, ecsv;
-	char *treport;		/* the traversal table, printed at the end */
-	size_t treport_len;
 	struct e2e e2e;
-	bool e2e_ran;
 	struct e2e_inkernel ik[256];
-	char *ereport;		/* the end-to-end table, printed at the end */
-	size_t ereport_len;
 	struct oom_consumer cons;
-	bool cons_prepared;
-	struct outfile ccsv;
-	char *creport;		/* the consumer table, printed at the end */
-	size_t creport_len;
 	struct pair *pairs;
 	size_t npairs, nplanned, ndone;
 	size_t rounds, warmup_visit;	/* rounds, warmup samples per visit */
@@ -135,18 +138,44 @@ struct run {
 	char failure[512];
 	/* The kfunc's proxies and the building blocks (bench/proxy.c). */
 	struct proxy_state proxy;
-	char *breport;		/* the building blocks, printed at the end */
 	bool e2e_selected[MAX_STRATEGIES];	/* selected, less the proxies */
-	size_t breport_len;
-	/* The parts of the run (run_parts[]): which ran, and for how long. */
-	double part_s[RB_MAX_PARTS];
-	bool part_ran[RB_MAX_PARTS], pinned;
+	/* The parts of the run, as run_parts[]. */
+	struct part_state part[RB_MAX_PARTS];
+	bool pinned;
 };
-/* A part of a run (parts.c): run_main() runs the wanted ones in order. */
+/* The files parts fill row by row, in the run directory. */
+struct run_output_file {
+	const char *name;
+	const struct columns *table;
+};
+extern const struct run_output_file run_outputs[OUT_N];
+
+/*
+ * A part of a run (parts.c): run_main() prepares the wanted ones, opens
+ * their outputs, runs them in order; finish() writes, prints and releases
+ * them. Every hook but run may be NULL.
+ */
 struct run_part {
 	const char *name;
 	bool (*wanted)(const struct run_opts *o);
-	int (*run)(struct run *r);
+	/* Before the run directory exists: load, plan. 0 or an RB_EXIT_ code
+	 * (having said why). */
+	int (*prepare)(struct run *r);
+	/* The files it fills row by row (OUT_NONE ends the list): opened
+	 * before any part runs, committed by finish() whatever happens. */
+	enum run_output outputs[3];
+	/* Measures; what it prints goes to report, shown at the end. 0,
+	 * -EINTR, or another negative errno with the failure set. */
+	int (*run)(struct run *r, FILE *report);
+	/* At the end, once its outputs are committed: files made from all its
+	 * rows. Non-zero fails the run. */
+	int (*write)(struct run *r);
+	/* At the end, before its report: what needs the whole run. */
+	void (*print)(struct run *r, FILE *out);
+	/* Its piece of env.json, once prepared or started. */
+	void (*json)(struct run *r, struct json *j);
+	/* In finish(), when prepared: what it loaded. */
+	void (*release)(struct run *r);
 	bool pinned;		/* timed: runs on the pinned CPU */
 };
 extern const struct run_part run_parts[];
@@ -161,8 +190,9 @@ double now_s(void);
 void write_env(struct run *r, const char *status);
 
 /* sweep.c */
-int run_sweep_part(struct run *r);
-int run_blocks(struct run *r);
+int prepare_sweep(struct run *r);
+int run_sweep_part(struct run *r, FILE *report);
+int run_blocks(struct run *r, FILE *report);
 void plan_depths(struct run *r);
 void write_walkfit(struct run *r);
 void print_table(struct run *r);

@@ -192,16 +192,6 @@ void write_env(struct run *r, const char *status)
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
-	if (r->tv_prepared)
-		traversal_json(&r->tv, &j);
-	if (r->cons_prepared)
-		consumer_json(&r->cons, &j);
-	if (r->e2e_ran)
-		e2e_json(&r->e2e, &j);
-	if (r->o.crosscheck)
-		crosscheck_json(&r->xc, &j);
-	if (r->o.sweep)
-		proxy_json(&r->proxy, &j);
 	json_summary_targets(r, &j);
 	json_end(&j);
 	err = outfile_commit(&f);

@@ -268,19 +268,19 @@ static void write_pair(struct run *r, struct pair *p)
 {
 	size_t i, k;
 
-	cols_write_row(r->percall.f, percall_table, p);
-	fflush(r->percall.f);
+	cols_write_row(r->out[OUT_PERCALL].f, percall_table, p);
+	fflush(r->out[OUT_PERCALL].f);
 
 	for (k = 0; k < p->rounds; k++)
 		for (i = p->off[k]; i < p->off[k + 1]; i++) {
 			struct sample_row s = { p->ls->s->name, p->depth, i, p->cal.batch,
 						p->x[i], k };
 
-			cols_write_row(r->samples.f, samples_table, &s);
+			cols_write_row(r->out[OUT_SAMPLES].f, samples_table, &s);
 		}
-	fflush(r->samples.f);
-	cols_write_row(r->calib.f, calibration_table, p);
-	fflush(r->calib.f);
+	fflush(r->out[OUT_SAMPLES].f);
+	cols_write_row(r->out[OUT_CALIBRATION].f, calibration_table, p);
+	fflush(r->out[OUT_CALIBRATION].f);
 }
 
 static void record_mismatch(struct run *r, unsigned depth, const char *s,
@@ -499,6 +499,30 @@ void plan_depths(struct run *r)
 	}
 }
 
+/* Before the run directory exists: the depths and the cells planned. */
+int prepare_sweep(struct run *r)
+{
+	size_t i;
+
+	plan_depths(r);
+	if (!r->ndepths) {
+		cli_error(r->o.cmd, "--depths: none of the depths is reachable (the lowest here is %u)",
+			  chain_lowest_depth(&r->env) + (unsigned)r->depth_offset);
+		return RB_EXIT_USAGE;
+	}
+	for (i = 0; i < nstrategies; i++)
+		if (r->selected[i] && r->ls[i].available)
+			r->npairs += r->ndepths;
+	r->rounds = r->o.rounds;
+	/* Each visit starts cold (another cell ran before it), so the warmup
+	 * is spread over the visits. */
+	r->warmup_visit = (r->o.warmup + r->rounds - 1) / r->rounds;
+	r->order_rng = r->o.seed;
+	r->boot_rng = r->o.seed ^ 0x5bd1e9955bd1e995ULL;
+	r->pairs = calloc(r->npairs ? r->npairs : 1, sizeof(*r->pairs));
+	return r->pairs ? 0 : RB_EXIT_FAIL;
+}
+
 /* walkfit.csv: a row per strategy that yields a root, its line over depth. */
 struct walkfit_row {
 	const char *strategy;
@@ -648,17 +672,13 @@ void conclude_proxies(struct run *r)
 }
 
 /* The building blocks (blocks.csv), after the sweep, on the same CPU. */
-int run_blocks(struct run *r)
+int run_blocks(struct run *r, FILE *report)
 {
 	struct blocks_opts bo = { .samples = r->o.samples, .warmup = r->o.warmup,
 				  .sample_ms = r->o.sample_ms, .unit = machine_unit(&r->m) };
-	FILE *mem = open_memstream(&r->breport, &r->breport_len);
 	int ret;
 
-	if (!mem)
-		return -ENOMEM;
-	ret = blocks_measure(&r->proxy, &bo, &r->rd, mem);
-	fclose(mem);
+	ret = blocks_measure(&r->proxy, &bo, &r->rd, report);
 	if (ret && ret != -EINTR)
 		set_failure(r, "building blocks: %s", strerror(-ret));
 	return ret;
@@ -708,9 +728,11 @@ static int run_sweep(struct run *r)
 }
 
 /* The sweep, with the kernel's own run-time accounting around it. */
-int run_sweep_part(struct run *r)
+int run_sweep_part(struct run *r, FILE *report)
 {
 	int ret;
+
+	(void)report;	/* its table is printed at the end (print_sweep) */
 
 	if (r->o.crosscheck && crosscheck_start(&r->xc, r->ls[0].measure_fd)) {
 		set_failure(r, "--crosscheck: %s", r->xc.failure);
