@@ -106,6 +106,21 @@ static void json_sweep(struct run *r, struct json *j)
 	proxy_json(&r->proxy, j);
 }
 
+/* ---- the building blocks (bench/blocks.c) ----------------------------- */
+
+/* The building blocks (blocks.csv), after the sweep, on the same CPU. */
+static int run_blocks(struct run *r, FILE *report)
+{
+	struct blocks_opts bo = { .samples = r->o.samples, .warmup = r->o.warmup,
+				  .sample_ms = r->o.sample_ms, .unit = machine_unit(&r->m) };
+	int ret;
+
+	ret = blocks_measure(&r->proxy, &bo, &r->rd, report);
+	if (ret && ret != -EINTR)
+		set_failure(r, "building blocks: %s", strerror(-ret));
+	return ret;
+}
+
 /* ---- the traversal (bench/traverse.c) ---------------------------------- */
 
 static int prepare_traversal(struct run *r)

@@ -192,17 +192,18 @@ void write_env(struct run *r, const char *status);
 /* sweep.c */
 int prepare_sweep(struct run *r);
 int run_sweep_part(struct run *r, FILE *report);
-int run_blocks(struct run *r, FILE *report);
 void plan_depths(struct run *r);
-void write_walkfit(struct run *r);
-void print_table(struct run *r);
-void conclude_proxies(struct run *r);
 double pair_figure(const struct pair *p);
 void pair_primary(const struct pair *p, double *v, double *lo, double *hi);
 /* The column tables of percall.csv, samples.csv, calibration.csv and
  * walkfit.csv (bench/columns.h). */
 extern const struct columns percall_table, samples_table, calibration_table,
 	walkfit_table;
+
+/* sweep_report.c */
+void write_walkfit(struct run *r);
+void print_table(struct run *r);
+void conclude_proxies(struct run *r);
 
 /* targets.c */
 void json_summary_targets(struct run *r, struct json *j);
