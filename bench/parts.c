@@ -204,9 +204,12 @@ static int run_e2e(struct run *r, FILE *report)
 			near = i;
 	eo->depths[eo->ndepths++] = r->depths[near];
 	eo->cgroup_parent = r->o.cgroup_parent;
-	for (i = 0; i < r->ndone && nik < sizeof(r->ik) / sizeof(r->ik[0]); i++)
-		r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
-						      r->pairs[i].depth, pair_figure(&r->pairs[i]) };
+	/* The in-kernel figures at that depth, one per strategy at most. */
+	for (i = 0; i < r->ndone; i++)
+		if (r->pairs[i].depth == r->depths[near])
+			r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
+							      r->pairs[i].depth,
+							      pair_figure(&r->pairs[i]) };
 	/* The kfunc's proxies stand for a route's cost in kernel, not at a
 	 * hook: end to end they would only lengthen the run. */
 	for (i = 0; i < nstrategies; i++)

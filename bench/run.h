@@ -119,7 +119,7 @@ struct run {
 	struct outfile out[OUT_N];	/* the CSVs parts fill row by row */
 	struct traversal tv;
 	struct e2e e2e;
-	struct e2e_inkernel ik[256];
+	struct e2e_inkernel ik[MAX_STRATEGIES];	/* at the e2e depth */
 	struct oom_consumer cons;
 	struct pair *pairs;
 	size_t npairs, nplanned, ndone;
