@@ -275,13 +275,16 @@ struct traversal_row {
 };
 
 #define TR(name, kind, field) COL(name, kind, struct traversal_row, field)
+/* Both files start with the cell's key. */
+#define TREE_KEY_COLS							\
+	TR("strategy", COL_STR, strategy),				\
+	TR("tree_depth", COL_UINT, tree_depth),				\
+	TR("fanout", COL_UINT, fanout),					\
+	TR("nodes", COL_ULONG, nodes),					\
+	TR("task_depth", COL_UINT, task_depth),				\
+	TR("cache", COL_STR, cache)
 static const struct column traversal_cols[] = {
-	TR("strategy", COL_STR, strategy),
-	TR("tree_depth", COL_UINT, tree_depth),
-	TR("fanout", COL_UINT, fanout),
-	TR("nodes", COL_ULONG, nodes),
-	TR("task_depth", COL_UINT, task_depth),
-	TR("cache", COL_STR, cache),
+	TREE_KEY_COLS,
 	TR("samples", COL_SIZE, samples),
 	TR("median_ns", COL_NUM, median),
 	TR("p5_ns", COL_NUM, p5),
@@ -293,12 +296,7 @@ static const struct column traversal_cols[] = {
 const struct columns traversal_table = COLS_INIT(traversal_cols);
 
 static const struct column traversal_parts_cols[] = {
-	TR("strategy", COL_STR, strategy),
-	TR("tree_depth", COL_UINT, tree_depth),
-	TR("fanout", COL_UINT, fanout),
-	TR("nodes", COL_ULONG, nodes),
-	TR("task_depth", COL_UINT, task_depth),
-	TR("cache", COL_STR, cache),
+	TREE_KEY_COLS,
 	TR("pass_median_ns", COL_NUM, median),
 	TR("traverse_median_ns", COL_NUM, traverse_median),
 	TR("lookup_ns", COL_NUM, lookup),
@@ -306,6 +304,7 @@ static const struct column traversal_parts_cols[] = {
 	TR("route", COL_STR, route),
 	TR("visit", COL_STR, visit),
 };
+#undef TREE_KEY_COLS
 #undef TR
 const struct columns traversal_parts_table = COLS_INIT(traversal_parts_cols);
 
