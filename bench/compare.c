@@ -197,21 +197,33 @@ static size_t scratch_need(const struct run_samples *r)
 	return 2 * (most + base) + 1;
 }
 
-/* A run whose machine changed speed between rounds has wide intervals for
- * that reason alone: said before the verdicts, as the fingerprint is. */
-static void speed_between_rounds(const char *dir, char label, FILE *out)
+/*
+ * What differs between the machines comes before any verdict: their
+ * fingerprints, and whether each machine held its speed between rounds (a
+ * run whose machine did not has wide intervals for that reason alone).
+ * Each env.json is read once for both.
+ */
+static void machines_before_verdicts(const char *dir_a, const char *dir_b, FILE *out)
 {
-	char path[4200], err[256];
-	json_t *env;
+	const char *dirs[2] = { dir_a, dir_b }, *label = "AB";
+	char path[4200], why[2][256];
+	json_t *env[2];
+	size_t i;
 
-	text(path, sizeof(path), "%s/env.json", dir);
-	env = json_load(path, err, sizeof(err));
-	if (env && json_get(env, "round_speed.spread"))
-		fprintf(out, "machine speed between rounds in %c: slowest/fastest %.2fx (%s)\n", label,
-			json_get_num(env, "round_speed.spread", NAN),
-			json_get_bool(env, "round_speed.steady", false) ? "steady" :
-			"NOT steady: wide intervals there come from the machine");
-	json_decref(env);
+	for (i = 0; i < 2; i++) {
+		text(path, sizeof(path), "%s/env.json", dirs[i]);
+		env[i] = json_load(path, why[i], sizeof(why[i]));
+	}
+	fingerprint_compare_envs((const json_t *const *)env, (const char *const[]){ why[0], why[1] },
+				 out);
+	for (i = 0; i < 2; i++) {
+		if (env[i] && json_get(env[i], "round_speed.spread"))
+			fprintf(out, "machine speed between rounds in %c: slowest/fastest %.2fx (%s)\n",
+				label[i], json_get_num(env[i], "round_speed.spread", NAN),
+				json_get_bool(env[i], "round_speed.steady", false) ? "steady" :
+				"NOT steady: wide intervals there come from the machine");
+		json_decref(env[i]);
+	}
 }
 
 /* compare --csv: a row per compared (strategy, depth). */
@@ -251,10 +263,7 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 	}
 	if (out) {
 		fprintf(out, "rootbench compare: B = %s\n                   A = %s\n", dir_b, dir_a);
-		/* What differs between the machines comes before any verdict. */
-		fingerprint_compare_runs(dir_a, dir_b, out);
-		speed_between_rounds(dir_a, 'A', out);
-		speed_between_rounds(dir_b, 'B', out);
+		machines_before_verdicts(dir_a, dir_b, out);
 		fprintf(out, "net per-call %s (q=%.2f) of each run; ratio B/A with a 95%% hierarchical bootstrap interval (%d replicates); margin %lu%%\n\n",
 			o->q == RB_Q_MEDIAN ? "medians" : "low quantiles", o->q, BOOT_REPLICATES,
 			o->margin_pct);

@@ -452,20 +452,16 @@ size_t fingerprint_diff(const json_t *a, const json_t *b, FILE *out)
 	return diff_at(a, b, "", out);
 }
 
-void fingerprint_compare_runs(const char *dir_a, const char *dir_b, FILE *out)
+void fingerprint_compare_envs(const json_t *const env[2], const char *const why[2], FILE *out)
 {
-	const char *dirs[2] = { dir_a, dir_b }, *label = "AB";
+	const char *label = "AB";
 	const json_t *m[2];
-	json_t *env[2];
-	char path[4200], err[256];
 	size_t i, n;
 
 	for (i = 0; i < 2; i++) {
-		text(path, sizeof(path), "%s/env.json", dirs[i]);
-		env[i] = json_load(path, err, sizeof(err));
 		m[i] = env[i] ? json_get(env[i], "machine") : NULL;
 		if (!env[i])
-			fprintf(out, "machine %c: unknown (%s)\n", label[i], err);
+			fprintf(out, "machine %c: unknown (%s)\n", label[i], why[i]);
 		else if (!m[i])
 			fprintf(out, "machine %c: not recorded (env.json has no machine fingerprint: an older run)\n",
 				label[i]);
@@ -489,6 +485,4 @@ void fingerprint_compare_runs(const char *dir_a, const char *dir_b, FILE *out)
 		free(buf);
 	}
 	fputc('\n', out);
-	json_decref(env[0]);
-	json_decref(env[1]);
 }

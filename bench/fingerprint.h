@@ -107,7 +107,9 @@ void fingerprint_json(const struct fingerprint *fp, struct json *j);
 size_t fingerprint_diff(const struct json_t *a, const struct json_t *b, FILE *out);
 
 /* For rootbench compare: names both runs' machines and lists the fields
- * of their fingerprints that differ, before the verdicts. */
-void fingerprint_compare_runs(const char *dir_a, const char *dir_b, FILE *out);
+ * of their fingerprints that differ, before the verdicts. env[i] is run
+ * i's env.json, or NULL and why[i] says why it could not be read. */
+void fingerprint_compare_envs(const struct json_t *const env[2], const char *const why[2],
+			      FILE *out);
 
 #endif
