@@ -80,7 +80,7 @@ static int run_verifier(struct run *r, FILE *report)
 static void print_sweep(struct run *r, FILE *out)
 {
 	if (r->ndone)
-		print_table(r);
+		print_table(r, out);
 	if (r->o.crosscheck)
 		crosscheck_print(&r->xc, out);
 	proxy_print(&r->proxy, machine_unit(&r->m), out);

@@ -202,12 +202,12 @@ extern const struct columns percall_table, samples_table, calibration_table,
 
 /* sweep_report.c */
 void write_walkfit(struct run *r);
-void print_table(struct run *r);
+void print_table(struct run *r, FILE *out);
 void conclude_proxies(struct run *r);
 
 /* targets.c */
 void json_summary_targets(struct run *r, struct json *j);
-void print_targets(struct run *r);
+void print_targets(struct run *r, FILE *out);
 
 /* parts.c */
 void json_parts(struct run *r, struct json *j);

@@ -64,17 +64,17 @@ void write_walkfit(struct run *r)
 	outfile_commit(&f);
 }
 
-void print_table(struct run *r)
+void print_table(struct run *r, FILE *out)
 {
 	const char *unit = machine_unit(&r->m);
 	size_t i, k, n;
 
-	printf("\nrootbench %s: kernel %s, %s, memcg on cgroup %s, CPU %d (%s)\n",
+	fprintf(out, "\nrootbench %s: kernel %s, %s, memcg on cgroup %s, CPU %d (%s)\n",
 	       RB_VERSION, r->m.release, machine_platform(&r->m),
 	       r->env.mode == CG_V2 ? "v2" : "v1", r->o.cpu, r->m.cpu_model);
-	printf("per call in %s%s; baseline rows are the driver's own cost, the others are net of it\n\n",
+	fprintf(out, "per call in %s%s; baseline rows are the driver's own cost, the others are net of it\n\n",
 	       unit, machine_emulated(&r->m) ? " (EMULATED under TCG, not native timings)" : "");
-	printf("%-13s %5s %8s %19s %8s %19s %6s %6s %7s %4s\n", "strategy", "depth",
+	fprintf(out, "%-13s %5s %8s %19s %8s %19s %6s %6s %7s %4s\n", "strategy", "depth",
 	       "median", "95% CI", "p10", "95% CI", "rcv", "outl", "batch", "root");
 	for (i = 0; i < r->ndone; i++) {
 		struct pair *p = &r->pairs[i];
@@ -83,27 +83,27 @@ void print_table(struct run *r)
 		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", p->ci_lo, p->ci_hi);
 		snprintf(lci, sizeof(lci), "[%.2f, %.2f]", p->low_lo, p->low_hi);
 		snprintf(outl, sizeof(outl), "%zu/%zu", p->mild, p->severe);
-		printf("%-13s %5u %8.2f %19s %8.2f %19s %6.3f %6s %7u %4s\n",
+		fprintf(out, "%-13s %5u %8.2f %19s %8.2f %19s %6.3f %6s %7u %4s\n",
 		       p->ls->s->name, p->depth, p->median, ci, p->low, lci,
 		       p->between_cv, outl, p->cal.batch,
 		       !p->ls->s->yields_root ? "-" : p->root_ok ? "ok" : "BAD");
 	}
-	printf("(%zu rounds, cells in shuffled order, seed %lu; 95%% CI: hierarchical bootstrap over rounds;\n"
+	fprintf(out, "(%zu rounds, cells in shuffled order, seed %lu; 95%% CI: hierarchical bootstrap over rounds;\n"
 	       " rcv: cv of the round medians; outl: Tukey mild/severe outliers, kept)\n",
 	       r->rounds, r->o.seed);
 	if (r->ndone && isfinite(r->speed_spread))
-		printf("machine speed between rounds: slowest/fastest %.2fx (%s; factors in env.json)\n",
+		fprintf(out, "machine speed between rounds: slowest/fastest %.2fx (%s; factors in env.json)\n",
 		       r->speed_spread, r->speed_spread <= RB_SPEED_STEADY ? "steady" :
 		       "NOT steady: the intervals carry this drift");
 	for (i = 0; i < nstrategies; i++) {
 		if (r->selected[i] && !r->ls[i].available)
-			printf("%-13s unavailable: %s\n", strategies[i].name, r->ls[i].reason);
+			fprintf(out, "%-13s unavailable: %s\n", strategies[i].name, r->ls[i].reason);
 		if (r->ls[i].form && r->ls[i].nforms > 1)
-			printf("%-13s measured form '%s': %s\n", strategies[i].name,
+			fprintf(out, "%-13s measured form '%s': %s\n", strategies[i].name,
 			       r->ls[i].form->name, r->ls[i].form->semantics);
 	}
 
-	printf("\ncost per level (least squares over the measured depths):\n");
+	fprintf(out, "\ncost per level (least squares over the measured depths):\n");
 	for (i = 0; i < nstrategies; i++) {
 		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b;
 
@@ -115,13 +115,13 @@ void print_table(struct run *r)
 				y[n++] = pair_figure(&r->pairs[k]);
 			}
 		if (!linear_fit(x, y, n, &a, &b))
-			printf("  %-13s %8.2f %s + %6.3f %s/level  (%zu depths)\n",
+			fprintf(out, "  %-13s %8.2f %s + %6.3f %s/level  (%zu depths)\n",
 			       strategies[i].name, a, unit, b, unit, n);
 	}
 
-	print_targets(r);
+	print_targets(r, out);
 	if (r->mism_total)
-		printf("\nROOT MISMATCHES: %llu (see env.json); the run fails\n", r->mism_total);
+		fprintf(out, "\nROOT MISMATCHES: %llu (see env.json); the run fails\n", r->mism_total);
 }
 
 /*

@@ -153,14 +153,14 @@ void json_summary_targets(struct run *r, struct json *j)
 
 
 /* The targets under the printed table. */
-void print_targets(struct run *r)
+void print_targets(struct run *r, FILE *out)
 {
 	struct target t[4];
 	size_t i, n = compute_targets(r, t);
 
-	printf("\ntargets:\n");
+	fprintf(out, "\ntargets:\n");
 	for (i = 0; i < n; i++)
-		printf("  %-28s %10.3f %-12s limit %6.2f  %-14s %s\n", t[i].name,
+		fprintf(out, "  %-28s %10.3f %-12s limit %6.2f  %-14s %s\n", t[i].name,
 		       t[i].value, t[i].unit, t[i].limit,
 		       !t[i].applicable ? "not applicable" : t[i].met ? "MET" : "NOT MET",
 		       t[i].detail);
