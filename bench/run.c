@@ -148,7 +148,7 @@ static int open_outputs(struct run *r)
 	for (i = 0; i < nrun_parts && !err; i++) {
 		if (!run_parts[i].wanted(&r->o))
 			continue;
-		for (o = run_parts[i].outputs; !err && o < run_parts[i].outputs + 3 && *o; o++)
+		for (o = run_parts[i].outputs; !err && o < run_parts[i].outputs + RB_PART_OUTPUTS && *o; o++)
 			err = csv_open_cols(&r->out[*o], &r->rd, run_outputs[*o].name,
 					    *run_outputs[*o].table);
 	}

@@ -84,6 +84,9 @@ enum run_output {
 	OUT_N
 };
 
+/* The most files one part fills row by row. */
+#define RB_PART_OUTPUTS 3
+
 /* What a run knows of each of its parts. */
 struct part_state {
 	bool prepared, ran;
@@ -163,7 +166,7 @@ struct run_part {
 	int (*prepare)(struct run *r);
 	/* The files it fills row by row (OUT_NONE ends the list): opened
 	 * before any part runs, committed by finish() whatever happens. */
-	enum run_output outputs[3];
+	enum run_output outputs[RB_PART_OUTPUTS];
 	/* Measures; what it prints goes to report, shown at the end. 0,
 	 * -EINTR, or another negative errno with the failure set. */
 	int (*run)(struct run *r, FILE *report);
