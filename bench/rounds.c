@@ -108,6 +108,12 @@ double rounds_quantile(const struct rounds *r, double q, double *scratch)
 	return quantile(r->x + r->off[0], rounds_total(r), q, scratch);
 }
 
+/* The median of round k of a cell. */
+static double round_median(const struct rounds *r, size_t k, double *scratch)
+{
+	return quantile(r->x + r->off[k], r->off[k + 1] - r->off[k], 0.5, scratch);
+}
+
 double rounds_between_cv(const struct rounds *r, double *scratch)
 {
 	double m[256], mean = 0, sq = 0;
@@ -116,7 +122,7 @@ double rounds_between_cv(const struct rounds *r, double *scratch)
 	if (n < 2)
 		return 0;
 	for (i = 0; i < n; i++) {
-		m[i] = quantile(r->x + r->off[i], r->off[i + 1] - r->off[i], 0.5, scratch);
+		m[i] = round_median(r, i, scratch);
 		mean += m[i];
 	}
 	mean /= (double)n;
@@ -244,10 +250,9 @@ double rounds_speed(const struct rounds *cells, size_t ncells, double *factor)
 	for (k = 0; k < R; k++) {
 		for (n = 0, c = 0; c < ncells; c++) {
 			const struct rounds *r = &cells[c];
-			size_t m = r->off[k + 1] - r->off[k];
 
-			if (m && all[c] > 0)
-				ratio[n++] = quantile(r->x + r->off[k], m, 0.5, scratch) / all[c];
+			if (r->off[k + 1] > r->off[k] && all[c] > 0)
+				ratio[n++] = round_median(r, k, scratch) / all[c];
 		}
 		factor[k] = n ? quantile(ratio, n, 0.5, scratch) : NAN;
 		if (factor[k] < lo)
