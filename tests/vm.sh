@@ -17,6 +17,17 @@ vm_run() {
 		>"$out.log" 2>&1
 }
 
+# guest_sh OUT [VM-RUN OPTION...] SCRIPT: SCRIPT run by sh in a guest of the
+# kfunc's kernel with build/rootbench; the guest's /out lands in OUT, the
+# console in OUT.log. The status is vm-run.sh's.
+guest_sh() {
+	local out=$1 script=${!#} KERNEL_IMAGE
+	eval "$(scripts/vm-kernel.sh --print-vars 2>/dev/null | grep '^KERNEL_IMAGE=')"
+	scripts/vm-run.sh --kernel "$KERNEL_IMAGE" --workdir build/vm --timeout 600 \
+		--binary build/rootbench "${@:2:$#-2}" --outdir "$out" -- sh -c "$script" \
+		>"$out.log" 2>&1
+}
+
 depths_of() {	# depths a strategy has rows at
 	csv_awk "$1/percall.csv" '$c["strategy"] == s { print $c["depth"] }' -v s="$2" | sort -n | tr '\n' ' '
 }
@@ -139,11 +150,8 @@ test_kernel_without_kfunc() {
 
 test_memcg_disabled() {
 	local out=$TEST_TMP/vm-nomemcg rc
-	eval "$(scripts/vm-kernel.sh --print-vars 2>/dev/null | grep '^KERNEL_IMAGE=')"
-	scripts/vm-run.sh --kernel "$KERNEL_IMAGE" --workdir build/vm --timeout 600 \
-		--binary build/rootbench --cmdline cgroup_disable=memory --outdir "$out" -- \
-		sh -c 'rootbench list > /out/list 2>&1; rootbench run --quick --out /out/run > /out/run.out 2>&1; echo $? > /out/run.rc' \
-		>"$out.log" 2>&1
+	guest_sh "$out" --cmdline cgroup_disable=memory \
+		'rootbench list > /out/list 2>&1; rootbench run --quick --out /out/run > /out/run.out 2>&1; echo $? > /out/run.rc'
 	rc=$?
 	check "vm memcg off: the VM ran" test "$rc" -eq 0
 	check "vm memcg off: run exits 5 (no usable memory controller)" \
@@ -160,16 +168,14 @@ test_memcg_disabled() {
 # variant chose another leaf (3 mismatches in 3 of 3 such runs).
 test_consumer_under_khugepaged() {
 	local out=$TEST_TMP/vm-khugepaged rc
-	eval "$(scripts/vm-kernel.sh --print-vars 2>/dev/null | grep '^KERNEL_IMAGE=')"
-	scripts/vm-run.sh --kernel "$KERNEL_IMAGE" --workdir build/vm --timeout 600 \
-		--binary build/rootbench --outdir "$out" -- sh -c '
+	guest_sh "$out" '
 		k=/sys/kernel/mm/transparent_hugepage
 		echo always > $k/enabled
 		echo 0 > $k/khugepaged/scan_sleep_millisecs
 		echo 0 > $k/khugepaged/alloc_sleep_millisecs
 		rootbench consumer --quick --consumer-trees 3x12 --out /out/run > /out/run.out 2>&1
 		echo $? > /out/run.rc
-		cat $k/khugepaged/pages_collapsed > /out/collapsed' >"$out.log" 2>&1
+		cat $k/khugepaged/pages_collapsed > /out/collapsed'
 	rc=$?
 	check "vm khugepaged: the VM ran" test "$rc" -eq 0
 	check "vm khugepaged: khugepaged collapsed pages during the run" \
