@@ -13,21 +13,25 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 
 # One BPF object and skeleton per strategy: every bpf/<name>.bpf.c that
 # declares its facts (RB_FACT(name, ...), see bpf/driver.bpf.h). Other BPF
-# objects: the building blocks (bench/blocks.c), timed by the same driver.
+# objects: the building blocks (bench/parts/blocks.c), timed by the same driver.
 STRATEGY_SRCS := $(shell grep -l '^RB_FACT.name, ' bpf/*.bpf.c)
 STRATEGIES := $(patsubst bpf/%.bpf.c,%,$(STRATEGY_SRCS))
 # The OOM victim-selection consumer, three ways: bpf/oom_select_<route>.bpf.c
 CONSUMERS  := oom_select_kfunc oom_select_walk oom_select_ancestor
 OTHER_BPF := blocks $(CONSUMERS)
 
-BENCH_SRCS := $(wildcard bench/*.c)
+# bench/ is layered by folder (bench/README.md): io, machine, core, parts,
+# run and report, the commands at the top.
+BENCH_DIRS := io machine core parts run report
+BENCH_SRCS := $(wildcard bench/*.c $(patsubst %,bench/%/*.c,$(BENCH_DIRS)))
+BENCH_HDRS := $(wildcard bench/*.h $(patsubst %,bench/%/*.h,$(BENCH_DIRS)))
 BENCH_OBJS := $(patsubst bench/%.c,$(BUILD)/bench/%.o,$(BENCH_SRCS))
 BPF_OBJS   := $(patsubst %,$(BUILD)/%.bpf.o,$(STRATEGIES) $(OTHER_BPF))
 STRATEGY_SKELS := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES))
 SKELS      := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES) $(OTHER_BPF))
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -I$(BUILD) -Ibpf -MMD -MP
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Ibench -I$(BUILD) -Ibpf -MMD -MP
 LDLIBS  += -lbpf -ljansson -lz -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-I$(BUILD) -Ibpf
@@ -39,7 +43,7 @@ ROOTBENCH := $(BUILD)/rootbench
 
 all: $(ROOTBENCH)
 
-$(BUILD) $(BUILD)/bench:
+$(BUILD):
 	@mkdir -p $@
 
 # vmlinux.h comes from the running kernel's BTF (or VMLINUX_BTF=path).
@@ -71,10 +75,11 @@ $(BUILD)/version.h: FORCE | $(BUILD)
 	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 
 # Only the table needs the skeletons; -MMD records the rest.
-$(BUILD)/bench/strategies.o: $(STRATEGY_SKELS) $(BUILD)/strategy_table.h $(BUILD)/source_lines.h
-$(BUILD)/bench/blocks.o: $(BUILD)/blocks.skel.h
-$(BUILD)/bench/consumer.o: $(patsubst %,$(BUILD)/%.skel.h,$(CONSUMERS)) $(BUILD)/source_lines.h
-$(BUILD)/bench/%.o: bench/%.c $(BUILD)/version.h | $(BUILD)/bench
+$(BUILD)/bench/core/strategies.o: $(STRATEGY_SKELS) $(BUILD)/strategy_table.h $(BUILD)/source_lines.h
+$(BUILD)/bench/parts/blocks.o: $(BUILD)/blocks.skel.h
+$(BUILD)/bench/parts/consumer.o: $(patsubst %,$(BUILD)/%.skel.h,$(CONSUMERS)) $(BUILD)/source_lines.h
+$(BUILD)/bench/%.o: bench/%.c $(BUILD)/version.h
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -include $(BUILD)/version.h -c $< -o $@
 
 $(ROOTBENCH): $(BENCH_OBJS)
@@ -142,10 +147,11 @@ clean:
 
 # Unit tests of the pure user-space parts (statistics, parsing, output).
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-UNIT_DEPS := bench/stats.c bench/rounds.c bench/parse.c bench/output.c bench/json.c bench/jsonread.c \
-	bench/csvread.c bench/cli.c bench/fingerprint.c bench/sample.c bench/signals.c bench/columns.c
-$(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h bench/*.h) | $(BUILD)
-	$(CC) $(CFLAGS) -Ibench -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lbpf -ljansson -lz -lm -o $@
+UNIT_DEPS := bench/core/stats.c bench/core/rounds.c bench/io/parse.c bench/io/output.c bench/io/json.c \
+	bench/io/jsonread.c bench/io/csvread.c bench/io/cli.c bench/machine/fingerprint.c bench/core/sample.c \
+	bench/core/signals.c bench/io/columns.c
+$(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h) $(BENCH_HDRS) | $(BUILD)
+	$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lbpf -ljansson -lz -lm -o $@
 
 # Fuzzing (tests/fuzz/): the list and option parsers and the JSON and CSV
 # readers, each a libFuzzer target. `make fuzz` runs each for FUZZ_SECONDS
@@ -158,9 +164,9 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_BIN     := $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 FUZZ_REPLAYS := $(patsubst %,$(BUILD)/fuzz/replay-%,$(FUZZ_TARGETS))
 # What each target links besides itself.
-fuzz_deps_lists   := bench/parse.c
-fuzz_deps_json    := bench/jsonread.c
-fuzz_deps_csv     := bench/csvread.c
+fuzz_deps_lists   := bench/io/parse.c
+fuzz_deps_json    := bench/io/jsonread.c
+fuzz_deps_csv     := bench/io/csvread.c
 fuzz_deps_options := $(filter-out bench/rootbench.c,$(BENCH_SRCS))
 FUZZ_CFLAGS = -g -O1 -std=gnu11 -D_GNU_SOURCE -Ibench -I$(BUILD) -Ibpf -Itests/fuzz \
 	-include $(BUILD)/version.h
@@ -170,11 +176,11 @@ $(BUILD)/fuzz:
 
 # The options target needs the skeletons, like rootbench itself.
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(SKELS) $(BUILD)/version.h \
-		$(BUILD)/source_lines.h $(BUILD)/strategy_table.h $(wildcard bench/*.h) $(BENCH_SRCS) | $(BUILD)/fuzz
+		$(BUILD)/source_lines.h $(BUILD)/strategy_table.h $(BENCH_HDRS) $(BENCH_SRCS) | $(BUILD)/fuzz
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(fuzz_deps_$*) $(LDLIBS) -o $@
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SKELS) \
-		$(BUILD)/version.h $(BUILD)/source_lines.h $(BUILD)/strategy_table.h $(wildcard bench/*.h) $(BENCH_SRCS) | $(BUILD)/fuzz
+		$(BUILD)/version.h $(BUILD)/source_lines.h $(BUILD)/strategy_table.h $(BENCH_HDRS) $(BENCH_SRCS) | $(BUILD)/fuzz
 	$(CC) $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_SAN) tests/fuzz/replay.c $< $(fuzz_deps_$*) \
 		$(LDLIBS) -o $@
 

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup.h"
-#include "cli.h"
-#include "kernel.h"
-#include "rootbench.h"
-#include "sample.h"
-#include "strategy.h"
+#include "machine/cgroup.h"
+#include "io/cli.h"
+#include "machine/kernel.h"
+#include "commands.h"
+#include "core/sample.h"
+#include "core/strategy.h"
 
 static int handle_verbose(int key, const char *arg, void *ctx)
 {

@@ -15,13 +15,13 @@
 
 #include <bpf/libbpf.h>
 
-#include "cgroup.h"
-#include "cli.h"
-#include "kernel.h"
-#include "parse.h"
-#include "rootbench.h"
-#include "signals.h"
-#include "strategy.h"
+#include "machine/cgroup.h"
+#include "io/cli.h"
+#include "machine/kernel.h"
+#include "io/parse.h"
+#include "commands.h"
+#include "core/signals.h"
+#include "core/strategy.h"
 
 struct trigger_opts {
 	const char *strategy;

@@ -4,7 +4,7 @@
  * on success every row has the header's width and every cell is a string
  * that lookups by column name return.
  */
-#include "csvread.h"
+#include "io/csvread.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

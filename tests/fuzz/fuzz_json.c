@@ -6,7 +6,7 @@
  * malformed tree would show as a crash under ASan.
  */
 #include "fuzz.h"
-#include "jsonread.h"
+#include "io/jsonread.h"
 
 static size_t walk(json_t *n)
 {

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "fuzz.h"
-#include "parse.h"
+#include "io/parse.h"
 
 #define MAXN 8		/* small, so the "too many" paths are reached */
 

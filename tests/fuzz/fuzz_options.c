@@ -9,7 +9,7 @@
  * fuzz runs it with -close_fd_mask=3.
  */
 #include "fuzz.h"
-#include "rootbench.h"
+#include "commands.h"
 
 #define MAX_ARGS 24
 

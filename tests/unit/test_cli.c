@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "io/cli.h"
 #include "unit.h"
 
 enum { KEY_NUMBER = 'n', KEY_FLAG = CLI_KEY_LONG };

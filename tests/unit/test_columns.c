@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "columns.h"
+#include "io/columns.h"
 #include "unit.h"
 
 struct row {

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crosscheck.h"
-#include "fingerprint.h"
-#include "json.h"
-#include "jsonread.h"
+#include "parts/crosscheck.h"
+#include "machine/fingerprint.h"
+#include "io/json.h"
+#include "io/jsonread.h"
 #include "unit.h"
 
 /* Two CPUs of a Zen 4 guest; the second block differs on purpose. */

@@ -4,9 +4,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "csvread.h"
-#include "json.h"
-#include "jsonread.h"
+#include "io/csvread.h"
+#include "io/json.h"
+#include "io/jsonread.h"
 #include "unit.h"
 
 static void test_round_trip(void)

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "output.h"
+#include "io/json.h"
+#include "io/output.h"
 #include "unit.h"
 
 static bool exists_at(const struct rundir *rd, const char *name)

@@ -2,7 +2,7 @@
 #include <stdbool.h>
 #include <limits.h>
 
-#include "parse.h"
+#include "io/parse.h"
 #include "unit.h"
 
 static void test_uint(void)

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rounds.h"
-#include "stats.h"
+#include "core/rounds.h"
+#include "core/stats.h"
 #include "unit.h"
 
 /* Normal deviate from the harness's own generator (Box-Muller). */

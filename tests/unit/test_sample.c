@@ -6,8 +6,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
-#include "sample.h"
-#include "signals.h"
+#include "core/sample.h"
+#include "core/signals.h"
 #include "unit.h"
 
 static double script[16];

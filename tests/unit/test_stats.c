@@ -2,7 +2,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "stats.h"
+#include "core/stats.h"
 #include "unit.h"
 
 static void test_summary_small(void)

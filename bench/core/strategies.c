@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The strategy table, generated from the facts each bpf/<name>.bpf.c
+ * declares (scripts/strategy-table.sh writes build/strategy_table.h). A new
+ * strategy is one new BPF file: nothing here changes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "machine/cgroup.h"
+#include "core/strategy.h"
+#include "core/skel_ops.h"
+#include "source_lines.h"
+
+/* Type-erased open/load/destroy around a generated skeleton. */
+#define SKEL_OPS(x)							\
+	SKEL_LIFETIME_OPS(x)						\
+	static void x##_configure(void *skel, const struct rb_config *c) \
+	{								\
+		((struct x##_bpf *)skel)->rodata->rb_config = *c;	\
+	}								\
+	static __u64 x##_hits(void *skel)				\
+	{								\
+		return ((struct x##_bpf *)skel)->bss->rb_hits;		\
+	}
+#define SKEL(x) .open = x##_open, .load = x##_load, .destroy = x##_destroy, \
+	.configure = x##_configure, .hits = x##_hits, \
+	.source_lines = RB_SOURCE_LINES_##x
+
+/* Every driver loops with bpf_iter_num and holds bpf_rcu_read_lock. */
+#define DRIVER_KFUNCS "bpf_iter_num_new", "bpf_rcu_read_lock"
+
+static int needs_cgroup_v2(const struct memcg_env *env, char *why, size_t len)
+{
+	if (env->mode == CG_V2)
+		return 0;
+	snprintf(why, len, "%s", env->mode == CG_V1 ?
+		 "memory controller is on cgroup v1 here: the default hierarchy's root has no memory css" :
+		 "no usable memory controller here");
+	return -1;
+}
+
+#include "strategy_table.h"
+
+const struct strategy strategies[] = { RB_STRATEGY_ENTRIES };
+
+const size_t nstrategies = sizeof(strategies) / sizeof(strategies[0]);
+
+const struct strategy *strategy_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		if (!strcmp(strategies[i].name, name))
+			return &strategies[i];
+	return NULL;
+}
+
+/* The kfuncs the strategies declare, and since when (see kfunc_since()). */
+const struct kfunc_version strategy_kfunc_versions[] = { RB_STRATEGY_KFUNC_VERSIONS };
+const size_t nstrategy_kfunc_versions =
+	sizeof(strategy_kfunc_versions) / sizeof(strategy_kfunc_versions[0]);

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the sweep makes of all its cells once it is done: walkfit.csv (the
+ * line of each route over depth), the printed table, and the kfunc's
+ * proxies concluded (validation in the VM, the estimate natively).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/columns.h"
+#include "machine/kernel.h"
+#include "io/output.h"
+#include "parts/proxy.h"
+#include "core/defaults.h"
+#include "core/signals.h"
+#include "core/stats.h"
+#include "core/strategy.h"
+#include "run/run.h"
+
+/* walkfit.csv: a row per strategy that yields a root, its line over depth. */
+struct walkfit_row {
+	const char *strategy;
+	size_t depths;
+	double intercept, per_level, lo, hi;
+};
+
+static const struct column walkfit_cols[] = {
+	COL("strategy", COL_STR, struct walkfit_row, strategy),
+	COL("depths", COL_SIZE, struct walkfit_row, depths),
+	COL("intercept_ns", COL_FIX3, struct walkfit_row, intercept),
+	COL("per_level_ns", COL_FIX4, struct walkfit_row, per_level),
+	COL("per_level_ci95_lo_ns", COL_FIX4, struct walkfit_row, lo),
+	COL("per_level_ci95_hi_ns", COL_FIX4, struct walkfit_row, hi),
+};
+const struct columns walkfit_table = COLS_INIT(walkfit_cols);
+
+void write_walkfit(struct run *r)
+{
+	struct outfile f;
+	size_t i, k;
+
+	if (csv_open_cols(&f, &r->rd, "walkfit.csv", walkfit_table))
+		return;
+	for (i = 0; i < nstrategies; i++) {
+		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b, lo, hi;
+		size_t n = 0;
+
+		if (!strategies[i].yields_root)
+			continue;
+		for (k = 0; k < r->ndone; k++) {
+			if (r->pairs[k].ls != &r->ls[i] || n == RB_MAX_DEPTHS)
+				continue;
+			x[n] = r->pairs[k].depth;
+			y[n++] = pair_figure(&r->pairs[k]);
+		}
+		if (linear_fit(x, y, n, &a, &b))
+			continue;
+		linear_fit_slope_ci(x, y, n, a, b, &lo, &hi);
+		cols_write_row(f.f, walkfit_table,
+			       &(struct walkfit_row){ strategies[i].name, n, a, b, lo, hi });
+	}
+	outfile_commit(&f);
+}
+
+void print_table(struct run *r, FILE *out)
+{
+	const char *unit = machine_unit(&r->m);
+	size_t i, k, n;
+
+	fprintf(out, "\nrootbench %s: kernel %s, %s, memcg on cgroup %s, CPU %d (%s)\n",
+	       RB_VERSION, r->m.release, machine_platform(&r->m),
+	       r->env.mode == CG_V2 ? "v2" : "v1", r->o.cpu, r->m.cpu_model);
+	fprintf(out, "per call in %s%s; baseline rows are the driver's own cost, the others are net of it\n\n",
+	       unit, machine_emulated(&r->m) ? " (EMULATED under TCG, not native timings)" : "");
+	fprintf(out, "%-13s %5s %8s %19s %8s %19s %6s %6s %7s %4s\n", "strategy", "depth",
+	       "median", "95% CI", "p10", "95% CI", "rcv", "outl", "batch", "root");
+	for (i = 0; i < r->ndone; i++) {
+		struct pair *p = &r->pairs[i];
+		char ci[48], lci[48], outl[16];
+
+		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", p->ci_lo, p->ci_hi);
+		snprintf(lci, sizeof(lci), "[%.2f, %.2f]", p->low_lo, p->low_hi);
+		snprintf(outl, sizeof(outl), "%zu/%zu", p->mild, p->severe);
+		fprintf(out, "%-13s %5u %8.2f %19s %8.2f %19s %6.3f %6s %7u %4s\n",
+		       p->ls->s->name, p->depth, p->median, ci, p->low, lci,
+		       p->between_cv, outl, p->cal.batch,
+		       !p->ls->s->yields_root ? "-" : p->root_ok ? "ok" : "BAD");
+	}
+	fprintf(out, "(%zu rounds, cells in shuffled order, seed %lu; 95%% CI: hierarchical bootstrap over rounds;\n"
+	       " rcv: cv of the round medians; outl: Tukey mild/severe outliers, kept)\n",
+	       r->rounds, r->o.seed);
+	if (r->ndone && isfinite(r->speed_spread))
+		fprintf(out, "machine speed between rounds: slowest/fastest %.2fx (%s; factors in env.json)\n",
+		       r->speed_spread, r->speed_spread <= RB_SPEED_STEADY ? "steady" :
+		       "NOT steady: the intervals carry this drift");
+	for (i = 0; i < nstrategies; i++) {
+		if (r->selected[i] && !r->ls[i].available)
+			fprintf(out, "%-13s unavailable: %s\n", strategies[i].name, r->ls[i].reason);
+		if (r->ls[i].form && r->ls[i].nforms > 1)
+			fprintf(out, "%-13s measured form '%s': %s\n", strategies[i].name,
+			       r->ls[i].form->name, r->ls[i].form->semantics);
+	}
+
+	fprintf(out, "\ncost per level (least squares over the measured depths):\n");
+	for (i = 0; i < nstrategies; i++) {
+		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b;
+
+		if (!strategies[i].yields_root)
+			continue;
+		for (n = 0, k = 0; k < r->ndone && n < RB_MAX_DEPTHS; k++)
+			if (r->pairs[k].ls == &r->ls[i]) {
+				x[n] = r->pairs[k].depth;
+				y[n++] = pair_figure(&r->pairs[k]);
+			}
+		if (!linear_fit(x, y, n, &a, &b))
+			fprintf(out, "  %-13s %8.2f %s + %6.3f %s/level  (%zu depths)\n",
+			       strategies[i].name, a, unit, b, unit, n);
+	}
+
+	print_targets(r, out);
+	if (r->mism_total)
+		fprintf(out, "\nROOT MISMATCHES: %llu (see env.json); the run fails\n", r->mism_total);
+}
+
+/*
+ * The kfunc's proxies: their translated programs, and from the sweep's
+ * cells the validation (kfunc measured) or the estimate (kfunc missing).
+ */
+void conclude_proxies(struct run *r)
+{
+	struct proxy_cell *cells = calloc(r->ndone ? r->ndone : 1, sizeof(*cells));
+	const struct loaded_strategy *kf = NULL;
+	char started[32];
+	struct tm tm;
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		if (!strcmp(strategies[i].name, "kfunc"))
+			kf = &r->ls[i];
+	gmtime_r(&r->wall_start, &tm);
+	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (cells && !rb_signal) {
+		struct proxy_run pr = {
+			.release = r->m.release,
+			.accel = r->m.vm ? r->m.vm_accel : "native",
+			.unit = machine_unit(&r->m),
+			.git_commit = RB_GIT_COMMIT,
+			.started_utc = started,
+			.kfunc_form = kf && kf->form ? kf->form->name : NULL,
+			.kfunc_available = kf && kf->available,
+			.validation_path = r->o.proxy_validation,
+		};
+
+		for (i = 0; i < r->ndone; i++) {
+			double v, lo, hi;
+
+			pair_primary(&r->pairs[i], &v, &lo, &hi);
+			cells[i] = (struct proxy_cell){ r->pairs[i].ls->s->name, r->pairs[i].depth,
+							v, lo, hi };
+		}
+		proxy_conclude(&r->proxy, &pr, cells, r->ndone, &r->rd);
+	}
+	free(cells);
+	if (proxy_write_xlated(&r->proxy, &r->rd))
+		fprintf(stderr, "rootbench: cannot write proxy-xlated.txt\n");
+}
+

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The claims of the review as rules (see claims.h), and their table; the
+ * rules about cost are in bench/claims_cost.c. Each decide function
+ * reads only the rows its rule names; the figures it prints are values of
+ * those rows, rounded the one way report.h prints each quantity, so
+ * tests/report.sh can find every one-screen figure in the run's CSV files.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/claims.h"
+#include "io/text.h"
+
+/* ---- "more complex" ------------------------------------------------------ */
+
+/* The run whose consumer has both the kfunc and the walk variant. */
+static const struct run_data *consumer_run(const struct run_data *runs, size_t n)
+{
+	const struct run_data *best = NULL;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (consumer_row(&runs[k], "kfunc", -1) >= 0 && consumer_row(&runs[k], "walk", -1) >= 0 &&
+		    (!best || (runs[k].icount && !best->icount)))
+			best = &runs[k];
+	return best;
+}
+
+static void decide_complexity(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	const struct run_data *r = consumer_run(runs, n);
+	long a, b, kf, wi;
+	const struct csv *c;
+	double la, lb, ia, ib;
+
+	if (!r)
+		return;
+	c = &r->consumer;
+	a = consumer_row(r, "kfunc", -1);
+	b = consumer_row(r, "walk", -1);
+	la = csv_num_cell(c, (size_t)a, "source_lines");
+	lb = csv_num_cell(c, (size_t)b, "source_lines");
+	ia = csv_num_cell(c, (size_t)a, "verified_insns");
+	ib = csv_num_cell(c, (size_t)b, "verified_insns");
+	v->run = r;
+	V(verdict, "%s", lb > la && ib > ia ?
+	  "holds: without the kfunc the OOM selection is longer and costs the verifier more" :
+	  lb > la ? "partly: longer without the kfunc, but not dearer to verify" :
+	  "not shown for the OOM selection");
+	V(figure, "OOM selection: kfunc %.0f lines, %.0f insns verified; walk %.0f lines, %.0f insns",
+	  la, ia, lb, ib);
+	V(interval, "exact counts");
+	kf = row_of(&r->verifier, "kfunc");
+	wi = row_of(&r->verifier, "walk-iter");
+	V(body, "The program the kfunc was made for, an OOM victim selection (`consumer.csv`, %s): with the kfunc (a) it uses the css iterator and the memcg kfuncs, %.0f lines of BPF C and %.0f instructions processed by the verifier (%s peak states); without it (b) it walks up, follows the children lists and reads the counters by hand through untrusted pointers, %.0f lines and %.0f instructions (%s peak states). The lookup alone (`verifier.csv`): the kfunc route %s instructions and %s lines, the open-coded walk %s and %s.",
+	  r->label, la, ia, csv_cell(c, (size_t)a, "peak_states"), lb, ib,
+	  csv_cell(c, (size_t)b, "peak_states"),
+	  kf < 0 ? "-" : csv_cell(&r->verifier, (size_t)kf, "verified_insns"),
+	  kf < 0 ? "-" : csv_cell(&r->verifier, (size_t)kf, "source_lines"),
+	  wi < 0 ? "-" : csv_cell(&r->verifier, (size_t)wi, "verified_insns"),
+	  wi < 0 ? "-" : csv_cell(&r->verifier, (size_t)wi, "source_lines"));
+	v->plot = "verifier-cost";
+}
+
+/* ---- trusted arguments, and KF_ACQUIRE ----------------------------------- */
+
+/* The run whose capability matrix has the kfunc accepted. */
+static const struct run_data *trust_run(const struct run_data *runs, size_t n)
+{
+	size_t k;
+
+	const struct run_data *best = NULL;
+
+	/* The verdicts are the same under any accelerator; plain TCG's run
+	 * stays in the appendix, so icount or a real CPU is named first. */
+	for (k = 0; k < n; k++) {
+		const char *res = cap_cell(&runs[k], "kfunc", "trusted-kfunc", NULL);
+
+		if (res && !strcmp(res, "accepted") && cap_cell(&runs[k], "walk-iter", "trusted-kfunc", NULL) &&
+		    (!best || (best->emulated && !best->icount)))
+			best = &runs[k];
+	}
+	return best;
+}
+
+static void decide_trusted(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	const struct run_data *r = trust_run(runs, n);
+	const char *wdet = "", *wres, *gdet = "", *gres, *bdet = "", *bres;
+	const json_t *wg;
+
+	if (!r)
+		return;
+	wres = cap_cell(r, "walk-iter", "trusted-kfunc", &wdet);
+	gres = cap_cell(r, "walk-iter", "get-ref", &gdet);
+	bres = cap_cell(r, "walk-bounded", "field-read", &bdet);
+	wg = strategy_env(r, "walk-get");
+	v->run = r;
+	V(verdict, "%s", strcmp(wres, "accepted") ?
+	  "holds: only a kfunc-made root is trusted; a walked one is refused" :
+	  "not shown: a walked root was accepted");
+	V(figure, "kfunc's root: accepted; walked root: %s", wres);
+	V(interval, "a verifier verdict");
+	V(body, "Each route's root handed to four consumers (`capability.csv`, %s). The kfunc's root is accepted by a kfunc that wants a trusted memcg (`bpf_mem_cgroup_usage()`, KF_TRUSTED_ARGS). A walked root is %s there (\"%s\") and %s by `bpf_get_mem_cgroup()` (\"%s\"), so it cannot be re-acquired either%s%s%s. A root returned by a global subprogram (walk-bounded) is a scalar to its caller: a field read through it is %s (\"%s\").",
+	  r->label, wres, wdet, gres ? gres : "-", gdet,
+	  wg ? " (walk-get: " : "", wg ? json_get_str(wg, "reason", "measured") : "", wg ? ")" : "",
+	  bres ? bres : "-", bdet);
+	v->plot = "capability";
+}
+
+/*
+ * What the second call costs, by the proxies: helper-call-pair (get and
+ * put, two out-of-line calls) minus helper-call (one), in each run.
+ */
+static char *put_cost_text(const struct run_data *runs, size_t n)
+{
+	char *out = xasprintf("%s", "");
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		unsigned d[64];
+		double one, two;
+		char a[64];
+
+		if (!depths(r, d, 64) || (r->emulated && !r->icount))
+			continue;
+		one = pc_figure(r, "helper-call", d[0]);
+		two = pc_figure(r, "helper-call-pair", d[0]);
+		if (isnan(one) || isnan(two))
+			continue;
+		xappend(&out, "%s %s on %s", *out ? ";" : " By the proxies, the second call costs",
+			qval(a, sizeof(a), two - one, r->u), r->label);
+	}
+	if (*out)
+		xappend(&out, " (helper-call-pair minus helper-call at the shallowest depth).");
+	return out;
+}
+
+static void decide_acquire(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	const struct run_data *t = trust_run(runs, n);
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		/* The run trust is decided from, else any that loaded the kfunc. */
+		const struct run_data *r = t ? t : &runs[k];
+		const json_t *kf = strategy_env(r, "kfunc"), *forms, *c;
+		const char *rejected = NULL, *form = NULL;
+		char *put;
+		size_t ci;
+
+		if (!kf || !json_get_bool(kf, "available", false) || !json_get_str(kf, "semantics", NULL))
+			continue;
+		forms = json_get(kf, "forms");
+		json_array_foreach(forms, ci, c)
+			if (!strcmp(json_get_str(c, "verifier", ""), "rejected")) {
+				rejected = json_get_str(c, "reason", "");
+				form = json_get_str(c, "form", "?");
+			}
+		put = put_cost_text(runs, n);
+		v->run = r;
+		V(verdict, "%s", json_get_str(kf, "semantics", "?"));
+		V(figure, "the form \"%s\": %s", form ? form : "-", rejected ? "rejected" : "none rejected");
+		V(interval, "a verifier verdict");
+		V(body, "The harness loads the kfunc route both ways, with and without `bpf_put_mem_cgroup()`, and records which the verifier takes (%s, env.json): the kfunc is %s. The mail calls the put \"effectively a no-op\"; the verifier still demands it, so every caller carries a release%s%s%s.%s",
+		  r->label, json_get_str(kf, "semantics", "?"), rejected ? " (without it: \"" : "",
+		  rejected ? rejected : "", rejected ? "\")" : "", put);
+		free(put);
+		return;
+	}
+}
+
+/* ---- inside the real consumer -------------------------------------------- */
+
+static char *lookup_text(const struct run_data *r, const char *variant, double visited)
+{
+	long i = consumer_row(r, variant, visited);
+	const struct csv *c = &r->consumer;
+	char a[96], b[64];
+
+	if (i < 0)
+		return NULL;
+	return xasprintf("%s %s of %s", variant,
+			 qnet(a, sizeof(a), csv_num_cell(c, (size_t)i, "lookup_ns"),
+			      csv_num_cell(c, (size_t)i, "lookup_ci95_lo_ns"),
+			      csv_num_cell(c, (size_t)i, "lookup_ci95_hi_ns"), r->u),
+			 qval(b, sizeof(b), csv_num_cell(c, (size_t)i, "median_ns"), r->u));
+}
+
+static void decide_consumer(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	const struct run_data *r = consumer_run(runs, n), *nat = native_run(runs, n);
+	double visited;
+	long a, b;
+	char *ta, *tb, *tn = NULL, *real = NULL, x[64], y[64];
+	double sa, sb;
+
+	if (!r)
+		return;
+	visited = consumer_max_visited(r);
+	a = consumer_row(r, "kfunc", visited);
+	b = consumer_row(r, "walk", visited);
+	if (a < 0 || b < 0)
+		return;
+	sa = csv_num_cell(&r->consumer, (size_t)a, "lookup_share");
+	sb = csv_num_cell(&r->consumer, (size_t)b, "lookup_share");
+	ta = lookup_text(r, "kfunc", visited);
+	tb = lookup_text(r, "walk", visited);
+	v->run = r;
+	V(verdict, "%s", fabs(sa) < 0.01 && fabs(sb) < 0.01 ?
+	  "the lookup is a small part of a selection either way" :
+	  "the lookup is a visible part of a selection");
+	V(figure, "lookup: %s; %s (%.0f memcgs visited)", ta, tb, visited);
+	V(interval, "%s; %s",
+	  qci_net(x, sizeof(x), csv_num_cell(&r->consumer, (size_t)a, "lookup_ci95_lo_ns"),
+		  csv_num_cell(&r->consumer, (size_t)a, "lookup_ci95_hi_ns"), r->u),
+	  qci_net(y, sizeof(y), csv_num_cell(&r->consumer, (size_t)b, "lookup_ci95_lo_ns"),
+		  csv_num_cell(&r->consumer, (size_t)b, "lookup_ci95_hi_ns"), r->u));
+	if (nat && nat != r && consumer_max_visited(nat) > 0)
+		tn = lookup_text(nat, "walk", consumer_max_visited(nat));
+	if (tn)
+		xappend(&real, " On the real CPU (%s): %s.", nat->label, tn);
+	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s What the route decides is how the tree can be walked and read: the kfunc's trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads.",
+	  visited, r->label, ta, 100 * sa, tb, 100 * sb, real ? real : "");
+	free(real);
+	free(ta);
+	free(tb);
+	free(tn);
+	v->plot = "consumer";
+}
+
+/* ---- the alternatives raised around the patch ---------------------------- */
+
+static void decide_one_call(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	const struct run_data *r = kfunc_run(runs, n), *nat = native_run(runs, n);
+	unsigned d[64];
+	char a[64], b[64], c[64];
+
+	if (!r || !depths(r, d, 64) || isnan(pc_figure(r, "helper-call", d[0])))
+		r = nat;
+	if (!r || !depths(r, d, 64) || isnan(pc_figure(r, "helper-call", d[0])))
+		return;
+	v->run = r;
+	V(verdict, "one call instead of two (a proxy: no kernel has it)");
+	V(figure, "helper-call %s, helper-call-pair %s, depth %u",
+	  qval(a, sizeof(a), pc_figure(r, "helper-call", d[0]), r->u),
+	  qval(b, sizeof(b), pc_figure(r, "helper-call-pair", d[0]), r->u), d[0]);
+	V(interval, "-");
+	V(body, "A non-acquire `bpf_root_mem_cgroup()`, offered in the thread, would be one call and no put. Its proxy `helper-call` (one out-of-line call and the load) costs %s per call at depth %u on %s, against %s for `helper-call-pair`, the proxy of the kfunc as merged%s%s%s.",
+	  qval(a, sizeof(a), pc_figure(r, "helper-call", d[0]), r->u), d[0], r->label,
+	  qval(b, sizeof(b), pc_figure(r, "helper-call-pair", d[0]), r->u),
+	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : " and ",
+	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : qval(c, sizeof(c), pc_figure(r, "kfunc", d[0]), r->u),
+	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : " for the kfunc itself");
+	if (nat && nat != r && depths(nat, d, 64) && !isnan(pc_figure(nat, "helper-call", d[0])))
+		xappend(&v->body, " On the real CPU (%s), at depth %u: %s against %s.", nat->label, d[0],
+			qval(a, sizeof(a), pc_figure(nat, "helper-call", d[0]), nat->u),
+			qval(b, sizeof(b), pc_figure(nat, "helper-call-pair", d[0]), nat->u));
+}
+
+/* A trusted route without the kfunc: its cost and the consumers it passes. */
+static void decide_trusted_route(const struct run_data *runs, size_t n, struct verdict *v,
+				 const char *s, const char *needs)
+{
+	const struct run_data *r = kfunc_run(runs, n), *t = trust_run(runs, n);
+	unsigned d[64];
+	size_t nd, k, ok = 0;
+	char a[64], b[64], c[64];
+
+	if (!r || !(nd = depths(r, d, 64)) || isnan(pc_figure(r, s, d[0])))
+		return;
+	for (k = 0; t && k < NCONSUMERS; k++) {
+		const char *res = cap_cell(t, s, cap_consumers[k], NULL);
+
+		ok += res && !strcmp(res, "accepted");
+	}
+	v->run = r;
+	V(verdict, "trusted without the kfunc; %s", needs);
+	V(figure, "%s %s, kfunc %s, depth %u", s, qval(a, sizeof(a), pc_figure(r, s, d[0]), r->u),
+	  qval(b, sizeof(b), pc_figure(r, "kfunc", d[0]), r->u), d[0]);
+	V(interval, "-");
+	V(body, "`%s` costs %s per call at depth %u and %s at depth %u on %s (the kfunc: %s); its root is accepted by %zu of the %d consumers%s. It %s.",
+	  s, qval(a, sizeof(a), pc_figure(r, s, d[0]), r->u), d[0],
+	  qval(b, sizeof(b), pc_figure(r, s, d[nd - 1]), r->u), d[nd - 1], r->label,
+	  qval(c, sizeof(c), pc_figure(r, "kfunc", d[0]), r->u), ok, NCONSUMERS,
+	  t ? "" : " (no capability matrix in these runs)", needs);
+}
+
+static void decide_ancestor_get(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	decide_trusted_route(runs, n, v, "ancestor-get", "needs cgroup v2 with the memory controller on it");
+}
+
+static void decide_from_id(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	decide_trusted_route(runs, n, v, "cgroup-from-id",
+			     "needs cgroup v2 and the initial cgroup namespace (the id lookup fails outside it)");
+}
+
+/*
+ * walk-get, were css.parent on the verifier's trusted-RCU list: the walk,
+ * then the get/put pair. Measured as parts, never as one program.
+ */
+static void decide_allowlist(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	const struct run_data *r = kfunc_run(runs, n);
+	const json_t *wg;
+	unsigned d[64];
+	size_t nd;
+	double pair0, c0, cn;
+	char a[64], b[64], c[64], k[64];
+
+	if (!r || !(nd = depths(r, d, 64)) || isnan(pc_figure(r, "ancestor-get", d[0])) ||
+	    isnan(pc_figure(r, "ancestor", d[0])) || isnan(pc_figure(r, "walk-iter", d[0])))
+		return;
+	wg = strategy_env(r, "walk-get");
+	pair0 = pc_figure(r, "ancestor-get", d[0]) - pc_figure(r, "ancestor", d[0]);
+	c0 = pc_figure(r, "walk-iter", d[0]) + pair0;
+	cn = pc_figure(r, "walk-iter", d[nd - 1]) + pc_figure(r, "ancestor-get", d[nd - 1]) -
+	     pc_figure(r, "ancestor", d[nd - 1]);
+	v->run = r;
+	V(verdict, "COMPOSITE, not measured as one program");
+	V(figure, "COMPOSITE walk-iter + get/put pair %s at depth %u, kfunc %s",
+	  qval(a, sizeof(a), c0, r->u), d[0], qval(k, sizeof(k), pc_figure(r, "kfunc", d[0]), r->u));
+	V(interval, "-");
+	V(body, "Adding `parent` to the verifier's trusted-RCU fields of `struct cgroup_subsys_state` would make `walk-get` (walk, then `bpf_get_mem_cgroup()`) legal; today: %s. Its cost is a COMPOSITE of parts measured on %s: `walk-iter` plus the get/put pair (`ancestor-get` minus `ancestor`, %s): %s at depth %u and %s at depth %u, against the kfunc's %s.",
+	  wg && !json_get_bool(wg, "available", true) ? json_get_str(wg, "reason", "refused") : "measured directly",
+	  r->label, qval(a, sizeof(a), pair0, r->u), qval(b, sizeof(b), c0, r->u), d[0],
+	  qval(c, sizeof(c), cn, r->u), d[nd - 1], k);
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+#define COST "Cost per call"
+#define DEPTH "Depth scaling"
+#define ALT "Alternatives raised in the review"
+
+const struct claim_rule claim_rules[] = {
+	{ "\"less efficient\": cost per call", COST,
+	  "percall.csv: the kfunc and a walk at one depth", true, decide_cost_exact },
+	{ "the same, on a real CPU", COST,
+	  "a native percall.csv with the kfunc, or its estimate.csv", true, decide_cost_native },
+	{ "depth scaling", DEPTH, "walkfit.csv: the kfunc and the walks", true, decide_depth_exact },
+	{ "depth scaling, on a real CPU", DEPTH, "a native walkfit.csv", true, decide_depth_native },
+	{ "\"more complex\"", "Complexity", "consumer.csv: the kfunc and the walk variant",
+	  true, decide_complexity },
+	{ "trusted arguments", "Trusted pointers",
+	  "capability.csv: the kfunc's root and a walked one", true, decide_trusted },
+	{ "KF_ACQUIRE", "Trusted pointers", "env.json: the kfunc's forms", true, decide_acquire },
+	{ "impact inside the real consumer", "Inside the OOM victim selection",
+	  "consumer.csv: the kfunc and the walk over one tree", true, decide_consumer },
+	{ "a non-acquire bpf_root_mem_cgroup()", ALT, "percall.csv: helper-call and helper-call-pair",
+	  false, decide_one_call },
+	{ "ancestor-get", ALT, "percall.csv: ancestor-get and the kfunc", false, decide_ancestor_get },
+	{ "bpf_cgroup_from_id(1)", ALT, "percall.csv: cgroup-from-id and the kfunc", false,
+	  decide_from_id },
+	{ "css.parent on the trusted list", ALT, "percall.csv: walk-iter, ancestor, ancestor-get",
+	  false, decide_allowlist },
+};
+const size_t nclaim_rules = sizeof(claim_rules) / sizeof(claim_rules[0]);
+
+void decide_claims(const struct run_data *runs, size_t n, struct verdict *out)
+{
+	size_t i;
+
+	for (i = 0; i < nclaim_rules; i++) {
+		struct verdict *v = &out[i];
+
+		memset(v, 0, sizeof(*v));
+		claim_rules[i].decide(runs, n, v);
+		if (v->run)
+			continue;
+		/* Nothing to decide from: said, not dropped. */
+		free(v->verdict);
+		free(v->figure);
+		free(v->interval);
+		free(v->body);
+		v->verdict = xasprintf("not measured in these runs");
+		v->figure = xasprintf("needs %s", claim_rules[i].needs);
+		v->interval = xasprintf("-");
+		v->body = xasprintf("This needs %s.", claim_rules[i].needs);
+		v->plot = NULL;
+	}
+}
+
+void verdicts_free(struct verdict *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].verdict);
+		free(v[i].figure);
+		free(v[i].interval);
+		free(v[i].body);
+	}
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rootbench report RUN_DIR...: the evidence for a review, from the files of
+ * one or more run directories (nothing is rerun).
+ *
+ * REPORT.md, in this order: the one-screen answer (a row per claim of the
+ * review: verdict, the figure that decides it, its interval, the run it
+ * comes from; bench/claims.c), the machines and kernels by fingerprint, a
+ * section per claim with one plot, the method and caveats, and an appendix
+ * with the full tables (bench/report_tables.c). summary.txt is the mail:
+ * the answer in at most 60 lines of at most 72 columns, ending with the
+ * commands that reproduce it.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/claims.h"
+#include "io/cli.h"
+#include "io/output.h"
+#include "report/report.h"
+#include "report/report_tables.h"
+#include "commands.h"
+#include "io/text.h"
+
+#define SUMMARY_LINES 60
+
+struct report_opts {
+	const char *out, *summary, *title, *aa;
+};
+
+enum { OPT_ROUT = 'o', OPT_RSUMMARY = CLI_KEY_LONG, OPT_RTITLE, OPT_RAA };
+
+static const struct argp_option report_opts_table[] = {
+	{ "out", OPT_ROUT, "FILE", 0, "write the report there (replaced atomically if it exists); default RUN_DIR/REPORT.md for one run, required for several", 0 },
+	{ "summary", OPT_RSUMMARY, "FILE", 0, "write the plain-text summary there (replaced atomically); default RUN_DIR/summary.txt for one run", 0 },
+	{ "title", OPT_RTITLE, "TEXT", 0, "the report's title", 0 },
+	{ "aa", OPT_RAA, "DIR", 0, "an A/A directory (rootbench aa) whose result the report quotes next to the machines", 0 },
+	{ 0 },
+};
+
+static int handle(int key, const char *arg, void *vctx)
+{
+	struct report_opts *o = vctx;
+
+	switch (key) {
+	case OPT_ROUT: o->out = arg; return 0;
+	case OPT_RSUMMARY: o->summary = arg; return 0;
+	case OPT_RTITLE: o->title = arg; return 0;
+	case OPT_RAA: o->aa = arg; return 0;
+	}
+	return cli_error("report", "unhandled option");
+}
+
+static const struct cli_cmd report_cmd = {
+	.name = "report",
+	.args = "RUN_DIR...",
+	.doc = "Write REPORT.md and summary.txt from run directories, without rerunning anything. REPORT.md: a one-screen answer (each claim of the review with its verdict, deciding figure, interval and run), the machines by fingerprint, a section per claim with a plot, the method and caveats, and an appendix of full tables. summary.txt: the answer in at most 60 lines of 72 columns, to paste into a mailing-list reply. With several runs (native, VM under TCG and under icount) each claim is decided by the run best placed to answer it, and --out names the report.",
+	.opts = report_opts_table,
+	.handle = handle,
+};
+
+static const char *method_text =
+	"Each route to the root is a small BPF program (`bpf/<strategy>.bpf.c`) around one driver. "
+	"A sample is one `BPF_PROG_TEST_RUN` of a `syscall` program that calls the route N times between two "
+	"`bpf_ktime_get_ns()` reads inside the kernel, under `bpf_rcu_read_lock()`; N is calibrated so that a "
+	"sample takes about 2 ms, and 2N calls are checked to take about twice as long. Warmup samples are "
+	"discarded, the thread is pinned to one CPU, and the driver's own cost (`baseline`, a body that hands "
+	"back a non-NULL value so the driver takes a real route's path) is measured at every depth and "
+	"subtracted. The samples are taken in rounds, each visiting every (route, depth) cell once in a "
+	"freshly shuffled order, with every program reloaded each round; the 95% intervals come from a "
+	"hierarchical bootstrap (rounds, then samples within them, the baseline paired by round). The "
+	"headline figure of a cell is the estimator that passed the A/A check (env.json settings.estimator). "
+	"The calling process sits in real nested memory cgroups; at every depth all routes must return the "
+	"same root pointer. Under QEMU TCG with `-icount shift=0` the guest clock advances one nanosecond per "
+	"instruction, so those figures are instruction counts, deterministic to a fraction of one.";
+
+/* The runs' commits: one clean commit, or a warning that says otherwise. */
+static void md_provenance(FILE *f, const struct run_data *runs, size_t n)
+{
+	const char *first = json_get_str(runs[0].env, "harness.git_commit", "?");
+	size_t k;
+	bool same = true, dirty = false;
+
+	for (k = 0; k < n; k++) {
+		const char *c = json_get_str(runs[k].env, "harness.git_commit", "?");
+
+		same &= !strcmp(c, first);
+		dirty |= strstr(c, "dirty") != NULL || !strcmp(c, "?");
+	}
+	if (same && !dirty)
+		fprintf(f, "All runs come from one clean commit, `%s`.\n", first);
+	else
+		fprintf(f, "**The runs do not share one clean commit** (see the table below): their figures may come from different code.\n");
+}
+
+static void md_targets(FILE *f, const struct run_data *r)
+{
+	const json_t *t = json_get(r->env, "targets"), *c;
+	size_t ci;
+
+	json_array_foreach(t, ci, c) {
+		if (!json_get_bool(c, "applicable", false))
+			continue;
+		fprintf(f, "- %s, target `%s`: %.3g %s against a limit of %g (%s): **%s**.\n", r->label,
+			json_get_str(c, "name", "?"), json_get_num(c, "value", NAN),
+			json_get_str(c, "unit", ""), json_get_num(c, "limit", NAN),
+			json_get_str(c, "detail", ""), json_get_bool(c, "met", false) ? "met" : "NOT MET");
+	}
+	if (json_get(r->env, "round_speed.spread"))
+		fprintf(f, "- %s: the machine's speed between rounds, slowest against fastest (every cell alike): %.2fx, %s.\n",
+			r->label, json_get_num(r->env, "round_speed.spread", NAN),
+			json_get_bool(r->env, "round_speed.steady", false) ?
+			"steady" : "**not steady**: its intervals are wide by that drift, not by the routes");
+}
+
+/* The A/A figures of the estimator the target is judged on. */
+static bool aa_counts(const struct aa_data *aa, double *different, double *cells)
+{
+	const char *est = json_get_str(aa->json, "target.estimator", "?");
+	const json_t *e = json_get(aa->json, "estimators"), *c;
+	size_t ci;
+
+	json_array_foreach(e, ci, c)
+		if (!strcmp(json_get_str(c, "estimator", ""), est)) {
+			*different = json_get_num(c, "different", NAN);
+			*cells = json_get_num(c, "cells", NAN);
+			return true;
+		}
+	return false;
+}
+
+static void md_aa(FILE *f, const struct aa_data *aa)
+{
+	double d, c;
+
+	if (aa_counts(aa, &d, &c))
+		fprintf(f, "- A/A (`%s`): the sweep twice, back to back, on the native machine: %.0f of %.0f cells called different at 95%% (%s), target at most %.0f%%: **%s**.\n",
+			aa->dir, d, c, json_get_str(aa->json, "target.estimator", "?"),
+			100 * json_get_num(aa->json, "target.limit", NAN),
+			json_get_bool(aa->json, "target.met", false) ? "met" : "NOT MET");
+}
+
+static void md_answer(FILE *f, const struct verdict *v)
+{
+	size_t i;
+
+	fprintf(f, "## The answer\n\n| claim | verdict | deciding figure | 95%% CI | run |\n|---|---|---|---|---|\n");
+	for (i = 0; i < nclaim_rules; i++)
+		if (claim_rules[i].answer)
+			fprintf(f, "| %s | %s | %s | %s | %s |\n", claim_rules[i].claim, v[i].verdict,
+				v[i].figure, v[i].interval, v[i].run ? v[i].run->label : "-");
+}
+
+/* One section per claim: its rules' paragraphs and one plot, the first of
+ * its rules' plots that no earlier section showed. */
+static void md_sections(FILE *f, const struct verdict *v, const char *prefix_for_one)
+{
+	char shown[16][4096];
+	size_t nshown = 0, i, j, k;
+
+	for (i = 0; i < nclaim_rules; i = j) {
+		const struct verdict *plotted = NULL;
+		const char *sec = claim_rules[i].section;
+		bool fresh = false;
+
+		fprintf(f, "\n## %s\n\n", sec);
+		for (j = i; j < nclaim_rules && !strcmp(claim_rules[j].section, sec); j++) {
+			char path[4096];
+			bool seen = false;
+
+			fprintf(f, "- **%s**: %s. %s\n", claim_rules[j].claim, v[j].verdict, v[j].body);
+			if (!v[j].plot || !v[j].run)
+				continue;
+			text(path, sizeof(path), "%s/plots/%s.png", v[j].run->dir, v[j].plot);
+			if (access(path, R_OK))
+				continue;
+			for (k = 0; k < nshown; k++)
+				seen |= !strcmp(shown[k], path);
+			if (!plotted || (!fresh && !seen)) {
+				plotted = &v[j];
+				fresh = !seen;
+			}
+		}
+		if (!plotted)
+			continue;
+		if (nshown < sizeof(shown) / sizeof(shown[0]))
+			text(shown[nshown++], sizeof(shown[0]), "%s/plots/%s.png", plotted->run->dir,
+			     plotted->plot);
+		fprintf(f, "\n![%s, %s](%s%splots/%s.png)\n", sec, plotted->run->label,
+			prefix_for_one ? prefix_for_one : plotted->run->dir,
+			prefix_for_one ? "" : "/", plotted->plot);
+	}
+}
+
+static void md_caveats(FILE *f, const struct run_data *runs, size_t n)
+{
+	size_t k;
+
+	fprintf(f, "\n## Method and caveats\n\n%s\n\n", method_text);
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+
+		if (r->emulated)
+			fprintf(f, "- %s: emulated by QEMU TCG%s.\n", r->label, r->icount ?
+				"; figures are guest instructions (icount), not time" :
+				"; its timings are the emulator's and appear in the appendix only");
+		if (json_get_num(r->env, "crosscheck.cells", 0) > 0)
+			fprintf(f, "- %s: the in-program timer agrees with the kernel's BPF run-time statistics in %.0f of %.0f cells within %.0f%% (`crosscheck.csv`).\n",
+				r->label, json_get_num(r->env, "crosscheck.cells_agree", NAN),
+				json_get_num(r->env, "crosscheck.cells", NAN),
+				100 * json_get_num(r->env, "crosscheck.tolerance", NAN));
+		if (!json_get_bool(r->env, "complete", false))
+			fprintf(f, "- %s: the run did not complete (%s).\n", r->label,
+				json_get_str(r->env, "status", "?"));
+	}
+	fprintf(f, "- Native figures hold for the machine named by its fingerprint: a machine whose `ret` goes through a return thunk (SRSO \"safe RET\") pays more for every call, so routes that call per level (walk-iter, walk-loop) cost more there. Rerun on your machine class and compare with `rootbench compare`.\n");
+	fprintf(f, "- Per-call figures come from a tight loop in one program, caches warm. The end-to-end figures (appendix), one call per syscall at a real hook, are coarse: they bound a route's cost at a hook, they do not rank routes.\n");
+}
+
+static void write_report(FILE *f, const struct run_data *runs, size_t n, const struct verdict *v,
+			 const struct aa_data *aa, const char *title, const char *prefix_for_one)
+{
+	size_t k;
+
+	fprintf(f, "# %s\n\n", title);
+	fprintf(f, "Linux 7.0 added `bpf_get_root_mem_cgroup()`, arguing that walking `css.parent` up from the current task's memory cgroup \"is sub-optimal and makes bpf programs more complex and less efficient\"; reviewers asked about its trusted-pointer semantics (KF_ACQUIRE, KF_TRUSTED_ARGS). Each claim below is decided by the run best placed to answer it; every figure is a value those runs measured, except where marked ESTIMATE or COMPOSITE. Generated by `rootbench report`.\n\n");
+	md_answer(f, v);
+	fprintf(f, "\n");
+	md_provenance(f, runs, n);
+	fprintf(f, "\n## Machines and kernels\n\n");
+	md_runs(f, runs, n);
+	fprintf(f, "\n");
+	if (aa)
+		md_aa(f, aa);
+	for (k = 0; k < n; k++)
+		md_targets(f, &runs[k]);
+	md_sections(f, v, prefix_for_one);
+	md_caveats(f, runs, n);
+	fprintf(f, "\n## Reproduce\n\n```\nmake reference     # these runs and this report, from a clean checkout\nmake bench         # a native run on your machine, with its own REPORT.md\nmake vm-bench VM_ICOUNT=1   # the kfunc's kernel in QEMU, instruction counts\n```\n");
+	md_appendix(f, runs, n);
+}
+
+static void write_summary(FILE *f, const struct run_data *runs, size_t n, const struct verdict *v,
+			  const struct aa_data *aa, const char *title)
+{
+	double d, c;
+	size_t k;
+
+	wrapped(f, "", "", "%s", title);
+	for (k = 0; k < strlen(title) && k < WIDTH; k++)
+		fputc('=', f);
+	fprintf(f, "\n\nThe answer (verdict; deciding figure; 95%% CI; run):\n");
+	for (k = 0; k < nclaim_rules; k++)
+		if (claim_rules[k].answer)
+			wrapped(f, "- ", "  ", "%s: %s. %s; %s (%s).", claim_rules[k].claim, v[k].verdict,
+				v[k].figure, v[k].interval, v[k].run ? v[k].run->label : "-");
+	fprintf(f, "\nAlternatives raised in the review:\n");
+	for (k = 0; k < nclaim_rules; k++)
+		if (!claim_rules[k].answer)
+			wrapped(f, "- ", "  ", "%s: %s%s%s.", claim_rules[k].claim,
+				v[k].run ? v[k].figure : v[k].verdict, v[k].run ? ": " : "",
+				v[k].run ? v[k].verdict : "");
+	fprintf(f, "\nRuns:\n");
+	for (k = 0; k < n; k++)
+		wrapped(f, "- ", "  ", "%s: %s; kernel %s, cgroup %s; commit %s.", runs[k].label,
+			machine_name(&runs[k]), json_get_str(runs[k].env, "kernel.release", "?"),
+			json_get_str(runs[k].env, "cgroup.mode", "?"),
+			json_get_str(runs[k].env, "harness.git_commit", "?"));
+	if (aa && aa_counts(aa, &d, &c))
+		wrapped(f, "- ", "  ", "A/A, the sweep twice on the native machine: %.0f of %.0f cells called different at 95%% (target at most %.0f%%).",
+			d, c, 100 * json_get_num(aa->json, "target.limit", NAN));
+	fprintf(f, "\nReproduce (git clone, then in the tree, as root):\n  make reference   # every run above and this summary\n  make bench       # a native run on your machine\n");
+}
+
+/* Counts the lines of a file, and its widest. */
+static void measure_text(const char *path, size_t *lines, size_t *widest)
+{
+	FILE *f = fopen(path, "r");
+	size_t col = 0;
+	int c;
+
+	*lines = *widest = 0;
+	if (!f)
+		return;
+	while ((c = fgetc(f)) != EOF) {
+		if (c == '\n') {
+			(*lines)++;
+			col = 0;
+		} else if ((c & 0xc0) != 0x80 && ++col > *widest) {
+			*widest = col;
+		}
+	}
+	fclose(f);
+}
+
+static FILE *open_new(const char *path, struct outfile *o, struct rundir *d)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	char err[512];
+
+	text(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (slash && slash == path)
+		text(dir, sizeof(dir), "/");
+	if (rundir_open(d, dir) || outfile_open(o, d, slash ? slash + 1 : path)) {
+		text(err, sizeof(err), "%s", strerror(errno));
+		cli_error("report", "cannot write %s: %s", path, err);
+		return NULL;
+	}
+	return o->f;
+}
+
+static int parse_report_args(int argc, char **argv, struct report_opts *o, int *first,
+			     char *out, char *summary, size_t len)
+{
+	int ret = cli_parse(&report_cmd, argc, argv, o, first);
+
+	if (ret)
+		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	if (*first >= argc)
+		return cli_error("report", "needs at least one run directory"), RB_EXIT_USAGE;
+	if (argc - *first > MAX_RUNS)
+		return cli_error("report", "at most %d run directories", MAX_RUNS), RB_EXIT_USAGE;
+	if (argc - *first > 1 && (!o->out || !o->summary))
+		return cli_error("report", "with several runs, --out and --summary name the files"), RB_EXIT_USAGE;
+	text(out, len, "%s", o->out ? o->out : "");
+	text(summary, len, "%s", o->summary ? o->summary : "");
+	if (!o->out)
+		text(out, len, "%s/REPORT.md", argv[*first]);
+	if (!o->summary)
+		text(summary, len, "%s/summary.txt", argv[*first]);
+	return -1;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static struct run_data runs[MAX_RUNS];
+	static struct verdict v[64];
+	struct report_opts o = { 0 };
+	struct aa_data aa = { 0 };
+	struct outfile rep = { .f = NULL }, sum = { .f = NULL };
+	struct rundir rd1 = { .dirfd = -1 }, rd2 = { .dirfd = -1 };
+	char out[4096], summary[4096], err[4200];
+	size_t n = 0, k, lines, widest;
+	int first, ret, code = RB_EXIT_OK;
+	bool have_aa = false;
+
+	ret = parse_report_args(argc, argv, &o, &first, out, summary, sizeof(out));
+	if (ret >= 0)
+		return ret;
+	for (k = (size_t)first; k < (size_t)argc; k++) {
+		if (load_run(&runs[n], argv[k])) {
+			code = RB_EXIT_USAGE;
+			goto done;
+		}
+		n++;
+	}
+	if (o.aa) {
+		if (load_aa(&aa, o.aa)) {
+			code = RB_EXIT_USAGE;
+			goto done;
+		}
+		have_aa = true;
+	}
+	_Static_assert(sizeof(v) / sizeof(v[0]) >= 12, "room for every claim rule");
+	if (nclaim_rules > sizeof(v) / sizeof(v[0]))
+		too_many("claim rules", sizeof(v) / sizeof(v[0]), "the report");
+	decide_claims(runs, n, v);
+
+	if (!open_new(out, &rep, &rd1) || !open_new(summary, &sum, &rd2)) {
+		code = RB_EXIT_FAIL;
+		goto done;
+	}
+	/* A report inside its run directory links the plots next to it. */
+	write_report(rep.f, runs, n, v, have_aa ? &aa : NULL,
+		     o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF",
+		     o.out ? NULL : "");
+	write_summary(sum.f, runs, n, v, have_aa ? &aa : NULL,
+		      o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF");
+	if (outfile_commit(&rep) || outfile_commit(&sum)) {
+		text(err, sizeof(err), "%s", strerror(errno));
+		cli_error("report", "writing the report: %s", err);
+		code = RB_EXIT_FAIL;
+		goto done;
+	}
+	measure_text(summary, &lines, &widest);
+	if (lines > SUMMARY_LINES || widest > WIDTH)
+		fprintf(stderr, "rootbench report: warning: %s is %zu lines, %zu columns wide (the mail wants at most %d and %d)\n",
+			summary, lines, widest, SUMMARY_LINES, WIDTH);
+	fprintf(stderr, "rootbench report: wrote %s and %s\n", out, summary);
+done:
+	if (rep.f)
+		outfile_discard(&rep);
+	if (sum.f)
+		outfile_discard(&sum);
+	rundir_close(&rd1);
+	rundir_close(&rd2);
+	verdicts_free(v, nclaim_rules);
+	if (have_aa)
+		free_aa(&aa);
+	for (k = 0; k < n; k++)
+		free_run(&runs[k]);
+	return code;
+}

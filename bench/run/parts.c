@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The parts of a run and what each needs from it, in one table that
+ * run_main() and finish() (bench/run.c) walk: run_parts[]. A part is its
+ * module (sweep.c, verifier.c, blocks.c, traverse.c, consumer.c, e2e.c)
+ * plus the few functions here that connect it to a run: prepare (before
+ * the run directory exists), the CSVs it fills row by row, run, write
+ * (files made from all its rows, at the end), print, its piece of
+ * env.json, and release. Adding a part is those functions and a row.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/columns.h"
+#include "parts/consumer.h"
+#include "parts/crosscheck.h"
+#include "parts/e2e.h"
+#include "io/json.h"
+#include "machine/kernel.h"
+#include "io/output.h"
+#include "parts/proxy.h"
+#include "core/defaults.h"
+#include "core/signals.h"
+#include "core/strategy.h"
+#include "parts/traverse.h"
+#include "parts/verifier.h"
+#include "run/run.h"
+
+/* The files parts fill row by row (enum run_output). */
+const struct run_output_file run_outputs[OUT_N] = {
+	[OUT_PERCALL] = { "percall.csv", &percall_table },
+	[OUT_SAMPLES] = { "samples.csv", &samples_table },
+	[OUT_CALIBRATION] = { "calibration.csv", &calibration_table },
+	[OUT_TRAVERSAL] = { "traversal.csv", &traversal_table },
+	[OUT_TRAVERSAL_PARTS] = { "traversal_parts.csv", &traversal_parts_table },
+	[OUT_E2E] = { "e2e.csv", &e2e_table },
+	[OUT_CONSUMER] = { "consumer.csv", &consumer_table },
+};
+
+/* ---- verifier ---------------------------------------------------------- */
+
+/* verifier.csv, veristat.csv and capability.csv, whole or not at all. */
+static int run_verifier(struct run *r, FILE *report)
+{
+	struct outfile vcsv, vscsv, ccsv;
+	int err;
+
+	rb_phase("verifier");
+	err = csv_open_cols(&vcsv, &r->rd, "verifier.csv", verifier_table);
+	if (!err)
+		err = csv_open_cols(&ccsv, &r->rd, "capability.csv", capability_table);
+	/* The same figures in veristat's format, for veristat -C across kernels. */
+	if (!err && (err = csv_open_cols(&vscsv, &r->rd, "veristat.csv", veristat_table))) {
+		outfile_discard(&vcsv);
+		outfile_discard(&ccsv);
+	}
+	if (err) {
+		set_failure(r, "cannot write to %s: %s", r->rd.path, strerror(-err));
+		return err;
+	}
+	verifier_report(r->ls, nstrategies, &vcsv, &vscsv, &ccsv, report);
+	/* An interrupted report would lie by omission: keep it only whole. */
+	if (rb_stopping()) {
+		outfile_discard(&vcsv);
+		outfile_discard(&ccsv);
+		outfile_discard(&vscsv);
+		return -EINTR;
+	}
+	if (outfile_commit(&vcsv) || outfile_commit(&ccsv) || outfile_commit(&vscsv))
+		return -EIO;
+	return 0;
+}
+
+/* ---- the depth sweep (bench/sweep.c) ----------------------------------- */
+
+/* The table first (its targets include the run's duration, so it is
+ * printed last thing), then the crosscheck and the kfunc's proxies. */
+static void print_sweep(struct run *r, FILE *out)
+{
+	if (r->ndone)
+		print_table(r, out);
+	if (r->o.crosscheck)
+		crosscheck_print(&r->xc, out);
+	proxy_print(&r->proxy, machine_unit(&r->m), out);
+}
+
+/* Files from all the cells: walkfit.csv, crosscheck.csv, the proxies'. */
+static int write_sweep(struct run *r)
+{
+	int err = 0;
+
+	if (r->ndone)
+		write_walkfit(r);
+	if (r->o.crosscheck && r->xc.ncells && crosscheck_write(&r->xc, &r->rd))
+		err = -EIO;
+	conclude_proxies(r);
+	return err;
+}
+
+static void json_sweep(struct run *r, struct json *j)
+{
+	if (r->o.crosscheck)
+		crosscheck_json(&r->xc, j);
+	proxy_json(&r->proxy, j);
+}
+
+/* ---- the building blocks (bench/blocks.c) ----------------------------- */
+
+/* The building blocks (blocks.csv), after the sweep, on the same CPU. */
+static int run_blocks(struct run *r, FILE *report)
+{
+	struct blocks_opts bo = { .samples = r->o.samples, .warmup = r->o.warmup,
+				  .sample_ms = r->o.sample_ms, .unit = machine_unit(&r->m) };
+	int ret;
+
+	ret = blocks_measure(&r->proxy, &bo, &r->rd, report);
+	if (ret && ret != -EINTR)
+		set_failure(r, "building blocks: %s", strerror(-ret));
+	return ret;
+}
+
+/* ---- the traversal (bench/traverse.c) ---------------------------------- */
+
+static int prepare_traversal(struct run *r)
+{
+	r->o.tv.samples = r->o.samples;
+	/* TCG models no caches: a cold pass would only measure the emulator.
+	 * env.json says so. */
+	r->o.tv.no_cold = machine_emulated(&r->m);
+	r->o.tv.warmup = r->o.warmup;
+	r->o.tv.sample_ms = r->o.sample_ms;
+	r->tv = (struct traversal){ .o = &r->o.tv, .ls = r->ls, .n = nstrategies,
+				    .selected = r->selected, .env = &r->env,
+				    .depth_offset = r->depth_offset,
+				    .unit = machine_unit(&r->m) };
+	traversal_prepare(&r->tv);
+	return 0;
+}
+
+static int run_traversal(struct run *r, FILE *report)
+{
+	int ret = traversal_measure(&r->tv, r->out[OUT_TRAVERSAL].f,
+				    r->out[OUT_TRAVERSAL_PARTS].f, report);
+
+	if (ret && ret != -EINTR)
+		set_failure(r, "%s", r->tv.failure);
+	return ret;
+}
+
+static void json_traversal(struct run *r, struct json *j) { traversal_json(&r->tv, j); }
+static void release_traversal(struct run *r) { traversal_release(&r->tv); }
+
+/* ---- the OOM victim selection (bench/consumer.c) ----------------------- */
+
+static int prepare_consumer(struct run *r)
+{
+	r->o.co.samples = r->o.samples;
+	r->o.co.cold_samples = r->o.tv.cold_samples;
+	r->o.co.warmup = r->o.warmup;
+	r->o.co.sample_ms = r->o.sample_ms;
+	r->o.co.no_cold = machine_emulated(&r->m);
+	r->cons = (struct oom_consumer){ .o = &r->o.co, .env = &r->env,
+				     .unit = machine_unit(&r->m),
+				     .icount = !strcmp(machine_unit(&r->m), "instructions") };
+	consumer_prepare(&r->cons);
+	return 0;
+}
+
+static int run_consumer(struct run *r, FILE *report)
+{
+	int ret = consumer_measure(&r->cons, r->out[OUT_CONSUMER].f, report);
+
+	traversal_flush_free();
+	if (ret && ret != -EINTR)
+		set_failure(r, "%s", r->cons.failure);
+	return ret;
+}
+
+static void json_consumer(struct run *r, struct json *j) { consumer_json(&r->cons, j); }
+static void release_consumer(struct run *r) { consumer_release(&r->cons); }
+
+/* ---- end to end (bench/e2e.c) ------------------------------------------ */
+
+/*
+ * hyperfine against `rootbench trigger` at the sweep's depth nearest 32
+ * levels, where the walks cost most. A getppid() call is about a
+ * microsecond here, with a run-to-run spread near 6%: at the shallow
+ * depths the routes' differences (a few ns) are far below what a few
+ * hyperfine runs resolve, and measuring them there cost 20 s of the
+ * 120 s budget for rows that could only say "inconclusive".
+ */
+static int run_e2e(struct run *r, FILE *report)
+{
+	struct e2e_opts *eo = &r->o.e2e;
+	size_t i, near = 0, nik = 0;
+	int ret;
+
+	if (!r->ndepths)
+		return 0;
+	for (i = 0; i < r->ndepths; i++)
+		if (abs((int)r->depths[i] - 32) < abs((int)r->depths[near] - 32))
+			near = i;
+	eo->depths[eo->ndepths++] = r->depths[near];
+	eo->cgroup_parent = r->o.cgroup_parent;
+	/* The in-kernel figures at that depth, one per strategy at most. */
+	for (i = 0; i < r->ndone; i++)
+		if (r->pairs[i].depth == r->depths[near])
+			r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
+							      r->pairs[i].depth,
+							      pair_figure(&r->pairs[i]) };
+	/* The kfunc's proxies stand for a route's cost in kernel, not at a
+	 * hook: end to end they would only lengthen the run. */
+	for (i = 0; i < nstrategies; i++)
+		r->e2e_selected[i] = r->selected[i] && !proxy_of(strategies[i].name);
+	r->e2e = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
+			       .selected = r->e2e_selected, .ik = r->ik, .nik = nik,
+			       .unit = machine_unit(&r->m) };
+	ret = e2e_measure(&r->e2e, r->rd.dirfd, r->rd.path, r->out[OUT_E2E].f, report);
+	if (ret && ret != -EINTR)
+		set_failure(r, "%s", r->e2e.failure);
+	return ret;
+}
+
+static void json_e2e(struct run *r, struct json *j) { e2e_json(&r->e2e, j); }
+
+/* ---- the table --------------------------------------------------------- */
+
+static bool want_verifier(const struct run_opts *o) { return o->verifier; }
+static bool want_sweep(const struct run_opts *o) { return o->sweep; }
+static bool want_traversal(const struct run_opts *o) { return o->traversal; }
+static bool want_consumer(const struct run_opts *o) { return o->consumer_on; }
+static bool want_e2e(const struct run_opts *o) { return o->e2e_on; }
+
+/*
+ * The parts of a run, in the order they run and print. Each keeps its
+ * printed report for the end; env.json "parts" records how long each took,
+ * against the run's 120 s budget.
+ */
+const struct run_part run_parts[] = {
+	{ .name = "verifier", .wanted = want_verifier, .run = run_verifier, },
+	{ .name = "sweep", .wanted = want_sweep, .prepare = prepare_sweep,
+	  .outputs = { OUT_PERCALL, OUT_SAMPLES, OUT_CALIBRATION },
+	  .run = run_sweep_part, .write = write_sweep, .print = print_sweep,
+	  .json = json_sweep, .pinned = true },
+	{ .name = "blocks", .wanted = want_sweep, .run = run_blocks,
+	  .pinned = true },
+	{ .name = "traversal", .wanted = want_traversal, .prepare = prepare_traversal,
+	  .outputs = { OUT_TRAVERSAL, OUT_TRAVERSAL_PARTS }, .run = run_traversal,
+	  .json = json_traversal, .release = release_traversal, .pinned = true },
+	{ .name = "consumer", .wanted = want_consumer, .prepare = prepare_consumer,
+	  .outputs = { OUT_CONSUMER }, .run = run_consumer,
+	  .json = json_consumer, .release = release_consumer, .pinned = true },
+	{ .name = "e2e", .wanted = want_e2e, .outputs = { OUT_E2E },
+	  .run = run_e2e, .json = json_e2e, .pinned = true },
+};
+#define NPARTS (sizeof(run_parts) / sizeof(run_parts[0]))
+_Static_assert(NPARTS <= RB_MAX_PARTS, "raise RB_MAX_PARTS");
+const size_t nrun_parts = NPARTS;
+
+/* env.json: each started part's own piece, then how long each took. */
+void json_parts(struct run *r, struct json *j)
+{
+	size_t i;
+
+	for (i = 0; i < NPARTS; i++)
+		if (run_parts[i].json && (r->part[i].prepared || r->part[i].ran))
+			run_parts[i].json(r, j);
+	json_arr_begin(j, "parts");
+	for (i = 0; i < NPARTS; i++) {
+		if (!r->part[i].ran)
+			continue;
+		json_obj_begin(j, NULL);
+		json_str(j, "name", run_parts[i].name);
+		json_num(j, "seconds", r->part[i].seconds);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
