@@ -21,6 +21,7 @@
 
 #include "io/cli.h"
 #include "report/compare.h"
+#include "report/machines.h"
 #include "io/csvread.h"
 #include "machine/fingerprint.h"
 #include "io/jsonread.h"
@@ -328,18 +329,20 @@ out:
 	return ret;
 }
 
-enum { OPT_ESTIMATOR = 'e', OPT_CSV = CLI_KEY_LONG, OPT_MARGIN };
+enum { OPT_ESTIMATOR = 'e', OPT_CSV = CLI_KEY_LONG, OPT_MARGIN, OPT_MACHINES };
 
 static const struct argp_option compare_opts_table[] = {
 	{ "csv", OPT_CSV, "FILE", 0, "also write the comparison as CSV to FILE (must not exist)", 0 },
 	{ "margin", OPT_MARGIN, "PCT", 0, "run-to-run drift to tolerate, 0..100 percent: a ratio is only faster or slower when its whole 95% interval lies beyond 1 +- PCT%; default 5", 0 },
 	{ "estimator", OPT_ESTIMATOR, "median|low", 0, "the figure compared: the net median, or the net low quantile (p10, the default: see README, \"Robust estimates\")", 0 },
+	{ "machines", OPT_MACHINES, NULL, 0, "instead: the cross-class table of two or more runs on different machines (each argument a run directory, or a gallery of them such as results/machines): routes over the same run's proxy, per level over a dependent load, the kfunc's estimate over a kernel call, and whether the classes agree within 20%", 0 },
 	{ 0 },
 };
 
 struct compare_cli {
 	struct compare_opts o;
 	const char *csv;
+	bool machines;
 };
 
 static int handle(int key, const char *arg, void *vctx)
@@ -350,6 +353,9 @@ static int handle(int key, const char *arg, void *vctx)
 	switch (key) {
 	case OPT_CSV:
 		c->csv = arg;
+		return 0;
+	case OPT_MACHINES:
+		c->machines = true;
 		return 0;
 	case OPT_MARGIN:
 		if (parse_uint(arg, 0, 100, &c->o.margin_pct, err, sizeof(err)))
@@ -376,7 +382,7 @@ int compare_estimator(const char *name, double *q)
 
 static const struct cli_cmd compare_cmd = {
 	.name = "compare",
-	.args = "RUN_A RUN_B",
+	.args = "RUN_A RUN_B | --machines RUN_OR_GALLERY...",
 	.doc = "Compare two run directories (say, a kernel before and after a patch): for every (strategy, depth) both measured, the ratio B/A of the net per-call figures with a 95% hierarchical bootstrap interval (rounds, then samples within them, as the sweep's own intervals), and a verdict: faster, slower, or no significant difference. Reads samples.csv; writes nothing into the runs. Where both runs have verifier.csv (and veristat.csv), also the verifier statistics per strategy, B against A: instructions, peak and total states, each change flagged; runs without timings (rootbench verifier) compare on those alone.",
 	.opts = compare_opts_table,
 	.handle = handle,
@@ -529,6 +535,13 @@ int cmd_compare(int argc, char **argv)
 	ret = cli_parse(&compare_cmd, argc, argv, &c, &first);
 	if (ret)
 		return ret > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	if (c.machines) {
+		if (c.csv)
+			return cli_error("compare", "--csv does not go with --machines"), RB_EXIT_USAGE;
+		if (machines_compare(argv + first, (size_t)(argc - first), stdout, err, sizeof(err)))
+			return cli_error("compare", "--machines: %s", err), RB_EXIT_USAGE;
+		return RB_EXIT_OK;
+	}
 	if (argc - first != 2)
 		return cli_error("compare", "needs two run directories, RUN_A and RUN_B (got %d)",
 				 argc - first), RB_EXIT_USAGE;
