@@ -8,7 +8,10 @@ CC          ?= gcc
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 ARGS        ?=
 
-ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+# The BPF programs' target architecture, in the kernel's names (x86,
+# arm64): this machine's unless a cross build says otherwise. ARCH itself
+# is the guest's architecture for `make vm-bench ARCH=arm64`.
+BPF_ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
 # One BPF object and skeleton per strategy: every bpf/<name>.bpf.c that
@@ -33,10 +36,24 @@ SKELS      := $(patsubst %,$(BUILD)/%.skel.h,$(STRATEGIES) $(OTHER_BPF))
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Ibench -I$(BUILD) -Ibpf -MMD -MP
 LDLIBS  += -lbpf -ljansson -lz -lm
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Wextra \
 	-I$(BUILD) -Ibpf
 
+# Cross-building user space for another architecture (scripts/vm-bench.sh
+# does it for VM_ARCH=arm64): CROSS_SYSROOT from scripts/cross-sysroot.sh,
+# CC the cross compiler, BPF_ARCH the kernel's name of the target. The binary is
+# static, so that the guest needs no libraries of its architecture.
+ifdef CROSS_SYSROOT
+CROSS_TRIPLET ?= aarch64-linux-gnu
+CFLAGS  += -isystem $(CROSS_SYSROOT)/usr/include
+LDFLAGS += -static -L$(CROSS_SYSROOT)/usr/lib/$(CROSS_TRIPLET)
+LDLIBS  += -lelf -lz -lzstd
+endif
+
 ROOTBENCH := $(BUILD)/rootbench
+# The guest's architecture for vm-bench and vm-matrix: ARCH=arm64 (or
+# aarch64); anything else, or nothing, is this machine's own (amd64).
+VM_ARCH := $(if $(filter arm64 aarch64,$(ARCH)),arm64,amd64)
 
 .PHONY: all aa bench plots reference report vm-bench proxy-validation test fuzz deps deps-test deps-vm deps-fuzz clean FORCE
 .DEFAULT_GOAL := all
@@ -107,10 +124,13 @@ plots:
 # The same suite in a QEMU VM on a kernel that has the kfunc (see
 # scripts/vm-bench.sh for KERNEL, VM_SUITE, VM_ARGS, VM_ICOUNT, VM_CMDLINE,
 # VM_TIMEOUT).
+# ARCH=arm64: the newest Debian arm64 kernel with the kfunc, under
+# qemu-system-aarch64 (TCG), rootbench cross-built static (see README).
 export KERNEL VM_SUITE VM_ARGS VM_ICOUNT VM_CMDLINE VM_TIMEOUT
 vm-bench: deps deps-vm
 	$(MAKE) all
-	scripts/vm-bench.sh
+	@if [ "$(VM_ARCH)" = arm64 ]; then scripts/deps.sh arm64; fi
+	VM_ARCH=$(VM_ARCH) BUILD=$(BUILD) scripts/vm-bench.sh
 
 # The reference runs and the top-level REPORT.md (scripts/reference.sh):
 # `make reference` reruns them all from a clean commit (about 15 min),

@@ -107,7 +107,8 @@ apt_mirror_init() {
 
 # --- a private apt --------------------------------------------------------
 
-# apt_setup DIR SUITE...: a private apt instance in DIR (APT is set to it).
+# apt_setup DIR SUITE...: a private apt instance in DIR (APT is set to it),
+# for the Debian architecture APT_ARCH (default amd64).
 # APT_CONFIG is read before apt.conf.d, so setting Dir::Etc::parts there to
 # an empty directory keeps the machine's hooks (e.g. post-update commands)
 # and pins out. Its Acquire:: settings (proxy, Check-Valid-Until for a
@@ -132,8 +133,8 @@ apt_setup() {
 		echo "Dir::Cache::pkgcache \"\";"
 		echo "Dir::Cache::srcpkgcache \"\";"
 		echo "Dir::Log \"$APT/log\";"
-		echo "APT::Architecture \"amd64\";"
-		echo "APT::Architectures { \"amd64\"; };"
+		echo "APT::Architecture \"${APT_ARCH:-amd64}\";"
+		echo "APT::Architectures { \"${APT_ARCH:-amd64}\"; };"
 		# As root, apt would drop to _apt, which cannot enter a private
 		# directory under /root; it then falls back to root with a notice.
 		if [ "$(id -u)" -eq 0 ]; then echo "APT::Sandbox::User \"root\";"; fi

@@ -3,7 +3,7 @@
 # installs the missing packages with apt-get (as root); elsewhere it prints
 # the Debian package names and fails.
 #
-# usage: scripts/deps.sh bench|test|fuzz|vm [--check]
+# usage: scripts/deps.sh bench|test|fuzz|vm|arm64 [--check]
 #   --check   only report what is missing (exit 1 if anything is)
 set -euo pipefail
 
@@ -51,6 +51,15 @@ vm_deps() {
 	have_file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring
 }
 
+# An arm64 guest (VM_ARCH=arm64): its emulator and the cross compiler; its
+# libraries and busybox come from scripts/cross-sysroot.sh, unpacked, not
+# installed.
+arm64_deps() {
+	vm_deps
+	have_cmd qemu-system-aarch64 qemu-system-arm
+	have_cmd aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+}
+
 # libFuzzer ships with clang's runtime libraries, in a package named after
 # clang's major version (libclang-rt-14-dev on bookworm).
 fuzz_deps() {
@@ -71,11 +80,12 @@ bench) bench_deps ;;
 test) test_deps ;;
 fuzz) fuzz_deps ;;
 vm) vm_deps ;;
-*) echo "usage: $0 bench|test|fuzz|vm [--check]" >&2; exit 2 ;;
+arm64) arm64_deps ;;
+*) echo "usage: $0 bench|test|fuzz|vm|arm64 [--check]" >&2; exit 2 ;;
 esac
 case "${2:-}" in
 '' | --check) ;;
-*) echo "usage: $0 bench|test|fuzz|vm [--check]" >&2; exit 2 ;;
+*) echo "usage: $0 bench|test|fuzz|vm|arm64 [--check]" >&2; exit 2 ;;
 esac
 
 [ "${#need[@]}" -eq 0 ] && exit 0

@@ -3,7 +3,14 @@
 # and put the run directory under results/ exactly as a native run does.
 #
 # Settings come from the environment (make passes them through):
-#   KERNEL=/path/to/bzImage  boot this kernel instead of fetching one
+#   VM_ARCH=amd64|arm64      the guest's architecture (make vm-bench
+#                            ARCH=arm64): arm64 boots Debian's arm64 cloud
+#                            kernel under qemu-system-aarch64 (TCG) with
+#                            rootbench cross-built static into BUILD/arm64
+#                            (scripts/cross-sysroot.sh); bpftool and
+#                            hyperfine stay out of an arm64 guest
+#   KERNEL=/path/to/bzImage  boot this kernel instead of fetching one (an
+#                            arm64 Image with VM_ARCH=arm64)
 #   VM_SUITE=S[,S..]         Debian suites to take the kernel from
 #                            (default: the newest of unstable and
 #                            trixie-backports; trixie: 6.12, no kfunc)
@@ -32,6 +39,8 @@ rootbench=$build/rootbench
 
 die() { echo "$prog: $*" >&2; exit 2; }
 
+arch=${VM_ARCH:-amd64}
+case "$arch" in amd64|arm64) ;; *) die "VM_ARCH=$arch: amd64 or arm64" ;; esac
 [ -x "$rootbench" ] || die "$rootbench is not built (make all)"
 case "${VM_ICOUNT:-}" in ''|0|1) ;; *) die "VM_ICOUNT=${VM_ICOUNT}: must be 0 or 1" ;; esac
 case "${VM_TIMEOUT:-3600}" in *[!0-9]*|'') die "VM_TIMEOUT=${VM_TIMEOUT}: not a number of seconds" ;; esac
@@ -40,26 +49,54 @@ if [ -n "${VM_OUT:-}" ]; then
 	[ -d "$(dirname "$VM_OUT")" ] || die "VM_OUT=$VM_OUT: parent directory does not exist"
 fi
 
+btf=""
 if [ -n "${KERNEL:-}" ]; then
 	[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: no such file"
-	# Every x86 bzImage has the setup header magic "HdrS" at 0x202.
-	[ "$(dd if="$KERNEL" bs=1 skip=$((0x202)) count=4 status=none 2>/dev/null)" = HdrS ] ||
-		die "KERNEL=$KERNEL: not an x86 bzImage (no HdrS magic at 0x202)"
+	if [ "$arch" = amd64 ]; then
+		# Every x86 bzImage has the setup header magic "HdrS" at 0x202.
+		[ "$(dd if="$KERNEL" bs=1 skip=$((0x202)) count=4 status=none 2>/dev/null)" = HdrS ] ||
+			die "KERNEL=$KERNEL: not an x86 bzImage (no HdrS magic at 0x202)"
+	else
+		# Every arm64 Image has "ARM\x64" at 0x38.
+		[ "$(dd if="$KERNEL" bs=1 skip=$((0x38)) count=4 status=none 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 41524d64 ] ||
+			die "KERNEL=$KERNEL: not an arm64 Image (no ARM\\x64 magic at 0x38)"
+		btf=$(mktemp)
+		scripts/vm-kernel-btf.sh "$KERNEL" "$btf" || die "KERNEL=$KERNEL: no BTF to build against"
+	fi
 	image=$KERNEL
 	package=${VM_KERNEL_PACKAGE:-"custom kernel ($KERNEL)"}
 	version=${VM_KERNEL_VERSION:-}
 else
 	suite_args=()
 	[ -n "${VM_SUITE:-}" ] && suite_args=(--suite "$VM_SUITE")
-	vars=$(scripts/vm-kernel.sh --print-vars "${suite_args[@]}") ||
-		{ echo "$prog: no kernel to boot (see above)" >&2; exit 1; }
+	vars=$(scripts/vm-kernel.sh --arch "$arch" --print-vars "${suite_args[@]}") ||
+		{ echo "$prog: no $arch kernel to boot (see above)" >&2; exit 1; }
 	image=$(sed -n 's/^KERNEL_IMAGE=//p' <<<"$vars")
+	btf=$(sed -n 's/^KERNEL_BTF=//p' <<<"$vars")
 	package=$(sed -n 's/^KERNEL_PACKAGE=//p' <<<"$vars")
 	version=$(sed -n 's/^KERNEL_VERSION=//p' <<<"$vars")
 fi
 
+vm_extra=()
+if [ "$arch" = arm64 ]; then
+	# The same BPF source and user space, built for arm64 against its
+	# kernel's BTF, linked static: the guest has no arm64 libraries.
+	command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 ||
+		die "missing aarch64-linux-gnu-gcc: run scripts/deps.sh arm64 (Debian gcc-aarch64-linux-gnu)"
+	command -v qemu-system-aarch64 >/dev/null 2>&1 ||
+		die "missing qemu-system-aarch64: run scripts/deps.sh arm64 (Debian qemu-system-arm)"
+	sysroot=$(scripts/cross-sysroot.sh arm64) || die "no arm64 libraries to build with (see above)"
+	make -s BUILD="$build/arm64" BPF_ARCH=arm64 CC=aarch64-linux-gnu-gcc CROSS_SYSROOT="$sysroot" \
+		VMLINUX_BTF="$btf" "$build/arm64/rootbench" >&2 || die "the arm64 build failed (see above)"
+	rootbench=$build/arm64/rootbench
+	vm_extra=(--busybox "$sysroot/bin/busybox")
+	echo "$prog: note: bpftool and hyperfine are this machine's; an arm64 guest runs without them" >&2
+fi
+[ -z "${KERNEL:-}" ] || [ "$arch" = amd64 ] || rm -f "$btf"
+
 tools=("$rootbench")
 for t in bpftool hyperfine; do
+	[ "$arch" = amd64 ] || break
 	if command -v "$t" >/dev/null 2>&1; then
 		tools+=("$(command -v "$t")")
 	else
@@ -75,7 +112,7 @@ trap 'rm -rf "$stage"' EXIT
 run_args=(--kernel "$image" --workdir "$build/vm" --outdir "$stage/out"
 	--meta "$stage/meta" --timeout "${VM_TIMEOUT:-3600}"
 	--env "ROOTBENCH_VM_KERNEL_PACKAGE=$package"
-	--env "ROOTBENCH_VM_KERNEL_VERSION=$version")
+	--env "ROOTBENCH_VM_KERNEL_VERSION=$version" "${vm_extra[@]}")
 for t in "${tools[@]}"; do
 	run_args+=(--binary "$t")
 done

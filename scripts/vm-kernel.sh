@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Fetches a Debian cloud kernel (x86 bzImage) through apt, caches it, and
-# tells whether it has the kfunc bpf_get_root_mem_cgroup().
+# Fetches a Debian cloud kernel (an x86 bzImage, or an arm64 Image) through
+# apt, caches it, and tells whether it has the kfunc bpf_get_root_mem_cgroup().
 #
-# usage: scripts/vm-kernel.sh [--suite SUITE[,SUITE...]] [--package NAME]
-#                             [--offline] [--print-vars] [--require-kfunc]
+# usage: scripts/vm-kernel.sh [--arch amd64|arm64] [--suite SUITE[,SUITE...]]
+#                             [--package NAME] [--offline] [--print-vars]
+#                             [--require-kfunc]
+#   --arch ARCH     the Debian architecture of the kernel (default amd64);
+#                   arm64 kernels are cached with the decompressed Image that
+#                   qemu-system-aarch64 boots
 #   --suite SUITE   where to look; repeatable or comma-separated. Default:
 #                   unstable,trixie-backports (the newest version wins).
 #                   --suite trixie gives trixie's 6.12, which lacks the kfunc.
 #   --package NAME  the kernel package, a metapackage (default
-#                   linux-image-cloud-amd64) or a linux-image-<release>
+#                   linux-image-cloud-ARCH) or a linux-image-<release>
 #   --offline       do not ask apt; use the kernel last cached for this
 #                   selection (also the automatic fallback when apt cannot
 #                   reach the archive)
@@ -19,13 +23,14 @@
 #   --require-kfunc exit 3 (after the report line) if the kernel lacks the kfunc
 #
 # Cache: ${XDG_CACHE_HOME:-$HOME/.cache}/memcg-root-bench/
-#   kernels/<release>/{vmlinuz,vmlinux.btf,config,kernel.env}
+#   kernels/<release>/{vmlinuz,vmlinux.btf,config,kernel.env} (arm64: Image too)
 #   kernels/default-<selection> -> <release>   (last resolved, for offline)
 #   apt/<selection>/   private apt state: the machine's apt setup is only read
 #
 # kernel.env: KERNEL_RELEASE, KERNEL_PACKAGE (linux-image-<release>),
-# KERNEL_VERSION (its Debian version), KERNEL_SUITE, KERNEL_HAS_KFUNC (1|0,
-# from the kernel's own BTF). One line on stderr says what was used.
+# KERNEL_VERSION (its Debian version), KERNEL_SUITE, KERNEL_ARCH, KERNEL_HAS_KFUNC
+# (1|0, from the kernel's own BTF). One line on stderr says what was used.
+# --print-vars' KERNEL_IMAGE is what QEMU boots: the bzImage, or the Image.
 #
 # The mirror is the machine's own Debian archive URI from its apt sources
 # (override: ROOTBENCH_DEBIAN_MIRROR=URI). Signatures are always checked,
@@ -43,17 +48,20 @@ die() { echo "$prog: $*" >&2; exit 1; }
 usage_die() { echo "$prog: $* (see --help)" >&2; exit 2; }
 
 suites=()
-package=linux-image-cloud-amd64
+package=""
+arch=amd64
 print_vars=0
 offline=0
 require_kfunc=0
 while [ "$#" -gt 0 ]; do
 	case "$1" in
-	--suite|--package)
+	--suite|--package|--arch)
 		if [ "$#" -lt 2 ] || [ -z "$2" ]; then usage_die "$1 needs a value"; fi
 		if [ "$1" = --suite ]; then
 			IFS=, read -ra more <<< "$2"
 			suites+=("${more[@]}")
+		elif [ "$1" = --arch ]; then
+			arch=$2
 		else
 			package=$2
 		fi
@@ -66,6 +74,9 @@ while [ "$#" -gt 0 ]; do
 	esac
 	shift
 done
+case "$arch" in amd64|arm64) ;; *) usage_die "--arch: amd64 or arm64, not '$arch'" ;; esac
+[ -n "$package" ] || package=linux-image-cloud-$arch
+export APT_ARCH=$arch	# the private apt's architecture (apt-private.sh)
 [ "${#suites[@]}" -gt 0 ] || suites=(unstable trixie-backports)
 for s in "${suites[@]}"; do
 	[[ "$s" =~ ^[a-z][a-z0-9-]*$ ]] || usage_die "bad suite name: '$s'"
@@ -80,7 +91,10 @@ done
 . "$here/apt-private.sh"
 cache_root=$(apt_cache_root)
 
+# The package name carries the architecture, but a linux-image-<release>
+# given by hand may not: the selection (and its apt state) names it.
 selection=$(IFS=+; echo "${suites[*]}")_$package
+[ "$arch" = amd64 ] || selection=${arch}_$selection
 kernels=$cache_root/kernels
 link=$kernels/default-$selection
 mkdir -p "$kernels" "$cache_root/apt" "$cache_root/keyrings"
@@ -108,7 +122,9 @@ emit() {
 	fi
 	if [ "$print_vars" -eq 1 ]; then
 		cat "$dir/kernel.env"
-		printf 'KERNEL_DIR=%q\nKERNEL_IMAGE=%q\nKERNEL_BTF=%q\n' "$dir" "$dir/vmlinuz" "$dir/vmlinux.btf"
+		local image=$dir/vmlinuz
+		[ ! -f "$dir/Image" ] || image=$dir/Image
+		printf 'KERNEL_DIR=%q\nKERNEL_IMAGE=%q\nKERNEL_BTF=%q\n' "$dir" "$image" "$dir/vmlinux.btf"
 		if [ -f "$dir/config" ]; then printf 'KERNEL_CONFIG=%q\n' "$dir/config"; fi
 	else
 		printf '%s\n' "$dir/vmlinuz"
@@ -116,7 +132,8 @@ emit() {
 }
 
 cached_ok() {
-	[ -n "$1" ] && [ -f "$kernels/$1/kernel.env" ] && [ -f "$kernels/$1/vmlinuz" ] && [ -f "$kernels/$1/vmlinux.btf" ]
+	[ -n "$1" ] && [ -f "$kernels/$1/kernel.env" ] && [ -f "$kernels/$1/vmlinuz" ] && [ -f "$kernels/$1/vmlinux.btf" ] \
+		&& { [ "$arch" = amd64 ] || [ -f "$kernels/$1/Image" ]; }
 }
 
 # use_cached REASON: the kernel last resolved for this selection.
@@ -226,8 +243,14 @@ for d in "${debs[@]}"; do
 	fi
 done
 [ -n "$found" ] || die "no kernel image for $release in: $(for d in "${debs[@]}"; do basename "$d"; done | tr '\n' ' ')"
-[ "$(dd if="$stage/vmlinuz" bs=1 skip=$((0x202)) count=4 status=none)" = HdrS ] \
-	|| die "$found is not an x86 bzImage"
+if [ "$arch" = amd64 ]; then
+	[ "$(dd if="$stage/vmlinuz" bs=1 skip=$((0x202)) count=4 status=none)" = HdrS ] \
+		|| die "$found is not an x86 bzImage"
+else
+	# QEMU 7.2 boots a plain or gzipped Image, not an EFI zboot one: keep
+	# the plain Image (its "ARM\x64" magic at 0x38 checked there).
+	"$here/vm-kernel-btf.sh" --image "$stage/vmlinuz" "$stage/Image"
+fi
 
 # --- the kfunc check, on the kernel's own BTF ------------------------------
 
@@ -244,6 +267,7 @@ done
 	echo "KERNEL_PACKAGE=$image"
 	echo "KERNEL_VERSION=$image_version"
 	echo "KERNEL_SUITE=$suite"
+	echo "KERNEL_ARCH=$arch"
 	echo "KERNEL_HAS_KFUNC=$has"
 } > "$stage/kernel.env"
 

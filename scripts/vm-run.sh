@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Boots an x86 kernel in QEMU with a minimal busybox initramfs, runs one
-# command in the guest, and brings the guest's /out back to the host.
+# Boots an x86-64 or arm64 kernel in QEMU with a minimal busybox initramfs,
+# runs one command in the guest, and brings the guest's /out back to the host.
 #
-# usage: scripts/vm-run.sh --kernel BZIMAGE --outdir HOSTDIR [options]
+# usage: scripts/vm-run.sh --kernel IMAGE --outdir HOSTDIR [options]
 #                          -- GUEST_COMMAND [ARGS...]
-#   --kernel BZIMAGE     x86 bzImage to boot (e.g. from scripts/vm-kernel.sh)
+#   --kernel IMAGE       an x86 bzImage, or an arm64 Image (qemu-system-aarch64
+#                        -M virt), e.g. from scripts/vm-kernel.sh; the guest's
+#                        architecture is the kernel's
 #   --outdir HOSTDIR     receives the guest's /out; must be absent or empty
 #   --binary PATH        host executable to put in the guest's /bin, with its
-#                        shared libraries (ldd) and loader; repeatable
+#                        shared libraries (ldd) and loader; repeatable. For a
+#                        guest of another architecture it must be static.
+#   --busybox PATH       the guest's busybox (default: the host's, which
+#                        only serves a guest of the host's architecture)
 #   --file SRC[:DEST]    host file or directory to copy to DEST in the guest
 #                        (absolute; default /work/<name>); repeatable
 #   --env NAME=VALUE     exported in the guest; --env NAME takes the host's
 #                        value; repeatable
 #   --timeout SECS       kill the VM after SECS (default 1800)
 #   --accel auto|kvm|tcg auto (default): KVM if a trial start works and the
-#                        guest then comes up, else TCG (one line says why)
+#                        guest then comes up, else TCG (one line says why);
+#                        TCG for a guest of another architecture
 #   --icount             TCG with -icount shift=0 (guest clock = instructions)
 #   --smp N              vCPUs (default 2 under KVM, 1 under TCG)
 #   --mem MB             guest memory (default 1024)
@@ -58,6 +64,7 @@ die() { echo "$prog: $*" >&2; exit 125; }
 usage_die() { echo "$prog: $* (see --help)" >&2; exit 2; }
 
 kernel=""
+busybox=""
 outdir=""
 binaries=()
 files=()
@@ -80,6 +87,7 @@ while [ "$#" -gt 0 ]; do
 	--kernel) need_arg "$1" "$#"; kernel=$2; shift ;;
 	--outdir) need_arg "$1" "$#"; outdir=$2; shift ;;
 	--binary) need_arg "$1" "$#"; binaries+=("$2"); shift ;;
+	--busybox) need_arg "$1" "$#"; busybox=$2; shift ;;
 	--file) need_arg "$1" "$#"; files+=("$2"); shift ;;
 	--env) need_arg "$1" "$#"; envs+=("$2"); shift ;;
 	--timeout) need_arg "$1" "$#"; timeout_s=$2; shift ;;
@@ -105,9 +113,16 @@ guest_cmd=("$@")
 
 [ -n "$kernel" ] || usage_die "--kernel is required"
 if [ ! -f "$kernel" ] || [ ! -r "$kernel" ]; then usage_die "--kernel: not a readable file: $kernel"; fi
-# Every x86 bzImage has the setup header magic "HdrS" at 0x202.
-[ "$(dd if="$kernel" bs=1 skip=$((0x202)) count=4 status=none 2>/dev/null)" = HdrS ] \
-	|| usage_die "--kernel: not an x86 bzImage (no HdrS at 0x202): $kernel"
+# Every x86 bzImage has the setup header magic "HdrS" at 0x202, every arm64
+# Image "ARM\x64" at 0x38.
+if [ "$(dd if="$kernel" bs=1 skip=$((0x202)) count=4 status=none 2>/dev/null)" = HdrS ]; then
+	guest_arch=x86_64
+elif [ "$(dd if="$kernel" bs=1 skip=$((0x38)) count=4 status=none 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 41524d64 ]; then
+	guest_arch=aarch64
+else
+	usage_die "--kernel: neither an x86 bzImage (HdrS at 0x202) nor an arm64 Image (ARM\\x64 at 0x38): $kernel"
+fi
+host_arch=$(uname -m)
 [ -n "$outdir" ] || usage_die "--outdir is required"
 if [ -e "$outdir" ]; then
 	[ -d "$outdir" ] || usage_die "--outdir exists and is not a directory: $outdir"
@@ -142,14 +157,28 @@ for e in "${envs[@]}"; do
 	if [[ "$e" != *=* ]] && [ -z "${!e+set}" ]; then usage_die "--env $e: not set on the host"; fi
 done
 
-for tool in qemu-system-x86_64 cpio ldd timeout tail sha256sum tar; do
+qemu=qemu-system-$guest_arch
+for tool in "$qemu" cpio ldd timeout tail sha256sum tar; do
 	command -v "$tool" >/dev/null 2>&1 || die "missing $tool; run scripts/deps.sh vm"
 done
-busybox=""
-for b in /bin/busybox /usr/bin/busybox; do
-	if [ -x "$b" ]; then busybox=$b; break; fi
-done
-[ -n "$busybox" ] || die "missing /bin/busybox (Debian package busybox-static); run scripts/deps.sh vm"
+if [ -n "$busybox" ]; then
+	if [ ! -f "$busybox" ] || [ ! -x "$busybox" ]; then usage_die "--busybox: not an executable file: $busybox"; fi
+else
+	[ "$guest_arch" = "$host_arch" ] \
+		|| usage_die "an $guest_arch guest needs --busybox (a static busybox of its architecture; scripts/cross-sysroot.sh)"
+	for b in /bin/busybox /usr/bin/busybox; do
+		if [ -x "$b" ]; then busybox=$b; break; fi
+	done
+	[ -n "$busybox" ] || die "missing /bin/busybox (Debian package busybox-static); run scripts/deps.sh vm"
+fi
+# A guest of another architecture gets no host libraries: static binaries only.
+if [ "$guest_arch" != "$host_arch" ]; then
+	command -v readelf >/dev/null 2>&1 || die "missing readelf (Debian package binutils)"
+	for b in "$busybox" "${binaries[@]}"; do
+		readelf -lW -- "$b" 2>/dev/null | grep -q 'Requesting program interpreter' \
+			&& usage_die "$b is dynamically linked: an $guest_arch guest needs static binaries"
+	done
+fi
 
 smp_given=0
 [ -z "$smp" ] || smp_given=1
@@ -343,7 +372,11 @@ t_start=$(date +%s.%N)
 boot_kernel=$kernel
 boot_how=bzimage
 boot_why="--boot bzimage"
-if [ "$boot" != bzimage ]; then
+if [ "$guest_arch" = aarch64 ]; then
+	[ "$boot" != pvh ] || usage_die "--boot pvh: an arm64 Image boots as itself"
+	boot_how=image
+	boot_why="arm64 Image"
+elif [ "$boot" != bzimage ]; then
 	kkey=$( { readlink -f -- "$kernel"; stat -L -c '%s %Y' -- "$kernel"; } | sha256sum | cut -c1-16)
 	elf=$workdir/vmlinux-$kkey
 	if [ ! -s "$elf" ]; then
@@ -374,7 +407,7 @@ kvm_trial() {
 	# Run the firmware under KVM for half a second, then quit from the
 	# monitor: errors such as "failed to set MSR" abort QEMU before that.
 	local rc=0
-	{ sleep 0.5; echo quit; } | timeout 20 qemu-system-x86_64 -accel kvm -cpu "$kvm_cpu" \
+	{ sleep 0.5; echo quit; } | timeout 20 "$qemu" -accel kvm -cpu "$kvm_cpu" "${machine_args[@]}" \
 		-nodefaults -no-user-config -display none -m 64 -monitor stdio \
 		> /dev/null 2> "$run/kvm-trial.err" || rc=$?
 	if [ "$rc" -ne 0 ]; then
@@ -384,6 +417,16 @@ kvm_trial() {
 	fi
 	return 0
 }
+
+# The board: the PC by default; arm64 guests on QEMU's generic "virt" board
+# (PL011 serial, PCIe for virtio-serial). GIC version 3: the default v2
+# takes at most 8 CPUs, and every arm64 server has v3.
+machine_args=()
+console_tty=ttyS0
+if [ "$guest_arch" = aarch64 ]; then
+	machine_args=(-M "virt,gic-version=3")
+	console_tty=ttyAMA0
+fi
 
 accel_args=()
 if [ "$icount" -eq 1 ]; then
@@ -395,6 +438,9 @@ if [ "$icount" -eq 1 ]; then
 	smp=${smp:-1}
 elif [ "$accel" = tcg ]; then
 	accel_name=tcg; why="--accel tcg"
+elif [ "$guest_arch" != "$host_arch" ]; then
+	[ "$accel" = kvm ] && usage_die "--accel kvm: an $guest_arch guest cannot run under KVM on an $host_arch host"
+	accel_name=tcg; why="an $guest_arch guest on an $host_arch host"
 elif kvm_trial; then
 	accel_name=kvm; why="kvm trial ok"
 else
@@ -438,14 +484,14 @@ cat -- "$base" "$run/over.cpio" > "$run/initrd"
 console=$run/console.log
 # ioeventfd=off: the guest's write to the port returns only after QEMU has
 # written the data to the file, even under KVM, so poweroff cannot lose it.
-append="console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init"
+append="console=$console_tty quiet loglevel=3 panic=-1 rdinit=/init"
 [ -z "$cmdline_extra" ] || append="$append $cmdline_extra"
 # launch: QEMU in the background (qemu_pid), its console streamed unless
 # --quiet; every launch starts from empty output files.
 launch() {
 	: > "$console"
 	rm -f -- "$run/status" "$run/result.tar"
-	timeout -s TERM -k 10 "$timeout_s" qemu-system-x86_64 \
+	timeout -s TERM -k 10 "$timeout_s" "$qemu" "${machine_args[@]}" \
 		"${accel_args[@]}" -smp "$smp" -m "$mem" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$boot_kernel" -initrd "$run/initrd" -append "$append" \
@@ -527,6 +573,7 @@ write_meta() {	# RESULT STATUS
 		echo "VMRUN_STATUS=$2"
 		echo "VMRUN_ACCEL=$accel_name"
 		echo "VMRUN_BOOT=$boot_how"
+		echo "VMRUN_ARCH=$guest_arch"
 		echo "VMRUN_SMP=$smp"
 		echo "VMRUN_MEM_MB=$mem"
 		echo "VMRUN_SECONDS=$secs"
