@@ -132,9 +132,12 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 	if (csv_open_cols(&f, rd, "proxy-validation.csv", validation_table))
 		return;
 	cols_write_row(f.f, validation_table, &(struct validation_row){
-		pr->release, pr->accel, pr->unit, d->strategy, d->kfunc_form, k,
-		ps->v_proxy_med, ps->v_kfunc_med, ps->v_ratio, ps->v_lo, ps->v_hi,
-		ps->v_within, pr->git_commit, pr->started_utc });
+		.kernel = pr->release, .accel = pr->accel, .unit = pr->unit,
+		.proxy = d->strategy, .kfunc_form = d->kfunc_form, .depths = k,
+		.proxy_median = ps->v_proxy_med, .kfunc_median = ps->v_kfunc_med,
+		.ratio = ps->v_ratio, .ratio_lo = ps->v_lo, .ratio_hi = ps->v_hi,
+		.within_pct = ps->v_within, .git_commit = pr->git_commit,
+		.started_utc = pr->started_utc });
 	outfile_commit(&f);
 }
 
@@ -288,8 +291,10 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 				 walks[k], at, fit);
 		}
 		cols_write_row(f.f, estimate_table, &(struct estimate_row){
-			"kfunc (estimate)", pair->strategy, ps->e_ns, ps->e_lo, ps->e_hi,
-			within, path, walks[k], dearer, fit });
+			.estimate = "kfunc (estimate)", .from = pair->strategy,
+			.proxy_ns = ps->e_ns, .lo = ps->e_lo, .hi = ps->e_hi,
+			.within_pct = within, .validation = path, .walk = walks[k],
+			.dearer_from = dearer, .crossing = fit });
 	}
 	outfile_commit(&f);
 }

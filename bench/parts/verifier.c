@@ -189,7 +189,9 @@ int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
 			c.verified_insns, c.verify_time_us, c.peak_states,
 			c.stack_depth, c.xlated_bytes, c.jited_bytes, c.source_lines);
 		file_name(file, sizeof(file), ls[i].s->name);
-		row = (struct verifier_row){ ls[i].s->name, file, "rootbench_once", "success", c };
+		row = (struct verifier_row){ .strategy = ls[i].s->name, .file_name = file,
+					     .prog_name = "rootbench_once",
+					     .verdict = "success", .c = c };
 		if (vcsv)
 			cols_write_row(vcsv->f, verifier_table, &row);
 		if (vscsv)
@@ -211,8 +213,8 @@ int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
 			if (!ccsv)
 				continue;
 			cols_write_row(ccsv->f, capability_table, &(struct capability_row){
-				ls[i].s->name, consumers[k].name, cap_result_name(cell.result),
-				cell.detail });
+				.strategy = ls[i].s->name, .consumer = consumers[k].name,
+				.result = cap_result_name(cell.result), .detail = cell.detail });
 		}
 	}
 	for (i = 0; i < n; i++) {

@@ -202,7 +202,8 @@ int cmd_aa(int argc, char **argv)
 	for (k = 0; k < 2; k++) {
 		struct compare_opts o = { .margin_pct = RB_COMPARE_MARGIN, .q = qs[k] };
 		/* Each row once per estimator, named. */
-		struct compare_csv rows = { csv.f, aa_table, k ? "low" : "median" };
+		struct compare_csv rows = { .f = csv.f, .t = aa_table,
+					    .estimator = k ? "low" : "median" };
 		char bdir[4200];
 
 		text(bdir, sizeof(bdir), "%s/b", out);

@@ -308,8 +308,9 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 				sa->strategy, sa->depth, ma, mb, ratio, lo, hi, verdict);
 		if (csv)
 			cols_write_row(csv->f, csv->t, &(struct compare_row){
-				csv->estimator, sa->strategy, sa->depth, ma, mb, ratio, lo, hi,
-				verdict });
+				.estimator = csv->estimator, .strategy = sa->strategy,
+				.depth = sa->depth, .a_ns = ma, .b_ns = mb, .ratio = ratio,
+				.ci_lo = lo, .ci_hi = hi, .verdict = verdict });
 	}
 	if (!res->compared) {
 		text(err, errlen, "the two runs share no (strategy, depth) with a positive cost");
@@ -561,7 +562,7 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (compare_runs(argv[first], argv[first + 1], &c.o, stdout,
-			 out.f ? &(struct compare_csv){ out.f, compare_table, NULL } : NULL,
+			 out.f ? &(struct compare_csv){ .f = out.f, .t = compare_table } : NULL,
 			 &res, err, sizeof(err))) {
 		cli_error("compare", "%s", err);
 		code = RB_EXIT_USAGE;
