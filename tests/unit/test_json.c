@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "io/csvread.h"
 #include "io/json.h"
 #include "io/jsonread.h"
 #include "unit.h"
@@ -102,30 +101,4 @@ void test_json(void)
 {
 	test_round_trip();
 	test_bad_json();
-}
-
-void test_csvread(void)
-{
-	const char *text = "strategy,consumer,result,detail\n"
-			   "kfunc,trusted-kfunc,accepted,\n"
-			   "walk-bounded,css-iter,rejected,\"arg#1 pointer type, \"\"quoted\"\"\"\n";
-	struct csv c;
-	char err[160];
-
-	CHECK(csv_parse(text, strlen(text), &c, err, sizeof(err)) == 0 && c.nrows == 2 &&
-	      c.ncols == 4, "csv: header and two rows");
-	CHECK(!strcmp(csv_cell(&c, 1, "detail"), "arg#1 pointer type, \"quoted\""),
-	      "csv: quoted field with a comma and doubled quotes");
-	CHECK(!strcmp(csv_cell(&c, 0, "detail"), "") && !strcmp(csv_cell(&c, 0, "nope"), ""),
-	      "csv: empty cells and missing columns read as empty");
-	csv_free(&c);
-	CHECK(csv_parse("a,b\n1,2\n3\n", 10, &c, err, sizeof(err)) == -1 && strstr(err, "line 3"),
-	      "csv: a ragged row is refused with its line (%s)", err);
-	CHECK(csv_parse("a,b\n\"x,1\n", 9, &c, err, sizeof(err)) == -1,
-	      "csv: an unterminated quote is refused (%s)", err);
-	CHECK(csv_parse("a\n1\n\n", 5, &c, err, sizeof(err)) == 0 && c.nrows == 1,
-	      "csv: a trailing blank line is not a row");
-	CHECK(isnan(csv_num_cell(&c, 0, "b")) && csv_num_cell(&c, 0, "a") == 1,
-	      "csv: numeric cells, NaN when missing");
-	csv_free(&c);
 }
