@@ -156,18 +156,22 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 static int read_validation(const char *path, const char *proxy, double *within,
 			   char *what, size_t wlen, char *why, size_t len)
 {
+	/* The columns read below, checked when the file is loaded. */
+	const char *const cols[] = { VCOL("within_pct"), VCOL("ratio"), VCOL("ratio_lo"),
+				     VCOL("ratio_hi"), VCOL("accel"), VCOL("proxy"),
+				     VCOL("kernel") };
 	struct csv v;
-	char err[160];
+	char err[512];
 	size_t i, bounding = 0;
 	int ret;
 
-	ret = csv_load(path, &v, err, sizeof(err));
+	ret = csv_load_cols(path, &v, cols, sizeof(cols) / sizeof(cols[0]), err, sizeof(err));
 	if (ret == -2) {
 		snprintf(why, len, "no VM validation at %s (make proxy-validation)", path);
 		return -1;
 	}
 	if (ret) {
-		snprintf(why, len, "%s: %s", path, err);
+		snprintf(why, len, "%s", err);	/* err names the file */
 		return -1;
 	}
 	*within = 0;
