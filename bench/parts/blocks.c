@@ -44,7 +44,7 @@ static const struct {
 };
 
 /* blocks.csv: a row per building block. */
-struct block_row {
+struct COL_ROW block_row {
 	const char *block, *what;
 	int reps;
 	__u32 batch;

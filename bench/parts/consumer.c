@@ -249,7 +249,7 @@ struct cell {
 };
 
 /* consumer.csv: a row per (variant, tree, cache). */
-struct consumer_row {
+struct COL_ROW consumer_row {
 	const char *variant, *route;
 	unsigned tree_depth, fanout;
 	unsigned long nodes, leaves;

@@ -212,7 +212,7 @@ static double cell_median(const struct xc_cell *c)
 }
 
 /* crosscheck.csv: a row per cell. */
-struct xc_row {
+struct COL_ROW xc_row {
 	const char *strategy;
 	unsigned depth;
 	unsigned long long samples;

@@ -307,7 +307,7 @@ static int time_commands(struct e2e *e, int dirfd, const char *dirpath,
 }
 
 /* e2e.csv: a row per (strategy, depth). */
-struct e2e_row {
+struct COL_ROW e2e_row {
 	const char *strategy;
 	unsigned depth;
 	unsigned long calls;

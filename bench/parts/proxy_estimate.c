@@ -49,7 +49,7 @@ static const struct proxy_cell *cell_at(const struct proxy_cell *c, size_t n,
 }
 
 /* proxy-validation.csv: one row, the kfunc against its proxy in this run. */
-struct validation_row {
+struct COL_ROW validation_row {
 	const char *kernel, *accel, *unit, *proxy, *kfunc_form;
 	size_t depths;
 	double proxy_median, kfunc_median, ratio, ratio_lo, ratio_hi, within_pct;
@@ -75,7 +75,7 @@ static const struct column validation_cols[] = {
 static const struct columns validation_table = COLS_INIT(validation_cols);
 
 /* estimate.csv: a row per walk, the kfunc's estimate and where it is dearer. */
-struct estimate_row {
+struct COL_ROW estimate_row {
 	const char *estimate, *from;
 	double proxy_ns, lo, hi, within_pct;
 	const char *validation, *walk;

@@ -235,7 +235,7 @@ static const struct column percall_cols[] = {
 const struct columns percall_table = COLS_INIT(percall_cols);
 
 /* samples.csv: a row per kept sample. */
-struct sample_row {
+struct COL_ROW sample_row {
 	const char *strategy;
 	unsigned depth;
 	size_t sample;

@@ -20,7 +20,7 @@
 #include "run/run.h"
 
 /* walkfit.csv: a row per strategy that yields a root, its line over depth. */
-struct walkfit_row {
+struct COL_ROW walkfit_row {
 	const char *strategy;
 	size_t depths;
 	double intercept, per_level, lo, hi;

@@ -261,7 +261,7 @@ static int census(struct traversal *t, size_t i, const struct tree *tree,
  * traversal.csv and traversal_parts.csv: a row each per (strategy, tree,
  * cache), the pass and its parts.
  */
-struct traversal_row {
+struct COL_ROW traversal_row {
 	const char *strategy;
 	unsigned tree_depth, fanout;
 	unsigned long nodes;

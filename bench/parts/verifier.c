@@ -110,7 +110,7 @@ void capability(const struct loaded_strategy *ls, const struct consumer *c,
  * and its prog_name the program. Only accepted loads get here: the verdict
  * is success.
  */
-struct verifier_row {
+struct COL_ROW verifier_row {
 	const char *strategy, *file_name, *prog_name, *verdict;
 	struct verifier_cost c;
 };
@@ -141,7 +141,7 @@ static const struct column veristat_cols[] = {
 const struct columns veristat_table = COLS_INIT(veristat_cols);
 
 /* capability.csv: a row per (strategy, consumer); detail quoted as needed. */
-struct capability_row {
+struct COL_ROW capability_row {
 	const char *strategy, *consumer, *result, *detail;
 };
 
