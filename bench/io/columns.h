@@ -50,6 +50,10 @@ struct columns {
 	const struct column *c;
 	size_t n;
 };
+/* Marks a row struct (struct COL_ROW name { ... }): filled only by field
+ * name, as a positional initializer warns (-Wdesignated-init), so two
+ * values cannot silently swap columns. */
+#define COL_ROW __attribute__((designated_init))
 /* A column of a value in the row struct, and one computed by a function. */
 #define COL(name, kind, type, field) { (name), (kind), offsetof(type, field), NULL }
 #define COL_FN(name, fn) { (name), COL_TEXT, 0, (fn) }

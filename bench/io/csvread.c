@@ -34,6 +34,17 @@ static int push(struct builder *b, const char *s, size_t len)
 	return 0;
 }
 
+/* Appends ch to the field; a field longer than the buffer is an error,
+ * not a cut: a cut cell would read as another value. */
+#define PUT(ch)								\
+	do {								\
+		if (flen >= fcap - 1) {					\
+			snprintf(err, errlen, "a field over %zu characters", fcap - 1); \
+			return -1;					\
+		}							\
+		field[flen++] = (ch);					\
+	} while (0)
+
 /* One record from *p; cells go to b. 1: got one, 0: end, -1: error. */
 static int record(const char **p, const char *end, struct builder *b, char *field,
 		  size_t fcap, char *err, size_t errlen)
@@ -54,15 +65,13 @@ static int record(const char **p, const char *end, struct builder *b, char *fiel
 				if (**p == '"') {
 					if (*p + 1 < end && (*p)[1] == '"') {
 						*p += 2;
-						if (flen < fcap - 1)
-							field[flen++] = '"';
+						PUT('"');
 						continue;
 					}
 					(*p)++;
 					break;
 				}
-				if (flen < fcap - 1)
-					field[flen++] = **p;
+				PUT(**p);
 				(*p)++;
 			}
 			if (*p < end && **p != ',' && **p != '\n' && **p != '\r') {
@@ -75,13 +84,14 @@ static int record(const char **p, const char *end, struct builder *b, char *fiel
 					snprintf(err, errlen, "quote inside an unquoted field");
 					return -1;
 				}
-				if (flen < fcap - 1)
-					field[flen++] = **p;
+				PUT(**p);
 				(*p)++;
 			}
 		}
-		if (push(b, field, flen))
+		if (push(b, field, flen)) {
+			snprintf(err, errlen, "out of memory");
 			return -1;
+		}
 		if (*p < end && **p == ',') {
 			(*p)++;
 			continue;
@@ -93,20 +103,23 @@ static int record(const char **p, const char *end, struct builder *b, char *fiel
 		return 1;
 	}
 }
+#undef PUT
 
 int csv_parse(const char *text, size_t len, struct csv *c, char *err, size_t errlen)
 {
 	const char *p = text, *end = text + len;
 	struct builder b = { 0 };
-	char field[1024];
+	char field[CSV_FIELD_MAX + 1], e[128];
 	size_t line = 1;
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	r = record(&p, end, &b, field, sizeof(field), err, errlen);
+	r = record(&p, end, &b, field, sizeof(field), e, sizeof(e));
 	if (r <= 0) {
 		if (r == 0)
 			snprintf(err, errlen, "no header");
+		else
+			snprintf(err, errlen, "line 1: %s", e);
 		goto fail;
 	}
 	c->ncols = b.n;
@@ -116,9 +129,11 @@ int csv_parse(const char *text, size_t len, struct csv *c, char *err, size_t err
 		char **row;
 
 		line++;
-		r = record(&p, end, &b, field, sizeof(field), err, errlen);
-		if (r < 0)
+		r = record(&p, end, &b, field, sizeof(field), e, sizeof(e));
+		if (r < 0) {
+			snprintf(err, errlen, "line %zu: %s", line, e);
 			goto fail;
+		}
 		if (r == 0)
 			break;
 		if (b.n == 1 && !b.cells[0][0] && p >= end) {	/* trailing blank line */
@@ -179,7 +194,40 @@ int csv_load(const char *path, struct csv *c, char *err, size_t errlen)
 	if (ret)
 		snprintf(err, errlen, "%s: %s", path, e);
 	free(buf);
+	if (!ret && !(c->path = strdup(path))) {
+		csv_free(c);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
 	return ret;
+}
+
+int csv_require(const struct csv *c, const char *const *names, size_t n, char *err,
+		size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (csv_col(c, names[i]) < 0) {
+			snprintf(err, errlen, "%s: no column %s", c->path ? c->path : "CSV",
+				 names[i]);
+			return -1;
+		}
+	return 0;
+}
+
+int csv_load_cols(const char *path, struct csv *c, const char *const *names, size_t n,
+		  char *err, size_t errlen)
+{
+	int ret = csv_load(path, c, err, errlen);
+
+	if (ret)
+		return ret;
+	if (csv_require(c, names, n, err, errlen)) {
+		csv_free(c);
+		return -1;
+	}
+	return 0;
 }
 
 void csv_free(struct csv *c)
@@ -195,6 +243,7 @@ void csv_free(struct csv *c)
 		free(c->header[k]);
 	free(c->header);
 	free(c->rows);
+	free(c->path);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -212,6 +261,11 @@ const char *csv_cell(const struct csv *c, size_t r, const char *name)
 {
 	int k = csv_col(c, name);
 
+	if (k < 0 && c->ncols) {
+		fprintf(stderr, "rootbench: internal error: %s has no column %s\n",
+			c->path ? c->path : "CSV", name);
+		abort();
+	}
 	return k < 0 || r >= c->nrows ? "" : c->rows[r][k];
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -178,24 +177,6 @@ void outfile_discard(struct outfile *o)
 		fclose(o->f);
 	o->f = NULL;
 	unlinkat(o->dirfd, o->tmp, 0);
-}
-
-int csv_open(struct outfile *o, const struct rundir *rd, const char *name,
-	     const char *header)
-{
-	int err = outfile_open(o, rd, name);
-
-	if (err)
-		return err;
-	fprintf(o->f, "%s\n", header);
-	fflush(o->f);
-	return 0;
-}
-
-void csv_num(FILE *f, double v)
-{
-	if (!isnan(v) && !isinf(v))
-		fprintf(f, "%.3f", v);
 }
 
 int rundir_open(struct rundir *rd, const char *path)

@@ -47,10 +47,4 @@ int outfile_commit(struct outfile *o);
 /* Drops a file that will not be completed (removes the partial). */
 void outfile_discard(struct outfile *o);
 
-/* A CSV file: the header on open, rows flushed one by one. */
-int csv_open(struct outfile *o, const struct rundir *rd, const char *name,
-	     const char *header);
-/* Prints a double with 3 decimals, or nothing for NaN (an empty field). */
-void csv_num(FILE *f, double v);
-
 #endif

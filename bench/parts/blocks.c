@@ -44,7 +44,7 @@ static const struct {
 };
 
 /* blocks.csv: a row per building block. */
-struct block_row {
+struct COL_ROW block_row {
 	const char *block, *what;
 	int reps;
 	__u32 batch;
@@ -154,8 +154,10 @@ static int measure_block(struct proxy_state *ps, const struct blocks_opts *o,
 	summarize(d, k, &sum);
 	ps->block[kind] = sum.median;
 	cols_write_row(csv, blocks_table, &(struct block_row){
-		block_names[kind].name, block_names[kind].what, RB_BLOCK_REPS, cal.batch, k,
-		sum.median, sum.ci_lo, sum.ci_hi, sum.p5, sum.p95, o->unit });
+		.block = block_names[kind].name, .what = block_names[kind].what,
+		.reps = RB_BLOCK_REPS, .batch = cal.batch, .samples = k,
+		.per_block = sum.median, .ci_lo = sum.ci_lo, .ci_hi = sum.ci_hi,
+		.p5 = sum.p5, .p95 = sum.p95, .unit = o->unit });
 	fprintf(report, "  %-15s %8.2f %s  [%.2f, %.2f]  %s\n", block_names[kind].name,
 		sum.median, o->unit, sum.ci_lo, sum.ci_hi, block_names[kind].what);
 out:

@@ -249,7 +249,7 @@ struct cell {
 };
 
 /* consumer.csv: a row per (variant, tree, cache). */
-struct consumer_row {
+struct COL_ROW consumer_row {
 	const char *variant, *route;
 	unsigned tree_depth, fanout;
 	unsigned long nodes, leaves;
@@ -305,13 +305,23 @@ static void row(struct oom_consumer *c, const struct consumer_loaded *cl,
 	bool s = x->have_slope;
 
 	cols_write_row(csv, consumer_table, &(struct consumer_row){
-		cl->v->name, cl->v->letter, t->depth, t->fanout, t->nodes, ct->nleaves,
-		visited, cache, x->sel.n, x->batch, x->sel.median, x->sel.p5, x->sel.p95,
-		x->sel.ci_lo, x->sel.ci_hi, visited ? x->sel.median / (double)visited : NAN,
-		s ? x->slope.median : NAN, s ? x->slope.ci_lo : NAN, s ? x->slope.ci_hi : NAN,
-		s ? x->alone.median : NAN, s ? x->slope.median / x->sel.median : NAN,
-		victim_ok, cl->verified_insns, cl->peak_states, cl->verify_time_us,
-		cl->source_lines, cl->first_kernel });
+		.variant = cl->v->name, .route = cl->v->letter,
+		.tree_depth = t->depth, .fanout = t->fanout,
+		.nodes = t->nodes, .leaves = ct->nleaves,
+		.visited = visited, .cache = cache,
+		.samples = x->sel.n, .batch = x->batch,
+		.median = x->sel.median, .p5 = x->sel.p5, .p95 = x->sel.p95,
+		.ci_lo = x->sel.ci_lo, .ci_hi = x->sel.ci_hi,
+		.per_memcg = visited ? x->sel.median / (double)visited : NAN,
+		.lookup = s ? x->slope.median : NAN,
+		.lookup_lo = s ? x->slope.ci_lo : NAN,
+		.lookup_hi = s ? x->slope.ci_hi : NAN,
+		.lookup_alone = s ? x->alone.median : NAN,
+		.lookup_share = s ? x->slope.median / x->sel.median : NAN,
+		.victim_ok = victim_ok,
+		.verified_insns = cl->verified_insns, .peak_states = cl->peak_states,
+		.verify_time_us = cl->verify_time_us, .source_lines = cl->source_lines,
+		.first_kernel = cl->first_kernel });
 	fflush(csv);
 	c->rows++;
 }

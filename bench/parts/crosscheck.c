@@ -212,7 +212,7 @@ static double cell_median(const struct xc_cell *c)
 }
 
 /* crosscheck.csv: a row per cell. */
-struct xc_row {
+struct COL_ROW xc_row {
 	const char *strategy;
 	unsigned depth;
 	unsigned long long samples;
@@ -252,8 +252,10 @@ int crosscheck_write(const struct crosscheck *xc, const struct rundir *rd)
 
 		xc_figures(c, xc->fixed_ns, &f);
 		cols_write_row(o.f, crosscheck_table, &(struct xc_row){
-			c->strategy, c->depth, c->samples, c->batch, c->runs, f.inprog_ns,
-			cell_median(c), f.stats_ns, xc->fixed_ns, f.ratio, f.agree });
+			.strategy = c->strategy, .depth = c->depth, .samples = c->samples,
+			.batch = c->batch, .runs = c->runs, .inprog_ns = f.inprog_ns,
+			.inprog_median_ns = cell_median(c), .stats_ns = f.stats_ns,
+			.fixed_ns = xc->fixed_ns, .ratio = f.ratio, .agree = f.agree });
 	}
 	return outfile_commit(&o);
 }

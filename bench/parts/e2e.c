@@ -307,7 +307,7 @@ static int time_commands(struct e2e *e, int dirfd, const char *dirpath,
 }
 
 /* e2e.csv: a row per (strategy, depth). */
-struct e2e_row {
+struct COL_ROW e2e_row {
 	const char *strategy;
 	unsigned depth;
 	unsigned long calls;
@@ -356,8 +356,10 @@ static void write_row(struct e2e *e, const struct command *c, const struct comma
 		flag = verdict(net, net_half, ik);
 		e->disagreements += !strcmp(flag, "disagree");
 	}
-	cols_write_row(csv, e2e_table, &(struct e2e_row){ c->strategy, c->depth, dcalls,
-		per, per - half, per + half, net, ik, ratio, flag });
+	cols_write_row(csv, e2e_table, &(struct e2e_row){
+		.strategy = c->strategy, .depth = c->depth, .calls = dcalls,
+		.per_call = per, .lo = per - half, .hi = per + half,
+		.net = net, .inkernel = ik, .ratio = ratio, .flag = flag });
 	e->rows++;
 	text(ci, sizeof(ci), "[%.1f, %.1f]", per - half, per + half);
 	fprintf(out, "%-13s %5u %9.1f %19s %9.1f %10.2f %6.2f %s\n", c->strategy,

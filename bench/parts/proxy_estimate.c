@@ -49,7 +49,7 @@ static const struct proxy_cell *cell_at(const struct proxy_cell *c, size_t n,
 }
 
 /* proxy-validation.csv: one row, the kfunc against its proxy in this run. */
-struct validation_row {
+struct COL_ROW validation_row {
 	const char *kernel, *accel, *unit, *proxy, *kfunc_form;
 	size_t depths;
 	double proxy_median, kfunc_median, ratio, ratio_lo, ratio_hi, within_pct;
@@ -75,7 +75,7 @@ static const struct column validation_cols[] = {
 static const struct columns validation_table = COLS_INIT(validation_cols);
 
 /* estimate.csv: a row per walk, the kfunc's estimate and where it is dearer. */
-struct estimate_row {
+struct COL_ROW estimate_row {
 	const char *estimate, *from;
 	double proxy_ns, lo, hi, within_pct;
 	const char *validation, *walk;
@@ -132,9 +132,12 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 	if (csv_open_cols(&f, rd, "proxy-validation.csv", validation_table))
 		return;
 	cols_write_row(f.f, validation_table, &(struct validation_row){
-		pr->release, pr->accel, pr->unit, d->strategy, d->kfunc_form, k,
-		ps->v_proxy_med, ps->v_kfunc_med, ps->v_ratio, ps->v_lo, ps->v_hi,
-		ps->v_within, pr->git_commit, pr->started_utc });
+		.kernel = pr->release, .accel = pr->accel, .unit = pr->unit,
+		.proxy = d->strategy, .kfunc_form = d->kfunc_form, .depths = k,
+		.proxy_median = ps->v_proxy_med, .kfunc_median = ps->v_kfunc_med,
+		.ratio = ps->v_ratio, .ratio_lo = ps->v_lo, .ratio_hi = ps->v_hi,
+		.within_pct = ps->v_within, .git_commit = pr->git_commit,
+		.started_utc = pr->started_utc });
 	outfile_commit(&f);
 }
 
@@ -153,18 +156,22 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 static int read_validation(const char *path, const char *proxy, double *within,
 			   char *what, size_t wlen, char *why, size_t len)
 {
+	/* The columns read below, checked when the file is loaded. */
+	const char *const cols[] = { VCOL("within_pct"), VCOL("ratio"), VCOL("ratio_lo"),
+				     VCOL("ratio_hi"), VCOL("accel"), VCOL("proxy"),
+				     VCOL("kernel") };
 	struct csv v;
-	char err[160];
+	char err[512];
 	size_t i, bounding = 0;
 	int ret;
 
-	ret = csv_load(path, &v, err, sizeof(err));
+	ret = csv_load_cols(path, &v, cols, sizeof(cols) / sizeof(cols[0]), err, sizeof(err));
 	if (ret == -2) {
 		snprintf(why, len, "no VM validation at %s (make proxy-validation)", path);
 		return -1;
 	}
 	if (ret) {
-		snprintf(why, len, "%s: %s", path, err);
+		snprintf(why, len, "%s", err);	/* err names the file */
 		return -1;
 	}
 	*within = 0;
@@ -288,8 +295,10 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 				 walks[k], at, fit);
 		}
 		cols_write_row(f.f, estimate_table, &(struct estimate_row){
-			"kfunc (estimate)", pair->strategy, ps->e_ns, ps->e_lo, ps->e_hi,
-			within, path, walks[k], dearer, fit });
+			.estimate = "kfunc (estimate)", .from = pair->strategy,
+			.proxy_ns = ps->e_ns, .lo = ps->e_lo, .hi = ps->e_hi,
+			.within_pct = within, .validation = path, .walk = walks[k],
+			.dearer_from = dearer, .crossing = fit });
 	}
 	outfile_commit(&f);
 }

@@ -235,7 +235,7 @@ static const struct column percall_cols[] = {
 const struct columns percall_table = COLS_INIT(percall_cols);
 
 /* samples.csv: a row per kept sample. */
-struct sample_row {
+struct COL_ROW sample_row {
 	const char *strategy;
 	unsigned depth;
 	size_t sample;
@@ -273,8 +273,10 @@ static void write_pair(struct run *r, struct pair *p)
 
 	for (k = 0; k < p->rounds; k++)
 		for (i = p->off[k]; i < p->off[k + 1]; i++) {
-			struct sample_row s = { p->ls->s->name, p->depth, i, p->cal.batch,
-						p->x[i], k };
+			struct sample_row s = {
+				.strategy = p->ls->s->name, .depth = p->depth, .sample = i,
+				.batch = p->cal.batch, .per_call_ns = p->x[i], .round = k,
+			};
 
 			cols_write_row(r->out[OUT_SAMPLES].f, samples_table, &s);
 		}

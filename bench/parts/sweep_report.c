@@ -20,7 +20,7 @@
 #include "run/run.h"
 
 /* walkfit.csv: a row per strategy that yields a root, its line over depth. */
-struct walkfit_row {
+struct COL_ROW walkfit_row {
 	const char *strategy;
 	size_t depths;
 	double intercept, per_level, lo, hi;
@@ -59,7 +59,9 @@ void write_walkfit(struct run *r)
 			continue;
 		linear_fit_slope_ci(x, y, n, a, b, &lo, &hi);
 		cols_write_row(f.f, walkfit_table,
-			       &(struct walkfit_row){ strategies[i].name, n, a, b, lo, hi });
+			       &(struct walkfit_row){ .strategy = strategies[i].name, .depths = n,
+						      .intercept = a, .per_level = b,
+						      .lo = lo, .hi = hi });
 	}
 	outfile_commit(&f);
 }

@@ -261,7 +261,7 @@ static int census(struct traversal *t, size_t i, const struct tree *tree,
  * traversal.csv and traversal_parts.csv: a row each per (strategy, tree,
  * cache), the pass and its parts.
  */
-struct traversal_row {
+struct COL_ROW traversal_row {
 	const char *strategy;
 	unsigned tree_depth, fanout;
 	unsigned long nodes;
@@ -314,10 +314,16 @@ static void write_rows(struct traversal *t, size_t i, const struct tree *tree,
 		       FILE *csv, FILE *parts)
 {
 	struct traversal_row row = {
-		t->ls[i].s->name, tree->depth, tree->fanout, tree->nodes, task_depth, cache,
-		pass->s.n, pass->s.median, pass->s.p5, pass->s.p95, pass->s.ci_lo, pass->s.ci_hi,
-		(pass->s.median - trav->s.median) / pass->s.median, trav->s.median,
-		pass->s.median - trav->s.median, visited, t->route[i].route, t->route[i].visit,
+		.strategy = t->ls[i].s->name,
+		.tree_depth = tree->depth, .fanout = tree->fanout, .nodes = tree->nodes,
+		.task_depth = task_depth, .cache = cache,
+		.samples = pass->s.n, .median = pass->s.median,
+		.p5 = pass->s.p5, .p95 = pass->s.p95,
+		.ci_lo = pass->s.ci_lo, .ci_hi = pass->s.ci_hi,
+		.lookup_share = (pass->s.median - trav->s.median) / pass->s.median,
+		.traverse_median = trav->s.median,
+		.lookup = pass->s.median - trav->s.median, .visited = visited,
+		.route = t->route[i].route, .visit = t->route[i].visit,
 	};
 
 	cols_write_row(csv, traversal_table, &row);

@@ -110,7 +110,7 @@ void capability(const struct loaded_strategy *ls, const struct consumer *c,
  * and its prog_name the program. Only accepted loads get here: the verdict
  * is success.
  */
-struct verifier_row {
+struct COL_ROW verifier_row {
 	const char *strategy, *file_name, *prog_name, *verdict;
 	struct verifier_cost c;
 };
@@ -141,7 +141,7 @@ static const struct column veristat_cols[] = {
 const struct columns veristat_table = COLS_INIT(veristat_cols);
 
 /* capability.csv: a row per (strategy, consumer); detail quoted as needed. */
-struct capability_row {
+struct COL_ROW capability_row {
 	const char *strategy, *consumer, *result, *detail;
 };
 
@@ -189,7 +189,9 @@ int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
 			c.verified_insns, c.verify_time_us, c.peak_states,
 			c.stack_depth, c.xlated_bytes, c.jited_bytes, c.source_lines);
 		file_name(file, sizeof(file), ls[i].s->name);
-		row = (struct verifier_row){ ls[i].s->name, file, "rootbench_once", "success", c };
+		row = (struct verifier_row){ .strategy = ls[i].s->name, .file_name = file,
+					     .prog_name = "rootbench_once",
+					     .verdict = "success", .c = c };
 		if (vcsv)
 			cols_write_row(vcsv->f, verifier_table, &row);
 		if (vscsv)
@@ -211,8 +213,8 @@ int verifier_report(struct loaded_strategy *ls, size_t n, struct outfile *vcsv,
 			if (!ccsv)
 				continue;
 			cols_write_row(ccsv->f, capability_table, &(struct capability_row){
-				ls[i].s->name, consumers[k].name, cap_result_name(cell.result),
-				cell.detail });
+				.strategy = ls[i].s->name, .consumer = consumers[k].name,
+				.result = cap_result_name(cell.result), .detail = cell.detail });
 		}
 	}
 	for (i = 0; i < n; i++) {

@@ -118,7 +118,13 @@ static int write_summary(const char *dir, const struct compare_result *res, size
 	json_num(&j, "limit", RB_TARGET_AA_SHARE);
 	json_bool(&j, "met", share <= RB_TARGET_AA_SHARE);
 	json_obj_end(&j);
-	json_end(&j);
+	if (json_end(&j)) {
+		fprintf(stderr, "rootbench: internal error: aa.json nests deeper than %d levels or does not balance\n",
+			JSON_MAX_NEST);
+		outfile_discard(&f);
+		rundir_close(&rd);
+		return -1;
+	}
 	i = outfile_commit(&f) != 0;
 	rundir_close(&rd);
 	return i ? -1 : 0;
@@ -202,7 +208,8 @@ int cmd_aa(int argc, char **argv)
 	for (k = 0; k < 2; k++) {
 		struct compare_opts o = { .margin_pct = RB_COMPARE_MARGIN, .q = qs[k] };
 		/* Each row once per estimator, named. */
-		struct compare_csv rows = { csv.f, aa_table, k ? "low" : "median" };
+		struct compare_csv rows = { .f = csv.f, .t = aa_table,
+					    .estimator = k ? "low" : "median" };
 		char bdir[4200];
 
 		text(bdir, sizeof(bdir), "%s/b", out);

@@ -89,19 +89,15 @@ static int push(void **p, size_t *cap, size_t n, size_t size)
  */
 static int load_run(const char *dir, struct run_samples *r, char *err, size_t errlen)
 {
+	const char *const cols[] = { SAMPLE_COL("strategy"), SAMPLE_COL("depth"),
+				     SAMPLE_COL("per_call_ns") };
 	char path[4096];
 	size_t i, cap = 0;
 	int has_round;
 
 	text(path, sizeof(path), "%s/samples.csv", dir);
-	if (csv_load(path, &r->csv, err, errlen))
+	if (csv_load_cols(path, &r->csv, cols, sizeof(cols) / sizeof(cols[0]), err, errlen))
 		return -1;
-	if (csv_col(&r->csv, SAMPLE_COL("strategy")) < 0 ||
-	    csv_col(&r->csv, SAMPLE_COL("depth")) < 0 ||
-	    csv_col(&r->csv, SAMPLE_COL("per_call_ns")) < 0) {
-		text(err, errlen, "%s: not a samples.csv (no strategy, depth, per_call_ns columns)", path);
-		return -1;
-	}
 	has_round = csv_col(&r->csv, SAMPLE_COL("round")) >= 0;
 	for (i = 0; i < r->csv.nrows; i++) {
 		const char *name = csv_cell(&r->csv, i, SAMPLE_COL("strategy"));
@@ -309,8 +305,9 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 				sa->strategy, sa->depth, ma, mb, ratio, lo, hi, verdict);
 		if (csv)
 			cols_write_row(csv->f, csv->t, &(struct compare_row){
-				csv->estimator, sa->strategy, sa->depth, ma, mb, ratio, lo, hi,
-				verdict });
+				.estimator = csv->estimator, .strategy = sa->strategy,
+				.depth = sa->depth, .a_ns = ma, .b_ns = mb, .ratio = ratio,
+				.ci_lo = lo, .ci_hi = hi, .verdict = verdict });
 	}
 	if (!res->compared) {
 		text(err, errlen, "the two runs share no (strategy, depth) with a positive cost");
@@ -449,18 +446,20 @@ static int compare_verifier(const char *dir_a, const char *dir_b, char *err, siz
 	size_t i, r;
 	int k, changed = 0, ret = -1;
 
+	/* The columns vstats_of reads, checked when the files are loaded;
+	 * veristat.csv is optional. */
+	const char *const vcols[] = { VERIFIER_COL("strategy"), VERIFIER_COL("verified_insns"),
+				      VERIFIER_COL("peak_states") };
+	const char *const scols[] = { VERISTAT_COL("file_name"), VERISTAT_COL("prog_name"),
+				      VERISTAT_COL("total_states") };
+
 	for (k = 0; k < 2; k++) {
 		text(path, sizeof(path), "%s/verifier.csv", dirs[k]);
-		if (csv_load(path, v[k], err, errlen))
+		if (csv_load_cols(path, v[k], vcols, sizeof(vcols) / sizeof(vcols[0]), err, errlen))
 			goto out;
-		if (csv_col(v[k], VERIFIER_COL("strategy")) < 0 ||
-		    csv_col(v[k], VERIFIER_COL("verified_insns")) < 0) {
-			text(err, errlen, "%s: not a verifier.csv (header)", path);
-			goto out;
-		}
 		text(path, sizeof(path), "%s/veristat.csv", dirs[k]);
-		have_s[k] = !csv_load(path, s[k], err, errlen) &&
-			    csv_col(s[k], VERISTAT_COL("total_states")) >= 0;
+		have_s[k] = !csv_load_cols(path, s[k], scols, sizeof(scols) / sizeof(scols[0]),
+					   err, errlen);
 	}
 	printf("\nverifier statistics of rootbench_once (exact counts: any difference is a change)\n");
 	printf("%-13s %8s %8s %16s %7s %7s %16s %7s %7s %16s  %s\n", "strategy", "insns A",
@@ -574,7 +573,7 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (compare_runs(argv[first], argv[first + 1], &c.o, stdout,
-			 out.f ? &(struct compare_csv){ out.f, compare_table, NULL } : NULL,
+			 out.f ? &(struct compare_csv){ .f = out.f, .t = compare_table } : NULL,
 			 &res, err, sizeof(err))) {
 		cli_error("compare", "%s", err);
 		code = RB_EXIT_USAGE;

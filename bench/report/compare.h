@@ -22,7 +22,7 @@ struct compare_result {
  * (bench/compare.c), rootbench aa with aa.csv's table (bench/aa.c), which
  * adds the estimator.
  */
-struct compare_row {
+struct COL_ROW compare_row {
 	const char *estimator;		/* "median" or "low" */
 	const char *strategy;
 	unsigned depth;

@@ -15,13 +15,23 @@ const char *const cap_consumers[4] = { "trusted-kfunc", "get-ref", "css-iter", "
 
 /* ---- loading ----------------------------------------------------------- */
 
-static int load_optional(const char *dir, const char *name, struct csv *c)
+/*
+ * The columns the report reads of each file: a file without one is
+ * refused when it is loaded, naming the file and the column (and a lookup
+ * of a name not in the file stops the report: bench/io/csvread.h).
+ */
+#define NAMES(...) (const char *const[]){ __VA_ARGS__ },			\
+	sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)
+#define NO_NAMES NULL, 0
+
+static int load_optional(const char *dir, const char *name, struct csv *c,
+			 const char *const *names, size_t n)
 {
 	char path[4096], err[512];
 	int ret;
 
 	text(path, sizeof(path), "%s/%s", dir, name);
-	ret = csv_load(path, c, err, sizeof(err));
+	ret = csv_load_cols(path, c, names, n, err, sizeof(err));
 	if (ret == -1) {
 		fprintf(stderr, "rootbench report: %s\n", err);
 		return -1;
@@ -42,17 +52,37 @@ int load_run(struct run_data *r, const char *dir)
 		cli_error("report", "%s", err);
 		return -1;
 	}
-	if (load_optional(dir, "percall.csv", &r->percall) ||
-	    load_optional(dir, "walkfit.csv", &r->walkfit) ||
-	    load_optional(dir, "verifier.csv", &r->verifier) ||
-	    load_optional(dir, "capability.csv", &r->capability) ||
-	    load_optional(dir, "traversal.csv", &r->traversal) ||
-	    load_optional(dir, "traversal_parts.csv", &r->parts) ||
-	    load_optional(dir, "e2e.csv", &r->e2e) ||
-	    load_optional(dir, "proxy-validation.csv", &r->validation) ||
-	    load_optional(dir, "estimate.csv", &r->estimate) ||
-	    load_optional(dir, "blocks.csv", &r->blocks) ||
-	    load_optional(dir, "consumer.csv", &r->consumer))
+	if (load_optional(dir, "percall.csv", &r->percall,
+			  NAMES("strategy", "depth", "root_ok")) ||
+	    load_optional(dir, "walkfit.csv", &r->walkfit,
+			  NAMES("strategy", "intercept_ns", "per_level_ns",
+				"per_level_ci95_lo_ns", "per_level_ci95_hi_ns")) ||
+	    load_optional(dir, "verifier.csv", &r->verifier,
+			  NAMES("strategy", "verified_insns", "verify_time_us", "peak_states",
+				"stack_depth", "xlated_bytes", "jited_bytes", "source_lines")) ||
+	    load_optional(dir, "capability.csv", &r->capability,
+			  NAMES("strategy", "consumer", "result", "detail")) ||
+	    load_optional(dir, "traversal.csv", &r->traversal,
+			  NAMES("strategy", "tree_depth", "fanout", "nodes", "task_depth",
+				"cache", "median_ns", "ci95_lo_ns", "ci95_hi_ns")) ||
+	    load_optional(dir, "traversal_parts.csv", &r->parts, NO_NAMES) ||
+	    load_optional(dir, "e2e.csv", &r->e2e,
+			  NAMES("strategy", "depth", "per_call_ns", "ci95_lo_ns", "ci95_hi_ns",
+				"net_ns", "inkernel_ns", "flag")) ||
+	    load_optional(dir, "proxy-validation.csv", &r->validation,
+			  NAMES("proxy", "kfunc_form", "depths", "proxy_median", "kfunc_median",
+				"ratio", "ratio_lo", "ratio_hi", "within_pct")) ||
+	    load_optional(dir, "estimate.csv", &r->estimate,
+			  NAMES("from", "proxy_ns", "estimate_lo_ns", "estimate_hi_ns",
+				"validated_within_pct", "validation")) ||
+	    load_optional(dir, "blocks.csv", &r->blocks,
+			  NAMES("block", "what", "per_block", "ci95_lo", "ci95_hi")) ||
+	    load_optional(dir, "consumer.csv", &r->consumer,
+			  NAMES("variant", "route", "tree_depth", "fanout", "visited", "cache",
+				"median_ns", "ci95_lo_ns", "ci95_hi_ns", "per_memcg_ns",
+				"lookup_ns", "lookup_ci95_lo_ns", "lookup_ci95_hi_ns",
+				"lookup_share", "victim_ok", "verified_insns", "peak_states",
+				"source_lines")))
 		return -1;
 	r->unit = json_get_str(r->env, "unit", "ns");
 	r->u = strcmp(r->unit, "ns") ? "insns" : "ns";
@@ -62,6 +92,11 @@ int load_run(struct run_data *r, const char *dir)
 	r->est_col = json_get_str(r->env, "settings.estimator.column", "median_ns");
 	r->est_lo = json_get_str(r->env, "settings.estimator.ci95_lo", "ci95_lo_ns");
 	r->est_hi = json_get_str(r->env, "settings.estimator.ci95_hi", "ci95_hi_ns");
+	if (r->percall.ncols &&
+	    csv_require(&r->percall, NAMES(r->est_col, r->est_lo, r->est_hi), err, sizeof(err))) {
+		cli_error("report", "%s (named by %s/env.json's settings.estimator)", err, dir);
+		return -1;
+	}
 	platform = json_get_str(r->env, "platform", "native");
 	accel = json_get_str(r->env, "vm.accel", "");
 	r->icount = !strcmp(accel, "tcg-icount");

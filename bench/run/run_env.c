@@ -193,7 +193,12 @@ void write_env(struct run *r, const char *status)
 	}
 	json_arr_end(&j);
 	json_summary_targets(r, &j);
-	json_end(&j);
+	if (json_end(&j)) {
+		fprintf(stderr, "rootbench: internal error: env.json nests deeper than %d levels or does not balance\n",
+			JSON_MAX_NEST);
+		outfile_discard(&f);
+		return;
+	}
 	err = outfile_commit(&f);
 	if (err)
 		fprintf(stderr, "rootbench: cannot write env.json: %s\n", strerror(-err));

@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "io/csvread.h"
 #include "io/json.h"
 #include "io/jsonread.h"
 #include "unit.h"
@@ -98,34 +97,113 @@ static void test_bad_json(void)
 	}
 }
 
+/* One number through the writer, as text (the caller frees it). */
+static char *num_text(double v)
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+	struct json j;
+	FILE *f = open_memstream(&buf, &len);
+
+	json_begin(&j, f);
+	json_num(&j, "v", v);
+	json_end(&j);
+	fclose(f);
+	p = strstr(buf, "\"v\": ");
+	if (!p) {
+		free(buf);
+		return NULL;
+	}
+	memmove(buf, p + 5, strlen(p + 5) + 1);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static void test_numbers(void)
+{
+	/* written as, and read back as, the value */
+	static const struct {
+		double v;
+		const char *text;
+	} cases[] = {
+		{ 134217728.0, "134217728" },	/* 2^27: %.6g wrote 1.34218e+08 */
+		{ 1e-9, "1e-09" },
+		{ 0.1, "0.1" },			/* as %.6g wrote it */
+		{ 50.0422, "50.0422" },
+		{ 3.25, "3.25" },
+		{ -2.5e-5, "-2.5e-05" },
+		{ 1.0 / 3.0, "0.3333333333333333" },
+		{ 0.0, "0" },
+		{ 4503599627370497.0, "4503599627370497" },
+		{ 1e300, "1e+300" },
+	};
+	size_t i, ok = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = num_text(cases[i].v), err[160];
+		json_t *n = t ? json_parse(t, strlen(t), err, sizeof(err)) : NULL;
+		bool same = t && !strcmp(t, cases[i].text) && n && json_is_number(n) &&
+			    json_number_value(n) == cases[i].v;
+
+		if (!same)
+			printf("# %.17g written as %s, expected %s\n", cases[i].v, t ? t : "?",
+			       cases[i].text);
+		ok += same;
+		json_decref(n);
+		free(t);
+	}
+	CHECK(ok == sizeof(cases) / sizeof(cases[0]),
+	      "json: numbers are written whole (2^27, 1e-9, 1/3) and read back the same");
+	{
+		/* Any double survives a write and a read. */
+		double v = 0.7;
+		size_t same = 0, n = 2000;
+
+		for (i = 0; i < n; i++) {
+			char *t;
+
+			v = v * 3.999 * (1 - v) + 1e-12;	/* a chaotic walk over (0, 1) */
+			t = num_text(v * pow(10, (double)(i % 40) - 20));
+			same += t && strtod(t, NULL) == v * pow(10, (double)(i % 40) - 20);
+			free(t);
+		}
+		CHECK(same == n, "json: %zu of %zu values round-trip", same, n);
+	}
+}
+
+/* Opens levels objects inside the top level, closes them; json_end's verdict. */
+static int nest(int levels, int closes)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct json j;
+	FILE *f = open_memstream(&buf, &len);
+	int i, ret;
+
+	json_begin(&j, f);
+	for (i = 0; i < levels; i++)
+		json_obj_begin(&j, "a");
+	for (i = 0; i < closes; i++)
+		json_obj_end(&j);
+	ret = json_end(&j);
+	fclose(f);
+	free(buf);
+	return ret;
+}
+
+static void test_nesting(void)
+{
+	CHECK(nest(JSON_MAX_NEST - 2, JSON_MAX_NEST - 2) == 0,
+	      "json: %d levels in all are written", JSON_MAX_NEST - 1);
+	CHECK(nest(JSON_MAX_NEST - 1, JSON_MAX_NEST - 1) == -1 && nest(40, 40) == -1,
+	      "json: nesting beyond JSON_MAX_NEST is an error, not ignored");
+	CHECK(nest(2, 3) == -1 && nest(2, 1) == -1, "json: levels that do not balance are an error");
+}
+
 void test_json(void)
 {
 	test_round_trip();
 	test_bad_json();
-}
-
-void test_csvread(void)
-{
-	const char *text = "strategy,consumer,result,detail\n"
-			   "kfunc,trusted-kfunc,accepted,\n"
-			   "walk-bounded,css-iter,rejected,\"arg#1 pointer type, \"\"quoted\"\"\"\n";
-	struct csv c;
-	char err[160];
-
-	CHECK(csv_parse(text, strlen(text), &c, err, sizeof(err)) == 0 && c.nrows == 2 &&
-	      c.ncols == 4, "csv: header and two rows");
-	CHECK(!strcmp(csv_cell(&c, 1, "detail"), "arg#1 pointer type, \"quoted\""),
-	      "csv: quoted field with a comma and doubled quotes");
-	CHECK(!strcmp(csv_cell(&c, 0, "detail"), "") && !strcmp(csv_cell(&c, 0, "nope"), ""),
-	      "csv: empty cells and missing columns read as empty");
-	csv_free(&c);
-	CHECK(csv_parse("a,b\n1,2\n3\n", 10, &c, err, sizeof(err)) == -1 && strstr(err, "line 3"),
-	      "csv: a ragged row is refused with its line (%s)", err);
-	CHECK(csv_parse("a,b\n\"x,1\n", 9, &c, err, sizeof(err)) == -1,
-	      "csv: an unterminated quote is refused (%s)", err);
-	CHECK(csv_parse("a\n1\n\n", 5, &c, err, sizeof(err)) == 0 && c.nrows == 1,
-	      "csv: a trailing blank line is not a row");
-	CHECK(isnan(csv_num_cell(&c, 0, "b")) && csv_num_cell(&c, 0, "a") == 1,
-	      "csv: numeric cells, NaN when missing");
-	csv_free(&c);
+	test_numbers();
+	test_nesting();
 }

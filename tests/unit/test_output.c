@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/columns.h"
 #include "io/json.h"
 #include "io/output.h"
 #include "unit.h"
@@ -15,6 +16,16 @@ static bool exists_at(const struct rundir *rd, const char *name)
 
 	return fstatat(rd->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
+
+struct ab_row {
+	int a;
+	double b;
+};
+
+static const struct column ab_cols[] = {
+	COL("a", COL_INT, struct ab_row, a),
+	COL("b", COL_NUM, struct ab_row, b),
+};
 
 static void test_atomic_csv(const char *base)
 {
@@ -27,10 +38,8 @@ static void test_atomic_csv(const char *base)
 	CHECK(rundir_create(&rd, path, "x", err, sizeof(err)) == 0, "rundir: creates --out");
 	CHECK(rundir_check(path, err, sizeof(err)) == -1 && strstr(err, "already exists"),
 	      "rundir: refuses an existing directory (%s)", err);
-	CHECK(csv_open(&o, &rd, "t.csv", "a,b") == 0, "csv: opens");
-	fprintf(o.f, "1,");
-	csv_num(o.f, NAN);
-	fprintf(o.f, "\n");
+	CHECK(csv_open_cols(&o, &rd, "t.csv", COLS(ab_cols)) == 0, "csv: opens");
+	cols_write_row(o.f, COLS(ab_cols), &(struct ab_row){ .a = 1, .b = NAN });
 	CHECK(!exists_at(&rd, "t.csv") && exists_at(&rd, ".t.csv.partial"),
 	      "csv: only the partial name exists before commit");
 	CHECK(outfile_commit(&o) == 0 && exists_at(&rd, "t.csv") &&
