@@ -12,9 +12,10 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
 # One BPF object and skeleton per strategy: every bpf/<name>.bpf.c that
-# declares its facts (RB_FACT(name, ...), see bpf/driver.bpf.h). Other BPF
+# declares facts (RB_FACT, RB_KFUNC, RB_FORM lines, see bpf/driver.bpf.h; the
+# table script stops the build on a fact line it cannot read). Other BPF
 # objects: the building blocks (bench/parts/blocks.c), timed by the same driver.
-STRATEGY_SRCS := $(shell grep -l '^RB_FACT.name, ' bpf/*.bpf.c)
+STRATEGY_SRCS := $(shell grep -lE '^[[:space:]]*RB_(FACT|KFUNC|FORM)' bpf/*.bpf.c)
 STRATEGIES := $(patsubst bpf/%.bpf.c,%,$(STRATEGY_SRCS))
 # The OOM victim-selection consumer, three ways: bpf/oom_select_<route>.bpf.c
 CONSUMERS  := oom_select_kfunc oom_select_walk oom_select_ancestor
@@ -59,13 +60,20 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
 	@mv $@.tmp $@
 
+# The list of strategy files, rewritten only when it changes: a strategy
+# file deleted (or added) rebuilds what lists the strategies, as an edited
+# one does through its own date.
+$(BUILD)/strategy-list.stamp: FORCE | $(BUILD)
+	@v="$(STRATEGY_SRCS)"; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+
 # The user-space strategy table, from the strategies' facts.
-$(BUILD)/strategy_table.h: $(STRATEGY_SRCS) scripts/strategy-table.sh | $(BUILD)
+$(BUILD)/strategy_table.h: $(STRATEGY_SRCS) $(BUILD)/strategy-list.stamp scripts/strategy-table.sh | $(BUILD)
 	scripts/strategy-table.sh $(STRATEGY_SRCS) > $@.tmp
 	@mv $@.tmp $@
 
 # Code lines of each strategy, for verifier.csv.
-$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) $(wildcard bpf/*.bpf.h) scripts/source-lines.sh | $(BUILD)
+$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) $(wildcard bpf/*.bpf.h) $(BUILD)/strategy-list.stamp \
+		scripts/source-lines.sh | $(BUILD)
 	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
 	@mv $@.tmp $@
 
