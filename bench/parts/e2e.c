@@ -163,6 +163,17 @@ static const struct command *find(const struct command *c, size_t n,
 	return NULL;
 }
 
+/* The strategy that declares it is the driver alone (RB_FACT(baseline, true)). */
+static const char *baseline_name(void)
+{
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		if (strategies[i].baseline)
+			return strategies[i].name;
+	return NULL;
+}
+
 static double inkernel(const struct e2e *e, const char *strategy, unsigned depth)
 {
 	size_t i;
@@ -335,7 +346,9 @@ static void write_row(struct e2e *e, const struct command *c, const struct comma
 		      size_t n, unsigned long dcalls, FILE *csv, FILE *out)
 {
 	const struct command *none = find(cmds, n, NULL, c->depth);
-	const struct command *base = find(cmds, n, "baseline", c->depth);
+	const char *bname = baseline_name();
+	/* find() with NULL is the `none` command: no baseline, no net. */
+	const struct command *base = bname ? find(cmds, n, bname, c->depth) : NULL;
 	double per, half, net = NAN, net_half = NAN, ik = NAN, ratio = NAN;
 	const char *flag = "";
 	char ci[48];
@@ -347,7 +360,7 @@ static void write_row(struct e2e *e, const struct command *c, const struct comma
 			   none->slope_se_ns * none->slope_se_ns);
 	/* Net of the hook's own cost, as the in-kernel figure is net of
 	 * the driver's: comparable, so a disagreement means something. */
-	if (base && strcmp(c->strategy, "baseline")) {
+	if (base && base != c) {
 		net = c->slope_ns - base->slope_ns;
 		net_half = 1.96 * sqrt(c->slope_se_ns * c->slope_se_ns +
 				       base->slope_se_ns * base->slope_se_ns);
