@@ -39,7 +39,8 @@
  *	RB_FACT(walks, true)		reports levels == depth
  *	RB_FACT(check, needs_cgroup_v2)	a bench/strategies.c check, optional
  *	RB_FACT(role, "kfunc")		what the harness finds it by (one file
- *					each; RB_ROLE_* in bench/core/strategy.h)
+ *					each; RB_ROLE_* in bench/core/strategy.h:
+ *					"kfunc", "walk" the walk claims quote)
  *	RB_FACT(proxy_of, "get+put")	a proxy of the kfunc's form of that name
  *	RB_FACT(level_parts, "a load")	a walk's level in building blocks, in
  *	RB_FACT(level_kernel_calls, 0)	words and counted (kernel calls,

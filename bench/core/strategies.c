@@ -64,6 +64,16 @@ bool strategy_has_role(const struct strategy *s, const char *role)
 	return s->role && !strcmp(s->role, role);
 }
 
+const struct strategy *strategy_baseline(void)
+{
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		if (strategies[i].baseline)
+			return &strategies[i];
+	return NULL;
+}
+
 const struct strategy *strategy_with_role(const char *role)
 {
 	size_t i;

@@ -64,6 +64,7 @@ struct strategy {
 
 /* The roles a strategy may declare (RB_FACT(role, ...), bpf/driver.bpf.h). */
 #define RB_ROLE_KFUNC "kfunc"		/* the kfunc under review */
+#define RB_ROLE_WALK "walk"		/* the open-coded walk the claims quote */
 
 extern const struct strategy strategies[];
 extern const size_t nstrategies;
@@ -71,6 +72,8 @@ const struct strategy *strategy_by_name(const char *name);
 /* The strategy with that role (RB_ROLE_*), or NULL. */
 const struct strategy *strategy_with_role(const char *role);
 bool strategy_has_role(const struct strategy *s, const char *role);
+/* The driver alone, subtracted from the others (RB_FACT(baseline, true)). */
+const struct strategy *strategy_baseline(void);
 
 #define RB_MAX_FORMS 4
 

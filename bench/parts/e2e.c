@@ -163,17 +163,6 @@ static const struct command *find(const struct command *c, size_t n,
 	return NULL;
 }
 
-/* The strategy that declares it is the driver alone (RB_FACT(baseline, true)). */
-static const char *baseline_name(void)
-{
-	size_t i;
-
-	for (i = 0; i < nstrategies; i++)
-		if (strategies[i].baseline)
-			return strategies[i].name;
-	return NULL;
-}
-
 static double inkernel(const struct e2e *e, const char *strategy, unsigned depth)
 {
 	size_t i;
@@ -346,9 +335,9 @@ static void write_row(struct e2e *e, const struct command *c, const struct comma
 		      size_t n, unsigned long dcalls, FILE *csv, FILE *out)
 {
 	const struct command *none = find(cmds, n, NULL, c->depth);
-	const char *bname = baseline_name();
+	const struct strategy *bs = strategy_baseline();
 	/* find() with NULL is the `none` command: no baseline, no net. */
-	const struct command *base = bname ? find(cmds, n, bname, c->depth) : NULL;
+	const struct command *base = bs ? find(cmds, n, bs->name, c->depth) : NULL;
 	double per, half, net = NAN, net_half = NAN, ik = NAN, ratio = NAN;
 	const char *flag = "";
 	char ci[48];

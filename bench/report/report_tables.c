@@ -49,12 +49,12 @@ static void percall_cell(FILE *f, const struct run_data *r, const char *s, unsig
 	v = csv_num_cell(&r->percall, (size_t)row, r->est_col);
 	lo = csv_num_cell(&r->percall, (size_t)row, r->est_lo);
 	hi = csv_num_cell(&r->percall, (size_t)row, r->est_hi);
-	if (!strcmp(s, "baseline") || !below_resolution(lo))
+	if (is_baseline(r, s) || !below_resolution(lo))
 		fprintf(f, " %s %s", qnum(m, sizeof(m), v, r->u), qci(ci, sizeof(ci), lo, hi, r->u));
 	else
 		fprintf(f, " < %s", qnum(m, sizeof(m), hi, r->u));
 	fprintf(f, "%s |", strcmp(csv_cell(&r->percall, (size_t)row, "root_ok"), "1") &&
-		strcmp(s, "baseline") ? " **root differs**" : "");
+		!is_baseline(r, s) ? " **root differs**" : "");
 }
 
 void md_percall(FILE *f, const struct run_data *r)
