@@ -36,6 +36,13 @@ CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Ibench -I$(BUILD) -Ibpf -MMD 
 LDLIBS  += -lbpf -ljansson -lz -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
 	-I$(BUILD) -Ibpf
+# WERROR=1 (as `make test` builds): a warning fails the build.
+WERROR ?=
+ifeq ($(WERROR),1)
+CFLAGS     += -Werror
+BPF_CFLAGS += -Werror
+FUZZ_WERROR := -Werror
+endif
 
 ROOTBENCH := $(BUILD)/rootbench
 
@@ -147,7 +154,7 @@ proxy-validation: deps deps-vm
 	BUILD=$(BUILD) scripts/proxy-validation.sh
 
 test: deps-test deps-vm
-	$(MAKE) all $(BUILD)/unit_tests $(FUZZ_REPLAYS)
+	$(MAKE) WERROR=1 all $(BUILD)/unit_tests $(FUZZ_REPLAYS)
 	tests/run.sh
 
 clean:
@@ -189,7 +196,7 @@ $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(SKELS) $(BUILD)/ve
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SKELS) \
 		$(BUILD)/version.h $(BUILD)/source_lines.h $(BUILD)/strategy_table.h $(BENCH_HDRS) $(BENCH_SRCS) | $(BUILD)/fuzz
-	$(CC) $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_SAN) tests/fuzz/replay.c $< $(fuzz_deps_$*) \
+	$(CC) $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_WERROR) $(FUZZ_SAN) tests/fuzz/replay.c $< $(fuzz_deps_$*) \
 		$(LDLIBS) -o $@
 
 deps-fuzz:
