@@ -122,11 +122,11 @@ static char *put_cost_text(const struct run_data *runs, size_t n)
 
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
-		unsigned d[64];
+		unsigned d[RUN_MAX_DEPTHS];
 		double one, two;
 		char a[64];
 
-		if (!depths(r, d, 64) || (r->emulated && !r->icount))
+		if (!depths(r, d, RUN_MAX_DEPTHS) || (r->emulated && !r->icount))
 			continue;
 		one = pc_figure(r, proxy_of_nonacquire(r), d[0]);
 		two = pc_figure(r, proxy_of_merged(r), d[0]);
@@ -241,12 +241,12 @@ static void decide_one_call(const struct run_data *runs, size_t n, struct verdic
 {
 	const struct run_data *r = kfunc_run(runs, n), *nat = native_run(runs, n);
 	const char *one, *two, *kf;
-	unsigned d[64];
+	unsigned d[RUN_MAX_DEPTHS];
 	char a[64], b[64], c[64];
 
-	if (!r || !depths(r, d, 64) || isnan(pc_figure(r, proxy_of_nonacquire(r), d[0])))
+	if (!r || !depths(r, d, RUN_MAX_DEPTHS) || isnan(pc_figure(r, proxy_of_nonacquire(r), d[0])))
 		r = nat;
-	if (!r || !depths(r, d, 64) || isnan(pc_figure(r, proxy_of_nonacquire(r), d[0])))
+	if (!r || !depths(r, d, RUN_MAX_DEPTHS) || isnan(pc_figure(r, proxy_of_nonacquire(r), d[0])))
 		return;
 	/* The proxies of the kfunc's two forms, and the kfunc, by their facts. */
 	one = proxy_of_nonacquire(r);
@@ -264,7 +264,7 @@ static void decide_one_call(const struct run_data *runs, size_t n, struct verdic
 	  isnan(pc_figure(r, kf, d[0])) ? "" : " and ",
 	  isnan(pc_figure(r, kf, d[0])) ? "" : qval(c, sizeof(c), pc_figure(r, kf, d[0]), r->u),
 	  isnan(pc_figure(r, kf, d[0])) ? "" : " for the kfunc itself");
-	if (nat && nat != r && depths(nat, d, 64) &&
+	if (nat && nat != r && depths(nat, d, RUN_MAX_DEPTHS) &&
 	    !isnan(pc_figure(nat, proxy_of_nonacquire(nat), d[0])))
 		xappend(&v->body, " On the real CPU (%s), at depth %u: %s against %s.", nat->label, d[0],
 			qval(a, sizeof(a), pc_figure(nat, proxy_of_nonacquire(nat), d[0]), nat->u),
@@ -276,11 +276,11 @@ static void decide_trusted_route(const struct run_data *runs, size_t n, struct v
 				 const char *s, const char *needs)
 {
 	const struct run_data *r = kfunc_run(runs, n), *t = trust_run(runs, n);
-	unsigned d[64];
+	unsigned d[RUN_MAX_DEPTHS];
 	size_t nd, k, ok = 0;
 	char a[64], b[64], c[64];
 
-	if (!r || !(nd = depths(r, d, 64)) || isnan(pc_figure(r, s, d[0])))
+	if (!r || !(nd = depths(r, d, RUN_MAX_DEPTHS)) || isnan(pc_figure(r, s, d[0])))
 		return;
 	for (k = 0; t && k < NCONSUMERS; k++) {
 		const char *res = cap_cell(t, s, cap_consumers[k], NULL);
@@ -319,12 +319,12 @@ static void decide_allowlist(const struct run_data *runs, size_t n, struct verdi
 	const struct run_data *r = kfunc_run(runs, n);
 	const char *w = r ? walk_of(r) : NULL;
 	const json_t *wg;
-	unsigned d[64];
+	unsigned d[RUN_MAX_DEPTHS];
 	size_t nd;
 	double pair0, c0, cn;
 	char a[64], b[64], c[64], k[64];
 
-	if (!r || !(nd = depths(r, d, 64)) || isnan(pc_figure(r, "ancestor-get", d[0])) ||
+	if (!r || !(nd = depths(r, d, RUN_MAX_DEPTHS)) || isnan(pc_figure(r, "ancestor-get", d[0])) ||
 	    isnan(pc_figure(r, "ancestor", d[0])) || !w || isnan(pc_figure(r, w, d[0])))
 		return;
 	wg = strategy_env(r, "walk-get");

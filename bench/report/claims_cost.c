@@ -32,8 +32,8 @@ static int compare_cells(double alo, double ahi, double blo, double bhi)
 static long dearer_from(const struct run_data *r, const unsigned *d, size_t nd,
 			void (*kfunc_at)(const struct run_data *, unsigned, double *, double *))
 {
-	const char *names[32];
-	size_t ns = measured(r, names, 32), i, j;
+	const char *names[RUN_MAX_STRATEGIES];
+	size_t ns = measured(r, names, RUN_MAX_STRATEGIES), i, j;
 	long from = -1;
 
 	for (j = nd; j > 0; j--) {
@@ -86,8 +86,8 @@ static const char *holds_from(long from, const unsigned *d, size_t nd, char *buf
 static char *walks_text(const struct run_data *r, const unsigned *d, size_t nd, double k0,
 			double kn)
 {
-	const char *names[32];
-	size_t ns = measured(r, names, 32), i;
+	const char *names[RUN_MAX_STRATEGIES];
+	size_t ns = measured(r, names, RUN_MAX_STRATEGIES), i;
 	char *out = xasprintf("%s", ""), a[64], b[64];
 
 	for (i = 0; i < ns; i++) {
@@ -108,8 +108,8 @@ static char *walks_text(const struct run_data *r, const unsigned *d, size_t nd, 
 void decide_cost_exact(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = kfunc_run(runs, n);
-	unsigned d[64];
-	size_t nd = r ? depths(r, d, 64) : 0;
+	unsigned d[RUN_MAX_DEPTHS];
+	size_t nd = r ? depths(r, d, RUN_MAX_DEPTHS) : 0;
 	double k0, kn, klo, khi, wlo, whi;
 	const char *bw, *kf = r ? kfunc_of(r) : NULL;
 	char hb[200], a[64], b[64], c[64], e[64];
@@ -137,8 +137,8 @@ void decide_cost_exact(const struct run_data *runs, size_t n, struct verdict *v)
 void decide_cost_native(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = native_run(runs, n);
-	unsigned d[64];
-	size_t nd = r ? depths(r, d, 64) : 0;
+	unsigned d[RUN_MAX_DEPTHS];
+	size_t nd = r ? depths(r, d, RUN_MAX_DEPTHS) : 0;
 	double est, elo, ehi, wlo, whi;
 	const char *bw;
 	char hb[200], a[64], b[64], c[64], e[64];

@@ -12,10 +12,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/defaults.h"
 #include "io/csvread.h"
 #include "io/jsonread.h"
 
 #define MAX_RUNS 8
+/* The most depths and strategies of one run the queries hold: a run from
+ * another build may list more strategies than this one's MAX_STRATEGIES. */
+#define RUN_MAX_DEPTHS RB_MAX_DEPTHS
+#define RUN_MAX_STRATEGIES 32
 #define WIDTH 72	/* summary.txt's columns */
 
 struct run_data {

@@ -343,8 +343,8 @@ const char *cap_cell(const struct run_data *r, const char *s, const char *consum
 /* The walk with the lowest figure at that depth. */
 const char *best_walk(const struct run_data *r, unsigned depth)
 {
-	const char *names[32], *best = NULL;
-	size_t n = measured(r, names, 32), i;
+	const char *names[RUN_MAX_STRATEGIES], *best = NULL;
+	size_t n = measured(r, names, RUN_MAX_STRATEGIES), i;
 	double bm = INFINITY;
 
 	for (i = 0; i < n; i++) {
