@@ -15,9 +15,10 @@ BPF_ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
 
 # One BPF object and skeleton per strategy: every bpf/<name>.bpf.c that
-# declares its facts (RB_FACT(name, ...), see bpf/driver.bpf.h). Other BPF
+# declares facts (RB_FACT, RB_KFUNC, RB_FORM lines, see bpf/driver.bpf.h; the
+# table script stops the build on a fact line it cannot read). Other BPF
 # objects: the building blocks (bench/parts/blocks.c), timed by the same driver.
-STRATEGY_SRCS := $(shell grep -l '^RB_FACT.name, ' bpf/*.bpf.c)
+STRATEGY_SRCS := $(shell grep -lE '^[[:space:]]*RB_(FACT|KFUNC|FORM)' bpf/*.bpf.c)
 STRATEGIES := $(patsubst bpf/%.bpf.c,%,$(STRATEGY_SRCS))
 # The OOM victim-selection consumer, three ways: bpf/oom_select_<route>.bpf.c
 CONSUMERS  := oom_select_kfunc oom_select_walk oom_select_ancestor
@@ -38,6 +39,13 @@ CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Ibench -I$(BUILD) -Ibpf -MMD 
 LDLIBS  += -lbpf -ljansson -lz -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Wextra \
 	-I$(BUILD) -Ibpf
+# WERROR=1 (as `make test` builds): a warning fails the build.
+WERROR ?=
+ifeq ($(WERROR),1)
+CFLAGS     += -Werror
+BPF_CFLAGS += -Werror
+FUZZ_WERROR := -Werror
+endif
 
 # Cross-building user space for another architecture (scripts/vm-bench.sh
 # does it for VM_ARCH=arm64): CROSS_SYSROOT from scripts/cross-sysroot.sh,
@@ -76,13 +84,20 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
 	@mv $@.tmp $@
 
+# The list of strategy files, rewritten only when it changes: a strategy
+# file deleted (or added) rebuilds what lists the strategies, as an edited
+# one does through its own date.
+$(BUILD)/strategy-list.stamp: FORCE | $(BUILD)
+	@v="$(STRATEGY_SRCS)"; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+
 # The user-space strategy table, from the strategies' facts.
-$(BUILD)/strategy_table.h: $(STRATEGY_SRCS) scripts/strategy-table.sh | $(BUILD)
+$(BUILD)/strategy_table.h: $(STRATEGY_SRCS) $(BUILD)/strategy-list.stamp scripts/strategy-table.sh | $(BUILD)
 	scripts/strategy-table.sh $(STRATEGY_SRCS) > $@.tmp
 	@mv $@.tmp $@
 
 # Code lines of each strategy, for verifier.csv.
-$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) $(wildcard bpf/*.bpf.h) scripts/source-lines.sh | $(BUILD)
+$(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) $(wildcard bpf/*.bpf.h) $(BUILD)/strategy-list.stamp \
+		scripts/source-lines.sh | $(BUILD)
 	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
 	@mv $@.tmp $@
 
@@ -159,7 +174,7 @@ proxy-validation: deps deps-vm
 	BUILD=$(BUILD) scripts/proxy-validation.sh
 
 test: deps-test deps-vm
-	$(MAKE) all $(BUILD)/unit_tests $(FUZZ_REPLAYS)
+	$(MAKE) WERROR=1 all $(BUILD)/unit_tests $(FUZZ_REPLAYS)
 	tests/run.sh
 
 clean:
@@ -201,7 +216,7 @@ $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(SKELS) $(BUILD)/ve
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SKELS) \
 		$(BUILD)/version.h $(BUILD)/source_lines.h $(BUILD)/strategy_table.h $(BENCH_HDRS) $(BENCH_SRCS) | $(BUILD)/fuzz
-	$(CC) $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_SAN) tests/fuzz/replay.c $< $(fuzz_deps_$*) \
+	$(CC) $(FUZZ_CFLAGS) -Wall -Wextra $(FUZZ_WERROR) $(FUZZ_SAN) tests/fuzz/replay.c $< $(fuzz_deps_$*) \
 		$(LDLIBS) -o $@
 
 deps-fuzz:

@@ -25,19 +25,30 @@
  *                    whether the route's pointer is good enough for it.
  *
  * A strategy file also declares its facts, one per line, at the start of
- * a line, for scripts/strategy-table.sh to build the harness's table from
- * (they compile to nothing; values are C literals):
+ * a line and alone on it, for scripts/strategy-table.sh to build the
+ * harness's table from (they compile to nothing; values are C literals).
+ * The script stops the build on a line it cannot read, an unknown fact, a
+ * value of the wrong type, or a missing mandatory fact (*):
  *
- *	RB_FACT(name, "walk-iter")	after the route it takes
- *	RB_FACT(rank, 20)		its place in tables and plots
- *	RB_FACT(route, "...")		one line for `rootbench list`
+ *	RB_FACT(name, "walk-iter")	after the route it takes (*)
+ *	RB_FACT(rank, 20)		its place in tables and plots (*)
+ *	RB_FACT(route, "...")		one line for `rootbench list` (*)
+ *	RB_FACT(style, "#0072B2 5")	plot colour and point type (*)
  *	RB_FACT(yields_root, true)	a root memcg (not the baseline, a proxy)
  *	RB_FACT(baseline, true)		only the driver's own cost (one file)
  *	RB_FACT(walks, true)		reports levels == depth
  *	RB_FACT(check, needs_cgroup_v2)	a bench/strategies.c check, optional
- *	RB_FACT(style, "#0072B2 5")	plot colour and point type
+ *	RB_FACT(role, "kfunc")		what the harness finds it by (one file
+ *					each; RB_ROLE_* in bench/core/strategy.h:
+ *					"kfunc", "walk" the walk claims quote)
+ *	RB_FACT(proxy_of, "get+put")	a proxy of the kfunc's form of that name
+ *	RB_FACT(level_parts, "a load")	a walk's level in building blocks, in
+ *	RB_FACT(level_kernel_calls, 0)	words and counted (kernel calls,
+ *	RB_FACT(level_bpf_calls, 0)	BPF-to-BPF calls, dependent loads), for
+ *	RB_FACT(level_loads, 1)		the report against blocks.csv
  *	RB_KFUNC("bpf_x", "Linux >= 7.0")	a kfunc it calls, and since when
- *	RB_FORM("get", "meaning", .release_root = false)	a form (rb_config)
+ *	RB_FORM("get", "meaning", .release_root = false)	a form (rb_config);
+ *					the first is the kfunc as merged
  *
  * Syscall programs are sleepable, so the driver holds bpf_rcu_read_lock()
  * around the calls: strategies then run in an RCU read-side section, as they

@@ -13,6 +13,7 @@ RB_FACT(name, "helper-call")
 RB_FACT(rank, 85)
 RB_FACT(route, "proxy of a non-acquire kfunc: one out-of-line helper call and a global load")
 RB_FACT(style, "#17BECF 9")
+RB_FACT(proxy_of, "get")
 
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {

@@ -15,6 +15,7 @@ RB_FACT(name, "helper-call-pair")
 RB_FACT(rank, 80)
 RB_FACT(route, "kfunc proxy: two out-of-line helper calls, a global load, the put branch, a flag test")
 RB_FACT(style, "#8C564B 5")
+RB_FACT(proxy_of, "get+put")
 
 static __always_inline struct mem_cgroup *root_get(struct root_ref *ref)
 {

@@ -16,6 +16,8 @@ RB_FACT(rank, 40)
 RB_FACT(route, "task memcg, css.parent until NULL; bounded for loop in a global subprogram")
 RB_FACT(yields_root, true)
 RB_FACT(walks, true)
+RB_FACT(level_parts, "a load")
+RB_FACT(level_loads, 1)
 RB_FACT(style, "#CC79A7 11")
 
 struct walk_result {

@@ -10,6 +10,9 @@ RB_FACT(rank, 30)
 RB_FACT(route, "task memcg, css.parent until NULL; bpf_loop() callback per level")
 RB_FACT(yields_root, true)
 RB_FACT(walks, true)
+RB_FACT(level_parts, "a callback call (bpf_loop, inlined to a BPF-to-BPF call) and a load")
+RB_FACT(level_bpf_calls, 1)
+RB_FACT(level_loads, 1)
 RB_FACT(style, "#009E73 9")
 
 struct walk_state {

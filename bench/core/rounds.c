@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/defaults.h"
 #include "core/rounds.h"
 
 uint64_t rng_next(uint64_t *s)
@@ -116,8 +117,8 @@ static double round_median(const struct rounds *r, size_t k, double *scratch)
 
 double rounds_between_cv(const struct rounds *r, double *scratch)
 {
-	double m[256], mean = 0, sq = 0;
-	size_t i, n = r->nrounds < 256 ? r->nrounds : 256;
+	double m[RB_MAX_ROUNDS], mean = 0, sq = 0;
+	size_t i, n = r->nrounds < RB_MAX_ROUNDS ? r->nrounds : RB_MAX_ROUNDS;
 
 	if (n < 2)
 		return 0;
@@ -177,11 +178,11 @@ static size_t resample(const struct rounds *r, const size_t *picked, uint64_t *r
 int boot_net(const struct rounds *cell, const struct rounds *base, double q,
 	     size_t B, uint64_t *rng, double *out, double *scratch)
 {
-	size_t picked[256], b, i, n;
+	size_t picked[RB_MAX_ROUNDS], b, i, n;
 	size_t R = cell->nrounds;
 	double v;
 
-	if (R == 0 || R > 256 || (base && base->nrounds != R))
+	if (R == 0 || R > RB_MAX_ROUNDS || (base && base->nrounds != R))
 		return -1;
 	for (b = 0; b < B; b++) {
 		for (i = 0; i < R; i++)
@@ -228,7 +229,7 @@ double rounds_speed(const struct rounds *cells, size_t ncells, double *factor)
 	size_t c, k, n = 0, R = ncells ? cells[0].nrounds : 0, most = 0;
 	double *all, *ratio, *scratch, lo = INFINITY, hi = 0;
 
-	if (!R || R > 256)
+	if (!R || R > RB_MAX_ROUNDS)
 		return NAN;
 	for (c = 0; c < ncells; c++) {
 		if (cells[c].nrounds != R)

@@ -86,7 +86,7 @@ void boot_interval(double *reps, size_t B, double level, double *lo, double *hi)
  * while a cell's own noise does not move the median over ~50 cells. The
  * factors explain wide intervals; they are reported, not divided out (a
  * figure is what this run measured). All cells must have the same nrounds
- * (at most 256). Writes factor[nrounds]; returns the max/min ratio, or NAN
+ * (at most RB_MAX_ROUNDS). Writes factor[nrounds]; returns the max/min ratio, or NAN
  * without cells or rounds (or memory).
  */
 double rounds_speed(const struct rounds *cells, size_t ncells, double *factor);

@@ -42,7 +42,10 @@ static int needs_cgroup_v2(const struct memcg_env *env, char *why, size_t len)
 
 #include "strategy_table.h"
 
-const struct strategy strategies[] = { RB_STRATEGY_ENTRIES };
+_Static_assert(RB_NSTRATEGIES <= MAX_STRATEGIES,
+	       "more strategy files under bpf/ than MAX_STRATEGIES (bench/core/strategy.h) allows: raise it");
+
+const struct strategy strategies[RB_NSTRATEGIES] = { RB_STRATEGY_ENTRIES };
 
 const size_t nstrategies = sizeof(strategies) / sizeof(strategies[0]);
 
@@ -52,6 +55,31 @@ const struct strategy *strategy_by_name(const char *name)
 
 	for (i = 0; i < nstrategies; i++)
 		if (!strcmp(strategies[i].name, name))
+			return &strategies[i];
+	return NULL;
+}
+
+bool strategy_has_role(const struct strategy *s, const char *role)
+{
+	return s->role && !strcmp(s->role, role);
+}
+
+const struct strategy *strategy_baseline(void)
+{
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		if (strategies[i].baseline)
+			return &strategies[i];
+	return NULL;
+}
+
+const struct strategy *strategy_with_role(const char *role)
+{
+	size_t i;
+
+	for (i = 0; i < nstrategies; i++)
+		if (strategy_has_role(&strategies[i], role))
 			return &strategies[i];
 	return NULL;
 }

@@ -38,6 +38,13 @@ struct strategy {
 	bool baseline;		/* the driver alone, subtracted from the others */
 	bool yields_root;	/* false for the baseline and the proxies */
 	bool walks;		/* reports levels == depth */
+	/* What the harness and the report find it by, instead of its name
+	 * (RB_ROLE_*); NULL: none. */
+	const char *role;
+	const char *proxy_of;	/* a proxy: the kfunc's form it stands for */
+	/* A walk's level in building blocks (blocks.csv), for the report. */
+	const char *level_parts;	/* in words; NULL: not declared */
+	unsigned level_kernel_calls, level_bpf_calls, level_loads;
 	/* Optional: can this route work on this machine at all? */
 	int (*check)(const struct memcg_env *env, char *why, size_t len);
 	const struct strategy_form *forms;	/* NULL: one default form */
@@ -51,9 +58,22 @@ struct strategy {
 	unsigned source_lines;	/* code lines of bpf/<name>.bpf.c */
 };
 
+/* The most strategies the table may have: arrays per strategy are sized by
+ * it (bench/core/strategies.c asserts the generated table fits). */
+#define MAX_STRATEGIES 16
+
+/* The roles a strategy may declare (RB_FACT(role, ...), bpf/driver.bpf.h). */
+#define RB_ROLE_KFUNC "kfunc"		/* the kfunc under review */
+#define RB_ROLE_WALK "walk"		/* the open-coded walk the claims quote */
+
 extern const struct strategy strategies[];
 extern const size_t nstrategies;
 const struct strategy *strategy_by_name(const char *name);
+/* The strategy with that role (RB_ROLE_*), or NULL. */
+const struct strategy *strategy_with_role(const char *role);
+bool strategy_has_role(const struct strategy *s, const char *role);
+/* The driver alone, subtracted from the others (RB_FACT(baseline, true)). */
+const struct strategy *strategy_baseline(void);
 
 #define RB_MAX_FORMS 4
 

@@ -335,7 +335,9 @@ static void write_row(struct e2e *e, const struct command *c, const struct comma
 		      size_t n, unsigned long dcalls, FILE *csv, FILE *out)
 {
 	const struct command *none = find(cmds, n, NULL, c->depth);
-	const struct command *base = find(cmds, n, "baseline", c->depth);
+	const struct strategy *bs = strategy_baseline();
+	/* find() with NULL is the `none` command: no baseline, no net. */
+	const struct command *base = bs ? find(cmds, n, bs->name, c->depth) : NULL;
 	double per, half, net = NAN, net_half = NAN, ik = NAN, ratio = NAN;
 	const char *flag = "";
 	char ci[48];
@@ -347,7 +349,7 @@ static void write_row(struct e2e *e, const struct command *c, const struct comma
 			   none->slope_se_ns * none->slope_se_ns);
 	/* Net of the hook's own cost, as the in-kernel figure is net of
 	 * the driver's: comparable, so a disagreement means something. */
-	if (base && strcmp(c->strategy, "baseline")) {
+	if (base && base != c) {
 		net = c->slope_ns - base->slope_ns;
 		net_half = 1.96 * sqrt(c->slope_se_ns * c->slope_se_ns +
 				       base->slope_se_ns * base->slope_se_ns);

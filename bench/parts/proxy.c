@@ -17,32 +17,32 @@
 #include "io/output.h"
 #include "parts/proxy.h"
 
+/* What each proxy stands for, by the kfunc form a strategy declares it
+ * stands for (RB_FACT(proxy_of, form)), and the calls its code makes. */
 static const struct proxy_def proxies[] = {
-	{ "helper-call-pair", "get+put",
-	  "bpf_get_root_mem_cgroup() + bpf_put_mem_cgroup()",
+	{ "get+put", "bpf_get_root_mem_cgroup() + bpf_put_mem_cgroup()",
 	  "bpf_get_numa_node_id", 2 },
-	{ "helper-call", "get",
-	  "a non-acquire bpf_root_mem_cgroup() (proposed; no kernel has it)",
+	{ "get", "a non-acquire bpf_root_mem_cgroup() (proposed; no kernel has it)",
 	  "bpf_get_numa_node_id", 1 },
 };
-
-const struct proxy_def *proxy_of(const char *strategy)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++)
-		if (!strcmp(proxies[i].strategy, strategy))
-			return &proxies[i];
-	return NULL;
-}
 
 const struct proxy_def *proxy_for_form(const char *kfunc_form)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++)
+	for (i = 0; kfunc_form && i < sizeof(proxies) / sizeof(proxies[0]); i++)
 		if (!strcmp(proxies[i].kfunc_form, kfunc_form))
 			return &proxies[i];
+	return NULL;
+}
+
+const struct strategy *proxy_strategy(const char *kfunc_form)
+{
+	size_t i;
+
+	for (i = 0; kfunc_form && i < nstrategies; i++)
+		if (strategies[i].proxy_of && !strcmp(strategies[i].proxy_of, kfunc_form))
+			return &strategies[i];
 	return NULL;
 }
 
@@ -272,8 +272,8 @@ void proxy_check_calls(struct proxy_state *ps, struct loaded_strategy *ls, size_
 		"# named from /proc/kallsyms) and, on x86-64, in the jited image.\n"
 		"# Columns: index, opcode, dst, src, off, imm.\n\n");
 	for (i = 0; i < n; i++) {
-		const struct proxy_def *d = proxy_of(ls[i].s->name);
-		bool kfunc = !strcmp(ls[i].s->name, "kfunc");
+		const struct proxy_def *d = proxy_for_form(ls[i].s->proxy_of);
+		bool kfunc = strategy_has_role(ls[i].s, RB_ROLE_KFUNC);
 
 		if ((!d && !kfunc) || !ls[i].available)
 			continue;

@@ -39,15 +39,16 @@ struct json;
 
 /* What a proxy stands for, and the calls it must keep. */
 struct proxy_def {
-	const char *strategy;	/* the proxy */
 	const char *kfunc_form;	/* the kfunc form it stands for */
 	const char *stands_for;	/* in words */
 	const char *helper;	/* the kernel function it calls */
 	unsigned calls;		/* calls to it per round */
 };
 
-const struct proxy_def *proxy_of(const char *strategy);
+/* By the form a proxy stands for (NULL: none): its definition, and the
+ * strategy that declares RB_FACT(proxy_of, form). */
 const struct proxy_def *proxy_for_form(const char *kfunc_form);
+const struct strategy *proxy_strategy(const char *kfunc_form);
 
 struct proxy_state {
 	char *xlated;		/* proxy-xlated.txt, built in memory */

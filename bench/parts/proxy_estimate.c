@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/defaults.h"
 #include "io/columns.h"
 #include "io/csvread.h"
 #include "io/json.h"
@@ -97,22 +98,32 @@ static const struct column estimate_cols[] = {
 };
 static const struct columns estimate_table = COLS_INIT(estimate_cols);
 
+/* A route that walks css.parent, as its file declares. */
+static bool walks_by_facts(const char *name)
+{
+	const struct strategy *s = strategy_by_name(name);
+
+	return s && s->walks;
+}
+
 static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 		     const struct proxy_cell *c, size_t n, const struct rundir *rd)
 {
 	const struct proxy_def *d = proxy_for_form(pr->kfunc_form);
-	double ratio[256], pm[256], km[256], tmp;
+	const struct strategy *kf = strategy_with_role(RB_ROLE_KFUNC);
+	const struct strategy *proxy = proxy_strategy(pr->kfunc_form);
+	double ratio[RB_MAX_DEPTHS], pm[RB_MAX_DEPTHS], km[RB_MAX_DEPTHS], tmp;
 	struct outfile f;
 	size_t i, k = 0;
 
-	if (!d)
+	if (!d || !kf || !proxy)
 		return;
-	for (i = 0; i < n && k < 256; i++) {
+	for (i = 0; i < n && k < RB_MAX_DEPTHS; i++) {
 		const struct proxy_cell *p;
 
-		if (strcmp(c[i].strategy, "kfunc"))
+		if (strcmp(c[i].strategy, kf->name))
 			continue;
-		p = cell_at(c, n, d->strategy, c[i].depth);
+		p = cell_at(c, n, proxy->name, c[i].depth);
 		if (!p || p->median <= 0)
 			continue;
 		ratio[k] = c[i].median / p->median;
@@ -126,14 +137,14 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 	median_interval(km, k, &ps->v_kfunc_med, &tmp, &tmp);
 	ps->v_within = 100 * fmax(fabs(ps->v_lo - 1), fabs(ps->v_hi - 1));
 	ps->v_depths = k;
-	snprintf(ps->v_proxy, sizeof(ps->v_proxy), "%s", d->strategy);
+	snprintf(ps->v_proxy, sizeof(ps->v_proxy), "%s", proxy->name);
 	snprintf(ps->v_form, sizeof(ps->v_form), "%s", d->kfunc_form);
 	ps->validated = true;
 	if (csv_open_cols(&f, rd, "proxy-validation.csv", validation_table))
 		return;
 	cols_write_row(f.f, validation_table, &(struct validation_row){
 		.kernel = pr->release, .accel = pr->accel, .unit = pr->unit,
-		.proxy = d->strategy, .kfunc_form = d->kfunc_form, .depths = k,
+		.proxy = proxy->name, .kfunc_form = d->kfunc_form, .depths = k,
 		.proxy_median = ps->v_proxy_med, .kfunc_median = ps->v_kfunc_med,
 		.ratio = ps->v_ratio, .ratio_lo = ps->v_lo, .ratio_hi = ps->v_hi,
 		.within_pct = ps->v_within, .git_commit = pr->git_commit,
@@ -215,15 +226,17 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 		     const struct proxy_cell *c, size_t n, const struct rundir *rd)
 {
 	const char *path = pr->validation_path ? pr->validation_path : PROXY_VALIDATION_DEFAULT;
-	const struct proxy_def *pair = proxy_for_form("get+put");
-	double med[256], lo = INFINITY, hi = -INFINITY, tmp, within;
-	const char *walks[16];
+	/* The kfunc as merged is its first form; its proxy stands for it. */
+	const struct strategy *kf = strategy_with_role(RB_ROLE_KFUNC);
+	const struct strategy *pair = kf && kf->nforms ? proxy_strategy(kf->forms[0].name) : NULL;
+	double med[RB_MAX_DEPTHS], lo = INFINITY, hi = -INFINITY, tmp, within;
+	const char *walks[MAX_STRATEGIES];
 	char what[400];
 	struct outfile f;
 	size_t i, k, nw = 0, m = 0;
 
-	for (i = 0; i < n && m < 256; i++)
-		if (!strcmp(c[i].strategy, pair->strategy)) {
+	for (i = 0; pair && i < n && m < RB_MAX_DEPTHS; i++)
+		if (!strcmp(c[i].strategy, pair->name)) {
 			med[m++] = c[i].median;
 			lo = fmin(lo, c[i].ci_lo);
 			hi = fmax(hi, c[i].ci_hi);
@@ -232,13 +245,13 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 		return;
 	median_interval(med, m, &ps->e_ns, &tmp, &tmp);
 	snprintf(ps->e_source, sizeof(ps->e_source), "%s", path);
-	if (read_validation(path, pair->strategy, &within, what, sizeof(what),
+	if (read_validation(path, pair->name, &within, what, sizeof(what),
 			    ps->e_why, sizeof(ps->e_why)))
 		return;
 	if (within > PROXY_TOLERANCE_PCT) {
 		snprintf(ps->e_why, sizeof(ps->e_why),
 			 "the VM put %s only within %.1f%% of the kfunc (%s), above the %.0f%% allowed",
-			 pair->strategy, within, what, PROXY_TOLERANCE_PCT);
+			 pair->name, within, what, PROXY_TOLERANCE_PCT);
 		return;
 	}
 	/* The proxy's interval over all depths, widened by the validation. */
@@ -249,24 +262,24 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 	snprintf(ps->e_validation, sizeof(ps->e_validation), "%s", what);
 	snprintf(ps->e_line, sizeof(ps->e_line),
 		 "kfunc, estimated from %s (validated in the VM to within %.1f%%): %.2f %s, [%.2f, %.2f]",
-		 pair->strategy, within, ps->e_ns, pr->unit, ps->e_lo, ps->e_hi);
+		 pair->name, within, ps->e_ns, pr->unit, ps->e_lo, ps->e_hi);
 
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < nw; k++)
 			if (!strcmp(walks[k], c[i].strategy))
 				break;
-		if (k == nw && nw < 16 && !strncmp(c[i].strategy, "walk-", 5))
+		if (k == nw && nw < MAX_STRATEGIES && walks_by_facts(c[i].strategy))
 			walks[nw++] = c[i].strategy;
 	}
 	if (csv_open_cols(&f, rd, "estimate.csv", estimate_table))
 		return;
 	for (k = 0; k < nw; k++) {
-		double x[256], y[256], a, b, fit = NAN;
+		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b, fit = NAN;
 		long dearer = -1;
 		size_t nd = 0;
 
 		/* The shallowest depth from which every measured depth is dearer. */
-		for (i = 0; i < n && nd < 256; i++) {
+		for (i = 0; i < n && nd < RB_MAX_DEPTHS; i++) {
 			if (strcmp(c[i].strategy, walks[k]))
 				continue;
 			x[nd] = c[i].depth;

@@ -139,7 +139,7 @@ void conclude_proxies(struct run *r)
 	size_t i;
 
 	for (i = 0; i < nstrategies; i++)
-		if (!strcmp(strategies[i].name, "kfunc"))
+		if (strategy_has_role(&strategies[i], RB_ROLE_KFUNC))
 			kf = &r->ls[i];
 	gmtime_r(&r->wall_start, &tm);
 	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -79,7 +79,7 @@ static void ci_target(struct run *r, struct target *t, const char *label,
 static bool want_kfunc(struct run *r, const struct pair *p)
 {
 	(void)r;
-	return !strcmp(p->ls->s->name, "kfunc");
+	return strategy_has_role(p->ls->s, RB_ROLE_KFUNC);
 }
 
 /* The walk strategy with the lowest median at the shallowest depth. */

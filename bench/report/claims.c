@@ -52,8 +52,8 @@ static void decide_complexity(const struct run_data *runs, size_t n, struct verd
 	V(figure, "OOM selection: kfunc %.0f lines, %.0f insns verified; walk %.0f lines, %.0f insns",
 	  la, ia, lb, ib);
 	V(interval, "exact counts");
-	kf = row_of(&r->verifier, "kfunc");
-	wi = row_of(&r->verifier, "walk-iter");
+	kf = row_of(&r->verifier, kfunc_of(r));
+	wi = row_of(&r->verifier, walk_of(r));
 	V(body, "The program the kfunc was made for, an OOM victim selection (`consumer.csv`, %s): with the kfunc (a) it uses the css iterator and the memcg kfuncs, %.0f lines of BPF C and %.0f instructions processed by the verifier (%s peak states); without it (b) it walks up, follows the children lists and reads the counters by hand through untrusted pointers, %.0f lines and %.0f instructions (%s peak states). The lookup alone (`verifier.csv`): the kfunc route %s instructions and %s lines, the open-coded walk %s and %s.",
 	  r->label, la, ia, csv_cell(c, (size_t)a, "peak_states"), lb, ib,
 	  csv_cell(c, (size_t)b, "peak_states"),
@@ -76,9 +76,9 @@ static const struct run_data *trust_run(const struct run_data *runs, size_t n)
 	/* The verdicts are the same under any accelerator; plain TCG's run
 	 * stays in the appendix, so icount or a real CPU is named first. */
 	for (k = 0; k < n; k++) {
-		const char *res = cap_cell(&runs[k], "kfunc", "trusted-kfunc", NULL);
+		const char *res = cap_cell(&runs[k], kfunc_of(&runs[k]), "trusted-kfunc", NULL);
 
-		if (res && !strcmp(res, "accepted") && cap_cell(&runs[k], "walk-iter", "trusted-kfunc", NULL) &&
+		if (res && !strcmp(res, "accepted") && cap_cell(&runs[k], walk_of(&runs[k]), "trusted-kfunc", NULL) &&
 		    (!best || (best->emulated && !best->icount)))
 			best = &runs[k];
 	}
@@ -93,8 +93,8 @@ static void decide_trusted(const struct run_data *runs, size_t n, struct verdict
 
 	if (!r)
 		return;
-	wres = cap_cell(r, "walk-iter", "trusted-kfunc", &wdet);
-	gres = cap_cell(r, "walk-iter", "get-ref", &gdet);
+	wres = cap_cell(r, walk_of(r), "trusted-kfunc", &wdet);
+	gres = cap_cell(r, walk_of(r), "get-ref", &gdet);
 	bres = cap_cell(r, "walk-bounded", "field-read", &bdet);
 	wg = strategy_env(r, "walk-get");
 	v->run = r;
@@ -117,25 +117,28 @@ static void decide_trusted(const struct run_data *runs, size_t n, struct verdict
 static char *put_cost_text(const struct run_data *runs, size_t n)
 {
 	char *out = xasprintf("%s", "");
+	const char *pone = NULL, *ptwo = NULL;
 	size_t k;
 
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
-		unsigned d[64];
+		unsigned d[RUN_MAX_DEPTHS];
 		double one, two;
 		char a[64];
 
-		if (!depths(r, d, 64) || (r->emulated && !r->icount))
+		if (!depths(r, d, RUN_MAX_DEPTHS) || (r->emulated && !r->icount))
 			continue;
-		one = pc_figure(r, "helper-call", d[0]);
-		two = pc_figure(r, "helper-call-pair", d[0]);
+		one = pc_figure(r, proxy_of_nonacquire(r), d[0]);
+		two = pc_figure(r, proxy_of_merged(r), d[0]);
 		if (isnan(one) || isnan(two))
 			continue;
+		pone = proxy_of_nonacquire(r);
+		ptwo = proxy_of_merged(r);
 		xappend(&out, "%s %s on %s", *out ? ";" : " By the proxies, the second call costs",
 			qval(a, sizeof(a), two - one, r->u), r->label);
 	}
 	if (*out)
-		xappend(&out, " (helper-call-pair minus helper-call at the shallowest depth).");
+		xappend(&out, " (%s minus %s at the shallowest depth).", ptwo, pone);
 	return out;
 }
 
@@ -147,7 +150,7 @@ static void decide_acquire(const struct run_data *runs, size_t n, struct verdict
 	for (k = 0; k < n; k++) {
 		/* The run trust is decided from, else any that loaded the kfunc. */
 		const struct run_data *r = t ? t : &runs[k];
-		const json_t *kf = strategy_env(r, "kfunc"), *forms, *c;
+		const json_t *kf = strategy_env(r, kfunc_of(r)), *forms, *c;
 		const char *rejected = NULL, *form = NULL;
 		char *put;
 		size_t ci;
@@ -237,29 +240,35 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 static void decide_one_call(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = kfunc_run(runs, n), *nat = native_run(runs, n);
-	unsigned d[64];
+	const char *one, *two, *kf;
+	unsigned d[RUN_MAX_DEPTHS];
 	char a[64], b[64], c[64];
 
-	if (!r || !depths(r, d, 64) || isnan(pc_figure(r, "helper-call", d[0])))
+	if (!r || !depths(r, d, RUN_MAX_DEPTHS) || isnan(pc_figure(r, proxy_of_nonacquire(r), d[0])))
 		r = nat;
-	if (!r || !depths(r, d, 64) || isnan(pc_figure(r, "helper-call", d[0])))
+	if (!r || !depths(r, d, RUN_MAX_DEPTHS) || isnan(pc_figure(r, proxy_of_nonacquire(r), d[0])))
 		return;
+	/* The proxies of the kfunc's two forms, and the kfunc, by their facts. */
+	one = proxy_of_nonacquire(r);
+	two = proxy_of_merged(r);
+	kf = kfunc_of(r);
 	v->run = r;
 	V(verdict, "one call instead of two (a proxy: no kernel has it)");
-	V(figure, "helper-call %s, helper-call-pair %s, depth %u",
-	  qval(a, sizeof(a), pc_figure(r, "helper-call", d[0]), r->u),
-	  qval(b, sizeof(b), pc_figure(r, "helper-call-pair", d[0]), r->u), d[0]);
+	V(figure, "%s %s, %s %s, depth %u", one,
+	  qval(a, sizeof(a), pc_figure(r, one, d[0]), r->u), two ? two : "-",
+	  qval(b, sizeof(b), pc_figure(r, two, d[0]), r->u), d[0]);
 	V(interval, "-");
-	V(body, "A non-acquire `bpf_root_mem_cgroup()`, offered in the thread, would be one call and no put. Its proxy `helper-call` (one out-of-line call and the load) costs %s per call at depth %u on %s, against %s for `helper-call-pair`, the proxy of the kfunc as merged%s%s%s.",
-	  qval(a, sizeof(a), pc_figure(r, "helper-call", d[0]), r->u), d[0], r->label,
-	  qval(b, sizeof(b), pc_figure(r, "helper-call-pair", d[0]), r->u),
-	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : " and ",
-	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : qval(c, sizeof(c), pc_figure(r, "kfunc", d[0]), r->u),
-	  isnan(pc_figure(r, "kfunc", d[0])) ? "" : " for the kfunc itself");
-	if (nat && nat != r && depths(nat, d, 64) && !isnan(pc_figure(nat, "helper-call", d[0])))
+	V(body, "A non-acquire `bpf_root_mem_cgroup()`, offered in the thread, would be one call and no put. Its proxy `%s` (one out-of-line call and the load) costs %s per call at depth %u on %s, against %s for `%s`, the proxy of the kfunc as merged%s%s%s.",
+	  one, qval(a, sizeof(a), pc_figure(r, one, d[0]), r->u), d[0], r->label,
+	  qval(b, sizeof(b), pc_figure(r, two, d[0]), r->u), two ? two : "-",
+	  isnan(pc_figure(r, kf, d[0])) ? "" : " and ",
+	  isnan(pc_figure(r, kf, d[0])) ? "" : qval(c, sizeof(c), pc_figure(r, kf, d[0]), r->u),
+	  isnan(pc_figure(r, kf, d[0])) ? "" : " for the kfunc itself");
+	if (nat && nat != r && depths(nat, d, RUN_MAX_DEPTHS) &&
+	    !isnan(pc_figure(nat, proxy_of_nonacquire(nat), d[0])))
 		xappend(&v->body, " On the real CPU (%s), at depth %u: %s against %s.", nat->label, d[0],
-			qval(a, sizeof(a), pc_figure(nat, "helper-call", d[0]), nat->u),
-			qval(b, sizeof(b), pc_figure(nat, "helper-call-pair", d[0]), nat->u));
+			qval(a, sizeof(a), pc_figure(nat, proxy_of_nonacquire(nat), d[0]), nat->u),
+			qval(b, sizeof(b), pc_figure(nat, proxy_of_merged(nat), d[0]), nat->u));
 }
 
 /* A trusted route without the kfunc: its cost and the consumers it passes. */
@@ -267,11 +276,11 @@ static void decide_trusted_route(const struct run_data *runs, size_t n, struct v
 				 const char *s, const char *needs)
 {
 	const struct run_data *r = kfunc_run(runs, n), *t = trust_run(runs, n);
-	unsigned d[64];
+	unsigned d[RUN_MAX_DEPTHS];
 	size_t nd, k, ok = 0;
 	char a[64], b[64], c[64];
 
-	if (!r || !(nd = depths(r, d, 64)) || isnan(pc_figure(r, s, d[0])))
+	if (!r || !(nd = depths(r, d, RUN_MAX_DEPTHS)) || isnan(pc_figure(r, s, d[0])))
 		return;
 	for (k = 0; t && k < NCONSUMERS; k++) {
 		const char *res = cap_cell(t, s, cap_consumers[k], NULL);
@@ -281,12 +290,12 @@ static void decide_trusted_route(const struct run_data *runs, size_t n, struct v
 	v->run = r;
 	V(verdict, "trusted without the kfunc; %s", needs);
 	V(figure, "%s %s, kfunc %s, depth %u", s, qval(a, sizeof(a), pc_figure(r, s, d[0]), r->u),
-	  qval(b, sizeof(b), pc_figure(r, "kfunc", d[0]), r->u), d[0]);
+	  qval(b, sizeof(b), pc_figure(r, kfunc_of(r), d[0]), r->u), d[0]);
 	V(interval, "-");
 	V(body, "`%s` costs %s per call at depth %u and %s at depth %u on %s (the kfunc: %s); its root is accepted by %zu of the %d consumers%s. It %s.",
 	  s, qval(a, sizeof(a), pc_figure(r, s, d[0]), r->u), d[0],
 	  qval(b, sizeof(b), pc_figure(r, s, d[nd - 1]), r->u), d[nd - 1], r->label,
-	  qval(c, sizeof(c), pc_figure(r, "kfunc", d[0]), r->u), ok, NCONSUMERS,
+	  qval(c, sizeof(c), pc_figure(r, kfunc_of(r), d[0]), r->u), ok, NCONSUMERS,
 	  t ? "" : " (no capability matrix in these runs)", needs);
 }
 
@@ -308,28 +317,29 @@ static void decide_from_id(const struct run_data *runs, size_t n, struct verdict
 static void decide_allowlist(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = kfunc_run(runs, n);
+	const char *w = r ? walk_of(r) : NULL;
 	const json_t *wg;
-	unsigned d[64];
+	unsigned d[RUN_MAX_DEPTHS];
 	size_t nd;
 	double pair0, c0, cn;
 	char a[64], b[64], c[64], k[64];
 
-	if (!r || !(nd = depths(r, d, 64)) || isnan(pc_figure(r, "ancestor-get", d[0])) ||
-	    isnan(pc_figure(r, "ancestor", d[0])) || isnan(pc_figure(r, "walk-iter", d[0])))
+	if (!r || !(nd = depths(r, d, RUN_MAX_DEPTHS)) || isnan(pc_figure(r, "ancestor-get", d[0])) ||
+	    isnan(pc_figure(r, "ancestor", d[0])) || !w || isnan(pc_figure(r, w, d[0])))
 		return;
 	wg = strategy_env(r, "walk-get");
 	pair0 = pc_figure(r, "ancestor-get", d[0]) - pc_figure(r, "ancestor", d[0]);
-	c0 = pc_figure(r, "walk-iter", d[0]) + pair0;
-	cn = pc_figure(r, "walk-iter", d[nd - 1]) + pc_figure(r, "ancestor-get", d[nd - 1]) -
+	c0 = pc_figure(r, w, d[0]) + pair0;
+	cn = pc_figure(r, w, d[nd - 1]) + pc_figure(r, "ancestor-get", d[nd - 1]) -
 	     pc_figure(r, "ancestor", d[nd - 1]);
 	v->run = r;
 	V(verdict, "COMPOSITE, not measured as one program");
-	V(figure, "COMPOSITE walk-iter + get/put pair %s at depth %u, kfunc %s",
-	  qval(a, sizeof(a), c0, r->u), d[0], qval(k, sizeof(k), pc_figure(r, "kfunc", d[0]), r->u));
+	V(figure, "COMPOSITE %s + get/put pair %s at depth %u, kfunc %s", w,
+	  qval(a, sizeof(a), c0, r->u), d[0], qval(k, sizeof(k), pc_figure(r, kfunc_of(r), d[0]), r->u));
 	V(interval, "-");
-	V(body, "Adding `parent` to the verifier's trusted-RCU fields of `struct cgroup_subsys_state` would make `walk-get` (walk, then `bpf_get_mem_cgroup()`) legal; today: %s. Its cost is a COMPOSITE of parts measured on %s: `walk-iter` plus the get/put pair (`ancestor-get` minus `ancestor`, %s): %s at depth %u and %s at depth %u, against the kfunc's %s.",
+	V(body, "Adding `parent` to the verifier's trusted-RCU fields of `struct cgroup_subsys_state` would make `walk-get` (walk, then `bpf_get_mem_cgroup()`) legal; today: %s. Its cost is a COMPOSITE of parts measured on %s: `%s` plus the get/put pair (`ancestor-get` minus `ancestor`, %s): %s at depth %u and %s at depth %u, against the kfunc's %s.",
 	  wg && !json_get_bool(wg, "available", true) ? json_get_str(wg, "reason", "refused") : "measured directly",
-	  r->label, qval(a, sizeof(a), pair0, r->u), qval(b, sizeof(b), c0, r->u), d[0],
+	  r->label, w, qval(a, sizeof(a), pair0, r->u), qval(b, sizeof(b), c0, r->u), d[0],
 	  qval(c, sizeof(c), cn, r->u), d[nd - 1], k);
 }
 

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/strategy.h"
 #include "report/claims.h"
 #include "io/text.h"
 
@@ -31,8 +32,8 @@ static int compare_cells(double alo, double ahi, double blo, double bhi)
 static long dearer_from(const struct run_data *r, const unsigned *d, size_t nd,
 			void (*kfunc_at)(const struct run_data *, unsigned, double *, double *))
 {
-	const char *names[32];
-	size_t ns = measured(r, names, 32), i, j;
+	const char *names[RUN_MAX_STRATEGIES];
+	size_t ns = measured(r, names, RUN_MAX_STRATEGIES), i, j;
 	long from = -1;
 
 	for (j = nd; j > 0; j--) {
@@ -58,7 +59,7 @@ static long dearer_from(const struct run_data *r, const unsigned *d, size_t nd,
 
 static void kfunc_measured(const struct run_data *r, unsigned d, double *lo, double *hi)
 {
-	pc_interval(r, "kfunc", d, lo, hi);
+	pc_interval(r, kfunc_of(r), d, lo, hi);
 }
 
 /* The native estimate (estimate.csv) stands for the kfunc at every depth. */
@@ -85,8 +86,8 @@ static const char *holds_from(long from, const unsigned *d, size_t nd, char *buf
 static char *walks_text(const struct run_data *r, const unsigned *d, size_t nd, double k0,
 			double kn)
 {
-	const char *names[32];
-	size_t ns = measured(r, names, 32), i;
+	const char *names[RUN_MAX_STRATEGIES];
+	size_t ns = measured(r, names, RUN_MAX_STRATEGIES), i;
 	char *out = xasprintf("%s", ""), a[64], b[64];
 
 	for (i = 0; i < ns; i++) {
@@ -107,17 +108,17 @@ static char *walks_text(const struct run_data *r, const unsigned *d, size_t nd, 
 void decide_cost_exact(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = kfunc_run(runs, n);
-	unsigned d[64];
-	size_t nd = r ? depths(r, d, 64) : 0;
+	unsigned d[RUN_MAX_DEPTHS];
+	size_t nd = r ? depths(r, d, RUN_MAX_DEPTHS) : 0;
 	double k0, kn, klo, khi, wlo, whi;
-	const char *bw;
+	const char *bw, *kf = r ? kfunc_of(r) : NULL;
 	char hb[200], a[64], b[64], c[64], e[64];
 	char *walks;
 
-	if (!nd || !(bw = best_walk(r, d[0])) || isnan(k0 = pc_figure(r, "kfunc", d[0])))
+	if (!nd || !(bw = best_walk(r, d[0])) || isnan(k0 = pc_figure(r, kf, d[0])))
 		return;
-	kn = pc_figure(r, "kfunc", d[nd - 1]);
-	pc_interval(r, "kfunc", d[0], &klo, &khi);
+	kn = pc_figure(r, kf, d[nd - 1]);
+	pc_interval(r, kf, d[0], &klo, &khi);
 	pc_interval(r, bw, d[0], &wlo, &whi);
 	v->run = r;
 	V(verdict, "%s", holds_from(dearer_from(r, d, nd, kfunc_measured), d, nd, hb, sizeof(hb),
@@ -136,15 +137,15 @@ void decide_cost_exact(const struct run_data *runs, size_t n, struct verdict *v)
 void decide_cost_native(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = native_run(runs, n);
-	unsigned d[64];
-	size_t nd = r ? depths(r, d, 64) : 0;
+	unsigned d[RUN_MAX_DEPTHS];
+	size_t nd = r ? depths(r, d, RUN_MAX_DEPTHS) : 0;
 	double est, elo, ehi, wlo, whi;
 	const char *bw;
 	char hb[200], a[64], b[64], c[64], e[64];
 
 	if (!nd || !(bw = best_walk(r, d[0])))
 		return;
-	if (row_of(&r->percall, "kfunc") >= 0) {
+	if (row_of(&r->percall, kfunc_of(r)) >= 0) {
 		/* A native kernel with the kfunc measures it: no estimate. */
 		decide_cost_exact(r, 1, v);
 		return;
@@ -208,17 +209,11 @@ static char *slopes_text(const struct run_data *r)
 	return out;
 }
 
-/* What one level of each walk is made of, in blocks (bpf/walk_*.bpf.c). */
-static const struct {
-	const char *walk, *parts;
-	double kernel_calls, bpf_calls, loads;
-} walk_blocks[] = {
-	{ "walk-iter", "an iterator call (bpf_iter_num_next) and a load", 1, 0, 1 },
-	{ "walk-loop", "a callback call (bpf_loop, inlined to a BPF-to-BPF call) and a load", 0, 1, 1 },
-	{ "walk-bounded", "a load", 0, 0, 1 },
-};
-
-/* A level of each walk against the building blocks of this CPU (blocks.csv). */
+/*
+ * A level of each walk against the building blocks of this CPU (blocks.csv):
+ * every walk that declares what a level is made of (RB_FACT(level_*), in
+ * its bpf/<name>.bpf.c), in the table's order.
+ */
 static char *blocks_text(const struct run_data *r)
 {
 	double kc = block_of(r, "kernel-call"), bc = block_of(r, "bpf-call"),
@@ -230,14 +225,14 @@ static char *blocks_text(const struct run_data *r)
 		return xasprintf("%s", "");
 	out = xasprintf(" The building blocks here (`blocks.csv`): an out-of-line kernel call %s, a BPF-to-BPF call %s, a dependent load %s.",
 			qval(x, sizeof(x), kc, r->u), qval(y, sizeof(y), bc, r->u), qval(z, sizeof(z), ld, r->u));
-	for (j = 0; j < sizeof(walk_blocks) / sizeof(walk_blocks[0]); j++) {
-		double sum = walk_blocks[j].kernel_calls * kc + walk_blocks[j].bpf_calls * bc +
-			     walk_blocks[j].loads * ld;
+	for (j = 0; j < nstrategies; j++) {
+		const struct strategy *w = &strategies[j];
+		double sum = w->level_kernel_calls * kc + w->level_bpf_calls * bc + w->level_loads * ld;
 
-		if (!fit_of(r, walk_blocks[j].walk, &a, &b, &lo, &hi))
+		if (!w->level_parts || !fit_of(r, w->name, &a, &b, &lo, &hi))
 			continue;
-		xappend(&out, " `%s` per level %s is %.2fx %s (%s).", walk_blocks[j].walk,
-			qval(x, sizeof(x), b, r->u), b / sum, walk_blocks[j].parts, qval(y, sizeof(y), sum, r->u));
+		xappend(&out, " `%s` per level %s is %.2fx %s (%s).", w->name,
+			qval(x, sizeof(x), b, r->u), b / sum, w->level_parts, qval(y, sizeof(y), sum, r->u));
 	}
 	return out;
 }
@@ -251,7 +246,7 @@ static void decide_depth(const struct run_data *r, struct verdict *v, bool with_
 
 	if (!r || !(fw = flattest_walk(r, &wb, &wlo, &whi)))
 		return;
-	if (with_kfunc && !fit_of(r, "kfunc", &a, &kb, &klo, &khi))
+	if (with_kfunc && !fit_of(r, kfunc_of(r), &a, &kb, &klo, &khi))
 		return;
 	v->run = r;
 	if (with_kfunc) {
@@ -285,6 +280,6 @@ void decide_depth_native(const struct run_data *runs, size_t n, struct verdict *
 {
 	const struct run_data *r = native_run(runs, n);
 
-	decide_depth(r, v, r && row_of(&r->walkfit, "kfunc") >= 0);
+	decide_depth(r, v, r && row_of(&r->walkfit, kfunc_of(r)) >= 0);
 }
 

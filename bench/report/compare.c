@@ -29,6 +29,7 @@
 #include "io/parse.h"
 #include "commands.h"
 #include "core/rounds.h"
+#include "core/strategy.h"
 #include "run/run.h"
 #include "io/text.h"
 #include "parts/verifier.h"
@@ -57,6 +58,15 @@ struct run_samples {
 	struct series *s;
 	size_t n;
 };
+
+/* The driver alone, which every figure is net of: by its fact, as this
+ * build's strategy table declares it. */
+static bool is_baseline(const char *strategy)
+{
+	const struct strategy *bs = strategy_baseline();
+
+	return bs && !strcmp(strategy, bs->name);
+}
 
 static struct series *series_of(struct run_samples *r, const char *strategy,
 				unsigned depth)
@@ -188,7 +198,7 @@ static size_t scratch_need(const struct run_samples *r)
 	for (i = 0; i < r->n; i++) {
 		if (r->s[i].n > most)
 			most = r->s[i].n;
-		if (!strcmp(r->s[i].strategy, "baseline") && r->s[i].n > base)
+		if (is_baseline(r->s[i].strategy) && r->s[i].n > base)
 			base = r->s[i].n;
 	}
 	return 2 * (most + base) + 1;
@@ -241,6 +251,7 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 		 char *err, size_t errlen)
 {
 	static struct run_samples a, b;
+	const struct strategy *bs = strategy_baseline();
 	double *scratch = NULL, *ra = NULL, *rb = NULL;
 	double lim = (double)o->margin_pct / 100.0;
 	uint64_t rng = 0x243f6a8885a308d3ULL;	/* fixed: same runs, same verdicts */
@@ -272,13 +283,13 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 		double ma, mb, ratio, lo, hi;
 		const char *verdict;
 
-		if (!strcmp(sa->strategy, "baseline"))
+		if (is_baseline(sa->strategy))
 			continue;
 		sb = series_of(&b, sa->strategy, sa->depth);
 		if (!sb)
 			continue;
-		ba = series_of(&a, "baseline", sa->depth);
-		bb = series_of(&b, "baseline", sb->depth);
+		ba = bs ? series_of(&a, bs->name, sa->depth) : NULL;
+		bb = bs ? series_of(&b, bs->name, sb->depth) : NULL;
 		if (ba && ba->nrounds != sa->nrounds)
 			ba = NULL;
 		if (bb && bb->nrounds != sb->nrounds)

@@ -12,10 +12,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/defaults.h"
 #include "io/csvread.h"
 #include "io/jsonread.h"
 
 #define MAX_RUNS 8
+/* The most depths and strategies of one run the queries hold: a run from
+ * another build may list more strategies than this one's MAX_STRATEGIES. */
+#define RUN_MAX_DEPTHS RB_MAX_DEPTHS
+#define RUN_MAX_STRATEGIES 32
 #define WIDTH 72	/* summary.txt's columns */
 
 struct run_data {
@@ -45,7 +50,7 @@ void free_run(struct run_data *r);
 int load_aa(struct aa_data *a, const char *dir);
 void free_aa(struct aa_data *a);
 
-/* ---- queries: -1, NAN or NULL when the row is not there ---- */
+/* ---- queries: -1, NAN or NULL when the row is not there (or s is NULL) ---- */
 long pc_row(const struct run_data *r, const char *s, unsigned depth);
 double pc_figure(const struct run_data *r, const char *s, unsigned depth);
 void pc_interval(const struct run_data *r, const char *s, unsigned depth, double *lo, double *hi);
@@ -54,7 +59,18 @@ size_t depths(const struct run_data *r, unsigned *out, size_t max);
 size_t distinct_strategies(const struct csv *c, const char **out, size_t max);
 size_t measured(const struct run_data *r, const char **out, size_t max);
 long row_of(const struct csv *c, const char *s);
+/* Facts of a strategy (bpf/driver.bpf.h), as the run's env.json recorded
+ * them, else as this build's table declares them. */
 bool is_walk(const struct run_data *r, const char *s);
+bool is_baseline(const struct run_data *r, const char *s);
+/* The strategy the claims compare with, by its facts, or NULL: the kfunc
+ * (its role), the proxy of the kfunc as merged (its first form) and the
+ * proxy of its form without the put. */
+const char *kfunc_of(const struct run_data *r);
+/* The open-coded walk the claims quote for a walked root (its role). */
+const char *walk_of(const struct run_data *r);
+const char *proxy_of_merged(const struct run_data *r);
+const char *proxy_of_nonacquire(const struct run_data *r);
 const json_t *strategy_env(const struct run_data *r, const char *name);
 const char *cap_cell(const struct run_data *r, const char *s, const char *consumer,
 		     const char **detail);

@@ -9,6 +9,7 @@
 #include "io/cli.h"
 #include "report/report.h"
 #include "core/defaults.h"
+#include "core/strategy.h"
 #include "io/text.h"
 
 const char *const cap_consumers[4] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };
@@ -167,7 +168,7 @@ long pc_row(const struct run_data *r, const char *s, unsigned depth)
 {
 	size_t i;
 
-	for (i = 0; i < r->percall.nrows; i++)
+	for (i = 0; s && i < r->percall.nrows; i++)
 		if (!strcmp(csv_cell(&r->percall, i, "strategy"), s) &&
 		    (unsigned)csv_num_cell(&r->percall, i, "depth") == depth)
 			return (long)i;
@@ -247,7 +248,7 @@ long row_of(const struct csv *c, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < c->nrows; i++)
+	for (i = 0; s && i < c->nrows; i++)
 		if (!strcmp(csv_cell(c, i, "strategy"), s))
 			return (long)i;
 	return -1;
@@ -259,20 +260,104 @@ const json_t *strategy_env(const struct run_data *r, const char *name)
 	size_t ci;
 
 	json_array_foreach(a, ci, c)
-		if (!strcmp(json_get_str(c, "name", ""), name))
+		if (name && !strcmp(json_get_str(c, "name", ""), name))
 			return c;
 	return NULL;
 }
 
-/* A route that walks css.parent, as its file declares (env.json); runs from
- * before the facts were recorded go by the name. */
-bool is_walk(const struct run_data *r, const char *s)
+/*
+ * A strategy's facts as the run recorded them (env.json), else as this
+ * build's table declares them: runs from before a fact was recorded.
+ */
+static bool fact_bool(const struct run_data *r, const char *s, const char *key)
 {
 	const json_t *e = strategy_env(r, s);
+	const struct strategy *t = strategy_by_name(s);
 
-	if (e && json_get(e, "walks"))
-		return json_get_bool(e, "walks", false);
-	return !strncmp(s, "walk-", 5);
+	if (e && json_get(e, key))
+		return json_get_bool(e, key, false);
+	if (!t)
+		return false;
+	return !strcmp(key, "walks") ? t->walks : !strcmp(key, "baseline") ? t->baseline : false;
+}
+
+static const char *fact_str(const struct run_data *r, const char *s, const char *key)
+{
+	const json_t *e = strategy_env(r, s);
+	const struct strategy *t = strategy_by_name(s);
+
+	if (e && json_get(e, key))
+		return json_get_str(e, key, NULL);
+	if (!t)
+		return NULL;
+	return !strcmp(key, "role") ? t->role : !strcmp(key, "proxy_of") ? t->proxy_of : NULL;
+}
+
+/* A route that walks css.parent, as its file declares. */
+bool is_walk(const struct run_data *r, const char *s)
+{
+	return fact_bool(r, s, "walks");
+}
+
+bool is_baseline(const struct run_data *r, const char *s)
+{
+	return fact_bool(r, s, "baseline");
+}
+
+/* The strategy of the run whose fact key is value (the run's own list, or
+ * this build's for a run without one), or NULL. */
+static const char *strategy_whose(const struct run_data *r, const char *key, const char *value)
+{
+	const json_t *a = json_get(r->env, "strategies"), *c;
+	const char *v;
+	size_t i;
+
+	if (json_array_size(a)) {
+		json_array_foreach(a, i, c) {
+			const char *s = json_get_str(c, "name", "");
+
+			if ((v = fact_str(r, s, key)) && !strcmp(v, value))
+				return s;
+		}
+		return NULL;
+	}
+	for (i = 0; i < nstrategies; i++)
+		if ((v = fact_str(r, strategies[i].name, key)) && !strcmp(v, value))
+			return strategies[i].name;
+	return NULL;
+}
+
+const char *kfunc_of(const struct run_data *r)
+{
+	return strategy_whose(r, "role", RB_ROLE_KFUNC);
+}
+
+const char *walk_of(const struct run_data *r)
+{
+	return strategy_whose(r, "role", RB_ROLE_WALK);
+}
+
+/*
+ * The proxy of the kfunc as merged (its first form), or of its form without
+ * the put (the non-acquire variant proposed in the review), as the
+ * strategies declare them (RB_FACT(proxy_of, form)).
+ */
+const char *proxy_of_merged(const struct run_data *r)
+{
+	const struct strategy *k = strategy_by_name(kfunc_of(r) ? kfunc_of(r) : "");
+
+	return k && k->nforms ? strategy_whose(r, "proxy_of", k->forms[0].name) : NULL;
+}
+
+const char *proxy_of_nonacquire(const struct run_data *r)
+{
+	const struct strategy *k = strategy_by_name(kfunc_of(r) ? kfunc_of(r) : "");
+	size_t i;
+
+	for (i = 0; k && i < k->nforms; i++)
+		if (!k->forms[i].release_root)
+			return strategy_whose(r, "proxy_of", k->forms[i].name);
+	return NULL;
 }
 
 const char *cap_cell(const struct run_data *r, const char *s, const char *consumer,
@@ -280,7 +365,7 @@ const char *cap_cell(const struct run_data *r, const char *s, const char *consum
 {
 	size_t i;
 
-	for (i = 0; i < r->capability.nrows; i++)
+	for (i = 0; s && i < r->capability.nrows; i++)
 		if (!strcmp(csv_cell(&r->capability, i, "strategy"), s) &&
 		    !strcmp(csv_cell(&r->capability, i, "consumer"), consumer)) {
 			if (detail)
@@ -293,8 +378,8 @@ const char *cap_cell(const struct run_data *r, const char *s, const char *consum
 /* The walk with the lowest figure at that depth. */
 const char *best_walk(const struct run_data *r, unsigned depth)
 {
-	const char *names[32], *best = NULL;
-	size_t n = measured(r, names, 32), i;
+	const char *names[RUN_MAX_STRATEGIES], *best = NULL;
+	size_t n = measured(r, names, RUN_MAX_STRATEGIES), i;
 	double bm = INFINITY;
 
 	for (i = 0; i < n; i++) {
@@ -314,7 +399,7 @@ bool fit_of(const struct run_data *r, const char *s, double *a, double *b, doubl
 {
 	size_t i;
 
-	for (i = 0; i < r->walkfit.nrows; i++)
+	for (i = 0; s && i < r->walkfit.nrows; i++)
 		if (!strcmp(csv_cell(&r->walkfit, i, "strategy"), s)) {
 			*a = csv_num_cell(&r->walkfit, i, "intercept_ns");
 			*b = csv_num_cell(&r->walkfit, i, "per_level_ns");
@@ -374,7 +459,7 @@ const struct run_data *kfunc_run(const struct run_data *runs, size_t n)
 	size_t k;
 
 	for (k = 0; k < n; k++) {
-		if (row_of(&runs[k].percall, "kfunc") < 0)
+		if (row_of(&runs[k].percall, kfunc_of(&runs[k])) < 0)
 			continue;
 		if (!best || (runs[k].icount && !best->icount) ||
 		    (!runs[k].emulated && best->emulated && !best->icount))

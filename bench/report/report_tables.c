@@ -49,19 +49,19 @@ static void percall_cell(FILE *f, const struct run_data *r, const char *s, unsig
 	v = csv_num_cell(&r->percall, (size_t)row, r->est_col);
 	lo = csv_num_cell(&r->percall, (size_t)row, r->est_lo);
 	hi = csv_num_cell(&r->percall, (size_t)row, r->est_hi);
-	if (!strcmp(s, "baseline") || !below_resolution(lo))
+	if (is_baseline(r, s) || !below_resolution(lo))
 		fprintf(f, " %s %s", qnum(m, sizeof(m), v, r->u), qci(ci, sizeof(ci), lo, hi, r->u));
 	else
 		fprintf(f, " < %s", qnum(m, sizeof(m), hi, r->u));
 	fprintf(f, "%s |", strcmp(csv_cell(&r->percall, (size_t)row, "root_ok"), "1") &&
-		strcmp(s, "baseline") ? " **root differs**" : "");
+		!is_baseline(r, s) ? " **root differs**" : "");
 }
 
 void md_percall(FILE *f, const struct run_data *r)
 {
-	const char *names[32];
-	unsigned d[64];
-	size_t ns = measured(r, names, 32), nd = depths(r, d, 64), i, j;
+	const char *names[RUN_MAX_STRATEGIES];
+	unsigned d[RUN_MAX_DEPTHS];
+	size_t ns = measured(r, names, RUN_MAX_STRATEGIES), nd = depths(r, d, RUN_MAX_DEPTHS), i, j;
 
 	if (!nd)
 		return;
@@ -129,8 +129,8 @@ void md_verifier(FILE *f, const struct run_data *r)
 
 void md_capability(FILE *f, const struct run_data *r)
 {
-	const char *names[32];
-	size_t n = distinct_strategies(&r->capability, names, 32), i, k;
+	const char *names[RUN_MAX_STRATEGIES];
+	size_t n = distinct_strategies(&r->capability, names, RUN_MAX_STRATEGIES), i, k;
 
 	if (!n)
 		return;

@@ -213,7 +213,7 @@ static int run_e2e(struct run *r, FILE *report)
 	/* The kfunc's proxies stand for a route's cost in kernel, not at a
 	 * hook: end to end they would only lengthen the run. */
 	for (i = 0; i < nstrategies; i++)
-		r->e2e_selected[i] = r->selected[i] && !proxy_of(strategies[i].name);
+		r->e2e_selected[i] = r->selected[i] && !strategies[i].proxy_of;
 	r->e2e = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
 			       .selected = r->e2e_selected, .ik = r->ik, .nik = nik,
 			       .unit = machine_unit(&r->m) };

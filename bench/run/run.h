@@ -28,7 +28,6 @@
 #include "core/strategy.h"
 #include "parts/traverse.h"
 
-#define MAX_STRATEGIES 16
 #define RB_MAX_PARTS 8
 /* Bootstrap replicates per interval: the 2.5% tails rest on 25 values. */
 #define RB_BOOT_REPLICATES 1000

@@ -147,6 +147,10 @@ void write_env(struct run *r, const char *status)
 		json_bool(&j, "walks", strategies[i].walks);
 		json_bool(&j, "yields_root", strategies[i].yields_root);
 		json_bool(&j, "baseline", strategies[i].baseline);
+		if (strategies[i].role)
+			json_str(&j, "role", strategies[i].role);
+		if (strategies[i].proxy_of)
+			json_str(&j, "proxy_of", strategies[i].proxy_of);
 		json_str(&j, "style", strategies[i].style);
 		json_bool(&j, "available", ls->available);
 		if (!ls->available)
