@@ -308,7 +308,7 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 				 walks[k], at, fit);
 		}
 		cols_write_row(f.f, estimate_table, &(struct estimate_row){
-			.estimate = "kfunc (estimate)", .from = pair->strategy,
+			.estimate = "kfunc (estimate)", .from = pair->name,
 			.proxy_ns = ps->e_ns, .lo = ps->e_lo, .hi = ps->e_hi,
 			.within_pct = within, .validation = path, .walk = walks[k],
 			.dearer_from = dearer, .crossing = fit });
