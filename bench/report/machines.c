@@ -80,10 +80,9 @@ static int load_run(struct mrun *r, const char *dir, char *err, size_t errlen)
 	    load_csv(dir, "estimate.csv", false, &r->estimate, err, errlen))
 		return -1;
 	r->col = json_get_str(r->env, "settings.estimator.column", "median_ns");
-	if (csv_col(&r->percall, r->col) < 0 || csv_col(&r->percall, "strategy") < 0 ||
-	    csv_col(&r->percall, "depth") < 0)
-		return text_fail(err, errlen, "%s/percall.csv: no column %s, strategy or depth",
-				 dir, r->col);
+	if (csv_require(&r->percall, (const char *const[]){ "strategy", "depth", r->col }, 3,
+			err, errlen))
+		return -1;
 	if (r->estimate.nrows && csv_col(&r->estimate, "from") >= 0)
 		r->proxy = csv_cell(&r->estimate, 0, "from");
 	return 0;
@@ -98,7 +97,9 @@ static void free_run(struct mrun *r)
 	csv_free(&r->estimate);
 }
 
-/* The number in column col of the row whose column key is value, or NaN. */
+/* The number in column col of the row whose column key is value, or NaN
+ * (also when an older run's file lacks the column: the figure is then not
+ * in that run, which the table shows as "-"). */
 static double lookup(const struct csv *c, const char *key, const char *value, const char *col)
 {
 	size_t i;
