@@ -423,9 +423,14 @@ kvm_trial() {
 # takes at most 8 CPUs, and every arm64 server has v3.
 machine_args=()
 console_tty=ttyS0
+tcg_cpu=max
 if [ "$guest_arch" = aarch64 ]; then
 	machine_args=(-M "virt,gic-version=3")
 	console_tty=ttyAMA0
+	# Pointer authentication with QEMU's own cheap algorithm instead of
+	# QARMA, whose emulation made every kernel return several times dearer
+	# in host time. The guest runs the same instructions (icount counts).
+	tcg_cpu=${VMRUN_TCG_CPU:-max,pauth-impdef=on}
 fi
 
 accel_args=()
@@ -434,7 +439,7 @@ if [ "$icount" -eq 1 ]; then
 	why="--icount"
 	# icount needs single-threaded TCG; one vCPU by default, as with
 	# round-robin vCPUs one CPU's instructions would advance the other's clock.
-	accel_args=(-accel "tcg,thread=single" -cpu max -icount shift=0)
+	accel_args=(-accel "tcg,thread=single" -cpu "$tcg_cpu" -icount shift=0)
 	smp=${smp:-1}
 elif [ "$accel" = tcg ]; then
 	accel_name=tcg; why="--accel tcg"
@@ -449,7 +454,7 @@ else
 fi
 case "$accel_name" in
 kvm) accel_args=(-accel kvm -cpu "$kvm_cpu") ;;
-tcg) accel_args=(-accel tcg -cpu max) ;;
+tcg) accel_args=(-accel tcg -cpu "$tcg_cpu") ;;
 esac
 # Multi-threaded TCG (QEMU 7.2) with two vCPUs oopses Linux 7.x at boot now
 # and then ("Oops: int3" while the kernel patches its own text): one vCPU
@@ -547,7 +552,7 @@ if [ "$accel_name" = kvm ]; then
 		[ "$accel" = kvm ] && die "--accel kvm: the KVM trial passed but the guest did not come up ($kvm_fail)"
 		echo "$prog: KVM trial passed but the guest did not come up ($kvm_fail); falling back to TCG" >&2
 		accel_name=tcg
-		accel_args=(-accel tcg -cpu max)
+		accel_args=(-accel tcg -cpu "$tcg_cpu")
 		# One vCPU under TCG (see above), unless --smp said otherwise.
 		[ "$smp_given" -eq 1 ] || smp=1
 		sed -i "s/^export ROOTBENCH_VM_ACCEL=kvm\$/export ROOTBENCH_VM_ACCEL=tcg/" "$run/over/vmrun/env"
