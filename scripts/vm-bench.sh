@@ -42,6 +42,12 @@ die() { echo "$prog: $*" >&2; exit 2; }
 arch=${VM_ARCH:-amd64}
 case "$arch" in amd64|arm64) ;; *) die "VM_ARCH=$arch: amd64 or arm64" ;; esac
 [ -x "$rootbench" ] || die "$rootbench is not built (make all)"
+if [ "$arch" = arm64 ]; then
+	command -v qemu-system-aarch64 >/dev/null 2>&1 ||
+		die "missing qemu-system-aarch64: run scripts/deps.sh arm64 (Debian qemu-system-arm)"
+	command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 ||
+		die "missing aarch64-linux-gnu-gcc: run scripts/deps.sh arm64 (Debian gcc-aarch64-linux-gnu)"
+fi
 case "${VM_ICOUNT:-}" in ''|0|1) ;; *) die "VM_ICOUNT=${VM_ICOUNT}: must be 0 or 1" ;; esac
 case "${VM_TIMEOUT:-3600}" in *[!0-9]*|'') die "VM_TIMEOUT=${VM_TIMEOUT}: not a number of seconds" ;; esac
 if [ -n "${VM_OUT:-}" ]; then
@@ -81,10 +87,6 @@ vm_extra=()
 if [ "$arch" = arm64 ]; then
 	# The same BPF source and user space, built for arm64 against its
 	# kernel's BTF, linked static: the guest has no arm64 libraries.
-	command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 ||
-		die "missing aarch64-linux-gnu-gcc: run scripts/deps.sh arm64 (Debian gcc-aarch64-linux-gnu)"
-	command -v qemu-system-aarch64 >/dev/null 2>&1 ||
-		die "missing qemu-system-aarch64: run scripts/deps.sh arm64 (Debian qemu-system-arm)"
 	sysroot=$(scripts/cross-sysroot.sh arm64) || die "no arm64 libraries to build with (see above)"
 	make -s BUILD="$build/arm64" BPF_ARCH=arm64 CC=aarch64-linux-gnu-gcc CROSS_SYSROOT="$sysroot" \
 		VMLINUX_BTF="$btf" "$build/arm64/rootbench" >&2 || die "the arm64 build failed (see above)"

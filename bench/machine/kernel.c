@@ -82,6 +82,7 @@ int machine_probe(struct machine *m, char *err, size_t errlen)
 	}
 	snprintf(m->release, sizeof(m->release), "%s", u.release);
 	snprintf(m->kversion, sizeof(m->kversion), "%s", u.version);
+	snprintf(m->arch, sizeof(m->arch), "%s", u.machine);
 	cpu_model(m->cpu_model, sizeof(m->cpu_model));
 
 	if (read_file("/sys/devices/system/cpu/online", buf, sizeof(buf)) ||

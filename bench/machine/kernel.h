@@ -12,6 +12,7 @@
 struct machine {
 	char release[128];	/* uname -r */
 	char kversion[256];	/* uname -v */
+	char arch[65];		/* uname -m (x86_64, aarch64), as long as utsname allows */
 	char cpu_model[128];
 	bool online[RB_MAX_CPUS];
 	int last_online;	/* highest online CPU */

@@ -97,6 +97,7 @@ struct proxy_cell {
 
 struct proxy_run {
 	const char *release, *accel, *unit, *git_commit, *started_utc;
+	const char *arch;		/* uname -m: validation rows are per architecture */
 	const char *kfunc_form;		/* the kfunc form measured, NULL if none */
 	bool kfunc_available;
 	const char *validation_path;	/* NULL: PROXY_VALIDATION_DEFAULT */

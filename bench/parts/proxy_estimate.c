@@ -54,7 +54,7 @@ struct COL_ROW validation_row {
 	const char *kernel, *accel, *unit, *proxy, *kfunc_form;
 	size_t depths;
 	double proxy_median, kfunc_median, ratio, ratio_lo, ratio_hi, within_pct;
-	const char *git_commit, *started_utc;
+	const char *git_commit, *started_utc, *arch;
 };
 
 static const struct column validation_cols[] = {
@@ -72,6 +72,7 @@ static const struct column validation_cols[] = {
 	COL("within_pct", COL_FIX2, struct validation_row, within_pct),
 	COL("git_commit", COL_STR, struct validation_row, git_commit),
 	COL("started_utc", COL_STR, struct validation_row, started_utc),
+	COL("arch", COL_STR, struct validation_row, arch),
 };
 static const struct columns validation_table = COLS_INIT(validation_cols);
 
@@ -148,7 +149,7 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 		.proxy_median = ps->v_proxy_med, .kfunc_median = ps->v_kfunc_med,
 		.ratio = ps->v_ratio, .ratio_lo = ps->v_lo, .ratio_hi = ps->v_hi,
 		.within_pct = ps->v_within, .git_commit = pr->git_commit,
-		.started_utc = pr->started_utc });
+		.started_utc = pr->started_utc, .arch = pr->arch });
 	outfile_commit(&f);
 }
 
@@ -164,8 +165,8 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 /* proxy-validation.csv read back by its table's names. */
 #define VCOL(name) cols_name(validation_table, name)
 
-static int read_validation(const char *path, const char *proxy, double *within,
-			   char *what, size_t wlen, char *why, size_t len)
+static int read_validation(const char *path, const char *proxy, const char *arch,
+			   double *within, char *what, size_t wlen, char *why, size_t len)
 {
 	/* The columns read below, checked when the file is loaded. */
 	const char *const cols[] = { VCOL("within_pct"), VCOL("ratio"), VCOL("ratio_lo"),
@@ -194,11 +195,16 @@ static int read_validation(const char *path, const char *proxy, double *within,
 		double lo = csv_num_cell(&v, i, VCOL("ratio_lo"));
 		double hi = csv_num_cell(&v, i, VCOL("ratio_hi"));
 		const char *accel = csv_cell(&v, i, VCOL("accel"));
+		/* Rows from before the column were all x86-64. */
+		const char *row_arch = csv_col(&v, VCOL("arch")) < 0 || !*csv_cell(&v, i, VCOL("arch")) ?
+			"x86_64" : csv_cell(&v, i, VCOL("arch"));
 		bool emulated_time = !strcmp(accel, "tcg");
 		size_t used = strlen(what);
 
-		if (strcmp(csv_cell(&v, i, VCOL("proxy")), proxy) || isnan(w) || isnan(lo) ||
-		    isnan(hi))
+		/* Another architecture's JIT calls, loads and inlines differently:
+		 * only rows of this machine's validate its proxy. */
+		if (strcmp(csv_cell(&v, i, VCOL("proxy")), proxy) || strcmp(row_arch, arch) ||
+		    isnan(w) || isnan(lo) || isnan(hi))
 			continue;
 		snprintf(what + used, wlen - used, "%s%s %s: kfunc/proxy %.3f [%.3f; %.3f]%s",
 			 used ? "; " : "", csv_cell(&v, i, VCOL("kernel")), accel, r, lo, hi,
@@ -216,7 +222,8 @@ static int read_validation(const char *path, const char *proxy, double *within,
 	if (why[0])
 		return -1;
 	if (!bounding) {
-		snprintf(why, len, "%s has no icount, KVM or native row for %s", path, proxy);
+		snprintf(why, len, "%s has no icount, KVM or native row for %s on %s", path, proxy,
+			 arch);
 		return -1;
 	}
 	return 0;
@@ -245,7 +252,7 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 		return;
 	median_interval(med, m, &ps->e_ns, &tmp, &tmp);
 	snprintf(ps->e_source, sizeof(ps->e_source), "%s", path);
-	if (read_validation(path, pair->name, &within, what, sizeof(what),
+	if (read_validation(path, pair->name, pr->arch, &within, what, sizeof(what),
 			    ps->e_why, sizeof(ps->e_why)))
 		return;
 	if (within > PROXY_TOLERANCE_PCT) {

@@ -146,6 +146,7 @@ void conclude_proxies(struct run *r)
 	if (cells && !rb_signal) {
 		struct proxy_run pr = {
 			.release = r->m.release,
+			.arch = r->m.arch,
 			.accel = r->m.vm ? r->m.vm_accel : "native",
 			.unit = machine_unit(&r->m),
 			.git_commit = RB_GIT_COMMIT,

@@ -77,6 +77,7 @@ void write_env(struct run *r, const char *status)
 	json_obj_begin(&j, "kernel");
 	json_str(&j, "release", r->m.release);
 	json_str(&j, "version", r->m.kversion);
+	json_str(&j, "arch", r->m.arch);
 	json_int(&j, "bpf_jit_enable", r->m.jit);
 	json_obj_end(&j);
 	fingerprint_json(&r->fp, &j);
