@@ -9,6 +9,7 @@
 
 #include "machine/cgroup.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "core/skel_ops.h"
 #include "source_lines.h"
 

@@ -51,9 +51,7 @@ struct strategy {
 	unsigned source_lines;	/* code lines of bpf/<name>.bpf.c */
 };
 
-extern const struct strategy strategies[];
-extern const size_t nstrategies;
-const struct strategy *strategy_by_name(const char *name);
+/* The table itself, from the strategies' facts: core/strategies.h. */
 
 #define RB_MAX_FORMS 4
 
@@ -113,8 +111,6 @@ int strategy_load(const struct strategy *s, const struct load_req *req,
 struct kfunc_version {
 	const char *name, *since;
 };
-extern const struct kfunc_version strategy_kfunc_versions[];
-extern const size_t nstrategy_kfunc_versions;
 
 /* The kernel version that introduced a kfunc, for reasons ("Linux >= 7.0"). */
 const char *kfunc_since(const char *name);

@@ -16,6 +16,7 @@
 #include "io/json.h"
 #include "io/output.h"
 #include "parts/proxy.h"
+#include "parts/proxy_estimate.h"
 #include "core/stats.h"
 
 static int cmp_double(const void *a, const void *b)

@@ -36,9 +36,11 @@
 #include "core/signals.h"
 #include "core/stats.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "parts/e2e.h"
 #include "parts/traverse.h"
 #include "parts/verifier.h"
+#include "parts/sweep.h"
 #include "run/run.h"
 
 /* ---- a cell's figure -------------------------------------------------- */

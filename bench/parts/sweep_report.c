@@ -13,10 +13,15 @@
 #include "machine/kernel.h"
 #include "io/output.h"
 #include "parts/proxy.h"
+#include "parts/proxy_estimate.h"
 #include "core/defaults.h"
 #include "core/signals.h"
 #include "core/stats.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
+#include "parts/sweep.h"
+#include "parts/sweep_report.h"
+#include "parts/targets.h"
 #include "run/run.h"
 
 /* walkfit.csv: a row per strategy that yields a root, its line over depth. */

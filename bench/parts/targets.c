@@ -13,6 +13,8 @@
 #include "machine/kernel.h"
 #include "core/defaults.h"
 #include "core/rounds.h"
+#include "parts/sweep.h"
+#include "parts/targets.h"
 #include "run/run.h"
 
 struct target {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "report/claims.h"
+#include "report/claims_cost.h"
 #include "io/text.h"
 
 /* ---- comparing two intervals ------------------------------------------- */

@@ -26,10 +26,10 @@
 #include "io/jsonread.h"
 #include "io/output.h"
 #include "io/parse.h"
-#include "commands.h"
+#include "core/defaults.h"
 #include "core/rounds.h"
-#include "run/run.h"
 #include "io/text.h"
+#include "parts/sweep.h"
 #include "parts/verifier.h"
 
 /*

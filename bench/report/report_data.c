@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "io/cli.h"
-#include "report/report.h"
+#include "report/report_data.h"
 #include "core/defaults.h"
 #include "io/text.h"
 

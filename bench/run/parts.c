@@ -20,12 +20,18 @@
 #include "io/json.h"
 #include "machine/kernel.h"
 #include "io/output.h"
+#include "parts/blocks.h"
 #include "parts/proxy.h"
+#include "parts/proxy_estimate.h"
 #include "core/defaults.h"
 #include "core/signals.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "parts/traverse.h"
 #include "parts/verifier.h"
+#include "parts/sweep.h"
+#include "parts/sweep_report.h"
+#include "run/parts.h"
 #include "run/run.h"
 
 /* The files parts fill row by row (enum run_output). */

@@ -19,26 +19,32 @@
 #include <unistd.h>
 
 #include "machine/cgroup.h"
+#include "machine/cgroup_env.h"
 #include "io/cli.h"
 #include "parts/crosscheck.h"
 #include "machine/fingerprint.h"
+#include "machine/fingerprint_probe.h"
 #include "parts/consumer.h"
 #include "io/json.h"
 #include "machine/kernel.h"
 #include "io/output.h"
 #include "io/parse.h"
 #include "parts/proxy.h"
-#include "commands.h"
+#include "core/defaults.h"
 #include "core/rounds.h"
 #include "core/sample.h"
 #include "core/signals.h"
 #include "core/stats.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "parts/e2e.h"
 #include "parts/traverse.h"
 #include "parts/verifier.h"
 
+#include "run/parts.h"
 #include "run/run.h"
+#include "run/run_env.h"
+#include "run/run_opts.h"
 
 
 __attribute__((format(printf, 2, 3)))

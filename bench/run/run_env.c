@@ -27,10 +27,14 @@
 #include "core/signals.h"
 #include "core/stats.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "parts/e2e.h"
 #include "parts/traverse.h"
 #include "parts/verifier.h"
+#include "parts/targets.h"
+#include "run/parts.h"
 #include "run/run.h"
+#include "run/run_env.h"
 
 /* ---- env.json ---------------------------------------------------------- */
 
