@@ -10,12 +10,19 @@
 #include <stdio.h>
 
 #include "io/columns.h"
+#include "parts/proxy.h"
+#include "parts/sweep.h"
 
-struct run;
+struct rundir;
 
-void write_walkfit(struct run *r);
-void print_table(struct run *r, FILE *out);
-void conclude_proxies(struct run *r);
+/* walkfit.csv: each root-yielding strategy's line over depth. */
+void write_walkfit(const struct sweep *sw, const struct rundir *rd);
+/* The run's table, the cost per level and the targets. */
+void print_table(const struct sweep *sw, const struct sweep_run *sr, FILE *out);
+/* The kfunc's proxies: proxy-xlated.txt, and from the cells the validation
+ * (kfunc measured) or the estimate (kfunc missing). */
+void conclude_proxies(const struct sweep *sw, const struct sweep_run *sr,
+		      struct proxy_state *ps, const struct rundir *rd);
 /* walkfit.csv's column table. */
 extern const struct columns walkfit_table;
 

@@ -5,10 +5,13 @@
 
 #include <stdio.h>
 
-struct json;
-struct run;
+#include "parts/sweep.h"
 
-void json_summary_targets(struct run *r, struct json *j);
-void print_targets(struct run *r, FILE *out);
+struct json;
+
+/* env.json's round_speed and targets. */
+void json_summary_targets(const struct sweep *sw, const struct sweep_run *sr, struct json *j);
+/* The targets under the printed table. */
+void print_targets(const struct sweep *sw, const struct sweep_run *sr, FILE *out);
 
 #endif

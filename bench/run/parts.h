@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "parts/sweep.h"
 #include "run/run_opts.h"
 
 #define RB_MAX_PARTS 8
@@ -73,6 +74,9 @@ struct run_part {
 };
 extern const struct run_part run_parts[];
 extern const size_t nrun_parts;
+
+/* The run around the sweep, as its table and the targets see it. */
+struct sweep_run sweep_run_of(const struct run *r);
 
 /* env.json: each started part's own piece, then how long each took. */
 void json_parts(struct run *r, struct json *j);

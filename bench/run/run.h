@@ -41,25 +41,12 @@ struct run {
 	bool selected[MAX_STRATEGIES];
 	int probe;		/* a walking strategy: tells the true depth */
 	int depth_offset;	/* true depth - depth from the cgroup path */
-	unsigned depths[RB_MAX_DEPTHS], skipped[RB_MAX_DEPTHS];
-	size_t ndepths, nskipped;
 	struct outfile out[OUT_N];	/* the CSVs parts fill row by row */
+	struct sweep sweep;
 	struct traversal tv;
 	struct e2e e2e;
 	struct e2e_inkernel ik[MAX_STRATEGIES];	/* at the e2e depth */
 	struct oom_consumer cons;
-	struct pair *pairs;
-	size_t npairs, nplanned, ndone;
-	size_t rounds, warmup_visit;	/* rounds, warmup samples per visit */
-	/* The machine's speed per round, common to all cells (rounds_speed()),
-	 * and its max/min: reported next to the intervals it widens. */
-	double round_speed[RB_MAX_ROUNDS], speed_spread;
-	int at_depth;		/* depth the process is at, -1 none yet */
-	uint64_t order_rng, boot_rng;	/* both from the seed in env.json */
-	double t_sampling;
-	struct mismatch mism[64];
-	size_t nmism;
-	unsigned long long mism_total;
 	double t_start;
 	time_t wall_start;
 	char failure[512];
@@ -73,7 +60,6 @@ struct run {
 
 __attribute__((format(printf, 2, 3)))
 void set_failure(struct run *r, const char *fmt, ...);
-double now_s(void);
 
 /* The commands. */
 int cmd_run(int argc, char **argv);
