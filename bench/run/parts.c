@@ -293,23 +293,23 @@ static int run_e2e(struct run *r, FILE *report)
 	/* The in-kernel figures at that depth, one per strategy at most. */
 	for (i = 0; i < sw->ndone; i++)
 		if (sw->pairs[i].depth == sw->depths[near])
-			r->ik[nik++] = (struct e2e_inkernel){ sw->pairs[i].ls->s->name,
+			r->e2e.ik[nik++] = (struct e2e_inkernel){ sw->pairs[i].ls->s->name,
 							      sw->pairs[i].depth,
 							      pair_figure(&sw->pairs[i]) };
 	/* The kfunc's proxies stand for a route's cost in kernel, not at a
 	 * hook: end to end they would only lengthen the run. */
 	for (i = 0; i < nstrategies; i++)
-		r->e2e_selected[i] = r->selected[i] && !proxy_of(strategies[i].name);
-	r->e2e = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
-			       .selected = r->e2e_selected, .ik = r->ik, .nik = nik,
-			       .unit = machine_unit(&r->m) };
-	ret = e2e_measure(&r->e2e, r->rd.dirfd, r->rd.path, r->out[OUT_E2E].f, report);
+		r->e2e.selected[i] = r->selected[i] && !proxy_of(strategies[i].name);
+	r->e2e.part = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
+				    .selected = r->e2e.selected, .ik = r->e2e.ik, .nik = nik,
+				    .unit = machine_unit(&r->m) };
+	ret = e2e_measure(&r->e2e.part, r->rd.dirfd, r->rd.path, r->out[OUT_E2E].f, report);
 	if (ret && ret != -EINTR)
-		set_failure(r, "%s", r->e2e.failure);
+		set_failure(r, "%s", r->e2e.part.failure);
 	return ret;
 }
 
-static void json_e2e(struct run *r, struct json *j) { e2e_json(&r->e2e, j); }
+static void json_e2e(struct run *r, struct json *j) { e2e_json(&r->e2e.part, j); }
 
 /* ---- the table --------------------------------------------------------- */
 

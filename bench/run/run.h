@@ -34,7 +34,7 @@ struct run {
 	struct fingerprint fp;
 	struct crosscheck xc;
 	struct memcg_env env;
-	struct chain chain;
+	struct chain chain;	/* the sweep's, built around it (run_sweep() in parts.c) */
 	bool chain_made;
 	struct rundir rd;
 	struct loaded_strategy ls[MAX_STRATEGIES];
@@ -44,15 +44,18 @@ struct run {
 	struct outfile out[OUT_N];	/* the CSVs parts fill row by row */
 	struct sweep sweep;
 	struct traversal tv;
-	struct e2e e2e;
-	struct e2e_inkernel ik[MAX_STRATEGIES];	/* at the e2e depth */
+	/* End to end, with what the run hands it (it points to them). */
+	struct {
+		struct e2e part;
+		struct e2e_inkernel ik[MAX_STRATEGIES];	/* at the e2e depth */
+		bool selected[MAX_STRATEGIES];	/* selected, less the proxies */
+	} e2e;
 	struct oom_consumer cons;
 	double t_start;
 	time_t wall_start;
 	char failure[512];
 	/* The kfunc's proxies and the building blocks (bench/proxy.c). */
 	struct proxy_state proxy;
-	bool e2e_selected[MAX_STRATEGIES];	/* selected, less the proxies */
 	/* The parts of the run, as run_parts[]. */
 	struct part_state part[RB_MAX_PARTS];
 	bool pinned;
