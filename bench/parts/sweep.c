@@ -423,6 +423,8 @@ static int sample_round(struct sweep *sw, size_t round, size_t *order)
 
 		if (rb_stopping())
 			return -EINTR;
+		/* Between visits, outside the sampling: one shuffled order
+		 * holds the cells of every depth. */
 		if (move_to(sw, p->depth))
 			return -1;
 		e = visit_pair(sw, p, round);
