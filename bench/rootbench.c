@@ -12,11 +12,18 @@
 #include <string.h>
 
 #include "machine/cgroup.h"
+#include "machine/cgroup_env.h"
 #include "io/cli.h"
 #include "machine/kernel.h"
-#include "commands.h"
+#include "aa.h"
+#include "core/defaults.h"
+#include "report/compare.h"
+#include "report/report.h"
+#include "run/run.h"
+#include "trigger.h"
 #include "core/sample.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 
 static int handle_verbose(int key, const char *arg, void *ctx)
 {
@@ -97,7 +104,7 @@ static const char *root_here(const struct loaded_strategy *ls)
 	return s.root ? "" : " (returns no root here: NULL)";
 }
 
-int cmd_list(int argc, char **argv)
+static int cmd_list(int argc, char **argv)
 {
 	struct loaded_strategy ls;
 	struct memcg_env env;
@@ -134,7 +141,7 @@ int cmd_list(int argc, char **argv)
 	return RB_EXIT_OK;
 }
 
-int cmd_cleanup(int argc, char **argv)
+static int cmd_cleanup(int argc, char **argv)
 {
 	struct memcg_env env;
 	bool verbose = false;

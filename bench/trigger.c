@@ -16,12 +16,15 @@
 #include <bpf/libbpf.h>
 
 #include "machine/cgroup.h"
+#include "machine/cgroup_env.h"
 #include "io/cli.h"
 #include "machine/kernel.h"
 #include "io/parse.h"
-#include "commands.h"
+#include "core/defaults.h"
+#include "trigger.h"
 #include "core/signals.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 
 struct trigger_opts {
 	const char *strategy;

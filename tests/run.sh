@@ -55,6 +55,7 @@ fuzz_replay() {
 suite unit build/unit_tests
 suite fuzz-replay fuzz_replay
 suite lint lint
+suite layout tests/layout.sh
 suite build tests/build.sh
 suite facts tests/facts.sh
 suite native tests/native.sh

@@ -32,6 +32,8 @@ enum {
 #define RB_MIN_SAMPLES 10
 #define RB_MAX_SAMPLES 100000
 #define RB_MAX_DEPTHS 64
+/* Strategies a run holds (the table has fewer). */
+#define MAX_STRATEGIES 16
 #define RB_DEFAULT_SAMPLE_MS 2
 #define RB_DEFAULT_ROUNDS 30
 #define RB_QUICK_ROUNDS 5

@@ -58,4 +58,7 @@ struct series_hooks {
 int sample_series(int prog_fd, sampler_fn sample, __u32 batch, size_t warmup, size_t n,
 		  double *out, const struct series_hooks *h);
 
+/* Monotonic seconds, for durations and progress. */
+double now_s(void);
+
 #endif

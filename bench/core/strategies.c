@@ -9,6 +9,8 @@
 
 #include "machine/cgroup.h"
 #include "core/strategy.h"
+#include "core/defaults.h"
+#include "core/strategies.h"
 #include "core/skel_ops.h"
 #include "source_lines.h"
 

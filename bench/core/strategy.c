@@ -10,6 +10,7 @@
 #include "machine/kernel.h"
 #include "io/parse.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 
 static bool log_verbose;
 /* libbpf's messages during one load, to pull the verifier's reason from. */

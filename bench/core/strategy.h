@@ -58,22 +58,11 @@ struct strategy {
 	unsigned source_lines;	/* code lines of bpf/<name>.bpf.c */
 };
 
-/* The most strategies the table may have: arrays per strategy are sized by
- * it (bench/core/strategies.c asserts the generated table fits). */
-#define MAX_STRATEGIES 16
-
 /* The roles a strategy may declare (RB_FACT(role, ...), bpf/driver.bpf.h). */
 #define RB_ROLE_KFUNC "kfunc"		/* the kfunc under review */
 #define RB_ROLE_WALK "walk"		/* the open-coded walk the claims quote */
 
-extern const struct strategy strategies[];
-extern const size_t nstrategies;
-const struct strategy *strategy_by_name(const char *name);
-/* The strategy with that role (RB_ROLE_*), or NULL. */
-const struct strategy *strategy_with_role(const char *role);
-bool strategy_has_role(const struct strategy *s, const char *role);
-/* The driver alone, subtracted from the others (RB_FACT(baseline, true)). */
-const struct strategy *strategy_baseline(void);
+/* The table itself, from the strategies' facts: core/strategies.h. */
 
 #define RB_MAX_FORMS 4
 
@@ -133,8 +122,6 @@ int strategy_load(const struct strategy *s, const struct load_req *req,
 struct kfunc_version {
 	const char *name, *since;
 };
-extern const struct kfunc_version strategy_kfunc_versions[];
-extern const size_t nstrategy_kfunc_versions;
 
 /* The kernel version that introduced a kfunc, for reasons ("Linux >= 7.0"). */
 const char *kfunc_since(const char *name);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "machine/cgroup.h"
+#include "machine/cgroup_env.h"
 #include "machine/kernel.h"
 #include "io/text.h"
 #include "../bpf/rootbench.h"

@@ -6,8 +6,8 @@
  *
  * The subtree's top directory is named rootbench.<pid>.<start time>, so a
  * later run can tell a stale tree (its owner is gone) from a live one.
- * Finding the controller and counting memcgs: bench/cgroup_env.c; building,
- * entering and removing: bench/cgroup.c.
+ * Building, entering and removing (bench/machine/cgroup.c); finding the
+ * controller and counting memcgs: machine/cgroup_env.h.
  */
 #ifndef RB_CGROUP_H
 #define RB_CGROUP_H
@@ -16,22 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* CG_NONE: no usable memory controller (memcg_discover failed). */
-enum cg_mode { CG_NONE = 0, CG_V1 = 1, CG_V2 = 2 };
-
-struct memcg_env {
-	enum cg_mode mode;
-	char mount[PATH_MAX];	/* mount point of the memory hierarchy */
-	char orig[PATH_MAX];	/* the cgroup this process started in */
-	char parent[PATH_MAX];	/* where the subtree is created */
-	unsigned orig_depth;	/* memcg depths from the path; a walk checks */
-	unsigned parent_depth;
-	bool parent_is_orig;
-};
-
-/* Result codes of memcg_discover besides 0 (see rootbench.h exit codes). */
-int memcg_discover(struct memcg_env *env, const char *parent_override,
-		   char *err, size_t errlen);
+#include "machine/cgroup_env.h"
 
 /* A chain rootbench.<pid>.<start>/<d+2>/<d+3>/... under env->parent. */
 struct chain {
@@ -81,14 +66,6 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 int tree_enter(struct tree *t, char *err, size_t errlen);
 /* Back to the original cgroup, then removes the tree. */
 int tree_destroy(struct tree *t, char *err, size_t errlen);
-
-/*
- * The number of memcgs the kernel holds (dying ones too), and a wait until
- * it is back to an earlier count after removing ours: traversals from the
- * root must not meet the dying memcgs of the previous measurement.
- */
-long cgroup_census(const struct memcg_env *env);
-void cgroup_settle(const struct memcg_env *env, long before);
 
 /* Writes our pid to dir/cgroup.procs. */
 int cgroup_enter(const char *dir, char *err, size_t errlen);

@@ -9,7 +9,7 @@
  *
  * The parsing and naming are pure (unit-tested, bench/fingerprint.c, with
  * env.json and the comparison of two runs); fingerprint_probe() reads the
- * running machine (bench/fingerprint_probe.c) and never fails: what it
+ * running machine (machine/fingerprint_probe.h) and never fails: what it
  * cannot read stays empty (-1 for numbers) and env.json says null.
  */
 #ifndef RB_FINGERPRINT_H
@@ -92,9 +92,6 @@ void fp_name(const struct fingerprint *fp, char *buf, size_t len);
  */
 void fp_preempt(const char *debugfs, const char *cmdline, const char *config,
 		const char *uname_v, char *model, size_t mlen, char *source, size_t slen);
-
-/* Reads the running machine. */
-void fingerprint_probe(struct fingerprint *fp);
 
 /* Writes the "machine" object of env.json. */
 void fingerprint_json(const struct fingerprint *fp, struct json *j);

@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "machine/fingerprint.h"
+#include "machine/fingerprint_probe.h"
 #include "io/text.h"
 
 /* A small file, trimmed; -1 when unreadable (buf then ""). */

@@ -13,9 +13,10 @@
 
 #include <bpf/libbpf.h>
 
-#include "blocks.h"
+#include "../bpf/blocks.h"
 #include "io/columns.h"
 #include "io/output.h"
+#include "parts/blocks.h"
 #include "parts/proxy.h"
 #include "core/sample.h"
 #include "core/signals.h"

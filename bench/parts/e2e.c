@@ -16,6 +16,7 @@
 #include "io/output.h"
 #include "core/signals.h"
 #include "io/text.h"
+#include "core/strategies.h"
 
 #define MAX_CMDS 64
 

@@ -16,6 +16,7 @@
 
 #include "io/output.h"
 #include "parts/proxy.h"
+#include "core/strategies.h"
 
 /* What each proxy stands for, by the kfunc form a strategy declares it
  * stands for (RB_FACT(proxy_of, form)), and the calls its code makes. */

@@ -16,8 +16,8 @@
  * - Blocks: blocks.csv, the cost of one kernel call, one BPF-to-BPF call
  *   and one dependent load, by the same driver.
  */
-/* bench/proxy.c: the proxies and the evidence; bench/proxy_estimate.c:
- * validation, estimate, their report; bench/blocks.c: the blocks. */
+/* bench/parts/proxy.c: the proxies and the evidence; parts/proxy_estimate.h:
+ * validation, estimate, their report; parts/blocks.h: the blocks. */
 #ifndef RB_PROXY_H
 #define RB_PROXY_H
 
@@ -87,40 +87,6 @@ int proxy_write_xlated(struct proxy_state *ps, const struct rundir *rd);
  */
 int proxy_check_block(struct proxy_state *ps, const char *title, int fd,
 		      const char *helper, unsigned calls, unsigned subprog_calls);
-
-/* One measured (strategy, depth), net of the baseline. */
-struct proxy_cell {
-	const char *strategy;
-	unsigned depth;
-	double median, ci_lo, ci_hi;
-};
-
-struct proxy_run {
-	const char *release, *accel, *unit, *git_commit, *started_utc;
-	const char *arch;		/* uname -m: validation rows are per architecture */
-	const char *kfunc_form;		/* the kfunc form measured, NULL if none */
-	bool kfunc_available;
-	const char *validation_path;	/* NULL: PROXY_VALIDATION_DEFAULT */
-};
-
-/*
- * From the sweep's cells: proxy-validation.csv where the kfunc was
- * measured with its proxy, else estimate.csv where a proxy was measured.
- */
-void proxy_conclude(struct proxy_state *ps, const struct proxy_run *pr,
-		    const struct proxy_cell *cells, size_t n, const struct rundir *rd);
-void proxy_print(const struct proxy_state *ps, const char *unit, FILE *out);
-void proxy_json(const struct proxy_state *ps, struct json *j);
 void proxy_free(struct proxy_state *ps);
-
-/* Samples and calibration of the building blocks. */
-struct blocks_opts {
-	unsigned long samples, warmup, sample_ms;
-	const char *unit;
-};
-
-/* Measures the three blocks into blocks.csv; 0, -EINTR or -errno. */
-int blocks_measure(struct proxy_state *ps, const struct blocks_opts *o,
-		   const struct rundir *rd, FILE *report);
 
 #endif

@@ -17,7 +17,9 @@
 #include "io/json.h"
 #include "io/output.h"
 #include "parts/proxy.h"
+#include "parts/proxy_estimate.h"
 #include "core/stats.h"
+#include "core/strategies.h"
 
 static int cmp_double(const void *a, const void *b)
 {

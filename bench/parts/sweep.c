@@ -22,24 +22,27 @@
 #include "machine/cgroup.h"
 #include "io/cli.h"
 #include "io/columns.h"
-#include "parts/crosscheck.h"
-#include "machine/fingerprint.h"
-#include "parts/consumer.h"
-#include "io/json.h"
-#include "machine/kernel.h"
-#include "io/output.h"
-#include "io/parse.h"
-#include "parts/proxy.h"
 #include "core/defaults.h"
 #include "core/rounds.h"
 #include "core/sample.h"
 #include "core/signals.h"
 #include "core/stats.h"
 #include "core/strategy.h"
-#include "parts/e2e.h"
-#include "parts/traverse.h"
-#include "parts/verifier.h"
-#include "run/run.h"
+#include "core/strategies.h"
+#include "parts/sweep.h"
+
+/* The first failure is the one worth reporting. */
+__attribute__((format(printf, 2, 3)))
+static void sweep_fail(struct sweep *sw, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sw->failure[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sw->failure, sizeof(sw->failure), fmt, ap);
+	va_end(ap);
+}
 
 /* ---- a cell's figure -------------------------------------------------- */
 
@@ -63,38 +66,38 @@ void pair_primary(const struct pair *p, double *v, double *lo, double *hi)
 
 /* Samples of one visit: the total spread over the rounds, the first
  * rounds taking one more when it does not divide. */
-static size_t visit_samples(const struct run *r, size_t round)
+static size_t visit_samples(const struct sweep *sw, size_t round)
 {
-	return r->o.samples / r->rounds + (round < r->o.samples % r->rounds);
+	return sw->o.samples / sw->rounds + (round < sw->o.samples % sw->rounds);
 }
 
-static void progress(struct run *r, size_t round)
+static void progress(struct sweep *sw, size_t round)
 {
-	double elapsed = now_s() - r->t_sampling, left;
+	double elapsed = now_s() - sw->t_sampling, left;
 
-	left = round ? elapsed / (double)round * (double)(r->rounds - round) :
-		(double)(r->o.samples + r->rounds * r->warmup_visit) * (double)r->npairs *
-		(double)r->o.sample_ms / 1000.0;
+	left = round ? elapsed / (double)round * (double)(sw->rounds - round) :
+		(double)(sw->o.samples + sw->rounds * sw->warmup_visit) * (double)sw->npairs *
+		(double)sw->o.sample_ms / 1000.0;
 	fprintf(stderr, "[round %2zu/%zu] %zu cells, shuffled; ~%.0f s left\n",
-		round + 1, r->rounds, r->npairs, left);
+		round + 1, sw->rounds, sw->npairs, left);
 }
 
 /* The batch of one cell: calibrated, or --batch. 0 or -errno. */
-static int calibrate_pair(struct run *r, struct pair *p)
+static int calibrate_pair(struct sweep *sw, struct pair *p)
 {
 	int err;
 
-	p->x = calloc(r->o.samples, sizeof(*p->x));
+	p->x = calloc(sw->o.samples, sizeof(*p->x));
 	if (!p->x)
 		return -ENOMEM;
-	if (r->o.batch) {
-		p->cal.batch = (__u32)r->o.batch;
+	if (sw->o.batch) {
+		p->cal.batch = (__u32)sw->o.batch;
 		p->cal.linearity = NAN;
 		p->cal.linear = true;
 		return 0;
 	}
 	rb_phase("calibrate");
-	err = calibrate(p->ls->measure_fd, sample_ns, (double)r->o.sample_ms * 1e6, &p->cal);
+	err = calibrate(p->ls->measure_fd, sample_ns, (double)sw->o.sample_ms * 1e6, &p->cal);
 	if (err)
 		return err;
 	if (!p->cal.linear)
@@ -105,9 +108,9 @@ static int calibrate_pair(struct run *r, struct pair *p)
 
 /* One visit of a cell in a round: warmup discarded, then the round's share
  * of samples. 0, -EINTR when stopped, or -errno. */
-/* The crosscheck counts the kept samples of a visit alone. */
+/* The observer counts the kept samples of a visit alone. */
 struct visit {
-	struct run *r;
+	struct sweep *sw;
 	struct pair *p;
 };
 
@@ -115,25 +118,28 @@ static void visit_keep_from(void *ctx)
 {
 	struct visit *v = ctx;
 
-	crosscheck_cell_begin(&v->r->xc, v->p->ls->measure_fd);
+	v->sw->obs.visit_begin(v->sw->obs.ctx, v->p->ls->measure_fd);
 }
 
-static int visit_pair(struct run *r, struct pair *p, size_t round)
+static int visit_pair(struct sweep *sw, struct pair *p, size_t round)
 {
-	size_t want = visit_samples(r, round);
-	struct visit v = { r, p };
-	struct series_hooks h = { .keep_from = visit_keep_from, .ctx = &v };
+	size_t want = visit_samples(sw, round);
+	struct visit v = { sw, p };
+	struct series_hooks h = { .keep_from = sw->obs.visit_begin ? visit_keep_from : NULL,
+				  .ctx = &v };
 	int err;
 
 	rb_phase("sample");
-	err = sample_series(p->ls->measure_fd, sample_ns, p->cal.batch, r->warmup_visit, want,
+	err = sample_series(p->ls->measure_fd, sample_ns, p->cal.batch, sw->warmup_visit, want,
 			    p->x + p->n, &h);
 	if (err)
 		return err;
 	p->n += want;
-	/* The kernel's own accounting of this visit (--crosscheck). */
-	crosscheck_cell_end(&r->xc, p->ls->measure_fd, p->ls->s->name, p->depth,
-			    p->cal.batch, p->x + p->off[round], want);
+	/* The observer's view of this visit (--crosscheck: the kernel's own
+	 * accounting). */
+	if (sw->obs.visit_end)
+		sw->obs.visit_end(sw->obs.ctx, p->ls->measure_fd, p->ls->s->name, p->depth,
+				  p->cal.batch, p->x + p->off[round], want);
 	p->off[round + 1] = p->n;
 	p->rounds = round + 1;
 	return 0;
@@ -145,7 +151,7 @@ static struct rounds pair_rounds(const struct pair *p)
 }
 
 /* An estimator's net value and its interval, from the bootstrap. */
-static void net_estimate(struct run *r, const struct pair *p, const struct pair *base,
+static void net_estimate(struct sweep *sw, const struct pair *p, const struct pair *base,
 			 double q, double *val, double *lo, double *hi, double *scratch,
 			 double *reps)
 {
@@ -156,7 +162,7 @@ static void net_estimate(struct run *r, const struct pair *p, const struct pair 
 		b = pair_rounds(base);
 		*val -= rounds_quantile(&b, q, scratch);
 	}
-	if (boot_net(&c, base ? &b : NULL, q, RB_BOOT_REPLICATES, &r->boot_rng, reps, scratch)) {
+	if (boot_net(&c, base ? &b : NULL, q, RB_BOOT_REPLICATES, &sw->boot_rng, reps, scratch)) {
 		*lo = *hi = NAN;
 		return;
 	}
@@ -169,7 +175,7 @@ static void net_estimate(struct run *r, const struct pair *p, const struct pair 
  * intervals. The baseline was measured in the same rounds at the same
  * depth; its rows carry the gross figures.
  */
-static int summarize_pair(struct run *r, struct pair *p, const struct pair *base)
+static int summarize_pair(struct sweep *sw, struct pair *p, const struct pair *base)
 {
 	struct rounds c = pair_rounds(p), b;
 	double *scratch, *reps, *sorted;
@@ -191,8 +197,8 @@ static int summarize_pair(struct run *r, struct pair *p, const struct pair *base
 	p->baseline = base ? rounds_quantile(&b, RB_Q_MEDIAN, scratch) : 0;
 	p->p5 = p->gross.p5 - p->baseline;
 	p->p95 = p->gross.p95 - p->baseline;
-	net_estimate(r, p, base, RB_Q_MEDIAN, &p->median, &p->ci_lo, &p->ci_hi, scratch, reps);
-	net_estimate(r, p, base, RB_Q_LOW, &p->low, &p->low_lo, &p->low_hi, scratch, reps);
+	net_estimate(sw, p, base, RB_Q_MEDIAN, &p->median, &p->ci_lo, &p->ci_hi, scratch, reps);
+	net_estimate(sw, p, base, RB_Q_LOW, &p->low, &p->low_lo, &p->low_hi, scratch, reps);
 	p->between_cv = rounds_between_cv(&c, scratch);
 	tukey_counts(&c, scratch, &p->mild, &p->severe);
 	free(scratch);
@@ -264,12 +270,12 @@ static const struct column calibration_cols[] = {
 };
 const struct columns calibration_table = COLS_INIT(calibration_cols);
 
-static void write_pair(struct run *r, struct pair *p)
+static void write_pair(struct sweep *sw, struct pair *p)
 {
 	size_t i, k;
 
-	cols_write_row(r->out[OUT_PERCALL].f, percall_table, p);
-	fflush(r->out[OUT_PERCALL].f);
+	cols_write_row(sw->percall, percall_table, p);
+	fflush(sw->percall);
 
 	for (k = 0; k < p->rounds; k++)
 		for (i = p->off[k]; i < p->off[k + 1]; i++) {
@@ -278,20 +284,20 @@ static void write_pair(struct run *r, struct pair *p)
 				.batch = p->cal.batch, .per_call_ns = p->x[i], .round = k,
 			};
 
-			cols_write_row(r->out[OUT_SAMPLES].f, samples_table, &s);
+			cols_write_row(sw->samples, samples_table, &s);
 		}
-	fflush(r->out[OUT_SAMPLES].f);
-	cols_write_row(r->out[OUT_CALIBRATION].f, calibration_table, p);
-	fflush(r->out[OUT_CALIBRATION].f);
+	fflush(sw->samples);
+	cols_write_row(sw->calibration, calibration_table, p);
+	fflush(sw->calibration);
 }
 
-static void record_mismatch(struct run *r, unsigned depth, const char *s,
+static void record_mismatch(struct sweep *sw, unsigned depth, const char *s,
 			    __u64 root, __u32 levels, const char *ref,
 			    __u64 ref_root, __u32 expected)
 {
-	r->mism_total++;
-	if (r->nmism < sizeof(r->mism) / sizeof(r->mism[0]))
-		r->mism[r->nmism++] = (struct mismatch){ depth, s, ref, root,
+	sw->mism_total++;
+	if (sw->nmism < sizeof(sw->mism) / sizeof(sw->mism[0]))
+		sw->mism[sw->nmism++] = (struct mismatch){ depth, s, ref, root,
 							 ref_root, levels, expected };
 	fprintf(stderr, "rootbench: ROOT MISMATCH at depth %u: %s got 0x%llx after %u levels, %s got 0x%llx (expected %u levels)\n",
 		depth, s, (unsigned long long)root, levels, ref,
@@ -302,7 +308,7 @@ static void record_mismatch(struct run *r, unsigned depth, const char *s,
  * Every strategy that yields a root must yield the same one, and a walk
  * must climb exactly `depth` levels. Sets ok[i] per strategy.
  */
-static int check_roots(struct run *r, unsigned depth, bool *ok)
+static int check_roots(struct sweep *sw, unsigned depth, bool *ok)
 {
 	struct rb_sample s[MAX_STRATEGIES];
 	int ref = -1, err;
@@ -310,27 +316,27 @@ static int check_roots(struct run *r, unsigned depth, bool *ok)
 
 	for (i = 0; i < nstrategies; i++) {
 		ok[i] = true;
-		if (!r->ls[i].available || !r->ls[i].s->yields_root)
+		if (!sw->ls[i].available || !sw->ls[i].s->yields_root)
 			continue;
-		err = sample_run(r->ls[i].once_fd, 0, &s[i]);
+		err = sample_run(sw->ls[i].once_fd, 0, &s[i]);
 		if (err) {
-			set_failure(r, "%s: rootbench_once failed: %s",
-				 r->ls[i].s->name, strerror(-err));
+			sweep_fail(sw, "%s: rootbench_once failed: %s",
+				 sw->ls[i].s->name, strerror(-err));
 			return -1;
 		}
 		if (ref < 0 && s[i].root)
 			ref = (int)i;
 	}
 	for (i = 0; i < nstrategies; i++) {
-		const struct strategy *st = r->ls[i].s;
+		const struct strategy *st = sw->ls[i].s;
 		bool bad_levels;
 
-		if (!r->ls[i].available || !st->yields_root)
+		if (!sw->ls[i].available || !st->yields_root)
 			continue;
 		bad_levels = st->walks && s[i].levels != depth;
 		if (ref < 0 || !s[i].root || s[i].root != s[ref].root || bad_levels) {
 			ok[i] = false;
-			record_mismatch(r, depth, st->name, s[i].root, s[i].levels,
+			record_mismatch(sw, depth, st->name, s[i].root, s[i].levels,
 					ref >= 0 ? strategies[ref].name : "(none)",
 					ref >= 0 ? s[ref].root : 0,
 					st->walks ? depth : 0);
@@ -340,46 +346,46 @@ static int check_roots(struct run *r, unsigned depth, bool *ok)
 }
 
 /* Moves the process to a depth of the chain, unless it is there already. */
-static int move_to(struct run *r, unsigned depth)
+static int move_to(struct sweep *sw, unsigned depth)
 {
 	char err[512];
 
-	if (r->at_depth == (int)depth)
+	if (sw->at_depth == (int)depth)
 		return 0;
 	rb_phase("move");
-	if (chain_move_to(&r->chain, (unsigned)((int)depth - r->depth_offset), err, sizeof(err))) {
-		set_failure(r, "%s", err);
+	if (chain_move_to(sw->chain, (unsigned)((int)depth - sw->depth_offset), err, sizeof(err))) {
+		sweep_fail(sw, "%s", err);
 		return -1;
 	}
-	r->at_depth = (int)depth;
+	sw->at_depth = (int)depth;
 	return 0;
 }
 
 /* At one depth: the root check, then a calibrated cell per strategy. */
-static int plan_depth(struct run *r, unsigned depth)
+static int plan_depth(struct sweep *sw, unsigned depth)
 {
 	bool ok[MAX_STRATEGIES];
 	size_t i;
 	int e;
 
-	if (move_to(r, depth) || check_roots(r, depth, ok))
+	if (move_to(sw, depth) || check_roots(sw, depth, ok))
 		return -1;
 	for (i = 0; i < nstrategies; i++) {
 		struct pair *p;
 
-		if (!r->selected[i] || !r->ls[i].available)
+		if (!sw->selected[i] || !sw->ls[i].available)
 			continue;
 		if (rb_stopping())
 			return -EINTR;
-		p = &r->pairs[r->nplanned++];
-		p->ls = &r->ls[i];
+		p = &sw->pairs[sw->nplanned++];
+		p->ls = &sw->ls[i];
 		p->depth = depth;
 		p->root_ok = ok[i];
-		e = calibrate_pair(r, p);
+		e = calibrate_pair(sw, p);
 		if (e == -EINTR)
 			return e;
 		if (e) {
-			set_failure(r, "%s at depth %u: calibration failed: %s", p->ls->s->name,
+			sweep_fail(sw, "%s at depth %u: calibration failed: %s", p->ls->s->name,
 				 depth, strerror(-e));
 			return -1;
 		}
@@ -388,13 +394,13 @@ static int plan_depth(struct run *r, unsigned depth)
 }
 
 /* One round: every cell once, in a fresh random order. */
-static int sample_round(struct run *r, size_t round, size_t *order)
+static int sample_round(struct sweep *sw, size_t round, size_t *order)
 {
 	size_t i;
 	int e;
 
-	rng_shuffle(&r->order_rng, order, r->nplanned);
-	progress(r, round);
+	rng_shuffle(&sw->order_rng, order, sw->nplanned);
+	progress(sw, round);
 	/*
 	 * Every round measures freshly loaded programs. Where a JIT image
 	 * lands (its alignment against cache lines and the branch predictor)
@@ -405,27 +411,29 @@ static int sample_round(struct run *r, size_t round, size_t *order)
 	for (i = 0; round && i < nstrategies; i++) {
 		char why[320];
 
-		if (!r->selected[i] || !r->ls[i].available)
+		if (!sw->selected[i] || !sw->ls[i].available)
 			continue;
 		rb_phase("reload");
-		if (strategy_reload(&r->ls[i], why, sizeof(why))) {
-			set_failure(r, "%s: reload for round %zu failed: %s", strategies[i].name,
+		if (strategy_reload(&sw->ls[i], why, sizeof(why))) {
+			sweep_fail(sw, "%s: reload for round %zu failed: %s", strategies[i].name,
 				    round + 1, why);
 			return -1;
 		}
 	}
-	for (i = 0; i < r->nplanned; i++) {
-		struct pair *p = &r->pairs[order[i]];
+	for (i = 0; i < sw->nplanned; i++) {
+		struct pair *p = &sw->pairs[order[i]];
 
 		if (rb_stopping())
 			return -EINTR;
-		if (move_to(r, p->depth))
+		/* Between visits, outside the sampling: one shuffled order
+		 * holds the cells of every depth. */
+		if (move_to(sw, p->depth))
 			return -1;
-		e = visit_pair(r, p, round);
+		e = visit_pair(sw, p, round);
 		if (e == -EINTR)
 			return e;
 		if (e) {
-			set_failure(r, "%s at depth %u: sample failed: %s", p->ls->s->name,
+			sweep_fail(sw, "%s at depth %u: sample failed: %s", p->ls->s->name,
 				 p->depth, strerror(-e));
 			return -1;
 		}
@@ -434,17 +442,17 @@ static int sample_round(struct run *r, size_t round, size_t *order)
 }
 
 /* The machine's speed in each of the first done rounds, over every cell. */
-static void round_speed(struct run *r, size_t done)
+static void round_speed(struct sweep *sw, size_t done)
 {
-	struct rounds *cells = calloc(r->nplanned ? r->nplanned : 1, sizeof(*cells));
+	struct rounds *cells = calloc(sw->nplanned ? sw->nplanned : 1, sizeof(*cells));
 	size_t i;
 
-	r->speed_spread = NAN;
+	sw->speed_spread = NAN;
 	if (!cells || !done)
 		goto out;
-	for (i = 0; i < r->nplanned; i++)
-		cells[i] = pair_rounds(&r->pairs[i]);
-	r->speed_spread = rounds_speed(cells, r->nplanned, r->round_speed);
+	for (i = 0; i < sw->nplanned; i++)
+		cells[i] = pair_rounds(&sw->pairs[i]);
+	sw->speed_spread = rounds_speed(cells, sw->nplanned, sw->round_speed);
 out:
 	free(cells);
 }
@@ -454,132 +462,114 @@ out:
  * (depth by depth, the baseline first). After an interruption the cells
  * keep the rounds every cell completed; `rounds` says how many.
  */
-static int finish_pairs(struct run *r)
+static int finish_pairs(struct sweep *sw)
 {
-	size_t i, k, done = r->nplanned ? r->pairs[0].rounds : 0;
+	size_t i, k, done = sw->nplanned ? sw->pairs[0].rounds : 0;
 
-	for (i = 0; i < r->nplanned; i++)
-		if (r->pairs[i].rounds < done)
-			done = r->pairs[i].rounds;
+	for (i = 0; i < sw->nplanned; i++)
+		if (sw->pairs[i].rounds < done)
+			done = sw->pairs[i].rounds;
 	/* Rounds beyond those all cells share are dropped. */
-	for (i = 0; i < r->nplanned; i++) {
-		r->pairs[i].rounds = done;
-		r->pairs[i].n = r->pairs[i].off[done];
+	for (i = 0; i < sw->nplanned; i++) {
+		sw->pairs[i].rounds = done;
+		sw->pairs[i].n = sw->pairs[i].off[done];
 	}
-	round_speed(r, done);
-	for (i = 0; i < r->nplanned && done; i++) {
-		struct pair *p = &r->pairs[i], *base = NULL;
+	round_speed(sw, done);
+	for (i = 0; i < sw->nplanned && done; i++) {
+		struct pair *p = &sw->pairs[i], *base = NULL;
 
-		for (k = 0; k < r->nplanned && !p->ls->s->baseline; k++)
-			if (r->pairs[k].ls->s->baseline && r->pairs[k].depth == p->depth)
-				base = &r->pairs[k];
-		if (summarize_pair(r, p, base))
+		for (k = 0; k < sw->nplanned && !p->ls->s->baseline; k++)
+			if (sw->pairs[k].ls->s->baseline && sw->pairs[k].depth == p->depth)
+				base = &sw->pairs[k];
+		if (summarize_pair(sw, p, base))
 			return -ENOMEM;
-		write_pair(r, p);
-		r->ndone = i + 1;
+		write_pair(sw, p);
+		sw->ndone = i + 1;
 	}
 	return 0;
 }
 
-void plan_depths(struct run *r)
+static void plan_depths(struct sweep *sw)
 {
-	unsigned lowest = chain_lowest_depth(&r->env) + (unsigned)r->depth_offset;
+	unsigned lowest = chain_lowest_depth(sw->env) + (unsigned)sw->depth_offset;
 	size_t i;
 
-	for (i = 0; i < r->o.ndepths; i++) {
-		if (r->o.depths[i] < lowest ||
-		    r->o.depths[i] - (unsigned)r->depth_offset > RB_MAX_DEPTH)
-			r->skipped[r->nskipped++] = r->o.depths[i];
+	for (i = 0; i < sw->o.ndepths; i++) {
+		if (sw->o.depths[i] < lowest ||
+		    sw->o.depths[i] - (unsigned)sw->depth_offset > RB_MAX_DEPTH)
+			sw->skipped[sw->nskipped++] = sw->o.depths[i];
 		else
-			r->depths[r->ndepths++] = r->o.depths[i];
+			sw->depths[sw->ndepths++] = sw->o.depths[i];
 	}
-	if (r->nskipped) {
-		fprintf(stderr, "rootbench: skipping depth%s", r->nskipped > 1 ? "s" : "");
-		for (i = 0; i < r->nskipped; i++)
-			fprintf(stderr, "%s%u", i ? "," : " ", r->skipped[i]);
-		fprintf(stderr, ": the lowest reachable from %s is %u\n", r->env.parent, lowest);
+	if (sw->nskipped) {
+		fprintf(stderr, "rootbench: skipping depth%s", sw->nskipped > 1 ? "s" : "");
+		for (i = 0; i < sw->nskipped; i++)
+			fprintf(stderr, "%s%u", i ? "," : " ", sw->skipped[i]);
+		fprintf(stderr, ": the lowest reachable from %s is %u\n", sw->env->parent, lowest);
 	}
 }
 
 /* Before the run directory exists: the depths and the cells planned. */
-int prepare_sweep(struct run *r)
+int sweep_prepare(struct sweep *sw)
 {
 	size_t i;
 
-	plan_depths(r);
-	if (!r->ndepths) {
-		cli_error(r->o.cmd, "--depths: none of the depths is reachable (the lowest here is %u)",
-			  chain_lowest_depth(&r->env) + (unsigned)r->depth_offset);
+	plan_depths(sw);
+	if (!sw->ndepths) {
+		cli_error(sw->o.cmd, "--depths: none of the depths is reachable (the lowest here is %u)",
+			  chain_lowest_depth(sw->env) + (unsigned)sw->depth_offset);
 		return RB_EXIT_USAGE;
 	}
 	for (i = 0; i < nstrategies; i++)
-		if (r->selected[i] && r->ls[i].available)
-			r->npairs += r->ndepths;
-	r->rounds = r->o.rounds;
+		if (sw->selected[i] && sw->ls[i].available)
+			sw->npairs += sw->ndepths;
+	sw->rounds = sw->o.rounds;
 	/* Each visit starts cold (another cell ran before it), so the warmup
 	 * is spread over the visits. */
-	r->warmup_visit = (r->o.warmup + r->rounds - 1) / r->rounds;
-	r->order_rng = r->o.seed;
-	r->boot_rng = r->o.seed ^ 0x5bd1e9955bd1e995ULL;
-	r->pairs = calloc(r->npairs ? r->npairs : 1, sizeof(*r->pairs));
-	return r->pairs ? 0 : RB_EXIT_FAIL;
+	sw->warmup_visit = (sw->o.warmup + sw->rounds - 1) / sw->rounds;
+	sw->order_rng = sw->o.seed;
+	sw->boot_rng = sw->o.seed ^ 0x5bd1e9955bd1e995ULL;
+	sw->pairs = calloc(sw->npairs ? sw->npairs : 1, sizeof(*sw->pairs));
+	return sw->pairs ? 0 : RB_EXIT_FAIL;
 }
 
 /*
- * The depth sweep over a chain of memcgs, removed when it is done: every
- * (strategy, depth) cell calibrated, then sampled in interleaved rounds.
+ * The depth sweep over the chain of memcgs it is given: every (strategy,
+ * depth) cell calibrated, then sampled in interleaved rounds.
  */
-static int run_sweep(struct run *r)
+int sweep_measure(struct sweep *sw)
 {
-	char err[512];
 	size_t i, *order;
 	int ret = 0;
 
-	rb_phase("cgroup-build");
-	if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
-		set_failure(r, "%s", err);
-		return -1;
-	}
-	r->chain_made = true;
-	r->at_depth = -1;
-	order = calloc(r->npairs ? r->npairs : 1, sizeof(*order));
+	sw->at_depth = -1;
+	order = calloc(sw->npairs ? sw->npairs : 1, sizeof(*order));
 	if (!order)
 		ret = -ENOMEM;
-	for (i = 0; !ret && i < r->ndepths && !rb_stopping(); i++)
-		ret = plan_depth(r, r->depths[i]);
-	for (i = 0; i < r->nplanned; i++)
+	for (i = 0; !ret && i < sw->ndepths && !rb_stopping(); i++)
+		ret = plan_depth(sw, sw->depths[i]);
+	for (i = 0; i < sw->nplanned; i++)
 		order[i] = i;
-	r->t_sampling = now_s();
-	for (i = 0; !ret && i < r->rounds && !rb_stopping(); i++) {
-		ret = sample_round(r, i, order);
+	sw->t_sampling = now_s();
+	for (i = 0; !ret && i < sw->rounds && !rb_stopping(); i++) {
+		ret = sample_round(sw, i, order);
 		if (!ret)
 			rb_phase("round-done");
 	}
 	free(order);
 	if (rb_stopping() && !ret)
 		ret = -EINTR;
-	if (finish_pairs(r) && !ret)
+	if (finish_pairs(sw) && !ret)
 		ret = -ENOMEM;
-	/* The trees that follow get the same subtree name. */
-	if (chain_destroy(&r->chain, err, sizeof(err))) {
-		set_failure(r, "cleanup: %s", err);
-		return -1;
-	}
 	return ret;
 }
 
-/* The sweep, with the kernel's own run-time accounting around it. */
-int run_sweep_part(struct run *r, FILE *report)
+void sweep_free(struct sweep *sw)
 {
-	int ret;
+	size_t i;
 
-	(void)report;	/* its table is printed at the end (print_sweep) */
-
-	if (r->o.crosscheck && crosscheck_start(&r->xc, r->ls[0].measure_fd)) {
-		set_failure(r, "--crosscheck: %s", r->xc.failure);
-		return -1;
-	}
-	ret = run_sweep(r);
-	crosscheck_stop(&r->xc);
-	return ret;
+	for (i = 0; sw->pairs && i < sw->npairs; i++)
+		free(sw->pairs[i].x);
+	free(sw->pairs);
+	sw->pairs = NULL;
 }

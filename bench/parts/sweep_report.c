@@ -10,14 +10,19 @@
 #include <string.h>
 
 #include "io/columns.h"
+#include "machine/cgroup_env.h"
 #include "machine/kernel.h"
 #include "io/output.h"
 #include "parts/proxy.h"
+#include "parts/proxy_estimate.h"
 #include "core/defaults.h"
 #include "core/signals.h"
 #include "core/stats.h"
 #include "core/strategy.h"
-#include "run/run.h"
+#include "core/strategies.h"
+#include "parts/sweep.h"
+#include "parts/sweep_report.h"
+#include "parts/targets.h"
 
 /* walkfit.csv: a row per strategy that yields a root, its line over depth. */
 struct COL_ROW walkfit_row {
@@ -36,12 +41,12 @@ static const struct column walkfit_cols[] = {
 };
 const struct columns walkfit_table = COLS_INIT(walkfit_cols);
 
-void write_walkfit(struct run *r)
+void write_walkfit(const struct sweep *sw, const struct rundir *rd)
 {
 	struct outfile f;
 	size_t i, k;
 
-	if (csv_open_cols(&f, &r->rd, "walkfit.csv", walkfit_table))
+	if (csv_open_cols(&f, rd, "walkfit.csv", walkfit_table))
 		return;
 	for (i = 0; i < nstrategies; i++) {
 		double x[RB_MAX_DEPTHS], y[RB_MAX_DEPTHS], a, b, lo, hi;
@@ -49,11 +54,11 @@ void write_walkfit(struct run *r)
 
 		if (!strategies[i].yields_root)
 			continue;
-		for (k = 0; k < r->ndone; k++) {
-			if (r->pairs[k].ls != &r->ls[i] || n == RB_MAX_DEPTHS)
+		for (k = 0; k < sw->ndone; k++) {
+			if (sw->pairs[k].ls != &sw->ls[i] || n == RB_MAX_DEPTHS)
 				continue;
-			x[n] = r->pairs[k].depth;
-			y[n++] = pair_figure(&r->pairs[k]);
+			x[n] = sw->pairs[k].depth;
+			y[n++] = pair_figure(&sw->pairs[k]);
 		}
 		if (linear_fit(x, y, n, &a, &b))
 			continue;
@@ -66,20 +71,20 @@ void write_walkfit(struct run *r)
 	outfile_commit(&f);
 }
 
-void print_table(struct run *r, FILE *out)
+void print_table(const struct sweep *sw, const struct sweep_run *sr, FILE *out)
 {
-	const char *unit = machine_unit(&r->m);
+	const char *unit = machine_unit(sr->m);
 	size_t i, k, n;
 
 	fprintf(out, "\nrootbench %s: kernel %s, %s, memcg on cgroup %s, CPU %d (%s)\n",
-	       RB_VERSION, r->m.release, machine_platform(&r->m),
-	       r->env.mode == CG_V2 ? "v2" : "v1", r->o.cpu, r->m.cpu_model);
+	       RB_VERSION, sr->m->release, machine_platform(sr->m),
+	       sw->env->mode == CG_V2 ? "v2" : "v1", sr->cpu, sr->m->cpu_model);
 	fprintf(out, "per call in %s%s; baseline rows are the driver's own cost, the others are net of it\n\n",
-	       unit, machine_emulated(&r->m) ? " (EMULATED under TCG, not native timings)" : "");
+	       unit, machine_emulated(sr->m) ? " (EMULATED under TCG, not native timings)" : "");
 	fprintf(out, "%-13s %5s %8s %19s %8s %19s %6s %6s %7s %4s\n", "strategy", "depth",
 	       "median", "95% CI", "p10", "95% CI", "rcv", "outl", "batch", "root");
-	for (i = 0; i < r->ndone; i++) {
-		struct pair *p = &r->pairs[i];
+	for (i = 0; i < sw->ndone; i++) {
+		struct pair *p = &sw->pairs[i];
 		char ci[48], lci[48], outl[16];
 
 		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", p->ci_lo, p->ci_hi);
@@ -92,17 +97,17 @@ void print_table(struct run *r, FILE *out)
 	}
 	fprintf(out, "(%zu rounds, cells in shuffled order, seed %lu; 95%% CI: hierarchical bootstrap over rounds;\n"
 	       " rcv: cv of the round medians; outl: Tukey mild/severe outliers, kept)\n",
-	       r->rounds, r->o.seed);
-	if (r->ndone && isfinite(r->speed_spread))
+	       sw->rounds, sw->o.seed);
+	if (sw->ndone && isfinite(sw->speed_spread))
 		fprintf(out, "machine speed between rounds: slowest/fastest %.2fx (%s; factors in env.json)\n",
-		       r->speed_spread, r->speed_spread <= RB_SPEED_STEADY ? "steady" :
+		       sw->speed_spread, sw->speed_spread <= RB_SPEED_STEADY ? "steady" :
 		       "NOT steady: the intervals carry this drift");
 	for (i = 0; i < nstrategies; i++) {
-		if (r->selected[i] && !r->ls[i].available)
-			fprintf(out, "%-13s unavailable: %s\n", strategies[i].name, r->ls[i].reason);
-		if (r->ls[i].form && r->ls[i].nforms > 1)
+		if (sw->selected[i] && !sw->ls[i].available)
+			fprintf(out, "%-13s unavailable: %s\n", strategies[i].name, sw->ls[i].reason);
+		if (sw->ls[i].form && sw->ls[i].nforms > 1)
 			fprintf(out, "%-13s measured form '%s': %s\n", strategies[i].name,
-			       r->ls[i].form->name, r->ls[i].form->semantics);
+			       sw->ls[i].form->name, sw->ls[i].form->semantics);
 	}
 
 	fprintf(out, "\ncost per level (least squares over the measured depths):\n");
@@ -111,28 +116,29 @@ void print_table(struct run *r, FILE *out)
 
 		if (!strategies[i].yields_root)
 			continue;
-		for (n = 0, k = 0; k < r->ndone && n < RB_MAX_DEPTHS; k++)
-			if (r->pairs[k].ls == &r->ls[i]) {
-				x[n] = r->pairs[k].depth;
-				y[n++] = pair_figure(&r->pairs[k]);
+		for (n = 0, k = 0; k < sw->ndone && n < RB_MAX_DEPTHS; k++)
+			if (sw->pairs[k].ls == &sw->ls[i]) {
+				x[n] = sw->pairs[k].depth;
+				y[n++] = pair_figure(&sw->pairs[k]);
 			}
 		if (!linear_fit(x, y, n, &a, &b))
 			fprintf(out, "  %-13s %8.2f %s + %6.3f %s/level  (%zu depths)\n",
 			       strategies[i].name, a, unit, b, unit, n);
 	}
 
-	print_targets(r, out);
-	if (r->mism_total)
-		fprintf(out, "\nROOT MISMATCHES: %llu (see env.json); the run fails\n", r->mism_total);
+	print_targets(sw, sr, out);
+	if (sw->mism_total)
+		fprintf(out, "\nROOT MISMATCHES: %llu (see env.json); the run fails\n", sw->mism_total);
 }
 
 /*
  * The kfunc's proxies: their translated programs, and from the sweep's
  * cells the validation (kfunc measured) or the estimate (kfunc missing).
  */
-void conclude_proxies(struct run *r)
+void conclude_proxies(const struct sweep *sw, const struct sweep_run *sr,
+		      struct proxy_state *ps, const struct rundir *rd)
 {
-	struct proxy_cell *cells = calloc(r->ndone ? r->ndone : 1, sizeof(*cells));
+	struct proxy_cell *cells = calloc(sw->ndone ? sw->ndone : 1, sizeof(*cells));
 	const struct loaded_strategy *kf = NULL;
 	char started[32];
 	struct tm tm;
@@ -140,33 +146,33 @@ void conclude_proxies(struct run *r)
 
 	for (i = 0; i < nstrategies; i++)
 		if (strategy_has_role(&strategies[i], RB_ROLE_KFUNC))
-			kf = &r->ls[i];
-	gmtime_r(&r->wall_start, &tm);
+			kf = &sw->ls[i];
+	gmtime_r(&sr->wall_start, &tm);
 	strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (cells && !rb_signal) {
 		struct proxy_run pr = {
-			.release = r->m.release,
-			.arch = r->m.arch,
-			.accel = r->m.vm ? r->m.vm_accel : "native",
-			.unit = machine_unit(&r->m),
+			.release = sr->m->release,
+			.arch = sr->m->arch,
+			.accel = sr->m->vm ? sr->m->vm_accel : "native",
+			.unit = machine_unit(sr->m),
 			.git_commit = RB_GIT_COMMIT,
 			.started_utc = started,
 			.kfunc_form = kf && kf->form ? kf->form->name : NULL,
 			.kfunc_available = kf && kf->available,
-			.validation_path = r->o.proxy_validation,
+			.validation_path = sr->proxy_validation,
 		};
 
-		for (i = 0; i < r->ndone; i++) {
+		for (i = 0; i < sw->ndone; i++) {
 			double v, lo, hi;
 
-			pair_primary(&r->pairs[i], &v, &lo, &hi);
-			cells[i] = (struct proxy_cell){ r->pairs[i].ls->s->name, r->pairs[i].depth,
+			pair_primary(&sw->pairs[i], &v, &lo, &hi);
+			cells[i] = (struct proxy_cell){ sw->pairs[i].ls->s->name, sw->pairs[i].depth,
 							v, lo, hi };
 		}
-		proxy_conclude(&r->proxy, &pr, cells, r->ndone, &r->rd);
+		proxy_conclude(ps, &pr, cells, sw->ndone, rd);
 	}
 	free(cells);
-	if (proxy_write_xlated(&r->proxy, &r->rd))
+	if (proxy_write_xlated(ps, rd))
 		fprintf(stderr, "rootbench: cannot write proxy-xlated.txt\n");
 }
 

@@ -13,7 +13,10 @@
 #include "machine/kernel.h"
 #include "core/defaults.h"
 #include "core/rounds.h"
-#include "run/run.h"
+#include "core/sample.h"
+#include "parts/sweep.h"
+#include "parts/targets.h"
+#include "core/strategies.h"
 
 struct target {
 	const char *name;
@@ -33,22 +36,23 @@ static bool is_walk(const struct pair *p)
  * its limit: RB_TARGET_CI_HALF_NS, or 2% of the figure when that is larger
  * (a deep walk's 0.5 ns would ask for a precision no clock gives).
  */
-static void ci_target(struct run *r, struct target *t, const char *label,
-		      bool (*want)(struct run *, const struct pair *))
+static void ci_target(const struct sweep *sw, const struct sweep_run *sr, struct target *t,
+		      const char *label,
+		      bool (*want)(const struct sweep *, const struct pair *))
 {
 	double worst = -INFINITY;
 	size_t i;
 
 	t->name = label;
 	t->limit = RB_TARGET_CI_HALF_NS;
-	t->unit = machine_unit(&r->m);
+	t->unit = machine_unit(sr->m);
 	t->value = NAN;
-	t->applicable = !r->m.vm;
-	for (i = 0; i < r->ndone; i++) {
-		struct pair *p = &r->pairs[i];
+	t->applicable = !sr->m->vm;
+	for (i = 0; i < sw->ndone; i++) {
+		struct pair *p = &sw->pairs[i];
 		double v, lo, hi, half, limit;
 
-		if (p->depth > RB_TARGET_CI_DEPTH || !want(r, p))
+		if (p->depth > RB_TARGET_CI_DEPTH || !want(sw, p))
 			continue;
 		pair_primary(p, &v, &lo, &hi);
 		half = (hi - lo) / 2;
@@ -67,31 +71,31 @@ static void ci_target(struct run *r, struct target *t, const char *label,
 		snprintf(t->detail, sizeof(t->detail), "nothing measured at depth <= %d",
 			 RB_TARGET_CI_DEPTH);
 	}
-	if (r->speed_spread > RB_SPEED_STEADY)
+	if (sw->speed_spread > RB_SPEED_STEADY)
 		snprintf(t->detail + strlen(t->detail), sizeof(t->detail) - strlen(t->detail),
-			 "; the machine's speed varied %.2fx between rounds", r->speed_spread);
-	if (r->m.vm)
+			 "; the machine's speed varied %.2fx between rounds", sw->speed_spread);
+	if (sr->m->vm)
 		snprintf(t->detail + strlen(t->detail), sizeof(t->detail) - strlen(t->detail),
 			 "%snative target; not applicable in a VM", t->detail[0] ? "; " : "");
 	t->met = t->applicable && t->value <= t->limit;
 }
 
-static bool want_kfunc(struct run *r, const struct pair *p)
+static bool want_kfunc(const struct sweep *sw, const struct pair *p)
 {
-	(void)r;
+	(void)sw;
 	return strategy_has_role(p->ls->s, RB_ROLE_KFUNC);
 }
 
 /* The walk strategy with the lowest median at the shallowest depth. */
-static bool want_best_walk(struct run *r, const struct pair *p)
+static bool want_best_walk(const struct sweep *sw, const struct pair *p)
 {
 	const struct pair *best = NULL;
 	size_t i;
 
-	for (i = 0; i < r->ndone; i++) {
-		const struct pair *q = &r->pairs[i];
+	for (i = 0; i < sw->ndone; i++) {
+		const struct pair *q = &sw->pairs[i];
 
-		if (!is_walk(q) || q->depth != r->depths[0])
+		if (!is_walk(q) || q->depth != sw->depths[0])
 			continue;
 		if (!best || pair_figure(q) < pair_figure(best))
 			best = q;
@@ -99,20 +103,21 @@ static bool want_best_walk(struct run *r, const struct pair *p)
 	return best && p->ls == best->ls;
 }
 
-static size_t compute_targets(struct run *r, struct target *t)
+static size_t compute_targets(const struct sweep *sw, const struct sweep_run *sr,
+			      struct target *t)
 {
-	double elapsed = now_s() - r->t_start;
-	bool quick = r->o.quick && !r->o.samples_given;
+	double elapsed = now_s() - sr->t_start;
+	bool quick = sr->quick && !sr->samples_given;
 
-	ci_target(r, &t[0], "ci95_half_width_kfunc", want_kfunc);
-	ci_target(r, &t[1], "ci95_half_width_best_walk", want_best_walk);
+	ci_target(sw, sr, &t[0], "ci95_half_width_kfunc", want_kfunc);
+	ci_target(sw, sr, &t[1], "ci95_half_width_best_walk", want_best_walk);
 	t[2].name = quick ? "quick_run_duration" : "run_duration";
 	t[2].value = elapsed;
 	t[2].limit = quick ? RB_TARGET_QUICK_S : RB_TARGET_RUN_S;
 	t[2].unit = "s";
 	/* The limits are for the default suites on a 2-core machine, natively. */
-	t[2].applicable = !r->m.vm && !r->o.depths_given &&
-			  (quick || !r->o.samples_given);
+	t[2].applicable = !sr->m->vm && !sr->depths_given &&
+			  (quick || !sr->samples_given);
 	t[2].met = t[2].applicable && elapsed <= t[2].limit;
 	snprintf(t[2].detail, sizeof(t[2].detail), "%s",
 		 t[2].applicable ? "default settings, native" :
@@ -120,19 +125,19 @@ static size_t compute_targets(struct run *r, struct target *t)
 	return 3;
 }
 
-void json_summary_targets(struct run *r, struct json *j)
+void json_summary_targets(const struct sweep *sw, const struct sweep_run *sr, struct json *j)
 {
 	struct target t[4];
-	size_t i, n = compute_targets(r, t);
+	size_t i, n = compute_targets(sw, sr, t);
 
-	if (r->ndone) {
+	if (sw->ndone) {
 		json_obj_begin(j, "round_speed");
-		json_num(j, "spread", r->speed_spread);
-		json_bool(j, "steady", r->speed_spread <= RB_SPEED_STEADY);
+		json_num(j, "spread", sw->speed_spread);
+		json_bool(j, "steady", sw->speed_spread <= RB_SPEED_STEADY);
 		json_num(j, "steady_limit", RB_SPEED_STEADY);
 		json_arr_begin(j, "factors");
-		for (i = 0; i < r->pairs[0].rounds; i++)
-			json_num(j, NULL, r->round_speed[i]);
+		for (i = 0; i < sw->pairs[0].rounds; i++)
+			json_num(j, NULL, sw->round_speed[i]);
 		json_arr_end(j);
 		json_obj_end(j);
 	}
@@ -153,10 +158,10 @@ void json_summary_targets(struct run *r, struct json *j)
 
 
 /* The targets under the printed table. */
-void print_targets(struct run *r, FILE *out)
+void print_targets(const struct sweep *sw, const struct sweep_run *sr, FILE *out)
 {
 	struct target t[4];
-	size_t i, n = compute_targets(r, t);
+	size_t i, n = compute_targets(sw, sr, t);
 
 	fprintf(out, "\ntargets:\n");
 	for (i = 0; i < n; i++)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report/claims.h"
+#include "report/claims_cost.h"
 #include "io/text.h"
 
 /* ---- "more complex" ------------------------------------------------------ */

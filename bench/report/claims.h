@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The claims of the review, one rule each (bench/claims.c; those about cost
- * in bench/claims_cost.c). A rule names
+ * The claims of the review, one rule each (bench/report/claims.c; those
+ * about cost in report/claims_cost.h). A rule names
  * the rows it needs and decides its claim from the runs given: a verdict,
  * the figure that decides it, that figure's interval and the run it comes
  * from, and a paragraph for its section. A rule whose rows are missing
@@ -10,7 +10,7 @@
 #ifndef RB_CLAIMS_H
 #define RB_CLAIMS_H
 
-#include "report/report.h"
+#include "report/report_data.h"
 
 struct verdict {
 	const struct run_data *run;	/* NULL: not measured in these runs */
@@ -29,12 +29,6 @@ struct claim_rule {
 
 extern const struct claim_rule claim_rules[];
 extern const size_t nclaim_rules;
-
-/* The rules about cost, in bench/claims_cost.c. */
-void decide_cost_exact(const struct run_data *runs, size_t n, struct verdict *v);
-void decide_cost_native(const struct run_data *runs, size_t n, struct verdict *v);
-void decide_depth_exact(const struct run_data *runs, size_t n, struct verdict *v);
-void decide_depth_native(const struct run_data *runs, size_t n, struct verdict *v);
 
 /* A verdict's text field, formatted (in the decide functions, v in scope). */
 #define V(field, ...) ((v)->field = xasprintf(__VA_ARGS__))

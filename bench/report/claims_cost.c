@@ -10,7 +10,9 @@
 #include <stdlib.h>
 
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "report/claims.h"
+#include "report/claims_cost.h"
 #include "io/text.h"
 
 /* ---- comparing two intervals ------------------------------------------- */

@@ -27,11 +27,11 @@
 #include "io/jsonread.h"
 #include "io/output.h"
 #include "io/parse.h"
-#include "commands.h"
+#include "core/defaults.h"
 #include "core/rounds.h"
-#include "core/strategy.h"
-#include "run/run.h"
+#include "core/strategies.h"
 #include "io/text.h"
+#include "parts/sweep.h"
 #include "parts/verifier.h"
 
 /*

@@ -19,7 +19,7 @@ struct compare_result {
 
 /*
  * A compared (strategy, depth): compare --csv writes it with compare_table
- * (bench/compare.c), rootbench aa with aa.csv's table (bench/aa.c), which
+ * (bench/report/compare.c), rootbench aa with aa.csv's table (bench/aa.c), which
  * adds the estimator.
  */
 struct COL_ROW compare_row {
@@ -46,5 +46,8 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 
 /* "median" or "low" to its quantile; -1 for anything else. */
 int compare_estimator(const char *name, double *q);
+
+/* rootbench compare. */
+int cmd_compare(int argc, char **argv);
 
 #endif

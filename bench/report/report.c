@@ -21,9 +21,10 @@
 #include "report/claims.h"
 #include "io/cli.h"
 #include "io/output.h"
-#include "report/report.h"
+#include "report/report_data.h"
 #include "report/report_tables.h"
-#include "commands.h"
+#include "report/report.h"
+#include "core/defaults.h"
 #include "io/text.h"
 
 #define SUMMARY_LINES 60

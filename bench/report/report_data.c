@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "io/cli.h"
-#include "report/report.h"
+#include "report/report_data.h"
 #include "core/defaults.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "io/text.h"
 
 const char *const cap_consumers[4] = { "trusted-kfunc", "get-ref", "css-iter", "field-read" };

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/report.h"
+#include "report/report_data.h"
 #include "report/report_tables.h"
 #include "io/text.h"
 

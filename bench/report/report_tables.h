@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "report/report.h"
+#include "report/report_data.h"
 
 void md_runs(FILE *f, const struct run_data *runs, size_t n);
 void md_percall(FILE *f, const struct run_data *r);

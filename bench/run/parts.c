@@ -20,12 +20,19 @@
 #include "io/json.h"
 #include "machine/kernel.h"
 #include "io/output.h"
+#include "parts/blocks.h"
 #include "parts/proxy.h"
+#include "parts/proxy_estimate.h"
 #include "core/defaults.h"
+#include "machine/cgroup.h"
 #include "core/signals.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "parts/traverse.h"
 #include "parts/verifier.h"
+#include "parts/sweep.h"
+#include "parts/sweep_report.h"
+#include "run/parts.h"
 #include "run/run.h"
 
 /* The files parts fill row by row (enum run_output). */
@@ -73,14 +80,91 @@ static int run_verifier(struct run *r, FILE *report)
 	return 0;
 }
 
-/* ---- the depth sweep (bench/sweep.c) ----------------------------------- */
+/* ---- the depth sweep (bench/parts/sweep.c) ----------------------------- */
+
+struct sweep_run sweep_run_of(const struct run *r)
+{
+	return (struct sweep_run){ .m = &r->m, .cpu = r->o.cpu, .t_start = r->t_start,
+				   .wall_start = r->wall_start, .quick = r->o.quick,
+				   .samples_given = r->o.samples_given,
+				   .depths_given = r->o.depths_given,
+				   .proxy_validation = r->o.proxy_validation };
+}
+
+/* What the sweep is given before the run directory exists; it plans its
+ * cells. */
+static int prepare_sweep(struct run *r)
+{
+	r->sweep = (struct sweep){
+		.o = { .samples = r->o.samples, .warmup = r->o.warmup, .batch = r->o.batch,
+		       .sample_ms = r->o.sample_ms, .rounds = r->o.rounds, .seed = r->o.seed,
+		       .depths = r->o.depths, .ndepths = r->o.ndepths, .cmd = r->o.cmd },
+		.ls = r->ls, .selected = r->selected, .env = &r->env,
+		.depth_offset = r->depth_offset,
+	};
+	return sweep_prepare(&r->sweep);
+}
+
+/* The crosscheck observes the sweep's visits. */
+static void xc_visit_begin(void *xc, int prog_fd)
+{
+	crosscheck_cell_begin(xc, prog_fd);
+}
+
+static void xc_visit_end(void *xc, int prog_fd, const char *strategy, unsigned depth,
+			 unsigned batch, const double *per_call_ns, size_t n)
+{
+	crosscheck_cell_end(xc, prog_fd, strategy, depth, batch, per_call_ns, n);
+}
+
+/*
+ * The sweep over a chain of memcgs built for it and removed after it, with
+ * the kernel's own run-time accounting around it (--crosscheck).
+ */
+static int run_sweep(struct run *r, FILE *report)
+{
+	struct sweep *sw = &r->sweep;
+	char err[512];
+	int ret;
+
+	(void)report;	/* its table is printed at the end (print_sweep) */
+	if (r->o.crosscheck && crosscheck_start(&r->xc, r->ls[0].measure_fd)) {
+		set_failure(r, "--crosscheck: %s", r->xc.failure);
+		return -1;
+	}
+	rb_phase("cgroup-build");
+	if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
+		set_failure(r, "%s", err);
+		crosscheck_stop(&r->xc);
+		return -1;
+	}
+	r->chain_made = true;
+	sw->chain = &r->chain;
+	sw->percall = r->out[OUT_PERCALL].f;
+	sw->samples = r->out[OUT_SAMPLES].f;
+	sw->calibration = r->out[OUT_CALIBRATION].f;
+	if (r->o.crosscheck)
+		sw->obs = (struct sweep_observer){ xc_visit_begin, xc_visit_end, &r->xc };
+	ret = sweep_measure(sw);
+	if (sw->failure[0])
+		set_failure(r, "%s", sw->failure);
+	/* The trees that follow get the same subtree name. */
+	if (chain_destroy(&r->chain, err, sizeof(err))) {
+		set_failure(r, "cleanup: %s", err);
+		ret = -1;
+	}
+	crosscheck_stop(&r->xc);
+	return ret;
+}
 
 /* The table first (its targets include the run's duration, so it is
  * printed last thing), then the crosscheck and the kfunc's proxies. */
 static void print_sweep(struct run *r, FILE *out)
 {
-	if (r->ndone)
-		print_table(r, out);
+	struct sweep_run sr = sweep_run_of(r);
+
+	if (r->sweep.ndone)
+		print_table(&r->sweep, &sr, out);
 	if (r->o.crosscheck)
 		crosscheck_print(&r->xc, out);
 	proxy_print(&r->proxy, machine_unit(&r->m), out);
@@ -89,13 +173,14 @@ static void print_sweep(struct run *r, FILE *out)
 /* Files from all the cells: walkfit.csv, crosscheck.csv, the proxies'. */
 static int write_sweep(struct run *r)
 {
+	struct sweep_run sr = sweep_run_of(r);
 	int err = 0;
 
-	if (r->ndone)
-		write_walkfit(r);
+	if (r->sweep.ndone)
+		write_walkfit(&r->sweep, &r->rd);
 	if (r->o.crosscheck && r->xc.ncells && crosscheck_write(&r->xc, &r->rd))
 		err = -EIO;
-	conclude_proxies(r);
+	conclude_proxies(&r->sweep, &sr, &r->proxy, &r->rd);
 	return err;
 }
 
@@ -194,36 +279,37 @@ static void release_consumer(struct run *r) { consumer_release(&r->cons); }
 static int run_e2e(struct run *r, FILE *report)
 {
 	struct e2e_opts *eo = &r->o.e2e;
+	const struct sweep *sw = &r->sweep;	/* at its depths */
 	size_t i, near = 0, nik = 0;
 	int ret;
 
-	if (!r->ndepths)
+	if (!sw->ndepths)
 		return 0;
-	for (i = 0; i < r->ndepths; i++)
-		if (abs((int)r->depths[i] - 32) < abs((int)r->depths[near] - 32))
+	for (i = 0; i < sw->ndepths; i++)
+		if (abs((int)sw->depths[i] - 32) < abs((int)sw->depths[near] - 32))
 			near = i;
-	eo->depths[eo->ndepths++] = r->depths[near];
+	eo->depths[eo->ndepths++] = sw->depths[near];
 	eo->cgroup_parent = r->o.cgroup_parent;
 	/* The in-kernel figures at that depth, one per strategy at most. */
-	for (i = 0; i < r->ndone; i++)
-		if (r->pairs[i].depth == r->depths[near])
-			r->ik[nik++] = (struct e2e_inkernel){ r->pairs[i].ls->s->name,
-							      r->pairs[i].depth,
-							      pair_figure(&r->pairs[i]) };
+	for (i = 0; i < sw->ndone; i++)
+		if (sw->pairs[i].depth == sw->depths[near])
+			r->e2e.ik[nik++] = (struct e2e_inkernel){ sw->pairs[i].ls->s->name,
+							      sw->pairs[i].depth,
+							      pair_figure(&sw->pairs[i]) };
 	/* The kfunc's proxies stand for a route's cost in kernel, not at a
 	 * hook: end to end they would only lengthen the run. */
 	for (i = 0; i < nstrategies; i++)
-		r->e2e_selected[i] = r->selected[i] && !strategies[i].proxy_of;
-	r->e2e = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
-			       .selected = r->e2e_selected, .ik = r->ik, .nik = nik,
-			       .unit = machine_unit(&r->m) };
-	ret = e2e_measure(&r->e2e, r->rd.dirfd, r->rd.path, r->out[OUT_E2E].f, report);
+		r->e2e.selected[i] = r->selected[i] && !strategies[i].proxy_of;
+	r->e2e.part = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
+				    .selected = r->e2e.selected, .ik = r->e2e.ik, .nik = nik,
+				    .unit = machine_unit(&r->m) };
+	ret = e2e_measure(&r->e2e.part, r->rd.dirfd, r->rd.path, r->out[OUT_E2E].f, report);
 	if (ret && ret != -EINTR)
-		set_failure(r, "%s", r->e2e.failure);
+		set_failure(r, "%s", r->e2e.part.failure);
 	return ret;
 }
 
-static void json_e2e(struct run *r, struct json *j) { e2e_json(&r->e2e, j); }
+static void json_e2e(struct run *r, struct json *j) { e2e_json(&r->e2e.part, j); }
 
 /* ---- the table --------------------------------------------------------- */
 
@@ -242,7 +328,7 @@ const struct run_part run_parts[] = {
 	{ .name = "verifier", .wanted = want_verifier, .run = run_verifier, },
 	{ .name = "sweep", .wanted = want_sweep, .prepare = prepare_sweep,
 	  .outputs = { OUT_PERCALL, OUT_SAMPLES, OUT_CALIBRATION },
-	  .run = run_sweep_part, .write = write_sweep, .print = print_sweep,
+	  .run = run_sweep, .write = write_sweep, .print = print_sweep,
 	  .json = json_sweep, .pinned = true },
 	{ .name = "blocks", .wanted = want_sweep, .run = run_blocks,
 	  .pinned = true },

@@ -19,26 +19,32 @@
 #include <unistd.h>
 
 #include "machine/cgroup.h"
+#include "machine/cgroup_env.h"
 #include "io/cli.h"
 #include "parts/crosscheck.h"
 #include "machine/fingerprint.h"
+#include "machine/fingerprint_probe.h"
 #include "parts/consumer.h"
 #include "io/json.h"
 #include "machine/kernel.h"
 #include "io/output.h"
 #include "io/parse.h"
 #include "parts/proxy.h"
-#include "commands.h"
+#include "core/defaults.h"
 #include "core/rounds.h"
 #include "core/sample.h"
 #include "core/signals.h"
 #include "core/stats.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "parts/e2e.h"
 #include "parts/traverse.h"
 #include "parts/verifier.h"
 
+#include "run/parts.h"
 #include "run/run.h"
+#include "run/run_env.h"
+#include "run/run_opts.h"
 
 
 __attribute__((format(printf, 2, 3)))
@@ -52,14 +58,6 @@ void set_failure(struct run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->failure, sizeof(r->failure), fmt, ap);
 	va_end(ap);
-}
-
-double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- setup and teardown ----------------------------------------------- */
@@ -212,13 +210,11 @@ static int finish(struct run *r, int code)
 		fprintf(stderr, "rootbench %s: %s\n", r->o.cmd, r->failure);
 	if (rb_signal)
 		fprintf(stderr, "rootbench %s: interrupted by %s; kept %zu completed measurements in %s\n",
-			r->o.cmd, signal_name(rb_signal), r->ndone, r->rd.dirfd >= 0 ? r->rd.path : "(no run directory)");
+			r->o.cmd, signal_name(rb_signal), r->sweep.ndone, r->rd.dirfd >= 0 ? r->rd.path : "(no run directory)");
 	else if (r->rd.dirfd >= 0)
 		fprintf(stderr, "rootbench %s: results in %s\n", r->o.cmd, r->rd.path);
 	rundir_close(&r->rd);
-	for (i = 0; r->pairs && i < r->npairs; i++)
-		free(r->pairs[i].x);
-	free(r->pairs);
+	sweep_free(&r->sweep);
 	crosscheck_free(&r->xc);
 	kernel_btf_close();
 	return code;
@@ -344,7 +340,7 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 			return finish(r, RB_EXIT_FAIL);
 	}
 	/* Zero where a part did not run (the run starts zeroed). */
-	return finish(r, r->mism_total || r->tv.count_mismatches || r->cons.victim_mismatches ?
+	return finish(r, r->sweep.mism_total || r->tv.count_mismatches || r->cons.victim_mismatches ?
 			 RB_EXIT_FAIL : RB_EXIT_OK);
 }
 

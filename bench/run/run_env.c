@@ -27,15 +27,20 @@
 #include "core/signals.h"
 #include "core/stats.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 #include "parts/e2e.h"
 #include "parts/traverse.h"
 #include "parts/verifier.h"
+#include "parts/targets.h"
+#include "run/parts.h"
 #include "run/run.h"
+#include "run/run_env.h"
 
 /* ---- env.json ---------------------------------------------------------- */
 
 void write_env(struct run *r, const char *status)
 {
+	struct sweep_run sr = sweep_run_of(r);
 	struct outfile f;
 	struct json j;
 	char stamp[32];
@@ -114,8 +119,8 @@ void write_env(struct run *r, const char *status)
 	else
 		json_str(&j, "batch", "auto");
 	json_int(&j, "sample_ms", (long long)r->o.sample_ms);
-	json_int(&j, "rounds", (long long)r->rounds);
-	json_int(&j, "warmup_per_visit", (long long)r->warmup_visit);
+	json_int(&j, "rounds", (long long)r->sweep.rounds);
+	json_int(&j, "warmup_per_visit", (long long)r->sweep.warmup_visit);
 	json_int(&j, "seed", (long long)r->o.seed);
 	json_str(&j, "order", "every round visits every (strategy, depth) once, freshly shuffled");
 	json_str(&j, "interval", "95% hierarchical bootstrap: rounds resampled, then samples within them; the baseline paired by round");
@@ -129,12 +134,12 @@ void write_env(struct run *r, const char *status)
 	json_obj_end(&j);
 	json_bool(&j, "quick", r->o.quick);
 	json_arr_begin(&j, "depths");
-	for (i = 0; i < r->ndepths; i++)
-		json_int(&j, NULL, r->depths[i]);
+	for (i = 0; i < r->sweep.ndepths; i++)
+		json_int(&j, NULL, r->sweep.depths[i]);
 	json_arr_end(&j);
 	json_arr_begin(&j, "depths_skipped_unreachable");
-	for (i = 0; i < r->nskipped; i++)
-		json_int(&j, NULL, r->skipped[i]);
+	for (i = 0; i < r->sweep.nskipped; i++)
+		json_int(&j, NULL, r->sweep.skipped[i]);
 	json_arr_end(&j);
 	json_obj_end(&j);
 
@@ -177,27 +182,27 @@ void write_env(struct run *r, const char *status)
 	}
 	json_arr_end(&j);
 
-	json_int(&j, "pairs_measured", (long long)r->ndone);
-	json_int(&j, "pairs_planned", (long long)r->npairs);
-	json_int(&j, "root_mismatches_total", (long long)r->mism_total);
+	json_int(&j, "pairs_measured", (long long)r->sweep.ndone);
+	json_int(&j, "pairs_planned", (long long)r->sweep.npairs);
+	json_int(&j, "root_mismatches_total", (long long)r->sweep.mism_total);
 	json_arr_begin(&j, "root_mismatches");
-	for (i = 0; i < r->nmism; i++) {
+	for (i = 0; i < r->sweep.nmism; i++) {
 		char a[32], b[32];
 
-		snprintf(a, sizeof(a), "0x%llx", (unsigned long long)r->mism[i].root);
-		snprintf(b, sizeof(b), "0x%llx", (unsigned long long)r->mism[i].reference_root);
+		snprintf(a, sizeof(a), "0x%llx", (unsigned long long)r->sweep.mism[i].root);
+		snprintf(b, sizeof(b), "0x%llx", (unsigned long long)r->sweep.mism[i].reference_root);
 		json_obj_begin(&j, NULL);
-		json_int(&j, "depth", r->mism[i].depth);
-		json_str(&j, "strategy", r->mism[i].strategy);
+		json_int(&j, "depth", r->sweep.mism[i].depth);
+		json_str(&j, "strategy", r->sweep.mism[i].strategy);
 		json_str(&j, "root", a);
-		json_int(&j, "levels", r->mism[i].levels);
-		json_str(&j, "reference", r->mism[i].reference);
+		json_int(&j, "levels", r->sweep.mism[i].levels);
+		json_str(&j, "reference", r->sweep.mism[i].reference);
 		json_str(&j, "reference_root", b);
-		json_int(&j, "expected_levels", r->mism[i].expected_levels);
+		json_int(&j, "expected_levels", r->sweep.mism[i].expected_levels);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
-	json_summary_targets(r, &j);
+	json_summary_targets(&r->sweep, &sr, &j);
 	if (json_end(&j)) {
 		fprintf(stderr, "rootbench: internal error: env.json nests deeper than %d levels or does not balance\n",
 			JSON_MAX_NEST);

@@ -13,11 +13,12 @@
 
 #include "io/cli.h"
 #include "io/parse.h"
+#include "machine/kernel.h"
 #include "parts/proxy.h"
-#include "commands.h"
+#include "run/run_opts.h"
 #include "core/strategy.h"
+#include "core/strategies.h"
 
-#include "run/run.h"
 
 /*
  * As in argp, a short option's key is its letter. The options that run,

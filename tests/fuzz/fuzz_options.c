@@ -9,7 +9,7 @@
  * fuzz runs it with -close_fd_mask=3.
  */
 #include "fuzz.h"
-#include "commands.h"
+#include "run/run_opts.h"
 
 #define MAX_ARGS 24
 

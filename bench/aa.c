@@ -19,7 +19,10 @@
 #include "report/compare.h"
 #include "io/json.h"
 #include "io/output.h"
-#include "commands.h"
+#include "aa.h"
+#include "core/defaults.h"
+#include "run/run.h"
+#include "run/run_opts.h"
 #include "core/rounds.h"
 #include "io/text.h"
 
