@@ -170,10 +170,12 @@ deps-vm:
 # (scripts/proxy-validation.sh): writes results/proxy-validation.csv, which
 # native runs read to print the kfunc's estimate.
 proxy-validation: deps deps-vm
+	@scripts/deps.sh arm64
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/proxy-validation.sh
 
 test: deps-test deps-vm
+	@scripts/deps.sh arm64
 	$(MAKE) WERROR=1 all $(BUILD)/unit_tests $(FUZZ_REPLAYS)
 	tests/run.sh
 

@@ -64,6 +64,9 @@ suite bad-input tests/badinput.sh
 suite faults tests/faults.sh
 suite vm tests/vm.sh
 suite report tests/report.sh
+suite spread tests/spread.sh
+suite gallery tests/gallery.sh
+suite arm64 tests/arm64.sh
 suite matrix tests/matrix.sh
 
 echo "$passed passed, $failed failed"

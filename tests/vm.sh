@@ -35,11 +35,12 @@ depths_of() {	# depths a strategy has rows at
 # proxy_validation_ok FILE: its header, and one row: the kfunc against the
 # proxy of its form under icount, the ratio inside its interval.
 proxy_validation_ok() {
-	[ "$(head -n 1 "$1")" = "kernel,accel,unit,proxy,kfunc_form,depths,proxy_median,kfunc_median,ratio,ratio_lo,ratio_hi,within_pct,git_commit,started_utc" ] || return 1
+	[ "$(head -n 1 "$1")" = "kernel,accel,unit,proxy,kfunc_form,depths,proxy_median,kfunc_median,ratio,ratio_lo,ratio_hi,within_pct,git_commit,started_utc,arch" ] || return 1
 	csv_awk "$1" '{ n++; row = $c["accel"] == "tcg-icount" &&
 			(($c["proxy"] == "helper-call-pair" && $c["kfunc_form"] == "get+put") ||
 			 ($c["proxy"] == "helper-call" && $c["kfunc_form"] == "get")) &&
-			$c["depths"] >= 4 && $c["ratio"] > 0 && $c["ratio_lo"] <= $c["ratio"] && $c["ratio"] <= $c["ratio_hi"] }
+			$c["depths"] >= 4 && $c["ratio"] > 0 && $c["ratio_lo"] <= $c["ratio"] && $c["ratio"] <= $c["ratio_hi"] &&
+			$c["arch"] == "x86_64" }
 		END { exit !(row && n == 1) }'
 }
 
