@@ -233,11 +233,13 @@ fuzz: deps-fuzz
 .SECONDARY: $(BPF_OBJS)
 
 # The icount suite on every Debian kernel reachable through apt, side by
-# side, and cross-kernel tables per strategy (scripts/vm-matrix.sh:
+# side, and cross-kernel tables per strategy (scripts/vm-matrix.sh;
+# ARCHS="amd64 arm64" adds each suite's arm64 kernel:
 # MATRIX_QUICK, MATRIX_JOBS, MATRIX_SUITES, MATRIX_REPEAT, MATRIX_ARGS,
 # MATRIX_OUT, MATRIX_TIMEOUT, MATRIX_SSHLOGINFILE).
 export MATRIX_QUICK MATRIX_JOBS MATRIX_SUITES MATRIX_REPEAT MATRIX_ARGS MATRIX_OUT MATRIX_TIMEOUT MATRIX_SSHLOGINFILE
 .PHONY: vm-matrix
 vm-matrix: deps deps-vm
 	$(MAKE) all
-	BUILD=$(BUILD) scripts/vm-matrix.sh
+	@if echo " $(ARCHS) $(MATRIX_ARCHS) " | grep -q ' arm64 '; then scripts/deps.sh arm64; fi
+	MATRIX_ARCHS="$(or $(ARCHS),$(MATRIX_ARCHS),amd64)" BUILD=$(BUILD) scripts/vm-matrix.sh

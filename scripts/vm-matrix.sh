@@ -13,6 +13,10 @@
 #   MATRIX_SUITES="S ..."   Debian suites, one kernel each (default: trixie
 #                           bookworm-backports unstable trixie-backports
 #                           experimental); S1+S2: the newest of both
+#   MATRIX_ARCHS="A ..."    guest architectures, amd64 and/or arm64 (make
+#                           vm-matrix ARCHS="amd64 arm64"; default amd64):
+#                           each suite's kernel of each architecture; arm64
+#                           runs are labelled arm64-SUITE
 #   MATRIX_QUICK=1          quick mode: `rootbench run --quick` depths and
 #                           samples (default: the full sweep)
 #   MATRIX_ARGS="..."       `rootbench run` arguments instead of the mode's
@@ -31,13 +35,15 @@
 #                           version than the one resolved here.
 #
 # Output, in the matrix directory:
-#   kernels.csv     label,suite,release,package,version,has_kfunc,status,seconds
+#   kernels.csv     label,suite,release,package,version,has_kfunc,status,seconds,arch
 #   percall.csv     strategy,depth, then one column per kernel: net per-call
 #                   instructions (5th percentile, see FIGURE below)
 #   verifier.csv    strategy,stat, then one column per kernel
 #   changes.csv     strategy,what,from,to,from_value,to_value,delta: each
 #                   change between kernels next to each other in version order
-#                   (per-call: more than 1 instruction; verifier: any)
+#                   within an architecture, and between the architectures at
+#                   the same kernel version (per-call: more than 1
+#                   instruction; verifier: any)
 #   determinism.csv strategy,depth,first,second,diff,first_median,
 #                   second_median of the repeated kernel (first, second: its
 #                   least per-call sample in each run, gross)
@@ -71,7 +77,7 @@ FIGURE=p5_ns
 # run_one DIR LABEL: DIR/kernels/LABEL.env -> DIR/runs/LABEL, its log and
 # DIR/runs/LABEL.status ("STATUS SECONDS").
 run_one() {
-	local dir=$1 label=$2 t0 rc=0 KERNEL_IMAGE KERNEL_PACKAGE KERNEL_VERSION KERNEL_SUITE MATRIX_RUN_ARGS
+	local dir=$1 label=$2 t0 rc=0 KERNEL_IMAGE KERNEL_PACKAGE KERNEL_VERSION KERNEL_SUITE KERNEL_ARCH=amd64 MATRIX_RUN_ARGS
 	# shellcheck disable=SC1090 # written by this script
 	. "$dir/kernels/$label.env"
 	echo "$$" >"$dir/runs/$label.pgid"
@@ -79,7 +85,7 @@ run_one() {
 	if [ ! -f "$KERNEL_IMAGE" ]; then
 		# Another machine (GNU parallel): its own copy of the same kernel.
 		local vars
-		vars=$(scripts/vm-kernel.sh --print-vars --suite "${KERNEL_SUITE//+/,}" 2>>"$dir/runs/$label.log") || rc=1
+		vars=$(scripts/vm-kernel.sh --print-vars --arch "$KERNEL_ARCH" --suite "${KERNEL_SUITE//+/,}" 2>>"$dir/runs/$label.log") || rc=1
 		if [ "$rc" -eq 0 ] && ! grep -qxF "KERNEL_VERSION=$KERNEL_VERSION" <<<"$vars"; then
 			echo "$prog: $KERNEL_SUITE now has another kernel than $KERNEL_VERSION" >>"$dir/runs/$label.log"
 			rc=1
@@ -88,7 +94,7 @@ run_one() {
 	fi
 	if [ "$rc" -eq 0 ]; then
 		KERNEL=$KERNEL_IMAGE VM_KERNEL_PACKAGE=$KERNEL_PACKAGE VM_KERNEL_VERSION=$KERNEL_VERSION \
-			VM_ICOUNT=1 VM_ARGS=$MATRIX_RUN_ARGS VM_OUT=$dir/runs/$label VM_FINISH=0 \
+			VM_ARCH=$KERNEL_ARCH VM_ICOUNT=1 VM_ARGS=$MATRIX_RUN_ARGS VM_OUT=$dir/runs/$label VM_FINISH=0 \
 			VM_TIMEOUT=${MATRIX_TIMEOUT:-1800} BUILD=$build \
 			scripts/vm-bench.sh >>"$dir/runs/$label.log" 2>&1 || rc=$?
 	fi
@@ -114,6 +120,11 @@ for s in "${suites[@]}"; do
 	[[ "$s" =~ ^[a-z][a-z0-9-]*(\+[a-z][a-z0-9-]*)*$ ]] || die "MATRIX_SUITES: bad suite name: '$s'"
 	[ -z "${seen[$s]:-}" ] || die "MATRIX_SUITES: $s twice"
 	seen[$s]=1
+done
+read -ra archs <<<"${MATRIX_ARCHS:-amd64}"
+[ "${#archs[@]}" -gt 0 ] || die "MATRIX_ARCHS is empty"
+for a in "${archs[@]}"; do
+	case "$a" in amd64|arm64) ;; *) die "MATRIX_ARCHS: amd64 or arm64, not '$a'" ;; esac
 done
 case "${MATRIX_QUICK:-0}" in 0|1) ;; *) die "MATRIX_QUICK=${MATRIX_QUICK}: must be 0 or 1" ;; esac
 quick=${MATRIX_QUICK:-0}
@@ -182,21 +193,39 @@ mkdir -p "$stage/kernels" "$stage/runs"
 
 labels=()
 fetch_failed=0
-for s in "${suites[@]}"; do
-	if ! vars=$(scripts/vm-kernel.sh --print-vars --suite "${s//+/,}" 2>"$stage/kernels/$s.err"); then
-		echo "$prog: no kernel from $s: $(tail -n 1 "$stage/kernels/$s.err")" >&2
-		fetch_failed=1
-		continue
-	fi
-	{
-		grep -E '^KERNEL_(RELEASE|PACKAGE|VERSION|SUITE|HAS_KFUNC|IMAGE)=' <<<"$vars"
-		printf 'MATRIX_RUN_ARGS=%q\n' "$run_args"
-	} >"$stage/kernels/$s.env"
-	labels+=("$s")
-	if [ "$s" = "$repeat" ]; then
-		cp "$stage/kernels/$s.env" "$stage/kernels/$s.again.env"
-		labels+=("$s.again")
-	fi
+for a in "${archs[@]}"; do
+	for s in "${suites[@]}"; do
+		l=$s
+		[ "$a" = amd64 ] || l=$a-$s
+		if ! vars=$(scripts/vm-kernel.sh --print-vars --arch "$a" --suite "${s//+/,}" 2>"$stage/kernels/$l.err"); then
+			echo "$prog: no $a kernel from $s: $(tail -n 1 "$stage/kernels/$l.err")" >&2
+			fetch_failed=1
+			continue
+		fi
+		{
+			grep -E '^KERNEL_(RELEASE|PACKAGE|VERSION|SUITE|HAS_KFUNC|IMAGE)=' <<<"$vars"
+			echo "KERNEL_ARCH=$a"
+			printf 'MATRIX_RUN_ARGS=%q\n' "$run_args"
+		} >"$stage/kernels/$l.env"
+		labels+=("$l")
+		if [ "$s" = "$repeat" ] && [ "$a" = "${archs[0]}" ]; then
+			cp "$stage/kernels/$l.env" "$stage/kernels/$l.again.env"
+			labels+=("$l.again")
+		fi
+	done
+done
+repeat_label=$repeat
+[ "$repeat" = none ] || [ "${archs[0]}" = amd64 ] || repeat_label=${archs[0]}-$repeat
+# The arm64 user space is built once here, not by parallel runs at once.
+# Against the BTF of the first arm64 kernel: CO-RE carries it to the others.
+for l in "${labels[@]}"; do
+	grep -qx 'KERNEL_ARCH=arm64' "$stage/kernels/$l.env" || continue
+	btf=$(dirname "$(sed -n 's/^KERNEL_IMAGE=//p' "$stage/kernels/$l.env")")/vmlinux.btf
+	sysroot=$(scripts/cross-sysroot.sh arm64) || die "no arm64 libraries to build with (see above)"
+	[ -f "$btf" ] || die "no arm64 kernel BTF to build against ($btf)"
+	make -s BUILD="$build/arm64" BPF_ARCH=arm64 CC=aarch64-linux-gnu-gcc CROSS_SYSROOT="$sysroot" \
+		VMLINUX_BTF="$btf" "$build/arm64/rootbench" >&2 || die "the arm64 build failed (see above)"
+	break
 done
 [ "${#labels[@]}" -gt 0 ] || { echo "$prog: no kernel to run" >&2; exit 1; }
 t_fetched=$(date +%s)
@@ -224,7 +253,7 @@ elapsed=$((t_end - t_start))
 # kernels.csv, in kernel version order (the repeat right after its kernel).
 run_failed=0
 {
-	echo "label,suite,release,package,version,has_kfunc,status,seconds"
+	echo "label,suite,release,package,version,has_kfunc,status,seconds,arch"
 	for l in "${labels[@]}"; do
 		(
 			# shellcheck disable=SC1090 # written above
@@ -233,9 +262,9 @@ run_failed=0
 			[ -f "$stage/runs/$l.status" ] && st=$(cat "$stage/runs/$l.status")
 			rc=${st%% *}
 			[ "$rc" = 0 ] && [ -f "$stage/runs/$l/percall.csv" ] && status=ok || status="failed ($rc)"
-			echo "$l,$KERNEL_SUITE,$KERNEL_RELEASE,$KERNEL_PACKAGE,$KERNEL_VERSION,$KERNEL_HAS_KFUNC,$status,${st#* }"
+			echo "$l,$KERNEL_SUITE,$KERNEL_RELEASE,$KERNEL_PACKAGE,$KERNEL_VERSION,$KERNEL_HAS_KFUNC,$status,${st#* },${KERNEL_ARCH:-amd64}"
 		)
-	done | sort -t, -k5,5V -k1,1
+	done | sort -t, -k9,9 -k5,5V -k1,1
 } >"$stage/kernels.csv"
 csv_has_row "$stage/kernels.csv" 'status~^failed' && run_failed=1
 
@@ -285,15 +314,35 @@ fi
 # more than one instruction (icount's own jitter is below that, see the
 # determinism check); verifier: any difference. A figure present on one
 # kernel and absent on the next (the kfunc on 6.12) is a change too.
+# Which columns to set side by side: each kernel with the next in version
+# order of the same architecture, and each arm64 kernel with the amd64 one
+# of the same Debian version (the same source, another JIT). "I:J:TAG"
+# with field numbers of the wide CSVs (kernels from 3 on).
+pairs=""
+col_arch=()
+for ((i = 0; i < ${#cols[@]}; i++)); do
+	ai=$(csv_awk "$stage/kernels.csv" '$c["label"] == l { print $c["arch"] }' -v l="${cols[$i]}")
+	vi=$(csv_awk "$stage/kernels.csv" '$c["label"] == l { print $c["version"] }' -v l="${cols[$i]}")
+	col_arch[i]=$ai
+	if [ "$i" -gt 0 ] && [ "${col_arch[i - 1]}" = "$ai" ]; then pairs="$pairs $((i + 2)):$((i + 3)):"; fi
+	for ((j = 0; j < i; j++)); do
+		if [ "${col_arch[j]}" != "$ai" ] &&
+			[ "$(csv_awk "$stage/kernels.csv" '$c["label"] == l { print $c["version"] }' -v l="${cols[$j]}")" = "$vi" ]; then
+			pairs="$pairs $((j + 3)):$((i + 3)):${col_arch[j]}->$ai"
+		fi
+	done
+done
 changes() {	# FILE KIND THRESHOLD
-	awk -F, -v kind="$2" -v thr="$3" 'NR == 1 { for (c = 3; c <= NF; c++) k[c] = $c; next }
-		{ for (c = 4; c <= NF; c++) {
-			a = $(c - 1); b = $c
+	awk -F, -v kind="$2" -v thr="$3" -v pairs="$pairs" 'NR == 1 { for (c = 3; c <= NF; c++) k[c] = $c
+			np = split(pairs, pr, " "); next }
+		{ for (p = 1; p <= np; p++) {
+			split(pr[p], f, ":"); a = $(f[1]); b = $(f[2])
 			if (a == "" && b == "") continue
 			if (a == "" || b == "") d = (a == "" ? "appears" : "disappears")
 			else if (b - a > thr || a - b > thr) d = sprintf("%+.3f", b - a)
 			else continue
-			printf "%s,%s %s,%s,%s,%s,%s,%s\n", $1, kind, $2, k[c - 1], k[c], a, b, d } }' "$1"
+			printf "%s,%s %s%s,%s,%s,%s,%s,%s\n", $1, kind, $2, f[3] == "" ? "" : " (" f[3] ")",
+				k[f[1]], k[f[2]], a, b, d } }' "$1"
 }
 {
 	echo "strategy,what,from,to,from_value,to_value,delta"
@@ -310,31 +359,32 @@ changes() {	# FILE KIND THRESHOLD
 # count without any.
 determinism="not checked (MATRIX_REPEAT=none)"
 det_failed=0
-if [ "$repeat" != none ] && [ -f "$stage/runs/$repeat/percall.csv" ] && [ -f "$stage/runs/$repeat.again/percall.csv" ]; then
-	csv_awk "$stage/runs/$repeat/samples.csv" '{ k = $c["strategy"] "," $c["depth"]; v = $c["per_call_ns"] + 0 }
+rl=$repeat_label
+if [ "$repeat" != none ] && [ -f "$stage/runs/$rl/percall.csv" ] && [ -f "$stage/runs/$rl.again/percall.csv" ]; then
+	csv_awk "$stage/runs/$rl/samples.csv" '{ k = $c["strategy"] "," $c["depth"]; v = $c["per_call_ns"] + 0 }
 		csv_file == 1 { if (!(k in a) || v < a[k]) a[k] = v; next }
 		{ if (!(k in b) || v < b[k]) b[k] = v }
 		END { for (k in a) if (k in b) printf "%s,%.4f,%.4f\n", k, a[k], b[k] }' \
-		"$stage/runs/$repeat.again/samples.csv" >"$stage/determinism.least"
-	csv_awk "$stage/runs/$repeat/percall.csv" '
+		"$stage/runs/$rl.again/samples.csv" >"$stage/determinism.least"
+	csv_awk "$stage/runs/$rl/percall.csv" '
 		BEGIN { print "strategy,depth,first,second,diff,first_median,second_median"
 			while ((getline line < least) > 0) { split(line, f, ","); lo[f[1] "," f[2]] = f[3] "," f[4] } }
 		{ k = $c["strategy"] "," $c["depth"] }
 		csv_file == 1 { am[k] = $c["median_ns"]; next }
 		k in lo { split(lo[k], f, ","); printf "%s,%s,%s,%.3f,%s,%s\n", k, f[1], f[2], f[2] - f[1], am[k], $c["median_ns"] }' \
-		-v least="$stage/determinism.least" "$stage/runs/$repeat.again/percall.csv" >"$stage/determinism.csv"
+		-v least="$stage/determinism.least" "$stage/runs/$rl.again/percall.csv" >"$stage/determinism.csv"
 	rm -f "$stage/determinism.least"
 	read -r n maxd maxm < <(csv_awk "$stage/determinism.csv" '{ n++; d = $c["diff"] < 0 ? -$c["diff"] : $c["diff"]; if (d > m) m = d
 		dm = $c["second_median"] - $c["first_median"]; if (dm < 0) dm = -dm; if (dm > mm) mm = dm }
 		END { printf "%d %.3f %.3f\n", n, m, mm }')
 	if [ "$n" -gt 0 ] && awk -v m="$maxd" 'BEGIN { exit !(m <= 0.5) }'; then
-		determinism="passed: $repeat twice, $n (strategy, depth) figures, largest difference $maxd instructions (limit 0.5; the medians moved up to $maxm)"
+		determinism="passed: $rl twice, $n (strategy, depth) figures, largest difference $maxd instructions (limit 0.5; the medians moved up to $maxm)"
 	else
-		determinism="FAILED: $repeat twice, $n (strategy, depth) figures, largest difference $maxd instructions (limit 0.5; the medians moved up to $maxm)"
+		determinism="FAILED: $rl twice, $n (strategy, depth) figures, largest difference $maxd instructions (limit 0.5; the medians moved up to $maxm)"
 		det_failed=1
 	fi
 elif [ "$repeat" != none ]; then
-	determinism="FAILED: the repeated run of $repeat did not complete"
+	determinism="FAILED: the repeated run of $rl did not complete"
 	det_failed=1
 fi
 
@@ -344,8 +394,8 @@ timing="$mode matrix: ${elapsed} s for ${#labels[@]} runs on $jobs at once ($(np
 
 # matrix.md: the kernels, the checks, then a table per strategy.
 md_table() {	# STRATEGY: its per-call rows, then its verifier rows; changed cells bold
-	awk -F, -v s="$1" -v first=1 -v names="$col_names" '
-		FNR == 1 { if (first) { line = "| |"; sep = "|---|"; split(names, nm, "|")
+	awk -F, -v s="$1" -v first=1 -v names="$col_names" -v arches="${col_arch[*]}" '
+		FNR == 1 { if (first) { line = "| |"; sep = "|---|"; split(names, nm, "|"); split(arches, ar, " ")
 				for (c = 3; c <= NF; c++) { line = line " " nm[c - 2] " |"; sep = sep "---:|" }
 				print line; print sep; first = 0 }
 			next }
@@ -354,7 +404,7 @@ md_table() {	# STRATEGY: its per-call rows, then its verifier rows; changed cell
 		  thr = (FILENAME ~ /percall/) ? 1 : 0
 		  for (c = 3; c <= NF; c++) {
 			v = $c; cell = (v == "") ? "-" : v
-			if (c > 3 && (($(c - 1) == "") != (v == "") || ($(c - 1) != "" && v != "" && ((v - $(c - 1)) > thr || ($(c - 1) - v) > thr))))
+			if (c > 3 && ar[c - 2] == ar[c - 3] && (($(c - 1) == "") != (v == "") || ($(c - 1) != "" && v != "" && ((v - $(c - 1)) > thr || ($(c - 1) - v) > thr))))
 				cell = "**" cell "**"
 			line = line " " cell " |" }
 		  print line }' "$stage/percall.csv" "$stage/verifier.csv"
@@ -372,16 +422,17 @@ col_names=$(for l in "${cols[@]}"; do csv_awk "$stage/kernels.csv" '$c["label"] 
 	echo "percentile does not); or a verifier statistic of \`rootbench_once\`."
 	echo "\`rootbench run $run_args\` in each guest."
 	echo
-	echo "| kernel | suite | package version | kfunc | run | seconds |"
-	echo "|---|---|---|---|---|---:|"
-	csv_awk "$stage/kernels.csv" '{ printf "| %s | %s | %s | %s | %s | %s |\n", $c["release"],
+	echo "| kernel | arch | suite | package version | kfunc | run | seconds |"
+	echo "|---|---|---|---|---|---|---:|"
+	csv_awk "$stage/kernels.csv" '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $c["release"], $c["arch"],
 		$c["suite"] ($c["label"] ~ /\.again$/ ? " (again)" : ""), $c["version"],
 		$c["has_kfunc"] == 1 ? "has it" : "lacks it", $c["status"], $c["seconds"] }'
 	echo
 	echo "- Determinism: $determinism."
 	echo "- Time: $timing."
-	echo "- Changes: $(($(wc -l <"$stage/changes.csv") - 1)) between kernels next to each other in version order (bold below;"
-	echo "  per call more than 1 instruction, verifier any difference; changes.csv lists them)."
+	echo "- Changes: $(($(wc -l <"$stage/changes.csv") - 1)) between kernels next to each other in version order of one"
+	echo "  architecture (bold below) and between the architectures at the same kernel version (marked"
+	echo "  amd64->arm64 in changes.csv); per call more than 1 instruction, verifier any difference."
 	echo
 	for s in $(csv_select "$stage/percall.csv" strategy | uniq) ; do
 		echo "## $s"

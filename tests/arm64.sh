@@ -86,3 +86,22 @@ check "arm64: a dynamically linked binary for the arm64 guest: one line, exit 2"
 	one_line 2 scripts/vm-run.sh --kernel "$KERNEL_IMAGE" --busybox "$(scripts/cross-sysroot.sh arm64 2>/dev/null)/bin/busybox" \
 		--binary "$(command -v jq)" --outdir "$TEST_TMP/dyn" -- true
 check "arm64: no QEMU left running" test -z "$(pgrep -f "qemu-system-aarch64.*$TEST_TMP" || true)"
+
+# The matrix over both architectures: one kernel version each, side by side.
+mx=$TEST_TMP/matrix-arm64
+MATRIX_ARCHS="amd64 arm64" MATRIX_SUITES="unstable+trixie-backports" MATRIX_REPEAT=none MATRIX_JOBS=2 \
+	MATRIX_OUT="$mx" MATRIX_TIMEOUT=900 \
+	MATRIX_ARGS="--quick --depths 0,2 --samples 10 --batch 1000 --no-traversal --no-e2e --no-consumer --strategies kfunc,walk-iter" \
+	scripts/vm-matrix.sh >"$mx.log" 2>&1
+rc=$?
+check "matrix over amd64 and arm64 exits 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || tail -n 20 "$mx.log" | sed 's/^/# /'
+check "matrix: kernels.csv has one run of each architecture, both ok, the same Debian version" \
+	csv_awk "$mx/kernels.csv" '$c["status"] == "ok" { a[$c["arch"]] = $c["version"]; n++ }
+		END { exit !(n == 2 && ("amd64" in a) && ("arm64" in a) && a["amd64"] == a["arm64"]) }'
+check "matrix: the kfunc's per-call count between the architectures is a change, marked amd64->arm64" \
+	csv_has_row "$mx/changes.csv" strategy=kfunc "what=per-call at depth 0 (amd64->arm64)"
+check "matrix: no change is flagged within an architecture (one kernel each)" \
+	test -z "$(csv_awk "$mx/changes.csv" '$c["what"] !~ /\(amd64->arm64\)$/')"
+check "matrix: matrix.md names each kernel's architecture" \
+	grep -qE '^\| [^|]*-arm64 \| arm64 \|' "$mx/matrix.md"
