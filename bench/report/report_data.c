@@ -108,6 +108,13 @@ int load_run(struct run_data *r, const char *dir)
 		text(r->label, sizeof(r->label), "VM, TCG icount");
 	else
 		text(r->label, sizeof(r->label), "VM, %s", accel[0] ? accel : "?");
+	/* Runs from before env.json named it were all x86-64. */
+	r->arch = json_get_str(r->env, "kernel.arch", RUN_ARCH_DEFAULT);
+	if (strcmp(r->arch, RUN_ARCH_DEFAULT)) {
+		size_t used = strlen(r->label);
+
+		text(r->label + used, sizeof(r->label) - used, ", %s", r->arch);
+	}
 	return 0;
 }
 

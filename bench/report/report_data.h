@@ -37,7 +37,11 @@ struct run_data {
 	/* percall.csv's headline estimator (env.json settings.estimator):
 	 * its name and the columns of its value and interval. */
 	const char *est, *est_col, *est_lo, *est_hi;
+	const char *arch;	/* env.json kernel.arch: x86_64, aarch64 */
 };
+
+/* The architecture of runs whose env.json does not name one. */
+#define RUN_ARCH_DEFAULT "x86_64"
 
 /* An A/A directory (rootbench aa): aa.csv and aa.json. */
 struct aa_data {
