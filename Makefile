@@ -151,6 +151,7 @@ vm-bench: deps deps-vm
 # `make reference` reruns them all from a clean commit (about 15 min),
 # `make report` only rewrites REPORT.md from the runs in results/reference/.
 reference: deps deps-vm
+	@scripts/deps.sh arm64
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/reference.sh
 

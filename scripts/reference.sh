@@ -2,8 +2,9 @@
 # make reference: the reference runs behind the top-level REPORT.md, all from
 # one clean commit: a native run of this machine (results/reference/
 # native-<machine>, named by its fingerprint), an A/A check on it (native-aa),
-# and the kfunc's kernel in the VM under TCG and under icount. Then
-# REPORT.md and results/reference/summary.txt from them.
+# and the kfunc's kernel in the VM under TCG and under icount, and its arm64
+# build under icount (vm-arm64-icount). Then REPORT.md and
+# results/reference/summary.txt from them.
 #
 # usage: scripts/reference.sh                  the runs, then the report
 #        scripts/reference.sh --report [MD TXT] the report alone, from the
@@ -33,6 +34,8 @@ runs() {
 	done
 	echo "$ref/vm-tcg"
 	echo "$ref/vm-icount"
+	# The second architecture, where a reference has it.
+	[ ! -f "$ref/vm-arm64-icount/env.json" ] || echo "$ref/vm-arm64-icount"
 }
 
 report() {
@@ -65,13 +68,15 @@ mv "$new/native" "$new/native-$slug"
 "$build/rootbench" aa --out "$new/native-aa"
 VM_OUT=$new/vm-tcg VM_ICOUNT=0 BUILD=$build scripts/vm-bench.sh
 VM_OUT=$new/vm-icount VM_ICOUNT=1 BUILD=$build scripts/vm-bench.sh
+# No end-to-end part: hyperfine is this machine's, not the arm64 guest's.
+VM_OUT=$new/vm-arm64-icount VM_ARCH=arm64 VM_ICOUNT=1 VM_ARGS="--no-e2e" BUILD=$build scripts/vm-bench.sh
 
 # Keep the native runs of other machine classes; say what is replaced.
 for old in "$ref"/*/; do
 	[ -d "$old" ] || continue
 	old=${old%/}
 	case ${old##*/} in
-	native-aa | "native-$slug" | vm-tcg | vm-icount) echo "$prog: replacing $old" >&2 ;;
+	native-aa | "native-$slug" | vm-tcg | vm-icount | vm-arm64-icount) echo "$prog: replacing $old" >&2 ;;
 	native-*)
 		if [ -f "$old/env.json" ]; then
 			cp -a "$old" "$new/"
