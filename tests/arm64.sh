@@ -45,8 +45,10 @@ check "arm64 icount: walk-iter and walk-bounded rise with depth by more than one
 			if ((s in last) && v - last[s] <= d - ld[s]) bad = 1
 			last[s] = v; ld[s] = d; seen++ }
 		END { exit bad || seen != 8 }'
-check "arm64 icount: the proxies' calls stay calls on arm64 (proxy-xlated.txt)" \
-	test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$dir/proxy-xlated.txt")" -eq 2
+check "arm64 icount: the proxies' calls stay calls on arm64, in xlated and in the arm64 JIT's image" \
+	test "$(grep -cE '^check helper-call(-pair)?: ok: [12] out-of-line call\(s\) to [a-z_]+\(\) in xlated and jited$' "$dir/proxy-xlated.txt")" -eq 2
+check "arm64 icount: the JIT image of 32 kernel calls has 32 calls to the helper (the decoder of BL/BLR)" \
+	grep -qE '^jited \(arm64\): 32 call\(s\) to ' "$dir/proxy-xlated.txt"
 check "arm64 icount: proxy-validation.csv has the kfunc against its proxy, on aarch64" \
 	csv_awk "$dir/proxy-validation.csv" '$c["arch"] == "aarch64" && $c["accel"] == "tcg-icount" &&
 		$c["proxy"] == "helper-call-pair" && $c["kfunc_form"] == "get+put" && $c["ratio"] > 0 { ok = 1 }

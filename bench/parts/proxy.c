@@ -141,8 +141,8 @@ struct prog_calls {
 
 /*
  * Dumps prog_fd's xlated instructions to f, each call named, and counts the
- * calls to `helper` (NULL: none expected). On x86-64 also counts the jited
- * image's direct calls (E8 rel32) that land on it.
+ * calls to `helper` (NULL: none expected). On x86-64 and arm64 also counts
+ * the jited image's calls that land on it.
  */
 static int dump_prog(FILE *f, const char *title, int prog_fd, const char *helper,
 		     struct prog_calls *pc)
@@ -241,6 +241,57 @@ static int dump_prog(FILE *f, const char *title, int prog_fd, const char *helper
 		fprintf(f, "jited (x86-64): %u direct call(s) to %s at 0x%llx in %u bytes from 0x%llx\n",
 			pc->jited_calls, helper, want, end, (unsigned long long)jksyms[0]);
 	}
+#elif defined(__aarch64__)
+	/* The main function's image, 32-bit instructions: a call is BL imm26 to
+	 * the helper, or BLR Xn after a MOVZ/MOVN and MOVKs that built the
+	 * helper's address in Xn (the JIT's emit_call()). Only the helper's
+	 * address counts. */
+	if (helper && want && nksym && nlens && info.jited_prog_len) {
+		__u32 end = (jlens[0] < info.jited_prog_len ? jlens[0] : info.jited_prog_len) / 4;
+		__u32 *w = (__u32 *)jited, k;
+
+		pc->jited_calls = 0;
+		for (i = 0; i < end; i++) {
+			unsigned long long addr = 0, mask = 0;
+			unsigned rn;
+			bool built = false;
+
+			if ((w[i] & 0xfc000000) == 0x94000000) {	/* BL */
+				long long off = (long long)((__s32)(w[i] << 6) >> 6) * 4;
+
+				pc->jited_calls += jksyms[0] + 4ull * i + off == want;
+				continue;
+			}
+			if ((w[i] & 0xfffffc1f) != 0xd63f0000)		/* BLR Xn */
+				continue;
+			rn = (w[i] >> 5) & 31;
+			/* Backwards: the MOVKs after the MOVZ/MOVN win their slots. */
+			for (k = i; k-- > 0 && i - k <= 4;) {
+				__u32 in = w[k], hw = (in >> 21) & 3, imm = (in >> 5) & 0xffff;
+				unsigned long long slot = 0xffffull << (16 * hw), v = (unsigned long long)imm << (16 * hw);
+
+				if ((in & 31) != rn)
+					break;
+				if ((in & 0xff800000) == 0xf2800000) {		/* MOVK */
+					if (!(mask & slot))
+						addr |= v;
+					mask |= slot;
+					continue;
+				}
+				if ((in & 0xff800000) == 0xd2800000)		/* MOVZ */
+					addr |= v & ~mask;
+				else if ((in & 0xff800000) == 0x92800000)	/* MOVN */
+					addr |= ~v & ~mask;
+				else
+					break;
+				built = true;
+				break;
+			}
+			pc->jited_calls += built && addr == want;
+		}
+		fprintf(f, "jited (arm64): %u call(s) to %s at 0x%llx in %u bytes from 0x%llx\n",
+			pc->jited_calls, helper, want, end * 4, (unsigned long long)jksyms[0]);
+	}
 #endif
 out:
 	free(insns);
@@ -270,7 +321,7 @@ void proxy_check_calls(struct proxy_state *ps, struct loaded_strategy *ls, size_
 		"# A proxy stands for the kfunc route only while its calls stay\n"
 		"# out-of-line calls into the kernel: each check below counts them in\n"
 		"# the xlated program (bpf_prog_info.xlated_prog_insns, call targets\n"
-		"# named from /proc/kallsyms) and, on x86-64, in the jited image.\n"
+		"# named from /proc/kallsyms) and, on x86-64 and arm64, in the jited image.\n"
 		"# Columns: index, opcode, dst, src, off, imm.\n\n");
 	for (i = 0; i < n; i++) {
 		const struct proxy_def *d = proxy_for_form(ls[i].s->proxy_of);
