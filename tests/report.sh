@@ -34,7 +34,7 @@ check "summary.txt ends with the commands that reproduce it" \
 # ---- the one-screen answer --------------------------------------------------
 answer=$TEST_TMP/answer
 awk '/^## The answer/ { on = 1; next } on && /^\| / && !/^\| claim / { print } on && /^## / { exit }' REPORT.md >"$answer"
-check "the answer has a row per claim (8)" test "$(wc -l <"$answer")" -eq 8
+check "the answer has a row per claim (9)" test "$(wc -l <"$answer")" -eq 9
 check "every claim is decided from these runs (none 'not measured')" \
 	test -z "$(grep 'not measured in these runs' "$answer")"
 check "no plain-TCG run decides a claim" test -z "$(awk -F' [|] ' '$5 ~ /^VM, tcg/' "$answer")"
@@ -100,6 +100,6 @@ done
 "$RB" report --out "$TEST_TMP/one.md" --summary "$TEST_TMP/one.txt" "${one%/}" >/dev/null 2>&1
 check "a report of the native run alone exits 0" test $? -eq 0
 check "... still has a row per claim" \
-	test "$(awk '/^## The answer/ { on = 1; next } on && /^\| / && !/^\| claim / { n++ } on && /^## / { exit } END { print n + 0 }' "$TEST_TMP/one.md")" -eq 8
+	test "$(awk '/^## The answer/ { on = 1; next } on && /^\| / && !/^\| claim / { n++ } on && /^## / { exit } END { print n + 0 }' "$TEST_TMP/one.md")" -eq 9
 check "... and the claims it cannot decide say 'not measured in these runs'" \
 	grep -q '^| "more complex" | not measured in these runs | needs consumer.csv' "$TEST_TMP/one.md"

@@ -115,6 +115,21 @@ test_icount() {
 	check "vm icount: the validation is stated with its interval" \
 		grep -q '^proxy validation: kfunc (.*) / helper-call.* per call = .*, 95% CI \[' "$dir.log"
 	check_consumer_outputs "$dir" "vm icount" "1x1,3x4" "ancestor-get kfunc walk" "warm"
+	check "vm icount: attribution.csv splits the gap on each tree (1x1 3x4), warm" \
+		test "$(csv_awk "$dir/attribution.csv" '$c["ancestor_get_c"] != "" { print $c["tree_depth"] "x" $c["fanout"] "," $c["cache"] }' | sort | tr '\n' ' ')" = "1x1,warm 3x4,warm "
+	check "vm icount: attribution.csv's a, b and c are consumer.csv's warm medians of kfunc, walk, ancestor-get" \
+		csv_awk "$dir/consumer.csv" 'csv_file == 1 && $c["cache"] == "warm" { m[$c["variant"] " " $c["tree_depth"] "x" $c["fanout"]] = $c["median_ns"]; next }
+			csv_file == 2 { t = $c["tree_depth"] "x" $c["fanout"]; n++
+				if ($c["kfunc_a"] != m["kfunc " t] || $c["walk_b"] != m["walk " t] || $c["ancestor_get_c"] != m["ancestor-get " t]) bad = 1 }
+			END { exit bad || n != 2 }' "$dir/attribution.csv"
+	# On 3x4 the iteration over 86 memcgs, not the one root lookup, is what
+	# separates the variants: the split must say so under icount.
+	check "vm icount: on 3x4 the trusted iteration's effect outweighs the root kfunc's" \
+		csv_awk "$dir/attribution.csv" '$c["tree_depth"] == 3 && $c["fanout"] == 4 {
+				r = $c["root_lookup_a_minus_c"]; i = $c["trusted_iteration_c_minus_b"]; ok = (i < 0 ? -i : i) > 10 * (r < 0 ? -r : r) }
+			END { exit !ok }'
+	check "vm icount: the report names what the consumer's gap is made of" \
+		grep -qE "^\| what the consumer's gap is made of \| the gap is the trusted iteration's, not the root kfunc's \|" "$dir/REPORT.md"
 	# Within 5 instructions is the benchmark's own target (reported, not a
 	# test: an interrupt inside a guest sample can move one cell); the
 	# test holds the benchmark to checking every cell, and to the shape.

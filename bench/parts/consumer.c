@@ -327,6 +327,87 @@ static void row(struct oom_consumer *c, const struct consumer_loaded *cl,
 }
 
 /*
+ * attribution.csv, a row per tree and cache. The kfunc variant (a) and the
+ * hand walk (b) differ in two things: how they get the root, and what a
+ * trusted root then allows (the css iterator and the memcg kfuncs in place
+ * of lists followed by hand). (c) takes a trusted root without the root
+ * kfunc, so a - c is the root kfunc's own effect and c - b that of a
+ * trusted root; a - b is their sum. The intervals combine the two medians'
+ * 95% half-widths in quadrature (diff_ci(), independent samples): an
+ * approximation, as the file's note says. Where (c) cannot run, the split is empty and
+ * the note says why.
+ */
+struct COL_ROW attribution_row {
+	unsigned tree_depth, fanout;
+	unsigned long long visited;
+	const char *cache, *unit;
+	double a, b, c, gap, gap_lo, gap_hi, root, root_lo, root_hi, iter, iter_lo, iter_hi;
+	const char *note;
+};
+
+#define AR(name, kind, field) COL(name, kind, struct attribution_row, field)
+static const struct column attribution_cols[] = {
+	AR("tree_depth", COL_UINT, tree_depth),
+	AR("fanout", COL_UINT, fanout),
+	AR("visited", COL_U64, visited),
+	AR("cache", COL_STR, cache),
+	AR("unit", COL_STR, unit),
+	AR("kfunc_a", COL_NUM, a),
+	AR("walk_b", COL_NUM, b),
+	AR("ancestor_get_c", COL_NUM, c),
+	AR("gap_a_minus_b", COL_NUM, gap),
+	AR("gap_ci95_lo", COL_NUM, gap_lo),
+	AR("gap_ci95_hi", COL_NUM, gap_hi),
+	AR("root_lookup_a_minus_c", COL_NUM, root),
+	AR("root_lookup_ci95_lo", COL_NUM, root_lo),
+	AR("root_lookup_ci95_hi", COL_NUM, root_hi),
+	AR("trusted_iteration_c_minus_b", COL_NUM, iter),
+	AR("trusted_iteration_ci95_lo", COL_NUM, iter_lo),
+	AR("trusted_iteration_ci95_hi", COL_NUM, iter_hi),
+	AR("note", COL_QUOTED, note),
+};
+#undef AR
+const struct columns attribution_table = COLS_INIT(attribution_cols);
+
+/* The variants of one tree and cache, by their letter (a, b, c). */
+static void attribution_row(struct oom_consumer *c, const struct charged_tree *ct, const char *cache,
+			    const struct cell *const by[3], unsigned long long visited, FILE *f)
+{
+	struct attribution_row r = {
+		.tree_depth = ct->t.depth, .fanout = ct->t.fanout, .visited = visited,
+		.cache = cache, .unit = c->unit, .c = NAN, .root = NAN, .root_lo = NAN,
+		.root_hi = NAN, .iter = NAN, .iter_lo = NAN, .iter_hi = NAN,
+		.note = "intervals: the two medians' 95% half-widths in quadrature (approximate)",
+	};
+	char note[400];
+
+	if (!f || !by[0] || !by[1])
+		return;
+	r.a = by[0]->sel.median;
+	r.b = by[1]->sel.median;
+	r.gap = r.a - r.b;
+	diff_ci(&by[0]->sel, &by[1]->sel, &r.gap_lo, &r.gap_hi);
+	if (by[2]) {
+		r.c = by[2]->sel.median;
+		r.root = r.a - r.c;
+		diff_ci(&by[0]->sel, &by[2]->sel, &r.root_lo, &r.root_hi);
+		r.iter = r.c - r.b;
+		diff_ci(&by[2]->sel, &by[1]->sel, &r.iter_lo, &r.iter_hi);
+	} else {
+		const char *why = "not measured";
+		size_t i;
+
+		for (i = 0; i < RB_CONSUMER_VARIANTS; i++)
+			if (c->cl[i].v->letter[0] == 'c' && c->cl[i].why[0])
+				why = c->cl[i].why;
+		text(note, sizeof(note), "(c) cannot run here: %s", why);
+		r.note = note;
+	}
+	cols_write_row(f, attribution_table, &r);
+	fflush(f);
+}
+
+/*
  * Paired samples at 1 and RB_SELECT_MAX_LOOKUPS lookups per selection, the
  * order flipped from round to round: the first sample after other work
  * starts with colder caches, and always taking the same one first would
@@ -477,10 +558,14 @@ static void print_row(struct oom_consumer *c, const struct consumer_loaded *cl,
 	(void)c;
 }
 
-static int measure_tree(struct oom_consumer *c, const struct tree_shape *sh, FILE *csv, FILE *out)
+static int measure_tree(struct oom_consumer *c, const struct tree_shape *sh, FILE *csv, FILE *attr,
+			FILE *out)
 {
 	static const char *const caches[] = { "warm", "cold" };
 	unsigned long long need = (unsigned long long)sh->nodes * MEMCG_COST * 2;
+	static struct cell cells[RB_CONSUMER_VARIANTS][2];
+	const struct cell *by[2][3] = { { NULL } };
+	unsigned long long visited_a = 0;
 	struct charged_tree ct;
 	char err[512];
 	size_t i, k;
@@ -528,6 +613,12 @@ static int measure_tree(struct oom_consumer *c, const struct tree_shape *sh, FIL
 			}
 			row(c, cl, &ct, visited, caches[k], &x, ok, csv);
 			print_row(c, cl, &ct, visited, caches[k], &x, out);
+			/* The variants' letters say which part of the split each is. */
+			cells[i][k] = x;
+			if (cl->v->letter[0] >= 'a' && cl->v->letter[0] <= 'c')
+				by[k][cl->v->letter[0] - 'a'] = &cells[i][k];
+			if (cl->v->letter[0] == 'a')
+				visited_a = visited;
 			if (x.have_slope && c->icount) {
 				double gap = fabs(x.slope.median - x.alone.median);
 
@@ -538,6 +629,8 @@ static int measure_tree(struct oom_consumer *c, const struct tree_shape *sh, FIL
 			}
 		}
 	}
+	for (k = 0; k < 2 && !ret; k++)
+		attribution_row(c, &ct, caches[k], by[k], visited_a, attr);
 	rb_phase("consumer-cleanup");
 	charged_tree_destroy(&ct, err, sizeof(err), &ret);
 	if (ret == -1 && !c->failure[0])
@@ -545,7 +638,7 @@ static int measure_tree(struct oom_consumer *c, const struct tree_shape *sh, FIL
 	return ret;
 }
 
-int consumer_measure(struct oom_consumer *c, FILE *csv, FILE *out)
+int consumer_measure(struct oom_consumer *c, FILE *csv, FILE *attribution, FILE *out)
 {
 	size_t s;
 	int ret = 0;
@@ -556,7 +649,7 @@ int consumer_measure(struct oom_consumer *c, FILE *csv, FILE *out)
 	fprintf(out, "%-13s %8s %6s %6s  %-4s %11s %23s %8s %9s %9s %8s\n", "variant", "tree",
 		"built", "visit", "cache", "selection", "95% CI", "/memcg", "lookup", "alone", "share");
 	for (s = 0; s < c->o->nshapes && !ret && !rb_stopping(); s++)
-		ret = measure_tree(c, &c->o->shapes[s], csv, out);
+		ret = measure_tree(c, &c->o->shapes[s], csv, attribution, out);
 	for (s = 0; s < RB_CONSUMER_VARIANTS; s++)
 		if (!c->cl[s].usable)
 			fprintf(out, "%-13s unavailable: %s\n", c->cl[s].v->name, c->cl[s].why);

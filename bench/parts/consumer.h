@@ -30,6 +30,9 @@
 
 /* consumer.csv's column table (bench/consumer.c). */
 extern const struct columns consumer_table;
+/* attribution.csv's: the kfunc variant's gap to the hand walk, split into
+ * the root kfunc's own effect and that of any trusted root. */
+extern const struct columns attribution_table;
 
 struct consumer_opts {
 	struct tree_shape shapes[RB_MAX_SHAPES];
@@ -78,7 +81,7 @@ void consumer_prepare(struct oom_consumer *c);
  * Rows go to csv as they complete. 0, -EINTR when stopped by a signal, or
  * -1 with c->failure set.
  */
-int consumer_measure(struct oom_consumer *c, FILE *csv, FILE *out);
+int consumer_measure(struct oom_consumer *c, FILE *csv, FILE *attribution, FILE *out);
 void consumer_release(struct oom_consumer *c);
 
 struct json;

@@ -44,6 +44,7 @@ const struct run_output_file run_outputs[OUT_N] = {
 	[OUT_TRAVERSAL_PARTS] = { "traversal_parts.csv", &traversal_parts_table },
 	[OUT_E2E] = { "e2e.csv", &e2e_table },
 	[OUT_CONSUMER] = { "consumer.csv", &consumer_table },
+	[OUT_ATTRIBUTION] = { "attribution.csv", &attribution_table },
 };
 
 /* ---- verifier ---------------------------------------------------------- */
@@ -255,7 +256,8 @@ static int prepare_consumer(struct run *r)
 
 static int run_consumer(struct run *r, FILE *report)
 {
-	int ret = consumer_measure(&r->cons, r->out[OUT_CONSUMER].f, report);
+	int ret = consumer_measure(&r->cons, r->out[OUT_CONSUMER].f, r->out[OUT_ATTRIBUTION].f,
+				   report);
 
 	traversal_flush_free();
 	if (ret && ret != -EINTR)
@@ -336,7 +338,7 @@ const struct run_part run_parts[] = {
 	  .outputs = { OUT_TRAVERSAL, OUT_TRAVERSAL_PARTS }, .run = run_traversal,
 	  .json = json_traversal, .release = release_traversal, .pinned = true },
 	{ .name = "consumer", .wanted = want_consumer, .prepare = prepare_consumer,
-	  .outputs = { OUT_CONSUMER }, .run = run_consumer,
+	  .outputs = { OUT_CONSUMER, OUT_ATTRIBUTION }, .run = run_consumer,
 	  .json = json_consumer, .release = release_consumer, .pinned = true },
 	{ .name = "e2e", .wanted = want_e2e, .outputs = { OUT_E2E },
 	  .run = run_e2e, .json = json_e2e, .pinned = true },
