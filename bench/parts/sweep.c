@@ -94,7 +94,7 @@ static int calibrate_pair(struct run *r, struct pair *p)
 		return 0;
 	}
 	rb_phase("calibrate");
-	err = calibrate(p->ls->measure_fd, sample_ns, (double)r->o.sample_ms * 1e6, &p->cal);
+	err = calibrate(p->ls->measure_fd, sample_route_ns, (double)r->o.sample_ms * 1e6, &p->cal);
 	if (err)
 		return err;
 	if (!p->cal.linear)
@@ -126,7 +126,7 @@ static int visit_pair(struct run *r, struct pair *p, size_t round)
 	int err;
 
 	rb_phase("sample");
-	err = sample_series(p->ls->measure_fd, sample_ns, p->cal.batch, r->warmup_visit, want,
+	err = sample_series(p->ls->measure_fd, sample_route_ns, p->cal.batch, r->warmup_visit, want,
 			    p->x + p->n, &h);
 	if (err)
 		return err;
