@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 
+#include "io/parse.h"
 #include "machine/cgroup.h"
 #include "core/strategy.h"
 #include "core/skel_ops.h"
@@ -63,8 +64,8 @@ static int needs_may_goto(const struct memcg_env *env __attribute__((unused)),
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	const size_t n = sizeof(insns) / sizeof(insns[0]);
-	char log[4096] = "", *last;
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = sizeof(log),
+	char vlog[2048] = "", framed[2200], reason[256];
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = vlog, .log_size = sizeof(vlog),
 		    .log_level = 1);
 	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "rb_may_goto", "GPL", insns, n, NULL);
 	int err = errno;
@@ -73,17 +74,16 @@ static int needs_may_goto(const struct memcg_env *env __attribute__((unused)),
 		close(fd);
 		return 0;
 	}
-	/* Again with the verifier's log, for its reason: its last line. */
+	/* Again with the verifier's log, framed as libbpf frames a
+	 * strategy's, for the line parse_verifier_reason() finds there. */
 	fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "rb_may_goto", "GPL", insns, n, &opts);
 	if (fd >= 0)
 		close(fd);
-	log[sizeof(log) - 1] = '\0';
-	while ((last = strrchr(log, '\n')) && last[1] == '\0')
-		*last = '\0';
-	last = strrchr(log, '\n');
-	last = last ? last + 1 : log;
+	vlog[sizeof(vlog) - 1] = '\0';
+	snprintf(framed, sizeof(framed), "-- BEGIN PROG LOAD LOG --\n%s\n-- END PROG LOAD LOG --\n",
+		 vlog);
 	snprintf(why, len, "kernel lacks may_goto (Linux >= 6.9): %s",
-		 last[0] ? last : strerror(err));
+		 parse_verifier_reason(framed, reason, sizeof(reason)) ? strerror(err) : reason);
 	return -1;
 }
 
