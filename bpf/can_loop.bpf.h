@@ -3,21 +3,22 @@
  * can_loop: true while the verifier's loop budget lasts. It is one
  * may_goto instruction (Linux >= 6.9): the verifier lets a loop guarded by
  * it run without proving a bound, and the kernel makes it jump once the
- * program has used its budget (8M executions of may_goto per invocation;
- * with timed may_goto, x86-64 and arm64 JITs since 6.15, a quarter of a
- * second). The budget belongs to the whole invocation (one counter in the
+ * program has used its budget: 8M executions of may_goto per invocation,
+ * or a quarter of a second where the JIT has timed may_goto (x86-64 since
+ * Linux 6.15). The budget belongs to the whole invocation (a counter in the
  * program's stack frame), so a loop that runs out has not finished: the
  * caller must treat that as a failure, not as a result.
  *
- * Compilers that know the instruction (__BPF_FEATURE_MAY_GOTO, clang >= 19)
- * get it by name. Older ones (Debian 12's clang 14) get it encoded by hand
- * in an `asm goto`, the fallback the kernel selftests' bpf_experimental.h
- * uses: opcode BPF_JMP | BPF_JCOND (0xe5), src_reg BPF_MAY_GOTO (0),
- * dst_reg 0, imm 0, and the 16-bit offset in instructions from the one
- * after it to the asm goto's label. The offset is emitted with a 32-bit
- * directive masked to 16 bits, whose other half is the first half of imm:
- * clang 14's BPF assembler cannot resolve a label difference into a 16-bit
- * field. Which half comes first depends on the byte order.
+ * A compiler that announces the instruction (__BPF_FEATURE_MAY_GOTO) gets
+ * it by name. Others get it encoded by hand in an `asm goto`, the fallback
+ * the kernel selftests' bpf_experimental.h uses: opcode BPF_JMP | BPF_JCOND
+ * (0xe5), src_reg BPF_MAY_GOTO (0), dst_reg 0, imm 0, and the 16-bit
+ * offset, in instructions, from the one after it to the label. The offset
+ * is emitted by a 32-bit directive masked to 16 bits whose other half is
+ * the first half of imm: clang 14 assembles a label difference in a
+ * 16-bit .short into a wrong instruction without a word. Which half comes
+ * first depends on the byte order. Debian 12's clang 19 does not announce
+ * the instruction but assembles its name; both forms give the same object.
  */
 #ifndef ROOTBENCH_CAN_LOOP_BPF_H
 #define ROOTBENCH_CAN_LOOP_BPF_H
