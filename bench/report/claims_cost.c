@@ -214,6 +214,7 @@ static const struct {
 	double kernel_calls, bpf_calls, loads;
 } walk_blocks[] = {
 	{ "walk-iter", "an iterator call (bpf_iter_num_next) and a load", 1, 0, 1 },
+	{ "walk-can-loop", "a load and a may_goto (a counter on the stack, no call)", 0, 0, 1 },
 	{ "walk-loop", "a callback call (bpf_loop, inlined to a BPF-to-BPF call) and a load", 0, 1, 1 },
 	{ "walk-bounded", "a load", 0, 0, 1 },
 };
