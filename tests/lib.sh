@@ -21,6 +21,26 @@ check() {
 	if "$@"; then pass "$what"; else fail "$what"; fi
 }
 
+# kernel_at_least MAJOR MINOR [RELEASE]: the release (default: the running
+# kernel's) is MAJOR.MINOR or later.
+kernel_at_least() {
+	local rel=${3:-$(uname -r)} maj min
+	maj=${rel%%.*}
+	min=${rel#*.}
+	min=${min%%[!0-9]*}
+	[ "$maj" -gt "$1" ] || { [ "$maj" -eq "$1" ] && [ "${min:-0}" -ge "$2" ]; }
+}
+
+# same_verdicts FILE A B: capability.csv gives strategies A and B the same
+# result and detail for every consumer, and has rows for both.
+same_verdicts() {
+	csv_awk "$1" '$c["strategy"] == a { va[$c["consumer"]] = $c["result"] "|" $c["detail"] }
+		$c["strategy"] == b { vb[$c["consumer"]] = $c["result"] "|" $c["detail"] }
+		END { for (k in va) { n++; if (!(k in vb) || va[k] != vb[k]) exit 1 }
+			for (k in vb) if (!(k in va)) exit 1
+			exit !n }' -v a="$2" -v b="$3"
+}
+
 # Harness cgroups anywhere in the cgroup filesystems.
 harness_cgroups() {
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 14 -type d -name 'rootbench.*' 2>/dev/null
@@ -108,6 +128,12 @@ check_verifier_outputs() {
 			END { exit bad }'
 	check "$where: a plain field read through a walked root is accepted" \
 		csv_has_row "$dir/capability.csv" strategy=walk-iter consumer=field-read result=accepted detail=
+	# The can_loop walk yields the same untrusted css as walk-iter's: each
+	# consumer judges it on its own (not the strategy's refusal, four times).
+	if json_true "$dir/env.json" 'any(.strategies[]; .name == "walk-can-loop" and .available)'; then
+		check "$where: walk-can-loop's root gets walk-iter's verdict from every consumer" \
+			same_verdicts "$dir/capability.csv" walk-can-loop walk-iter
+	fi
 }
 TRAVERSAL_HEADER="strategy,tree_depth,fanout,nodes,task_depth,cache,samples,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,lookup_share"
 

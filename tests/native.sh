@@ -13,6 +13,13 @@ test_list() {
 		grep -qE '^(baseline|walk-iter) +available$' <<<"$out"
 	check "list: every strategy says available or unavailable: <reason>" \
 		awk '/^[a-z]/ && !/^[a-z-]+ +(available$|unavailable: .+)/ { bad = 1 } END { exit bad }' <<<"$out"
+	if kernel_at_least 6 9; then
+		check "list: walk-can-loop available on Linux >= 6.9 (may_goto)" \
+			grep -qE '^walk-can-loop +available$' <<<"$out"
+	else
+		check "list: walk-can-loop unavailable before Linux 6.9, naming may_goto" \
+			grep -qE '^walk-can-loop +unavailable: kernel lacks may_goto \(Linux >= 6\.9\)' <<<"$out"
+	fi
 	if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" = 0 ]; then
 		check "list: kfunc unavailable with the kernel version that has it" \
 			grep -qE '^kfunc +unavailable: kernel lacks bpf_get_root_mem_cgroup \(Linux >= 7\.0\)' <<<"$out"
@@ -37,10 +44,11 @@ test_quick_run() {
 	check "no partial files remain" test -z "$(find "$dir" -name '.*.partial')"
 	check "root_ok is 1 on every row (all strategies found the same root)" \
 		csv_awk "$dir/percall.csv" '$c["root_ok"] != 1 { bad = 1 } END { exit bad }'
-	check "walk-* and baseline have rows at >= 4 depths" \
+	check "walk-* and baseline have rows at >= 4 depths (walk-can-loop too on Linux >= 6.9)" \
 		csv_awk "$dir/percall.csv" '{ n[$c["strategy"]]++ } END {
 			for (s in n) if (n[s] < 4) exit 1
-			exit !("baseline" in n && "walk-iter" in n) }'
+			exit !("baseline" in n && "walk-iter" in n && (!canloop || "walk-can-loop" in n)) }' \
+		-v canloop="$(kernel_at_least 6 9 && echo 1)"
 	check "every walk costs more at the deepest depth than at the shallowest" \
 		csv_awk "$dir/percall.csv" '$c["strategy"] ~ /^walk-/ {
 			s = $c["strategy"]; d = $c["depth"] + 0; v = $c["median_ns"] + 0

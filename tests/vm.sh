@@ -68,6 +68,8 @@ test_kfunc_kernel() {
 	check "vm: every strategy found the same root at every depth (root_ok = 1)" \
 		csv_awk "$dir/percall.csv" '$c["root_ok"] != 1 { bad = 1 } END { exit bad }'
 	check "vm: no root mismatch recorded" json_true "$dir/env.json" '.root_mismatches_total == 0'
+	check "vm: walk-can-loop (may_goto) has rows at every depth the kfunc has" \
+		test "$(depths_of "$dir" walk-can-loop)" = "$(depths_of "$dir" kfunc)"
 	check_verifier_outputs "$dir" "vm"
 	check "vm: the kfunc's root is accepted by the trusted-args kfunc" \
 		csv_has_row "$dir/capability.csv" strategy=kfunc consumer=trusted-kfunc result=accepted detail=
@@ -160,6 +162,8 @@ test_kernel_without_kfunc() {
 	check "vm 6.12: the consumer's (a) is unavailable, and why" \
 		json_true "$dir/env.json" 'any(.consumer.variants[]; .letter == "a" and .usable == false and
 			(.reason | startswith("kernel lacks bpf_")))'
+	check "vm 6.12: walk-can-loop runs on 6.12 (may_goto, Linux >= 6.9) at every depth" \
+		test "$(depths_of "$dir" walk-can-loop | wc -w)" -eq 4
 	check "vm 6.12: the walks ran, roots all equal" \
 		csv_awk "$dir/percall.csv" '{ n++; if ($c["root_ok"] != 1) bad = 1 } END { exit bad || n < 8 }'
 }

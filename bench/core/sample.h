@@ -18,6 +18,8 @@ int sample_run(int prog_fd, __u32 batch, struct rb_sample *s);
 
 /* Elapsed ns of one sample of batch calls; < 0 on failure. */
 double sample_ns(int prog_fd, __u32 batch);
+/* The same for a strategy's batch: < 0 too when a round got no root. */
+double sample_route_ns(int prog_fd, __u32 batch);
 
 struct calibration {
 	__u32 batch;

@@ -4,9 +4,15 @@
  * declares (scripts/strategy-table.sh writes build/strategy_table.h). A new
  * strategy is one new BPF file: nothing here changes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+
+#include "io/parse.h"
 #include "machine/cgroup.h"
 #include "core/strategy.h"
 #include "core/defaults.h"
@@ -39,6 +45,47 @@ static int needs_cgroup_v2(const struct memcg_env *env, char *why, size_t len)
 	snprintf(why, len, "%s", env->mode == CG_V1 ?
 		 "memory controller is on cgroup v1 here: the default hierarchy's root has no memory css" :
 		 "no usable memory controller here");
+	return -1;
+}
+
+/*
+ * may_goto (Linux >= 6.9), the instruction behind can_loop: load a program
+ * that holds one and see whether the verifier knows it. An older verifier
+ * refuses the opcode; the strategy is then unavailable for that reason
+ * rather than refused at its own load with a less telling message.
+ */
+#define RB_BPF_JCOND 0xe0	/* BPF_JMP | BPF_JCOND: may_goto when src_reg is 0 */
+
+static int needs_may_goto(const struct memcg_env *env __attribute__((unused)),
+			  char *why, size_t len)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | RB_BPF_JCOND, .off = 1 },	/* may_goto +1 */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	const size_t n = sizeof(insns) / sizeof(insns[0]);
+	char vlog[2048] = "", framed[2200], reason[256];
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = vlog, .log_size = sizeof(vlog),
+		    .log_level = 1);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "rb_may_goto", "GPL", insns, n, NULL);
+	int err = errno;
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	/* Again with the verifier's log, framed as libbpf frames a
+	 * strategy's, for the line parse_verifier_reason() finds there. */
+	fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "rb_may_goto", "GPL", insns, n, &opts);
+	if (fd >= 0)
+		close(fd);
+	vlog[sizeof(vlog) - 1] = '\0';
+	snprintf(framed, sizeof(framed), "-- BEGIN PROG LOAD LOG --\n%s\n-- END PROG LOAD LOG --\n",
+		 vlog);
+	snprintf(why, len, "kernel lacks may_goto (Linux >= 6.9): %s",
+		 parse_verifier_reason(framed, reason, sizeof(reason)) ? strerror(err) : reason);
 	return -1;
 }
 

@@ -97,7 +97,7 @@ static int calibrate_pair(struct sweep *sw, struct pair *p)
 		return 0;
 	}
 	rb_phase("calibrate");
-	err = calibrate(p->ls->measure_fd, sample_ns, (double)sw->o.sample_ms * 1e6, &p->cal);
+	err = calibrate(p->ls->measure_fd, sample_route_ns, (double)sw->o.sample_ms * 1e6, &p->cal);
 	if (err)
 		return err;
 	if (!p->cal.linear)
@@ -130,7 +130,7 @@ static int visit_pair(struct sweep *sw, struct pair *p, size_t round)
 	int err;
 
 	rb_phase("sample");
-	err = sample_series(p->ls->measure_fd, sample_ns, p->cal.batch, sw->warmup_visit, want,
+	err = sample_series(p->ls->measure_fd, sample_route_ns, p->cal.batch, sw->warmup_visit, want,
 			    p->x + p->n, &h);
 	if (err)
 		return err;
