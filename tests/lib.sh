@@ -31,18 +31,61 @@ harness_cgroups() {
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 14 -type d -name 'rootbench.*' 2>/dev/null
 }
 
-# Harness BPF programs still loaded, by name.
-harness_progs() {
-	bpftool prog show 2>/dev/null | grep -E 'name (rootbench_[a-z_]+)' || true
+# Every BPF program and link loaded now, by identity: "prog ID NAME" and
+# "link ID TYPE PROG_ID", whoever loaded it (the consumer's oom_select and
+# the cap_* probes too, not only rootbench_*). Fails, saying so, when
+# bpftool or jq does: an empty list must mean none, never "could not look".
+# systemd's own cgroup programs (sd_*) come and go with its units: left out.
+bpf_objects() {
+	local kind json
+	for kind in prog link; do
+		if ! json=$(bpftool -j "$kind" show 2>&1) ||
+			! jq -r --arg k "$kind" '.[] | select((.name // "") | startswith("sd_") | not) |
+				if $k == "prog" then "prog \(.id) \(.name // "-")"
+				else "link \(.id) \(.type // "-") \(.prog_id // "-")" end' <<<"$json"; then
+			echo "# bpftool -j $kind show failed: $(head -c 200 <<<"$json")" >&2
+			return 1
+		fi
+	done
+}
+
+# leak_baseline: what exists before the tests (programs, links, harness
+# cgroups); nothing_left_behind compares with it. A suite that checks for
+# leaks calls it first; without it every leak check fails.
+leak_baseline() {
+	LEAK_BASE=$TEST_TMP/leak-baseline
+	rm -f "$LEAK_BASE"
+	{ bpf_objects && harness_cgroups | sed 's/^/cgroup /'; } >"$LEAK_BASE.tmp" &&
+		LC_ALL=C sort "$LEAK_BASE.tmp" >"$LEAK_BASE"
+}
+
+# left_behind all|bpf: what exists now and not in the baseline, one a line
+# (bpf: programs and links alone). Fails when it cannot look.
+left_behind() {
+	local now
+	[ -f "${LEAK_BASE:-}" ] || {
+		echo "# no leak baseline taken (leak_baseline)" >&2
+		return 1
+	}
+	now=$(bpf_objects) || return 1
+	[ "$1" = bpf ] || now+=$'\n'$(harness_cgroups | sed 's/^/cgroup /')
+	sed '/^$/d' <<<"$now" | LC_ALL=C sort | LC_ALL=C comm -23 - "$LEAK_BASE"
 }
 
 # The kernel frees a program after its last reference goes, a little after
-# the process that held it exits (RCU): give it up to 5 s.
-nothing_left_behind() {
-	for _ in $(seq 50); do
-		[ -z "$(harness_cgroups)" ] && [ -z "$(harness_progs)" ] && return 0
+# the process that held it exits (RCU): give it up to 5 s. nothing_left_behind
+# (none_left all) or bpf_released (none_left bpf): no program or link (and
+# for all, no harness cgroup) beyond the baseline; the rest named on failure.
+nothing_left_behind() { none_left all; }
+bpf_released() { none_left bpf; }
+none_left() {
+	local left line end=$((${EPOCHREALTIME/./} + 5000000))
+	while :; do
+		left=$(left_behind "$@" 2>&1) && [ -z "$left" ] && return 0
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || break
 		sleep 0.1
 	done
+	while IFS= read -r line; do echo "# left behind: ${line#\# }"; done <<<"$left"
 	return 1
 }
 
