@@ -22,6 +22,20 @@ passed=0
 failed=0
 skipped=0
 skips=()
+# Where each running suite keeps its status files and pid.
+RUNNER_TMP=$(mktemp -d /tmp/rootbench-run.XXXXXX) || exit 1
+trap 'rm -rf "$RUNNER_TMP"' EXIT
+
+# A suite runs in a process group of its own (timeout's), out of reach of
+# the terminal's Ctrl-C: the runner passes a signal it gets on to it.
+stop_suites() {
+	local f
+	for f in "$RUNNER_TMP"/*/pid; do
+		[ -s "$f" ] && kill -TERM -- "-$(cat "$f")" 2>/dev/null
+	done
+}
+trap 'stop_suites; exit 130' INT
+trap 'stop_suites; exit 143' TERM
 
 # The exact forms that count (regular expressions, for [[ =~ ]]).
 TAP_PLAN='^1\.\.([0-9]+)$'
@@ -36,7 +50,7 @@ suite() {
 	local name=$1 limit=${SUITE_LIMIT:-1200} line sp=0 sf=0 ss=0 plan='' plans=0 rc why=''
 	local st
 	shift
-	st=$(mktemp -d /tmp/rootbench-suite.XXXXXX) || exit 1
+	st=$(mktemp -d "$RUNNER_TMP/suite.XXXXXX") || exit 1
 	echo "# suite: $name"
 	# timeout signals its whole process group; the wrapper inside it
 	# writes the suite's status, so a missing status file after timeout's
@@ -57,10 +71,17 @@ suite() {
 		fi
 		echo "$line"
 	done < <(
-		# stdout to the loop (fd 3), stderr through sed to ours.
-		{ timeout -k 10 "$limit" "$BASH" -c '("$@"); echo $? >"$0"' "$st/rc" "$@" \
-			2>&1 >&3 3>&- | sed -u 's/^/# /' >&2; } 3>&1
-		echo "${PIPESTATUS[0]}" >"$st/outer"
+		# stdout to the loop (fd 3), stderr through sed to ours; timeout's
+		# pid (its process group's id) kept for stop_suites.
+		{
+			{
+				timeout -k 10 "$limit" "$BASH" -c '("$@"); echo $? >"$0"' "$st/rc" "$@" \
+					2>&1 >&3 3>&- &
+				echo $! >"$st/pid"
+				wait $!
+				echo $? >"$st/outer"
+			} | sed -u 's/^/# /' >&2
+		} 3>&1
 	)
 	# A last line without its newline (a suite dying mid-line) is not a
 	# whole line: shown, never counted.
@@ -183,7 +204,7 @@ selftest() {
 	local out start pid
 	SELFTEST_TMP=$(mktemp -d /tmp/rootbench-selftest.XXXXXX) || exit 1
 	export SELFTEST_TMP
-	trap 'rm -rf "$SELFTEST_TMP"' EXIT
+	trap 'rm -rf "$SELFTEST_TMP" "$RUNNER_TMP"' EXIT
 	echo 1..10
 	verdict "a whole suite passes: 2 passed, nothing else" "$(through fake_good)" "2 0 0"
 	verdict "a suite crashing mid-line is not ok: its exit status is kept, the fragment not counted" \
