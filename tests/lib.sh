@@ -108,6 +108,13 @@ csv_parses() {
 		END { exit bad || !rows }' -v text=",$text,"
 }
 
+# no_rows FILE CONDITION: FILE is a CSV with a header and data rows, none
+# of them matching the awk CONDITION (columns as $c["name"]): a missing or
+# empty file is no evidence of "none".
+no_rows() {
+	csv_awk "$1" "{ n++ } $2 { bad = 1 } END { exit bad || !n }"
+}
+
 PERCALL_HEADER="strategy,depth,samples,batch,median_ns,p5_ns,p95_ns,stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok,rounds,between_round_cv,outliers_mild,outliers_severe,low_ns,low_ci95_lo_ns,low_ci95_hi_ns"
 SAMPLES_HEADER="strategy,depth,sample,batch,per_call_ns,round"
 VERIFIER_HEADER="strategy,verified_insns,verify_time_us,peak_states,stack_depth,xlated_bytes,jited_bytes,source_lines"
@@ -145,11 +152,15 @@ check_verifier_outputs() {
 			$c["jited_bytes"] > 0 && $c["source_lines"] > 0) { bad = 1 } END { exit bad }'
 	check "$where: capability.csv has the documented header" \
 		test "$(head -n 1 "$dir/capability.csv")" = "$CAPABILITY_HEADER"
-	local yielding
-	# All but the baseline and the kfunc's proxies (helper-call*) yield a root.
-	yielding=$("$RB" list | grep '^[a-z]' | grep -cvE '^(baseline|helper-call(-pair)?) ')
-	check "$where: capability matrix is full: 4 consumers x $yielding root-yielding strategies" \
-		test "$(tail -n +2 "$dir/capability.csv" | wc -l)" -eq "$((4 * yielding))"
+	local yielding consumers
+	# Counted in the sources, not asked of the binary: strategies are the
+	# bpf/ files' RB_FACT(name, ...), all but the baseline and the kfunc's
+	# proxies (helper-call*) yield a root; consumers are the CAPABILITY()s.
+	yielding=$(sed -n 's/.*RB_FACT(name, "\([a-z0-9-]*\)").*/\1/p' bpf/*.bpf.c |
+		grep -cvxE 'baseline|helper-call(-pair)?')
+	consumers=$(grep -c '^CAPABILITY(cap_' bpf/consumers.bpf.h)
+	check "$where: capability matrix is full: $consumers consumers x $yielding root-yielding strategies" \
+		test "$(tail -n +2 "$dir/capability.csv" | wc -l)" -eq "$((consumers * yielding))" -a "$yielding" -gt 0
 	check "$where: every cell is accepted, or rejected/unavailable with a reason" \
 		csv_awk "$dir/capability.csv" '!($c["result"] == "accepted" ||
 			(($c["result"] == "rejected" || $c["result"] == "unavailable") && $c["detail"] != "")) { bad = 1 }
@@ -179,7 +190,12 @@ check_traversal_outputs() {
 			if ($c["nodes"] != n && $c["nodes"] != n + 1) { bad = 1; exit } }
 			END { exit bad }'
 	check "$where: no traversal count mismatch" json_true "$dir/env.json" '.traversal.count_mismatches == 0'
-	check "$where: warm pass time rises with the number of memcgs" \
+	# A timing comparison, so only between trees at least 3x apart in
+	# memcgs (the shapes tested are): 2 -> 85 memcgs, the closest in time,
+	# took 2.1x to 2.5x as long on the reference machines (fixed costs
+	# dominate a small tree), a margin a 1.5x drift between two rows does
+	# not close; closer sizes are not compared.
+	check "$where: warm pass time rises with the number of memcgs (trees 3x apart or more)" \
 		csv_awk "$dir/traversal.csv" '$c["cache"] == "warm" {
 				t[$c["strategy"] "@" $c["nodes"]] = $c["median_ns"] + 0
 				s[$c["strategy"]] = 1; n[$c["nodes"] + 0] = 1 }
@@ -188,7 +204,7 @@ check_traversal_outputs() {
 			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
 				if (sizes[j] < sizes[i]) { tmp = sizes[i]; sizes[i] = sizes[j]; sizes[j] = tmp }
 			for (x in s) for (i = 2; i <= k; i++)
-				if (t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }'
+				if (sizes[i] >= 3 * sizes[i - 1] && t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }'
 }
 E2E_HEADER="strategy,depth,calls,per_call_ns,ci95_lo_ns,ci95_hi_ns,net_ns,inkernel_ns,ratio,flag"
 CONSUMER_HEADER="variant,route,tree_depth,fanout,nodes,leaves,visited,cache,samples,batch,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,per_memcg_ns,lookup_ns,lookup_ci95_lo_ns,lookup_ci95_hi_ns,lookup_alone_ns,lookup_share,victim_ok,verified_insns,peak_states,verify_time_us,source_lines,first_kernel"
@@ -203,11 +219,11 @@ check_consumer_outputs() {
 	check "$where: consumer rows for exactly the variants ($variants) and caches ($caches)" \
 		test "$(csv_select "$dir/consumer.csv" variant cache | sort -u | tr '\n' ' ')" = \
 		"$(for v in $variants; do for c in $caches; do echo "$v,$c"; done; done | sort | tr '\n' ' ')"
-	check "$where: every consumer tree in ($shapes) was measured by each variant" \
-		csv_awk "$dir/consumer.csv" 'BEGIN { n = split(want, w, ",") }
+	check "$where: every consumer tree in ($shapes) was measured by each variant, and no other" \
+		csv_awk "$dir/consumer.csv" 'BEGIN { n = split(want, w, ","); m = split(vars, v, " ") }
 			{ got[$c["tree_depth"] "x" $c["fanout"] " " $c["variant"]] = 1 }
-			END { k = 0; for (x in got) k++; for (i = 1; i <= n; i++) m++
-				exit k != m * nv }' -v want="$shapes" -v nv="$(wc -w <<<"$variants")"
+			END { for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) if (!((w[i] " " v[j]) in got)) exit 1
+				k = 0; for (x in got) k++; exit k != n * m }' -v want="$shapes" -v vars="$variants"
 	check "$where: every variant picked the expected victim on every tree (victim_ok = 1)" \
 		csv_awk "$dir/consumer.csv" '$c["victim_ok"] != 1 { bad = 1 } END { exit bad }'
 	check "$where: env.json records no victim mismatch" \
