@@ -160,6 +160,7 @@ fake_crash_mid_line() {
 }
 fake_exit_early() { printf '1..3\nok - one\n'; exit 0; }
 fake_silent() { :; }
+fake_fail_exit() { printf '1..1\nok - all it planned\n'; return 3; }
 fake_stray_ok() {
 	printf '1..1\nok - the real check\n'
 	printf 'ok 2 a tool said ok\nok\nok -\nokay\n'
@@ -172,7 +173,7 @@ fake_hang() {
 	echo $! >"$SELFTEST_TMP/hang.pid"
 	wait
 }
-export -f fake_good fake_crash_mid_line fake_exit_early fake_silent fake_stray_ok fake_skip fake_hang
+export -f fake_good fake_crash_mid_line fake_exit_early fake_silent fake_fail_exit fake_stray_ok fake_skip fake_hang
 
 # through FAKE [LIMIT]: the runner's verdict on one fake, in a subshell with
 # its own counts; prints the runner's lines, then "counts P F S".
@@ -205,7 +206,7 @@ selftest() {
 	SELFTEST_TMP=$(mktemp -d /tmp/rootbench-selftest.XXXXXX) || exit 1
 	export SELFTEST_TMP
 	trap 'rm -rf "$SELFTEST_TMP" "$RUNNER_TMP"' EXIT
-	echo 1..10
+	echo 1..12
 	verdict "a whole suite passes: 2 passed, nothing else" "$(through fake_good)" "2 0 0"
 	verdict "a suite crashing mid-line is not ok: its exit status is kept, the fragment not counted" \
 		"$(through fake_crash_mid_line)" "1 1 0" \
@@ -214,6 +215,8 @@ selftest() {
 		"$(through fake_exit_early)" "1 1 0" '^not ok - suite fake-exit-early: ran 1 of 3 planned checks$'
 	verdict "a suite printing nothing is not ok: no plan" \
 		"$(through fake_silent)" "0 1 0" '^not ok - suite fake-silent: no plan line'
+	verdict "a suite exiting non-zero after its whole plan is not ok" \
+		"$(through fake_fail_exit)" "1 1 0" '^not ok - suite fake-fail-exit: exited 3$'
 	out=$(through fake_stray_ok)
 	verdict "stray ok lines (a tool's, or on stderr) are ignored: 1 passed" "$out" "1 0 0"
 	verdict "... and shown as not counted" "$out" "1 0 0" '^# not counted \(not a TAP line of this suite\): ok 2 a tool said ok$'
@@ -221,6 +224,11 @@ selftest() {
 	verdict "a skip is counted apart: 1 passed, 1 skipped" "$out" "1 0 1"
 	verdict "... and listed with its reason before the closing line" "$out" "1 0 1" \
 		'^# skipped: fake-skip: needs a KVM host: kvm: no /dev/kvm$'
+	if [ "$(tail -n 3 <<<"$out" | head -n 2)" = $'1 skipped\n1 passed, 0 failed' ]; then
+		echo "ok - ... the closing lines: '1 skipped', then '1 passed, 0 failed' alone, last"
+	else
+		echo "not ok - ... the closing lines: '1 skipped', then '1 passed, 0 failed' alone, last"
+	fi
 	start=$SECONDS
 	out=$(through fake_hang 2)
 	pid=$(cat "$SELFTEST_TMP/hang.pid" 2>/dev/null)
