@@ -136,6 +136,11 @@ veristat_matches_verifier() {
 		END { exit bad || got != want || !got }' "$1/veristat.csv"
 }
 
+# The strategies the sources define: the bpf/ files' RB_FACT(name, ...).
+source_strategies() {
+	sed -n 's/.*RB_FACT(name, "\([a-z0-9-]*\)").*/\1/p' bpf/*.bpf.c
+}
+
 # Checks of a run directory's verifier.csv and capability.csv, prefixed
 # with where they come from. Needs env.json to know what is available.
 check_verifier_outputs() {
@@ -145,8 +150,13 @@ check_verifier_outputs() {
 	check "$where: veristat.csv: veristat's header, a success row per verifier.csv row" \
 		veristat_matches_verifier "$dir"
 	avail=$(json_value "$dir/env.json" '.strategies[] | select(.available) | .name' | sort | tr '\n' ' ')
-	check "$where: verifier.csv has a row for each available strategy ($avail)" \
-		test "$(csv_select "$dir/verifier.csv" strategy | sort | tr '\n' ' ')" = "$avail"
+	# env.json's list is the binary's own word: each name must also be a
+	# strategy of bpf/ (RB_FACT), the baseline and walk-iter always among
+	# them (they need nothing a kernel with BPF may lack).
+	check "$where: verifier.csv has a row for each available strategy ($avail), each one of bpf/" \
+		eval '[ "$(csv_select "$dir/verifier.csv" strategy | sort | tr "\n" " ")" = "$avail" ] &&
+			[ -z "$(tr " " "\n" <<<"$avail" | sed "/^$/d" | grep -vxF -f <(source_strategies))" ] &&
+			[[ " $avail" == *" baseline "* && " $avail" == *" walk-iter "* ]]'
 	check "$where: every verifier row has positive instruction counts and sizes" \
 		csv_awk "$dir/verifier.csv" '!($c["verified_insns"] > 0 && $c["xlated_bytes"] > 0 &&
 			$c["jited_bytes"] > 0 && $c["source_lines"] > 0) { bad = 1 } END { exit bad }'
@@ -156,8 +166,7 @@ check_verifier_outputs() {
 	# Counted in the sources, not asked of the binary: strategies are the
 	# bpf/ files' RB_FACT(name, ...), all but the baseline and the kfunc's
 	# proxies (helper-call*) yield a root; consumers are the CAPABILITY()s.
-	yielding=$(sed -n 's/.*RB_FACT(name, "\([a-z0-9-]*\)").*/\1/p' bpf/*.bpf.c |
-		grep -cvxE 'baseline|helper-call(-pair)?')
+	yielding=$(source_strategies | grep -cvxE 'baseline|helper-call(-pair)?')
 	consumers=$(grep -c '^CAPABILITY(cap_' bpf/consumers.bpf.h)
 	check "$where: capability matrix is full: $consumers consumers x $yielding root-yielding strategies" \
 		test "$(tail -n +2 "$dir/capability.csv" | wc -l)" -eq "$((consumers * yielding))" -a "$yielding" -gt 0
