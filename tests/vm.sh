@@ -32,10 +32,20 @@ depths_of() {	# depths a strategy has rows at
 	csv_awk "$1/percall.csv" '$c["strategy"] == s { print $c["depth"] }' -v s="$2" | sort -n | tr '\n' ' '
 }
 
-# vm_accel DIR: the accelerator vm-run.sh says it picked (its "accel=" line
-# in the log): KVM where its trial passes, else TCG.
+# vm_accel DIR: the accelerator the guest ran on, as vm-run.sh's last line
+# in the log says ("... (accel=NAME, ..."): KVM where its trial passes and
+# the guest comes up, else TCG (after a fallback, the trial said kvm).
 vm_accel() {
-	sed -n 's/^vm-run: accel=\([a-z-]*\) .*/\1/p' "$1.log" | head -n 1
+	sed -n 's/^vm-run: guest command exited with status .* (accel=\([a-z-]*\),.*/\1/p' "$1.log" | tail -n 1
+}
+
+# vm_no_kvm_why DIR: why the run is not on KVM: vm-run.sh's fallback line,
+# or the reason on its accel= line.
+vm_no_kvm_why() {
+	local why
+	why=$(sed -n 's/^vm-run: \(KVM trial passed but the guest did not come up (.*)\); falling back to TCG$/\1/p' "$1.log")
+	[ -n "$why" ] || why=$(sed -n 's/^vm-run: accel=[a-z-]* (\([^)]*\)).*/\1/p' "$1.log" | head -n 1)
+	echo "${why:-vm-run.sh gave no reason}"
 }
 
 # vm_caches DIR: the cache states a VM run measures: warm alone under TCG
@@ -73,7 +83,7 @@ test_kfunc_kernel() {
 	if [ "$accel" = kvm ]; then
 		pass "vm: the run went through KVM (vm-run.sh's trial passed)"
 	else
-		skip "vm: a run on KVM" "kvm: $(sed -n 's/^vm-run: accel=[a-z-]* (\([^)]*\)).*/\1/p' "$dir.log" | head -n 1)"
+		skip "vm: a run on KVM" "kvm: $(vm_no_kvm_why "$dir")"
 	fi
 	check "vm: env.json names the kernel package and its version" \
 		json_true "$dir/env.json" '.vm.kernel_package | startswith("linux-")'
