@@ -56,8 +56,8 @@ signal_at_phase() {
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
 
-# 7 checks for each of 17 signals; leak check 5; then 29.
-plan 153
+# 7 checks for each of 17 signals; leak check 5; then 35.
+plan 159
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_leak_check
 
@@ -119,6 +119,32 @@ for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
 check "SIGKILL mid-consumer: no charger process is left in its trees" test -z "$(charged_procs)"
 check "cleanup removes the consumer's charged tree" cleanup_says 'removed stale cgroup subtree'
 check "after cleanup of the consumer's tree nothing is left" nothing_left_behind
+
+# SIGKILL while the consumer charges its trees, and at a random moment of a
+# whole run: no process stays in a harness tree, cleanup exits 0 and then
+# no cgroup, program or link is left.
+ROOTBENCH_STOP_AT=consumer-charge ROOTBENCH_STOP_SIGNAL=KILL \
+	"$RB" "${ARGS[@]}" --out "$TEST_TMP/killed-charge" >/dev/null 2>&1
+check "SIGKILL at consumer-charge: exit 137" test $? -eq 137
+for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
+check "SIGKILL at consumer-charge: no charger process is left in its trees" test -z "$(charged_procs)"
+check "SIGKILL at consumer-charge: cleanup removes the tree, then nothing is left" \
+	eval "cleanup_says 'removed stale cgroup subtree' && nothing_left_behind"
+"$RB" run --samples 400 --out "$TEST_TMP/killed-random" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+	[ -e "$TEST_TMP/killed-random/.percall.csv.partial" ] && break
+	sleep 0.1
+done
+delay=$((RANDOM % 31))
+sleep "$((delay / 10)).$((delay % 10))"
+kill -KILL "$pid"
+wait "$pid"
+check "SIGKILL at a random moment ($((delay / 10)).$((delay % 10)) s after the files opened): exit 137" test $? -eq 137
+for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
+check "SIGKILL at a random moment: no process is left in its trees" test -z "$(charged_procs)"
+check "SIGKILL at a random moment: cleanup exits 0, then nothing is left" \
+	eval "cleanup_says 'stale' && nothing_left_behind"
 
 ROOTBENCH_STOP_AT=round-done ROOTBENCH_STOP_SIGNAL=SEGV \
 	"$RB" "${ARGS[@]}" --out "$TEST_TMP/crashed" >/dev/null 2>&1
