@@ -10,6 +10,28 @@ cd "$(dirname "$0")/.." || exit 1
 ARGS=(run --depths "4,8" --samples 10 --warmup 2 --trees "1x1,2x4" --cold-samples 3
 	--e2e-runs 3 --e2e-calls 10000)
 
+# The leak check itself: programs left pinned in a bpffs, as a consumer that
+# leaked would leave oom_select and oom_select_once, are caught and named;
+# a bpftool that fails is a failure, not an empty list.
+test_leak_check() {
+	local fs=$TEST_TMP/bpffs fake=$TEST_TMP/fakebin
+	mkdir -p "$fs" "$fake"
+	check "leak check: oom_select planted, pinned in a private bpffs" \
+		eval "mount -t bpf bpf '$fs' && bpftool prog loadall build/oom_select_walk.bpf.o '$fs/leak'"
+	nothing_left_behind >"$TEST_TMP/leak.out"
+	check "leak check: the planted oom_select and oom_select_once are caught, by id and name (exit $?)" \
+		eval "grep -qxE '# left behind: prog [0-9]+ oom_select' '$TEST_TMP/leak.out' &&
+			grep -qxE '# left behind: prog [0-9]+ oom_select_once' '$TEST_TMP/leak.out'"
+	rm -rf "$fs/leak"
+	umount "$fs"
+	printf '#!/bin/sh\necho "bpftool: planted failure" >&2\nexit 1\n' >"$fake/bpftool"
+	chmod +x "$fake/bpftool"
+	PATH=$fake:$PATH nothing_left_behind >"$TEST_TMP/leak.out"
+	check "leak check: a failing bpftool is a failure, saying so (exit $?)" \
+		grep -q '^# left behind: bpftool -j prog show failed: bpftool: planted failure' "$TEST_TMP/leak.out"
+	check "leak check: once unpinned, nothing is left" nothing_left_behind
+}
+
 # csv_ok FILE HEADER: header right and every row as many fields as it
 # (rows may be none when the run stopped before its first measurement).
 csv_ok() {
@@ -30,9 +52,14 @@ signal_at_phase() {
 		test -z "$(find "$dir" -name '.*.partial')"
 	check "SIG$sig at $phase: env.json says incomplete, interrupted in $phase" \
 		test "$(json_value "$dir/env.json" .interrupted_in_phase)" = "$phase"
-	json_true "$dir/env.json" '.complete == false' || fail "SIG$sig at $phase: env.json claims complete"
+	check "SIG$sig at $phase: env.json does not claim complete" json_true "$dir/env.json" '.complete == false'
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
+
+# 7 checks for each of 17 signals; leak check 5; then 35.
+plan 159
+check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
+test_leak_check
 
 for phase in load verifier cgroup-build calibrate sample round-done tree-build traverse consumer-charge consumer e2e write-results; do
 	signal_at_phase "$phase" INT 130
@@ -52,29 +79,31 @@ check "a signal after the first round keeps every cell, each with 1 round" \
 check "a signal inside the first round keeps no row (no cell has a whole round)" \
 	test "$(($(wc -l <"$TEST_TMP/sample:3-INT/percall.csv") - 1))" -eq 0
 
+# cleanup_says PATTERN: rootbench cleanup exits 0 and says PATTERN.
+cleanup_says() {
+	local out
+	out=$("$RB" cleanup 2>&1) || { echo "# cleanup exited $?: $out"; return 1; }
+	grep -q -- "$1" <<<"$out"
+}
+
 # SIGKILL and a crash leave a subtree; cleanup and the next run remove it.
 ROOTBENCH_STOP_AT=sample ROOTBENCH_STOP_SIGNAL=KILL \
 	"$RB" "${ARGS[@]}" --out "$TEST_TMP/killed" >/dev/null 2>&1
 check "SIGKILL mid-sample: exit 137" test $? -eq 137
 check "SIGKILL mid-sample: its subtree is left behind (nothing can run)" test -n "$(harness_cgroups)"
-check "SIGKILL mid-sample: the kernel released its BPF programs" test -z "$(harness_progs)"
+check "SIGKILL mid-sample: the kernel released its BPF programs and links" bpf_released
 check "SIGKILL mid-sample: no CSV that parses was left, only partials" \
 	test ! -e "$TEST_TMP/killed/percall.csv" -a -e "$TEST_TMP/killed/.percall.csv.partial"
 check "SIGKILL mid-sample: env.json says the run never completed" \
 	json_true "$TEST_TMP/killed/env.json" '.complete == false'
-out=$("$RB" cleanup 2>&1)
-check "cleanup exits 0 and names the stale subtree it removed" \
-	grep -q 'removed stale cgroup subtree .*rootbench\.' <<<"$out"
+check "cleanup exits 0 and names the stale subtree it removed" cleanup_says 'removed stale cgroup subtree .*rootbench\.'
 check "after cleanup no harness cgroup remains" nothing_left_behind
-out=$("$RB" cleanup 2>&1)
-check "cleanup with nothing stale says so" grep -q '0 stale subtrees removed' <<<"$out"
+check "cleanup with nothing stale says so" cleanup_says '0 stale subtrees removed'
 
 ROOTBENCH_STOP_AT=traverse:3 ROOTBENCH_STOP_SIGNAL=KILL \
 	"$RB" "${ARGS[@]}" --out "$TEST_TMP/killed-tree" >/dev/null 2>&1
 check "SIGKILL mid-traversal leaves its tree behind" test -n "$(harness_cgroups)"
-out=$("$RB" cleanup 2>&1)
-check "cleanup removes a tree left by a killed traversal" \
-	grep -q 'removed stale cgroup subtree' <<<"$out"
+check "cleanup removes a tree left by a killed traversal" cleanup_says 'removed stale cgroup subtree'
 check "after cleanup of the tree nothing is left" nothing_left_behind
 
 # SIGKILL while the consumer's trees are charged: the charger dies with the
@@ -88,9 +117,34 @@ charged_procs() {
 }
 for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
 check "SIGKILL mid-consumer: no charger process is left in its trees" test -z "$(charged_procs)"
-out=$("$RB" cleanup 2>&1)
-check "cleanup removes the consumer's charged tree" grep -q 'removed stale cgroup subtree' <<<"$out"
+check "cleanup removes the consumer's charged tree" cleanup_says 'removed stale cgroup subtree'
 check "after cleanup of the consumer's tree nothing is left" nothing_left_behind
+
+# SIGKILL while the consumer charges its trees, and at a random moment of a
+# whole run: no process stays in a harness tree, cleanup exits 0 and then
+# no cgroup, program or link is left.
+ROOTBENCH_STOP_AT=consumer-charge ROOTBENCH_STOP_SIGNAL=KILL \
+	"$RB" "${ARGS[@]}" --out "$TEST_TMP/killed-charge" >/dev/null 2>&1
+check "SIGKILL at consumer-charge: exit 137" test $? -eq 137
+for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
+check "SIGKILL at consumer-charge: no charger process is left in its trees" test -z "$(charged_procs)"
+check "SIGKILL at consumer-charge: cleanup removes the tree, then nothing is left" \
+	eval "cleanup_says 'removed stale cgroup subtree' && nothing_left_behind"
+"$RB" run --samples 400 --out "$TEST_TMP/killed-random" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+	[ -e "$TEST_TMP/killed-random/.percall.csv.partial" ] && break
+	sleep 0.1
+done
+delay=$((RANDOM % 31))
+sleep "$((delay / 10)).$((delay % 10))"
+kill -KILL "$pid"
+wait "$pid"
+check "SIGKILL at a random moment ($((delay / 10)).$((delay % 10)) s after the files opened): exit 137" test $? -eq 137
+for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
+check "SIGKILL at a random moment: no process is left in its trees" test -z "$(charged_procs)"
+check "SIGKILL at a random moment: cleanup exits 0, then nothing is left" \
+	eval "cleanup_says 'stale' && nothing_left_behind"
 
 ROOTBENCH_STOP_AT=round-done ROOTBENCH_STOP_SIGNAL=SEGV \
 	"$RB" "${ARGS[@]}" --out "$TEST_TMP/crashed" >/dev/null 2>&1
@@ -102,13 +156,20 @@ check "the next run removed the stale subtree and said so" \
 	grep -q 'removed stale cgroup subtree' "$TEST_TMP/err"
 check "after the next run nothing is left behind" nothing_left_behind
 
-# A signal from outside, at whatever moment it lands.
+# A signal from outside, at whatever moment it lands once the run has its
+# files open (no guess at how long the start takes on this host): then a
+# random wait, 0 to 2 s, in a run of --samples 400 that lasts far longer.
 "$RB" run --samples 400 --out "$TEST_TMP/external" >/dev/null 2>&1 &
 pid=$!
-sleep 1.5
+for _ in $(seq 600); do
+	[ -e "$TEST_TMP/external/.percall.csv.partial" ] && break
+	sleep 0.1
+done
+delay=$((RANDOM % 21))
+sleep "$((delay / 10)).$((delay % 10))"
 kill -TERM "$pid"
 wait "$pid"
-check "SIGTERM from outside mid-run: exit 143" test $? -eq 143
+check "SIGTERM from outside mid-run ($((delay / 10)).$((delay % 10)) s after its files opened): exit 143" test $? -eq 143
 check "SIGTERM from outside: nothing left behind" nothing_left_behind
 check "SIGTERM from outside: percall.csv parses" \
 	csv_ok "$TEST_TMP/external/percall.csv" "$PERCALL_HEADER"

@@ -5,6 +5,21 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 
+# This shell's memcg, as a path in the memory controller's hierarchy:
+# cgroup v1's "memory" line of /proc/self/cgroup, or where there is none
+# (cgroup v2) the unified hierarchy's "0::" line; and its directory.
+own_memcg_path() {
+	awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3; v1 = 1 } END { exit !v1 }' /proc/self/cgroup ||
+		awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup
+}
+own_memcg_dir() {
+	if grep -qE '^[0-9]+:([^:]*,)?memory(,[^:]*)?:' /proc/self/cgroup; then
+		echo "/sys/fs/cgroup/memory$(own_memcg_path)"
+	else
+		echo "/sys/fs/cgroup$(own_memcg_path)"
+	fi
+}
+
 test_list() {
 	local out
 	out=$("$RB" list 2>&1)
@@ -49,6 +64,10 @@ test_quick_run() {
 			for (s in n) if (n[s] < 4) exit 1
 			exit !("baseline" in n && "walk-iter" in n && (!canloop || "walk-can-loop" in n)) }' \
 		-v canloop="$(kernel_at_least 6 9 && echo 1)"
+	# Timing comparisons with their margins: from depth 4 to 16 and from 16
+	# to 64 each walk took 2.3x to 4.8x as long, by either estimator, on
+	# the reference machines (percall.csv), so a 1.5x drift between two
+	# cells cannot invert a step.
 	check "every walk costs more at the deepest depth than at the shallowest" \
 		csv_awk "$dir/percall.csv" '$c["strategy"] ~ /^walk-/ {
 			s = $c["strategy"]; d = $c["depth"] + 0; v = $c["median_ns"] + 0
@@ -79,7 +98,7 @@ test_quick_run() {
 	check "env.json records the rounds' seed" json_true "$dir/env.json" '.settings.seed | type == "number"'
 	check "env.json has the machine's speed in each of the 5 rounds, and their spread" \
 		json_true "$dir/env.json" '(.round_speed.factors | length == 5 and all(. > 0)) and
-			.round_speed.spread >= 1 and (.round_speed.steady == (.round_speed.spread <= .round_speed.steady_limit))'
+			.round_speed.spread >= 1 and ((.round_speed.spread - (.round_speed.factors | max / min) | fabs) < 0.001) and (.round_speed.steady == (.round_speed.spread <= .round_speed.steady_limit))'
 	check "the table says how steady the machine was between rounds" \
 		grep -qE '^machine speed between rounds: slowest/fastest [0-9.]+x \((steady|NOT steady)' "$dir.out"
 	check "env.json says complete" json_true "$dir/env.json" '.complete == true'
@@ -98,7 +117,7 @@ test_quick_run() {
 	check_consumer_outputs "$dir" "quick run" "1x1,3x4" "$NATIVE_VARIANTS" "cold warm"
 	check "no harness cgroup or BPF program remains" nothing_left_behind
 	check "the process's cgroup tree is as before (none created under it)" \
-		test -z "$(find "/sys/fs/cgroup/memory$(awk -F: '/memory/ { print $3 }' /proc/self/cgroup)" -mindepth 1 -name 'rootbench.*' 2>/dev/null)"
+		eval 'd=$(own_memcg_dir) && [ -d "$d" ] && [ -z "$(find "$d" -mindepth 1 -name "rootbench.*")" ]'
 	"$RB" run --quick --out "$dir" >/dev/null 2>"$TEST_TMP/again.err"
 	check "a second run refuses to overwrite the run directory (exit 2)" test $? -eq 2
 }
@@ -138,7 +157,7 @@ test_traverse_command() {
 	"$RB" traverse --trees 2x4 --task-depth 1 --samples 10 --cold-samples 3 \
 		--out "$TEST_TMP/traverse-top" >/dev/null 2>&1
 	check "traverse --task-depth 1 puts the task one level below the tree top" \
-		csv_awk "$TEST_TMP/traverse-top/traversal.csv" '{ exit $c["task_depth"] != top + 2 }' \
+		csv_awk "$TEST_TMP/traverse-top/traversal.csv" '{ n++; if ($c["task_depth"] != top + 2) bad = 1 } END { exit bad || !n }' \
 			-v top="$(json_value "$TEST_TMP/traverse-top/env.json" .cgroup.parent_depth)"
 }
 
@@ -165,7 +184,7 @@ test_consumer_command() {
 
 test_trigger() {
 	local low
-	low=$(($(awk -F: '/memory/ { print $3 }' /proc/self/cgroup | tr -cd / | wc -c) + 2))
+	low=$(($(own_memcg_path | tr -cd / | wc -c) + 2))
 	"$RB" trigger --strategy none --calls 1000
 	check "trigger --strategy none exits 0" test $? -eq 0
 	"$RB" trigger --strategy walk-iter --depth "$low" --calls 5000
@@ -181,8 +200,8 @@ test_compare() {
 	rows=$(csv_awk "$TEST_TMP/cmp.csv" 'END { print NR - 1 }')
 	# How many cells two identical runs call different is the A/A target
 	# (rootbench aa), checked by the benchmark, not by a timed test.
-	check "compare: the text report has a verdict per row" \
-		test "$(grep -cE '(faster|slower|no significant difference)$' <<<"$out")" -eq "$rows"
+	check "compare: the text report has a verdict per row ($rows rows)" \
+		test "$(grep -cE '(faster|slower|no significant difference)$' <<<"$out")" -eq "$rows" -a "$rows" -gt 0
 	mkdir -p "$d"
 	cp "$b"/*.csv "$b/env.json" "$d/"
 	# Doctored: walk-iter samples 3x slower (a 1.5x change was called
@@ -411,21 +430,32 @@ test_proxies() {
 	if [ "$(uname -m)" = x86_64 ]; then
 		check "proxies: the jited image calls bpf_get_numa_node_id directly, twice for the pair" \
 			grep -q '^jited (x86-64): 2 direct call(s) to bpf_get_numa_node_id' "$q/proxy-xlated.txt"
+	else
+		skip "proxies: the jited image calls bpf_get_numa_node_id directly, twice for the pair" \
+			"the jited image is read on x86-64 only, this is $(uname -m)"
 	fi
-	check "proxies: two calls cost more than one (pair > single at most depths)" \
-		csv_awk "$q/percall.csv" '$c["strategy"] == "helper-call-pair" { p[$c["depth"]] = $c["median_ns"] }
-			$c["strategy"] == "helper-call" { s[$c["depth"]] = $c["median_ns"] }
-			END { for (d in p) { n++; if (p[d] + 0 > s[d] + 0) m++ } exit !(n && 3 * m >= 2 * n) }'
+	# That two calls cost more than one is a gap of about 1 ns, less than a
+	# 1.5x drift between rows: a finding of the run, not a test. The test
+	# holds the proxies to their calls (the dump above: 2 and 1) and to a
+	# positive figure at every depth.
+	check "proxies: both have a positive per-call figure at the same depths" \
+		csv_awk "$q/percall.csv" '$c["strategy"] == "helper-call-pair" { p[$c["depth"]] = $c["median_ns"] + 0 }
+			$c["strategy"] == "helper-call" { s[$c["depth"]] = $c["median_ns"] + 0 }
+			END { for (d in p) { n++; if (!(d in s) || p[d] <= 0 || s[d] <= 0) exit 1 }
+				for (d in s) if (!(d in p)) exit 1; exit !n }'
 	check "blocks.csv parses with its three blocks" \
 		test "$(csv_parses "$q/blocks.csv" "block,what,reps,batch,samples,per_block,ci95_lo,ci95_hi,p5,p95,unit" what,unit &&
 			csv_select "$q/blocks.csv" block | tr '\n' ' ')" = "kernel-call bpf-call dependent-load "
 	check "blocks: the building blocks' calls are calls in the translated program" \
 		test "$(grep -c '^check block .*: ok: ' "$q/proxy-xlated.txt")" -eq 3
+	# A timing comparison with its margin: a kernel call took 2.1x to 2.2x
+	# a dependent load on the reference machines (blocks.csv), so a 1.5x
+	# drift between the two blocks cannot invert it.
 	check "blocks: a kernel call costs more than a dependent load" \
 		csv_awk "$q/blocks.csv" '$c["block"] == "kernel-call" { k = $c["per_block"] }
 			$c["block"] == "dependent-load" { l = $c["per_block"] } END { exit !(k + 0 > l + 0) }'
 	check "the kfunc never appears among the measured rows here" \
-		test -z "$(csv_awk "$q/percall.csv" '$c["strategy"] == "kfunc"')"
+		no_rows "$q/percall.csv" '$c["strategy"] == "kfunc"'
 
 	# The estimate needs a VM validation; a made-up one stands in here, so
 	# the test does not depend on the committed file.
@@ -448,7 +478,7 @@ test_proxies() {
 		grep -q '^ESTIMATE, not a measurement: kfunc, estimated from helper-call-pair (validated in the VM to within 11.0%)' \
 			"$TEST_TMP/proxy.out"
 	check "the estimate is in no measured row" \
-		test -z "$(csv_awk "$dir/percall.csv" 'tolower($c["strategy"]) ~ /^kfunc/')"
+		no_rows "$dir/percall.csv" 'tolower($c["strategy"]) ~ /^kfunc/'
 	scripts/finish-run.sh "$dir" >/dev/null 2>&1
 	check "summary.txt quotes the estimate as an estimate" \
 		grep -qE 'kfunc ESTIMATE [0-9]+\.[0-9]{2} ns' "$dir/summary.txt"
@@ -478,6 +508,20 @@ test_proxies() {
 		test ! -e "$dir-none/estimate.csv" -a -n "$(grep "no kfunc estimate: no VM validation at $TEST_TMP/none.csv" "$TEST_TMP/proxy-none.out")"
 	check "proxies: nothing left behind" nothing_left_behind
 }
+# aa_counts_agree DIR: aa.json's count of cells called different, per
+# estimator, is that of aa.csv's rows, and every such verdict has its
+# interval on its side of 1 (slower above, faster below).
+aa_counts_agree() {
+	local csv json
+	csv=$(csv_awk "$1/aa.csv" '{ v = $c["verdict"]; d = v != "no significant difference"
+		if ((v == "slower" && !($c["ci95_lo"] > 1)) || (v == "faster" && !($c["ci95_hi"] < 1)) ||
+		    (d && v != "slower" && v != "faster")) bad = 1
+		n[$c["estimator"]] += d; rows++ }
+		END { if (bad || !rows) exit 1; print n["median"] + 0, n["low"] + 0 }') || return 1
+	json=$(jq -r '[.estimators[].different] | join(" ")' "$1/aa.json") || return 1
+	[ "$csv" = "$json" ]
+}
+
 # The A/A self-check: two sweeps, compared by both estimators. Shapes only:
 # how many cells differ is the benchmark's own target, not a test's.
 test_aa() {
@@ -490,8 +534,12 @@ test_aa() {
 		test ! -e "$dir/a/verifier.csv" -a ! -e "$dir/b/traversal.csv" -a ! -e "$dir/a/consumer.csv"
 	check "aa.json: both estimators over the 4 cells, and the 10% target judged" \
 		jqe '(.estimators | map(.estimator) == ["median", "low"]) and
-			all(.estimators[]; .cells == 4 and .different <= .cells) and
+			all(.estimators[]; .cells == 4) and
 			.target.limit == 0.1 and (.target.met | type == "boolean")' "$dir/aa.json"
+	# aa.json's counts against aa.csv read by awk, each verdict against its
+	# own interval: the files agree by what they say, not by one variable.
+	check "aa: aa.json's 'different' counts are aa.csv's, each verdict on its interval's side of 1" \
+		aa_counts_agree "$dir"
 	check "aa.csv: a row per cell and estimator" \
 		test "$(csv_awk "$dir/aa.csv" 'END { print NR - 1 }')" -eq 8
 	check "aa prints the target line" grep -q '^A/A target: [0-9]* of 4 cells' "$TEST_TMP/aa.out"
@@ -508,6 +556,9 @@ if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; the
 	grep -q memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null && NATIVE_VARIANTS="ancestor-get kfunc walk"
 fi
 
+# Every check below prints a line on any host (a skip where it cannot run).
+plan 197
+check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_list
 test_new_strategy_is_one_file
 test_trigger

@@ -7,6 +7,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
+# 8 claims, a check of the figures of each among them.
+plan 31
 
 ref=results/reference
 md=$TEST_TMP/REPORT.md
@@ -77,16 +79,31 @@ while IFS= read -r row; do
 done <"$answer"
 
 # ---- one value per quantity, no negative time, one commit -----------------
-check "REPORT.md prints no negative time" \
+check "REPORT.md prints no negative time, in a sentence or a unit" \
 	test -z "$(grep -nE '(^|[ [(|])-[0-9]+(\.[0-9]+)? (ns|insns)' REPORT.md "$ref/summary.txt")"
 check "the appendix's per-call cells are never negative" \
 	test -z "$(awk '/^\*\*.*per call, the/ { on = 1 } on && /^\| [0-9]/ && / -[0-9]/' REPORT.md)"
+# A least-squares fit may estimate a term below 0 (walk-bounded's intercept
+# -0.08 ns, a flat strategy's slope -0.02 ns per level): estimates, not
+# times measured. Every other table cell is a time or a count, never
+# negative; and a negative slope must have an interval reaching 0, or the
+# fit says a deeper walk costs less.
+check "no table cell is negative, but a least-squares fit's estimate" \
+	awk '/^Least squares against depth/ { fit = 1; next } fit && /^\|/ { seen = 1 } fit && seen && !/^\|/ { fit = seen = 0 }
+		/^\|/ && !fit && /(^|[ [(|])-[0-9]/ { print "# " NR ": " $0; bad = 1 } END { exit bad }' REPORT.md
+check "every negative per-level slope of a fit has a 95% interval reaching 0" \
+	awk -F' *[|] *' '/^Least squares against depth/ { fit = 1; next } fit && /^\|/ { seen = 1 } fit && seen && !/^\|/ { fit = seen = 0 }
+		fit && $4 ~ /^-[0-9]/ { hi = $5; sub(/.*, */, "", hi); sub(/\].*/, "", hi); if (hi + 0 < 0) { print "# " NR ": " $0; bad = 1 } }
+		fit && $3 ~ /^-?[0-9]/ { rows++ } END { exit bad || !rows }' REPORT.md
+# Every run directory names its commit (an A/A run in a/): one without
+# is "none", never left out.
 commits=$(for d in "$ref"/*/; do
-	[ -f "$d/env.json" ] && json_value "$d/env.json" .harness.git_commit
-	[ -f "$d/a/env.json" ] && json_value "$d/a/env.json" .harness.git_commit
+	if [ -f "$d/env.json" ]; then json_value "$d/env.json" .harness.git_commit
+	elif [ -f "$d/a/env.json" ]; then json_value "$d/a/env.json" .harness.git_commit
+	else echo "none ($d)"; fi
 done | sort -u)
 check "the reference runs share one clean commit ($(tr '\n' ' ' <<<"$commits"))" \
-	eval "[ \"\$(wc -l <<<'$commits')\" -eq 1 ] && ! grep -q dirty <<<'$commits'"
+	eval "[ \"\$(wc -l <<<'$commits')\" -eq 1 ] && grep -qE '^[0-9a-f]{7,40}\$' <<<'$commits'"
 check "REPORT.md says they share it" grep -q '^All runs come from one clean commit' REPORT.md
 check "each machine is named by its fingerprint" \
 	eval "for d in $ref/native-*/; do [ \"\$d\" = $ref/native-aa/ ] && continue;

@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 veristat=scripts/veristat.sh
+plan 20
 
 version=$("$veristat" --version 2>"$TEST_TMP/veristat.err")
 check "veristat: fetched and runs through its own loader ($version)" \

@@ -32,6 +32,28 @@ depths_of() {	# depths a strategy has rows at
 	csv_awk "$1/percall.csv" '$c["strategy"] == s { print $c["depth"] }' -v s="$2" | sort -n | tr '\n' ' '
 }
 
+# vm_accel DIR: the accelerator the guest ran on, as vm-run.sh's last line
+# in the log says ("... (accel=NAME, ..."): KVM where its trial passes and
+# the guest comes up, else TCG (after a fallback, the trial said kvm).
+vm_accel() {
+	sed -n 's/^vm-run: guest command exited with status .* (accel=\([a-z-]*\),.*/\1/p' "$1.log" | tail -n 1
+}
+
+# vm_no_kvm_why DIR: why the run is not on KVM: vm-run.sh's fallback line,
+# or the reason on its accel= line.
+vm_no_kvm_why() {
+	local why
+	why=$(sed -n 's/^vm-run: \(KVM trial passed but the guest did not come up (.*)\); falling back to TCG$/\1/p' "$1.log")
+	[ -n "$why" ] || why=$(sed -n 's/^vm-run: accel=[a-z-]* (\([^)]*\)).*/\1/p' "$1.log" | head -n 1)
+	echo "${why:-vm-run.sh gave no reason}"
+}
+
+# vm_caches DIR: the cache states a VM run measures: warm alone under TCG
+# (it models no caches), cold and warm on KVM.
+vm_caches() {
+	if [ "$(vm_accel "$1")" = kvm ]; then echo "cold warm"; else echo warm; fi
+}
+
 # proxy_validation_ok FILE: its header, and one row: the kfunc against the
 # proxy of its form under icount, the ratio inside its interval.
 proxy_validation_ok() {
@@ -45,14 +67,25 @@ proxy_validation_ok() {
 }
 
 test_kfunc_kernel() {
-	local dir=$TEST_TMP/vm-tcg rc
+	local dir=$TEST_TMP/vm-tcg rc accel emulated
 	vm_run "$dir" VM_ARGS="--quick --depths 0,1,2,4,8 --trees 1x1,2x4"
 	rc=$?
 	check "vm: a quick run on the kfunc kernel exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
 	check "vm: env.json says vm" json_true "$dir/env.json" '.platform == "vm"'
-	check "vm: env.json says tcg" json_true "$dir/env.json" '.vm.accel == "tcg"'
-	check "vm: env.json marks the timings emulated" json_true "$dir/env.json" '.emulated == true'
+	# Whichever accelerator vm-run.sh picked: env.json must agree with its
+	# line, and call the timings emulated under TCG alone.
+	accel=$(vm_accel "$dir")
+	emulated=$([ "$accel" = tcg ] && echo true || echo false)
+	check "vm: env.json says the accelerator vm-run.sh picked (${accel:-none})" \
+		json_true "$dir/env.json" ".vm.accel == \"$accel\" and (.vm.accel == \"tcg\" or .vm.accel == \"kvm\")"
+	check "vm: env.json marks the timings emulated under TCG alone ($emulated)" \
+		json_true "$dir/env.json" ".emulated == $emulated"
+	if [ "$accel" = kvm ]; then
+		pass "vm: the run went through KVM (vm-run.sh's trial passed)"
+	else
+		skip "vm: a run on KVM" "kvm: $(vm_no_kvm_why "$dir")"
+	fi
 	check "vm: env.json names the kernel package and its version" \
 		json_true "$dir/env.json" '.vm.kernel_package | startswith("linux-")'
 	check "vm: the kfunc is available" \
@@ -77,13 +110,14 @@ test_kfunc_kernel() {
 		csv_has_row "$dir/capability.csv" strategy=kfunc consumer=css-iter result=accepted detail=
 	check "vm: a walked root is refused by the trusted-args kfunc, with the verifier's reason" \
 		csv_has_row "$dir/capability.csv" strategy=walk-iter consumer=trusted-kfunc result=rejected 'detail~.'
-	check "vm: traversal.csv written (warm only: TCG has no caches)" \
-		csv_parses "$dir/traversal.csv" "$TRAVERSAL_HEADER" cache
+	check "vm: traversal.csv written, its cache states $(vm_caches "$dir") (TCG models no caches)" \
+		eval 'csv_parses "$dir/traversal.csv" "$TRAVERSAL_HEADER" cache &&
+			[ "$(csv_select "$dir/traversal.csv" cache | sort -u | tr "\n" " ")" = "$(vm_caches "$dir") " ]'
 	check "vm: the traversal visits exactly the memcgs built" \
 		json_true "$dir/env.json" '.traversal.count_mismatches == 0'
 	check "vm: the kfunc traverses with the css iterator" \
 		csv_has_row "$dir/traversal_parts.csv" strategy=kfunc route=css-iter
-	check_consumer_outputs "$dir" "vm" "1x1,2x4" "ancestor-get kfunc walk" "warm"
+	check_consumer_outputs "$dir" "vm" "1x1,2x4" "ancestor-get kfunc walk" "$(vm_caches "$dir")"
 	check "vm: the consumer's decoy leaf was made unkillable and every variant skipped it" \
 		json_true "$dir/env.json" '.consumer.trees_with_unkillable_decoy >= 1'
 	check "vm: the consumer plot is drawn" test -s "$dir/plots/consumer.png"
@@ -155,10 +189,10 @@ test_kernel_without_kfunc() {
 	check "vm 6.12: the kfunc is unavailable, and why" \
 		json_true "$dir/env.json" 'any(.strategies[]; .name == "kfunc" and
 			.reason == "kernel lacks bpf_get_root_mem_cgroup (Linux >= 7.0)")'
-	check "vm 6.12: no kfunc rows" test -z "$(depths_of "$dir" kfunc)"
+	check "vm 6.12: no kfunc rows" no_rows "$dir/percall.csv" '$c["strategy"] == "kfunc"'
 	check "vm 6.12: the proxies run where the kfunc is missing, their calls still calls" \
 		test "$(grep -cE '^check helper-call(-pair)?: ok: ' "$dir/proxy-xlated.txt")-$(depths_of "$dir" helper-call-pair | wc -w)" = 2-4
-	check_consumer_outputs "$dir" "vm 6.12" "1x1,2x4" "walk" "warm"
+	check_consumer_outputs "$dir" "vm 6.12" "1x1,2x4" "walk" "$(vm_caches "$dir")"
 	check "vm 6.12: the consumer's (a) is unavailable, and why" \
 		json_true "$dir/env.json" 'any(.consumer.variants[]; .letter == "a" and .usable == false and
 			(.reason | startswith("kernel lacks bpf_")))'
@@ -206,6 +240,8 @@ test_consumer_under_khugepaged() {
 }
 
 
+# 44 + 26 + 14 + 5 + 3 checks, each printed whatever a VM run gives.
+plan 92
 test_kfunc_kernel
 test_icount
 test_kernel_without_kfunc

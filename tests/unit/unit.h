@@ -8,10 +8,12 @@
 #include <string.h>
 
 extern int unit_failed;
+extern int unit_checks;
 
 #define CHECK(cond, ...)						\
 	do {								\
 		bool ok_ = (cond);					\
+		unit_checks++;						\
 		printf("%s - ", ok_ ? "ok" : "not ok");			\
 		printf(__VA_ARGS__);					\
 		if (!ok_) {						\
