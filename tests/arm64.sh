@@ -9,6 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck disable=SC1091 # lib.sh is checked on its own
 . tests/lib.sh
+plan 27
 
 dir=$TEST_TMP/arm64
 # Files with their size and time, folders by name (a staging folder comes and goes).

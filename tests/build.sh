@@ -8,6 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
+plan 22
 
 # A scratch copy of the tree and of build/, their dates kept.
 scratch_tree() {

@@ -7,6 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
+plan 4
 
 src=results/reference/vm-icount
 

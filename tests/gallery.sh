@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck disable=SC1091 # lib.sh is checked on its own
 . tests/lib.sh
+plan 8
 
 out=$TEST_TMP/machines.txt
 "$RB" compare --machines results/machines >"$out"

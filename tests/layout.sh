@@ -14,6 +14,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 tree=${1:-.}
+# Three checks, whatever they find (tests/run.sh counts them).
+echo "1..3"
 
 if [ ! -f "$tree/bench/README.md" ]; then
 	echo "not ok - layout: no bench/README.md under $tree"

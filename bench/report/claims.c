@@ -264,6 +264,29 @@ static struct summary row_summary(const struct run_data *r, long i)
 				 .ci_hi = csv_num_cell(c, (size_t)i, "ci95_hi_ns") };
 }
 
+/* The run's own split of one warm tree (attribution.csv), as it wrote it:
+ * false for runs made before the file, which the caller computes instead. */
+static bool attribution_of(const struct run_data *r, const char *depth, const char *fanout,
+			   double *d1, double *l1, double *h1, double *d2, double *l2, double *h2)
+{
+	const struct csv *c = &r->attribution;
+	size_t i;
+
+	for (i = 0; i < c->nrows; i++) {
+		if (strcmp(csv_cell(c, i, "tree_depth"), depth) || strcmp(csv_cell(c, i, "fanout"), fanout) ||
+		    strcmp(csv_cell(c, i, "cache"), "warm") || !*csv_cell(c, i, "root_lookup_a_minus_c"))
+			continue;
+		*d1 = csv_num_cell(c, i, "root_lookup_a_minus_c");
+		*l1 = csv_num_cell(c, i, "root_lookup_ci95_lo");
+		*h1 = csv_num_cell(c, i, "root_lookup_ci95_hi");
+		*d2 = csv_num_cell(c, i, "trusted_iteration_c_minus_b");
+		*l2 = csv_num_cell(c, i, "trusted_iteration_ci95_lo");
+		*h2 = csv_num_cell(c, i, "trusted_iteration_ci95_hi");
+		return true;
+	}
+	return false;
+}
+
 /* An effect (x - y, negative: cheaper) as words, magnitudes only (no
  * negative figure is printed): "saves 69.0 insns [66.2, 71.9]", "costs
  * 400.3 insns more [...]", or "has no resolved effect (within 707.4 insns)". */
@@ -276,6 +299,17 @@ static char *effect_text(double d, double lo, double hi, const char *u)
 	if (d < 0)
 		return xasprintf("saves %s %s", qval(a, sizeof(a), -d, u), qci(b, sizeof(b), -hi, -lo, u));
 	return xasprintf("costs %s more %s", qval(a, sizeof(a), d, u), qci(b, sizeof(b), lo, hi, u));
+}
+
+/* The same without its interval (the answer's figure; the interval has
+ * its own column). */
+static char *effect_word(double d, double lo, double hi, const char *u)
+{
+	char a[64];
+
+	if (lo <= 0 && hi >= 0)
+		return xasprintf("not resolved");
+	return xasprintf(d < 0 ? "saves %s" : "costs %s more", qval(a, sizeof(a), fabs(d), u));
 }
 
 /* Its interval alone, in the same words' terms. */
@@ -326,13 +360,15 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 		ic = tree_row(r, "ancestor-get", dep, fan);
 		if (ib < 0 || ic < 0)
 			continue;
-		sa = row_summary(r, ia);
-		sb = row_summary(r, ib);
-		sc = row_summary(r, ic);
-		d1 = sa.median - sc.median;
-		diff_ci(&sa, &sc, &l1, &h1);
-		d2 = sc.median - sb.median;
-		diff_ci(&sc, &sb, &l2, &h2);
+		if (!attribution_of(r, dep, fan, &d1, &l1, &h1, &d2, &l2, &h2)) {
+			sa = row_summary(r, ia);
+			sb = row_summary(r, ib);
+			sc = row_summary(r, ic);
+			d1 = sa.median - sc.median;
+			diff_ci(&sa, &sc, &l1, &h1);
+			d2 = sc.median - sb.median;
+			diff_ci(&sc, &sb, &l2, &h2);
+		}
 		t1 = effect_text(d1, l1, h1, r->u);
 		t2 = effect_text(d2, l2, h2, r->u);
 		xappend(&body, "%s %sx%s (%.0f memcgs visited): the root kfunc %s, a trusted root %s",
@@ -353,12 +389,12 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 	if (!any)
 		return;
 	v->run = r;
-	root_t = effect_text(root, rlo, rhi, r->u);
-	iter_t = effect_text(iter, ilo, ihi, r->u);
+	root_t = effect_word(root, rlo, rhi, r->u);
+	iter_t = effect_word(iter, ilo, ihi, r->u);
 	V(verdict, "%s", fabs(iter) > fabs(root) ?
 	  "the gap is the trusted iteration's, not the root kfunc's" :
 	  "the gap is the root kfunc's own");
-	V(figure, "%s: root kfunc (a - c) %s; trusted root (c - b) %s", big, root_t, iter_t);
+	V(figure, "%s: a - c %s, c - b %s", big, root_t, iter_t);
 	V(interval, "%s; %s", effect_ci(x, sizeof(x), rlo, rhi, r->u), effect_ci(y, sizeof(y), ilo, ihi, r->u));
 	V(body, "The kfunc variant (a) and the hand walk (b) differ in how they get the root and in what a trusted root then allows. Variant (c) takes a trusted root without the root kfunc (bpf_cgroup_ancestor() and bpf_get_mem_cgroup(), cgroup v2 with the memory controller), so a - c is the root kfunc's own effect and c - b that of any trusted root: the css iterator and the memcg kfuncs in place of children lists followed by hand (%s; intervals: the two medians' 95%% half-widths in quadrature, approximate).%s. A trusted root is cheaper than the hand walk %s%s%s.",
 	  r->label, body, even[0] ? "from tree " : "on no tree measured", even,

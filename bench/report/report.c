@@ -351,8 +351,8 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 				both++;
 				same += same_verdict(&v[i], &other[k].v[i]);
 			}
-		wrapped(f, "- ", "  ", "on %s (%s): the same verdict for %zu of the %zu claims measured on both%s", other[k].arch,
-			other[k].n ? other[k].runs[0].label : "-", same, both, same == both ? "." : "; where not:");
+		wrapped(f, "- ", "  ", "%s: the same verdict for %zu of %zu claims measured on both%s", other[k].arch,
+			same, both, same == both ? "." : "; where not:");
 		for (i = 0; i < nclaim_rules; i++)
 			if (claim_rules[i].answer && v[i].run && other[k].v[i].run &&
 			    !same_verdict(&v[i], &other[k].v[i]))
@@ -366,13 +366,16 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 				v[k].run ? v[k].figure : v[k].verdict, v[k].run ? ": " : "",
 				v[k].run ? v[k].verdict : "");
 	fprintf(f, "\nRuns:\n");
+	/* A VM's machine is QEMU's model: REPORT.md names it, the mail not. */
 	for (k = 0; k < n; k++)
-		wrapped(f, "- ", "  ", "%s: %s; kernel %s, cgroup %s; commit %s.", runs[k].label,
-			machine_name(&runs[k]), json_get_str(runs[k].env, "kernel.release", "?"),
-			json_get_str(runs[k].env, "cgroup.mode", "?"),
+		wrapped(f, "- ", "  ", "%s: %s%s%s%s%s; commit %s.", runs[k].label,
+			runs[k].emulated ? "" : machine_name(&runs[k]), runs[k].emulated ? "" : "; kernel ",
+			json_get_str(runs[k].env, "kernel.release", "?"),
+			runs[k].emulated ? "" : ", cgroup ",
+			runs[k].emulated ? "" : json_get_str(runs[k].env, "cgroup.mode", "?"),
 			json_get_str(runs[k].env, "harness.git_commit", "?"));
 	if (aa && aa_counts(aa, &d, &c))
-		wrapped(f, "- ", "  ", "A/A, the sweep twice on the native machine: %.0f of %.0f cells called different at 95%% (target at most %.0f%%).",
+		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells called different at 95%% (target at most %.0f%%).",
 			d, c, 100 * json_get_num(aa->json, "target.limit", NAN));
 	fprintf(f, "\nReproduce (git clone, then in the tree, as root):\n  make reference   # every run above and this summary\n  make bench       # a native run on your machine\n");
 }

@@ -84,7 +84,12 @@ int load_run(struct run_data *r, const char *dir)
 				"median_ns", "ci95_lo_ns", "ci95_hi_ns", "per_memcg_ns",
 				"lookup_ns", "lookup_ci95_lo_ns", "lookup_ci95_hi_ns",
 				"lookup_share", "victim_ok", "verified_insns", "peak_states",
-				"source_lines")))
+				"source_lines")) ||
+	    load_optional(dir, "attribution.csv", &r->attribution,
+			  NAMES("tree_depth", "fanout", "cache", "root_lookup_a_minus_c",
+				"root_lookup_ci95_lo", "root_lookup_ci95_hi",
+				"trusted_iteration_c_minus_b", "trusted_iteration_ci95_lo",
+				"trusted_iteration_ci95_hi")))
 		return -1;
 	r->unit = json_get_str(r->env, "unit", "ns");
 	r->u = strcmp(r->unit, "ns") ? "insns" : "ns";
@@ -132,6 +137,7 @@ void free_run(struct run_data *r)
 	csv_free(&r->estimate);
 	csv_free(&r->blocks);
 	csv_free(&r->consumer);
+	csv_free(&r->attribution);
 }
 
 int load_aa(struct aa_data *a, const char *dir)

@@ -31,6 +31,7 @@ struct run_data {
 	struct csv percall, walkfit, verifier, capability, traversal, parts, e2e;
 	struct csv validation, estimate, blocks;	/* the kfunc's proxy; blocks */
 	struct csv consumer;	/* the OOM victim selection (consumer.csv) */
+	struct csv attribution;	/* its gap split by cause (attribution.csv) */
 	const char *unit;	/* "ns" or "instructions" */
 	const char *u;		/* short unit: "ns" or "insns" */
 	bool emulated, icount;
