@@ -14,7 +14,8 @@
 # to a file by a wrapper, out of band, so no output can hide it.
 #
 # tests/run.sh --selftest feeds the runner fake suites and checks the
-# verdicts; `make test` runs it as the first suite.
+# verdicts; `make test` runs it as the first suite. tests/run.sh --check
+# runs the suites that need no root, kernel or VM (make check).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -252,29 +253,37 @@ if [ "${1:-}" = --selftest ]; then
 	selftest
 	exit 0
 fi
+# --check (make check): the suites that read files only, for a developer
+# to run often: no root, no kernel, no VM, under a minute.
+check_only=0
+case "${1:-}" in
+--check) check_only=1; shift ;;
+esac
 [ $# -eq 0 ] || {
-	echo "usage: tests/run.sh [--selftest]" >&2
+	echo "usage: tests/run.sh [--selftest | --check]" >&2
 	exit 2
 }
 
 export -f lint fuzz_replay
 suite selftest tests/run.sh --selftest
 suite unit build/unit_tests
-suite fuzz-replay fuzz_replay
 suite lint lint
 suite layout tests/layout.sh
-suite build tests/build.sh
 suite facts tests/facts.sh
-SUITE_LIMIT=3600 suite native tests/native.sh
-suite veristat tests/veristat.sh
-suite bad-input tests/badinput.sh
-SUITE_LIMIT=2400 suite faults tests/faults.sh
-SUITE_LIMIT=7200 suite vm tests/vm.sh
 suite report tests/report.sh
 suite spread tests/spread.sh
 suite gallery tests/gallery.sh
-suite arm64 tests/arm64.sh
-SUITE_LIMIT=3600 suite matrix tests/matrix.sh
+if [ "$check_only" -eq 0 ]; then
+	suite fuzz-replay fuzz_replay
+	suite build tests/build.sh
+	SUITE_LIMIT=3600 suite native tests/native.sh
+	suite veristat tests/veristat.sh
+	suite bad-input tests/badinput.sh
+	SUITE_LIMIT=2400 suite faults tests/faults.sh
+	SUITE_LIMIT=7200 suite vm tests/vm.sh
+	suite arm64 tests/arm64.sh
+	SUITE_LIMIT=3600 suite matrix tests/matrix.sh
+fi
 
 summary
 # shellcheck disable=SC2031 # through() counts in its own subshell
