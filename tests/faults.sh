@@ -123,6 +123,26 @@ check "after cleanup of the consumer's tree nothing is left" nothing_left_behind
 # SIGKILL while the consumer charges its trees, and at a random moment of a
 # whole run: no process stays in a harness tree, cleanup exits 0 and then
 # no cgroup, program or link is left.
+# signal_mid_run OUT SIGNAL TENTHS: a run of --samples 400 into OUT gets
+# SIGNAL a random 0 to TENTHS-1 tenths of a second after its files are
+# open (no guess at how long the start takes on this host); sets delay
+# (seconds, as text) and status (the run's exit status).
+signal_mid_run() {
+	local pid d
+	"$RB" run --samples 400 --out "$1" >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 600); do
+		[ -e "$1/.percall.csv.partial" ] && break
+		sleep 0.1
+	done
+	d=$((RANDOM % $3))
+	delay=$((d / 10)).$((d % 10))
+	sleep "$delay"
+	kill -"$2" "$pid"
+	wait "$pid"
+	status=$?
+}
+
 ROOTBENCH_STOP_AT=consumer-charge ROOTBENCH_STOP_SIGNAL=KILL \
 	"$RB" "${ARGS[@]}" --out "$TEST_TMP/killed-charge" >/dev/null 2>&1
 check "SIGKILL at consumer-charge: exit 137" test $? -eq 137
@@ -130,17 +150,8 @@ for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
 check "SIGKILL at consumer-charge: no charger process is left in its trees" test -z "$(charged_procs)"
 check "SIGKILL at consumer-charge: cleanup removes the tree, then nothing is left" \
 	eval "cleanup_says 'removed stale cgroup subtree' && nothing_left_behind"
-"$RB" run --samples 400 --out "$TEST_TMP/killed-random" >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 600); do
-	[ -e "$TEST_TMP/killed-random/.percall.csv.partial" ] && break
-	sleep 0.1
-done
-delay=$((RANDOM % 31))
-sleep "$((delay / 10)).$((delay % 10))"
-kill -KILL "$pid"
-wait "$pid"
-check "SIGKILL at a random moment ($((delay / 10)).$((delay % 10)) s after the files opened): exit 137" test $? -eq 137
+signal_mid_run "$TEST_TMP/killed-random" KILL 31
+check "SIGKILL at a random moment ($delay s after the files opened): exit 137" test "$status" -eq 137
 for _ in $(seq 50); do [ -z "$(charged_procs)" ] && break; sleep 0.1; done
 check "SIGKILL at a random moment: no process is left in its trees" test -z "$(charged_procs)"
 check "SIGKILL at a random moment: cleanup exits 0, then nothing is left" \
@@ -159,17 +170,8 @@ check "after the next run nothing is left behind" nothing_left_behind
 # A signal from outside, at whatever moment it lands once the run has its
 # files open (no guess at how long the start takes on this host): then a
 # random wait, 0 to 2 s, in a run of --samples 400 that lasts far longer.
-"$RB" run --samples 400 --out "$TEST_TMP/external" >/dev/null 2>&1 &
-pid=$!
-for _ in $(seq 600); do
-	[ -e "$TEST_TMP/external/.percall.csv.partial" ] && break
-	sleep 0.1
-done
-delay=$((RANDOM % 21))
-sleep "$((delay / 10)).$((delay % 10))"
-kill -TERM "$pid"
-wait "$pid"
-check "SIGTERM from outside mid-run ($((delay / 10)).$((delay % 10)) s after its files opened): exit 143" test $? -eq 143
+signal_mid_run "$TEST_TMP/external" TERM 21
+check "SIGTERM from outside mid-run ($delay s after its files opened): exit 143" test "$status" -eq 143
 check "SIGTERM from outside: nothing left behind" nothing_left_behind
 check "SIGTERM from outside: percall.csv parses" \
 	csv_ok "$TEST_TMP/external/percall.csv" "$PERCALL_HEADER"
