@@ -383,7 +383,7 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 		if (visited > best) {
 			best = visited;
 			root = d1, rlo = l1, rhi = h1, iter = d2, ilo = l2, ihi = h2;
-			text(big, sizeof(big), "%sx%s, %.0f memcgs", dep, fan, visited);
+			text(big, sizeof(big), "%sx%s", dep, fan);
 		}
 	}
 	if (!any)
@@ -392,10 +392,9 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 	root_t = effect_word(root, rlo, rhi, r->u);
 	iter_t = effect_word(iter, ilo, ihi, r->u);
 	V(verdict, "%s", fabs(iter) > fabs(root) ?
-	  "the gap is the trusted iteration's, not the root kfunc's" :
-	  "the gap is the root kfunc's own");
-	V(figure, "%s: a - c %s, c - b %s", big, root_t, iter_t);
-	V(interval, "%s; %s", effect_ci(x, sizeof(x), rlo, rhi, r->u), effect_ci(y, sizeof(y), ilo, ihi, r->u));
+	  "the trusted iteration's, not the root kfunc's" : "the root kfunc's own");
+	V(figure, "%s: c-b %s, a-c %s", big, iter_t, root_t);
+	V(interval, "%s; %s", effect_ci(y, sizeof(y), ilo, ihi, r->u), effect_ci(x, sizeof(x), rlo, rhi, r->u));
 	V(body, "The kfunc variant (a) and the hand walk (b) differ in how they get the root and in what a trusted root then allows. Variant (c) takes a trusted root without the root kfunc (bpf_cgroup_ancestor() and bpf_get_mem_cgroup(), cgroup v2 with the memory controller), so a - c is the root kfunc's own effect and c - b that of any trusted root: the css iterator and the memcg kfuncs in place of children lists followed by hand (%s; intervals: the two medians' 95%% half-widths in quadrature, approximate).%s. A trusted root is cheaper than the hand walk %s%s%s.",
 	  r->label, body, even[0] ? "from tree " : "on no tree measured", even,
 	  even[0] && dearer_small ? " on, and dearer below it: the iterator's fixed cost outweighs the walk on the smallest trees" :

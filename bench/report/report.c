@@ -334,6 +334,8 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 {
 	double d, c;
 	size_t k;
+	bool one_commit;
+	char *vms;
 
 	wrapped(f, "", "", "%s", title);
 	for (k = 0; k < strlen(title) && k < WIDTH; k++)
@@ -351,13 +353,13 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 				both++;
 				same += same_verdict(&v[i], &other[k].v[i]);
 			}
-		wrapped(f, "- ", "  ", "%s: the same verdict for %zu of %zu claims measured on both%s", other[k].arch,
-			same, both, same == both ? "." : "; where not:");
+		wrapped(f, "- ", "  ", "%s: %zu of %zu claims measured on both as on %s%s", other[k].arch,
+			same, both, runs[0].arch, same == both ? "." : "; not:");
 		for (i = 0; i < nclaim_rules; i++)
 			if (claim_rules[i].answer && v[i].run && other[k].v[i].run &&
 			    !same_verdict(&v[i], &other[k].v[i]))
-				wrapped(f, "  - ", "    ", "%s: %s %s; %s %s.", claim_rules[i].claim, other[k].arch,
-					other[k].v[i].figure, runs[0].arch, v[i].figure);
+				wrapped(f, "  - ", "    ", "%s: %s: %s.", claim_rules[i].claim,
+					other[k].v[i].verdict, other[k].v[i].figure);
 	}
 	fprintf(f, "\nAlternatives raised in the review:\n");
 	for (k = 0; k < nclaim_rules; k++)
@@ -365,15 +367,45 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 			wrapped(f, "- ", "  ", "%s: %s%s%s.", claim_rules[k].claim,
 				v[k].run ? v[k].figure : v[k].verdict, v[k].run ? ": " : "",
 				v[k].run ? v[k].verdict : "");
-	fprintf(f, "\nRuns:\n");
-	/* A VM's machine is QEMU's model: REPORT.md names it, the mail not. */
+	/* The commit once when the runs share it (the report checks that). */
+	for (k = 1; k < n && !strcmp(json_get_str(runs[k].env, "harness.git_commit", "?"),
+				     json_get_str(runs[0].env, "harness.git_commit", "?")); k++)
+		;
+	one_commit = n && k == n;
+	if (one_commit)
+		fprintf(f, "\nRuns (all from commit %s):\n", json_get_str(runs[0].env, "harness.git_commit", "?"));
+	else
+		fprintf(f, "\nRuns:\n");
+	/* A VM's machine is QEMU's model: REPORT.md names it, the mail only
+	 * their kernels, in one item. */
+	for (k = 0, vms = NULL; k < n; k++) {
+		const char *rel = json_get_str(runs[k].env, "kernel.release", "?");
+		size_t j, m;
+
+		/* Grouped by kernel: each release once, with its runs. */
+		for (j = 0; j < k && !(runs[j].emulated &&
+				       !strcmp(json_get_str(runs[j].env, "kernel.release", "?"), rel)); j++)
+			;
+		if (!runs[k].emulated || j < k)
+			continue;
+		xappend(&vms, "%s%s (", vms ? "; " : "", rel);
+		for (m = k; m < n; m++)
+			if (runs[m].emulated && !strcmp(json_get_str(runs[m].env, "kernel.release", "?"), rel))
+				xappend(&vms, "%s%s", m == k ? "" : "; ", runs[m].label);
+		xappend(&vms, ")");
+	}
 	for (k = 0; k < n; k++)
-		wrapped(f, "- ", "  ", "%s: %s%s%s%s%s; commit %s.", runs[k].label,
+		if (!runs[k].emulated)
+		wrapped(f, "- ", "  ", "%s: %s%s%s%s%s%s%s.", runs[k].label,
 			runs[k].emulated ? "" : machine_name(&runs[k]), runs[k].emulated ? "" : "; kernel ",
 			json_get_str(runs[k].env, "kernel.release", "?"),
 			runs[k].emulated ? "" : ", cgroup ",
 			runs[k].emulated ? "" : json_get_str(runs[k].env, "cgroup.mode", "?"),
-			json_get_str(runs[k].env, "harness.git_commit", "?"));
+			one_commit ? "" : "; commit ",
+			one_commit ? "" : json_get_str(runs[k].env, "harness.git_commit", "?"));
+	if (vms)
+		wrapped(f, "- ", "  ", "%s.", vms);
+	free(vms);
 	if (aa && aa_counts(aa, &d, &c))
 		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells called different at 95%% (target at most %.0f%%).",
 			d, c, 100 * json_get_num(aa->json, "target.limit", NAN));
