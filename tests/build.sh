@@ -86,7 +86,7 @@ test_follows_tree() {
 test_too_many() {
 	local tree max have i err
 	tree=$(scratch_tree many)
-	max=$(sed -n 's/^#define MAX_STRATEGIES \([0-9]*\).*/\1/p' bench/core/strategy.h)
+	max=$(sed -n 's/^#define MAX_STRATEGIES \([0-9]*\).*/\1/p' bench/core/defaults.h)
 	have=$(grep -lE '^RB_FACT' bpf/*.bpf.c | wc -l)
 	for ((i = have; i <= max; i++)); do
 		sed -e "s/^RB_FACT(name, \"walk-iter\")\$/RB_FACT(name, \"walk-iter-x$i\")/" \

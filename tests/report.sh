@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 # 8 claims, a check of the figures of each among them.
-plan 31
+plan 32
 
 ref=results/reference
 md=$TEST_TMP/REPORT.md
