@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 # 8 claims, a check of the figures of each among them.
-plan 32
+plan 35
 
 ref=results/reference
 md=$TEST_TMP/REPORT.md
@@ -31,7 +31,9 @@ lines=$(wc -l <"$ref/summary.txt")
 check "summary.txt: $lines lines, at most 60" test "$lines" -le 60
 check "summary.txt: no line over 72 columns" test "$(LC_ALL=C.UTF-8 wc -L <"$ref/summary.txt")" -le 72
 check "summary.txt ends with the commands that reproduce it" \
-	eval "tail -n 3 '$ref/summary.txt' | head -n 1 | grep -q '^Reproduce' && tail -n 1 '$ref/summary.txt' | grep -q '^  make '"
+	eval "tail -n 2 '$ref/summary.txt' | grep -q '^Reproduce.*make reference' && tail -n 1 '$ref/summary.txt' | grep -q 'make bench'"
+check "summary.txt opens with the bottom line, a saving in ns at depths 2 to 6" \
+	eval "sed -n 4p '$ref/summary.txt' | grep -qE '^Bottom line: the kfunc saves [0-9.]+ to [0-9.]+ ns per lookup at depths 2 to 6'"
 
 # ---- the one-screen answer --------------------------------------------------
 answer=$TEST_TMP/answer
@@ -120,3 +122,19 @@ check "... still has a row per claim" \
 	test "$(awk '/^## The answer/ { on = 1; next } on && /^\| / && !/^\| claim / { n++ } on && /^## / { exit } END { print n + 0 }' "$TEST_TMP/one.md")" -eq 9
 check "... and the claims it cannot decide say 'not measured in these runs'" \
 	grep -q '^| "more complex" | not measured in these runs | needs consumer.csv' "$TEST_TMP/one.md"
+# What make bench writes for a native run (scripts/finish-run.sh): the
+# claims it cannot measure answered from the committed icount reference.
+"$RB" report --reference "$ref/vm-icount" --out "$TEST_TMP/ref.md" --summary "$TEST_TMP/ref.txt" \
+	"${one%/}" >/dev/null 2>&1
+answers_all() {
+	! grep -qE 'not measured in these runs|- \(-\)' "$1" &&
+		grep -q '(reference, commit [0-9a-f]*, instruction counts)' "$1" &&
+		grep -q 'measure it here: make vm-bench VM_ICOUNT=1' "$1" &&
+		[ "$(wc -l <"$1")" -le 60 ]
+}
+check "a native report quoting the icount reference answers every claim, in 60 lines" \
+	answers_all "$TEST_TMP/ref.txt"
+"$RB" report --reference "$TEST_TMP/no-such-run" "${one%/}" >/dev/null 2>"$TEST_TMP/ref.err"
+rc=$?
+check "a missing reference run is one line naming it, exit 2" \
+	eval "[ $rc -eq 2 ] && [ \$(wc -l <'$TEST_TMP/ref.err') -eq 1 ] && grep -q no-such-run '$TEST_TMP/ref.err'"

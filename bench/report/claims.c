@@ -422,7 +422,7 @@ static void decide_one_call(const struct run_data *runs, size_t n, struct verdic
 	two = proxy_of_merged(r);
 	kf = kfunc_of(r);
 	v->run = r;
-	V(verdict, "one call instead of two (a proxy: no kernel has it)");
+	V(verdict, "one call, not two (proxies)");
 	V(figure, "%s %s, %s %s, depth %u", one,
 	  qval(a, sizeof(a), pc_figure(r, one, d[0]), r->u), two ? two : "-",
 	  qval(b, sizeof(b), pc_figure(r, two, d[0]), r->u), d[0]);
@@ -470,13 +470,13 @@ static void decide_trusted_route(const struct run_data *runs, size_t n, struct v
 
 static void decide_ancestor_get(const struct run_data *runs, size_t n, struct verdict *v)
 {
-	decide_trusted_route(runs, n, v, "ancestor-get", "needs cgroup v2 with the memory controller on it");
+	decide_trusted_route(runs, n, v, "ancestor-get", "needs cgroup v2 with memory on it");
 }
 
 static void decide_from_id(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	decide_trusted_route(runs, n, v, "cgroup-from-id",
-			     "needs cgroup v2 and the initial cgroup namespace (the id lookup fails outside it)");
+			     "needs cgroup v2 and the initial cgroup namespace");
 }
 
 /*
@@ -502,7 +502,7 @@ static void decide_allowlist(const struct run_data *runs, size_t n, struct verdi
 	cn = pc_figure(r, w, d[nd - 1]) + pc_figure(r, "ancestor-get", d[nd - 1]) -
 	     pc_figure(r, "ancestor", d[nd - 1]);
 	v->run = r;
-	V(verdict, "COMPOSITE, not measured as one program");
+	V(verdict, "not measured as one program");
 	V(figure, "COMPOSITE %s + get/put pair %s at depth %u, kfunc %s", w,
 	  qval(a, sizeof(a), c0, r->u), d[0], qval(k, sizeof(k), pc_figure(r, kfunc_of(r), d[0]), r->u));
 	V(interval, "-");

@@ -123,6 +123,19 @@ int load_run(struct run_data *r, const char *dir)
 	return 0;
 }
 
+int load_reference(struct run_data *r, const char *dir)
+{
+	if (load_run(r, dir))
+		return -1;
+	r->reference = true;
+	text(r->label, sizeof(r->label), "reference, commit %.12s, %s%s%s",
+	     json_get_str(r->env, "harness.git_commit", "?"),
+	     r->icount ? "instruction counts" : r->emulated ? "emulated time" : "native time",
+	     strcmp(r->arch, RUN_ARCH_DEFAULT) ? ", " : "",
+	     strcmp(r->arch, RUN_ARCH_DEFAULT) ? r->arch : "");
+	return 0;
+}
+
 void free_run(struct run_data *r)
 {
 	json_decref(r->env);
