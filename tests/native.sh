@@ -109,6 +109,8 @@ test_quick_run() {
 			.reason | type == "string" and length > 0] | length > 0 and all'
 	check "the table is printed on stdout" grep -q '^walk-iter ' "$TEST_TMP/quick.out"
 	check "targets are checked and reported" grep -q 'ci95_half_width_best_walk' "$TEST_TMP/quick.out"
+	check "stdout prints no negative time$(negative_times "$TEST_TMP/quick.out" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
+		eval "! negative_times '$TEST_TMP/quick.out' >/dev/null"
 	check "a progress line per round on stderr" \
 		test "$(grep -c '^\[round .* s left$' "$TEST_TMP/quick.err")" -eq 5
 	check_verifier_outputs "$dir" "quick run"
@@ -232,6 +234,8 @@ test_e2e() {
 	check "e2e: rows at the depth nearest 32 alone" \
 		test "$(csv_select "$dir/e2e.csv" depth | sort -un | tr '\n' ' ')" = "16 "
 	check "e2e: the table is printed" grep -q '^end to end:' "$TEST_TMP/e2e.out"
+	check "e2e: stdout prints no negative time$(negative_times "$TEST_TMP/e2e.out" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
+		eval "! negative_times '$TEST_TMP/e2e.out' >/dev/null"
 	check "e2e: nothing left behind" nothing_left_behind
 }
 
@@ -557,7 +561,7 @@ if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; the
 fi
 
 # Every check below prints a line on any host (a skip where it cannot run).
-plan 200
+plan 204
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_list
 test_new_strategy_is_one_file

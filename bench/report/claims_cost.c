@@ -200,30 +200,39 @@ static size_t savings(const struct run_data *r, struct saving *out, size_t max)
 	return n;
 }
 
-/* "2.21 to 6.03 ns per lookup at depths 2 to 6": the range of savings,
- * magnitudes only (no negative figure is printed). */
-static char *savings_range(const struct run_data *r, const struct saving *sv, size_t n)
+/* "saves 2.21 to 6.03 ns per lookup at depths 2 to 6": the range of the
+ * savings whose interval excludes 0, magnitudes only (no negative figure
+ * is printed); a depth where it does not is named as not resolved. */
+static char *savings_range(const struct run_data *r, const struct saving *sv, size_t n,
+			   const char *against)
 {
 	double lo = INFINITY, hi = -INFINITY;
-	unsigned worst = 0;
-	char a[64], b[64];
-	size_t i;
+	char a[64], b[64], *out, *unres = NULL;
+	size_t i, nres = 0, ncheaper = 0;
 
 	for (i = 0; i < n; i++) {
-		if (sv[i].save < lo) {
-			lo = sv[i].save;
-			worst = sv[i].depth;
+		if (sv[i].lo > 0) {
+			lo = fmin(lo, sv[i].save);
+			hi = fmax(hi, sv[i].save);
+			nres++;
+		} else {
+			ncheaper += sv[i].hi < 0;
+			xappend(&unres, "%s%u", unres ? ", " : "", sv[i].depth);
 		}
-		hi = fmax(hi, sv[i].save);
 	}
-	if (hi <= 0)
-		return xasprintf("saves nothing at depths %u to %u (the cheapest walk is cheaper by up to %s at depth %u)",
-				 sv[0].depth, sv[n - 1].depth, qval(a, sizeof(a), -lo, r->u), worst);
-	if (lo <= 0)
-		return xasprintf("saves up to %s per lookup at depths %u to %u, nothing at depth %u",
-				 qval(a, sizeof(a), hi, r->u), sv[0].depth, sv[n - 1].depth, worst);
-	return xasprintf("saves %s to %s per lookup at depths %u to %u", qnum(a, sizeof(a), lo, r->u),
-			 qval(b, sizeof(b), hi, r->u), sv[0].depth, sv[n - 1].depth);
+	if (!nres)
+		out = xasprintf("saves nothing resolved%s at depths %u to %u (%s)", against, sv[0].depth, sv[n - 1].depth,
+				ncheaper ? "the cheapest walk is cheaper at some" : "within the intervals");
+	else if (nres == 1)
+		out = xasprintf("saves %s per lookup%s at depths %u to %u", qval(a, sizeof(a), hi, r->u),
+				against, sv[0].depth, sv[n - 1].depth);
+	else
+		out = xasprintf("saves %s to %s per lookup%s at depths %u to %u", qnum(a, sizeof(a), lo, r->u),
+				qval(b, sizeof(b), hi, r->u), against, sv[0].depth, sv[n - 1].depth);
+	if (nres && unres)
+		xappend(&out, " (not resolved at depth %s)", unres);
+	free(unres);
+	return out;
 }
 
 /*
@@ -246,14 +255,14 @@ char *bottom_line(const struct run_data *runs, size_t n)
 		const char *m = machine_name(nat);
 
 		/* The machine's class, without the fingerprint's details. */
-		t = savings_range(nat, sn, nn);
-		xappend(&out, "the kfunc %s against the cheapest walk on %.*s (%s%s)", t,
+		t = savings_range(nat, sn, nn, " against the cheapest walk");
+		xappend(&out, "the kfunc %s on %.*s (%s%s)", t,
 			(int)strcspn(m, "(,"), m, nat->label,
 			sn[0].estimated ? "; the kfunc ESTIMATED from its proxy" : "");
 		free(t);
 	}
 	if (nx && nn && sx[0].depth == sn[0].depth && sx[nx - 1].depth == sn[nn - 1].depth &&
-	    sx[0].save > 0) {
+	    sx[0].lo > 0) {
 		/* The same depths: the other unit's range alone. */
 		double lo = INFINITY, hi = 0;
 		char a[64], b[64];
@@ -270,9 +279,11 @@ char *bottom_line(const struct run_data *runs, size_t n)
 			qval(b, sizeof(b), hi, ex->u), (int)strcspn(rel, "+-"), rel,
 			ex->reference ? "reference, icount" : "icount");
 	} else if (nx) {
-		t = savings_range(ex, sx, nx);
-		xappend(&out, "%s%s on %s (%s)", out ? "; it " : "against the cheapest walk, the kfunc ", t,
-			json_get_str(ex->env, "kernel.release", "?"), ex->reference ? "reference, icount" : ex->label);
+		const char *rel = json_get_str(ex->env, "kernel.release", "?");
+
+		t = savings_range(ex, sx, nx, out ? "" : " against the cheapest walk");
+		xappend(&out, "%s%s on %.*s (%s)", out ? "; it " : "the kfunc ", t, (int)strcspn(rel, "+-"),
+			rel, ex->reference ? "reference, icount" : "icount");
 		free(t);
 	}
 	return out;
@@ -300,7 +311,7 @@ static char *same_depths_text(const struct run_data *runs, size_t n)
 			xappend(&out, "%s depth %u: %.2fx in ns (%s, saves %s %s), %.2fx in instructions (%s, saves %s)",
 				out ? ";" : " The same depths in both units, cheapest walk over the kfunc:",
 				sn[i].depth, sn[i].ratio, sn[i].walk, qval(a, sizeof(a), sn[i].save, nat->u),
-				qci(b, sizeof(b), sn[i].lo, sn[i].hi, nat->u), sx[j].ratio, sx[j].walk,
+				qci_net(b, sizeof(b), sn[i].lo, sn[i].hi, nat->u), sx[j].ratio, sx[j].walk,
 				qval(c, sizeof(c), sx[j].save, ex->u));
 		}
 	if (!out)

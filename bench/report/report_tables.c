@@ -87,9 +87,14 @@ void md_percall(FILE *f, const struct run_data *r)
 			double a, b, lo, hi;
 			char x[64], y[64], c[96];
 
+			/* A slope whose interval reaches 0 is flat within the
+			 * run's resolution ("< x"); a negative intercept is not a
+			 * cost: the line does not fit there. */
 			if (fit_of(r, s, &a, &b, &lo, &hi))
-				fprintf(f, "| %s | %s | %s | %s |\n", s, qnum(x, sizeof(x), a, r->u),
-					qnum(y, sizeof(y), b, r->u), qci(c, sizeof(c), lo, hi, r->u));
+				fprintf(f, "| %s | %s | %s | %s |\n", s,
+					a >= 0 ? qnum(x, sizeof(x), a, r->u) : "below 0: no fit at depth 0",
+					net_text(y, sizeof(y), b, lo, hi, strcmp(r->u, "ns") ? 1 : 2),
+					qci_net(c, sizeof(c), lo, hi, r->u));
 		}
 	}
 }
