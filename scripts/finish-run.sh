@@ -30,6 +30,8 @@ fi
 
 status=0
 "$top/scripts/plot.sh" "$run" >/dev/null || status=1
+# The machine gallery, for what the put costs on each class.
+[ -d "$top/results/machines" ] && refs+=(--gallery "$(realpath --relative-to=. "$top/results/machines")")
 "$rootbench" report "${refs[@]}" "$run" || status=1
 if [ "$status" -eq 0 ]; then
 	echo "$prog: plots, REPORT.md and summary.txt in $run" >&2

@@ -46,7 +46,9 @@ report() {
 		list+=("$r")
 	done < <(runs)
 	[ -f "$ref/native-aa/aa.json" ] || die "$ref/native-aa: no A/A check there (make reference makes it)"
-	"$build/rootbench" report --out "$md" --summary "$txt" --aa "$ref/native-aa" "${list[@]}"
+	# The gallery: what the put costs on each machine class (the alternatives).
+	"$build/rootbench" report --out "$md" --summary "$txt" --aa "$ref/native-aa" \
+		--gallery results/machines "${list[@]}"
 }
 
 case "${1:-}" in

@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 # 8 claims, a check of the figures of each among them.
-plan 36
+plan 37
 
 ref=results/reference
 md=$TEST_TMP/REPORT.md
@@ -34,6 +34,9 @@ check "summary.txt ends with the commands that reproduce it" \
 	eval "tail -n 2 '$ref/summary.txt' | grep -q '^Reproduce.*make reference' && tail -n 1 '$ref/summary.txt' | grep -q 'make bench'"
 check "the reference REPORT.md and summary.txt print no negative time$(negative_times REPORT.md "$ref/summary.txt" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
 	eval "! negative_times REPORT.md '$ref/summary.txt' >/dev/null"
+classes=$(find results/machines -mindepth 2 -maxdepth 2 -name env.json | wc -l)
+check "the alternatives give the put's cost per machine class of the gallery ($classes classes)" \
+	test "$(grep 'What that extra call costs per machine class' REPORT.md | grep -oE '\(depth [0-9]+, commit [0-9a-f]+\)' | wc -l)" -eq "$classes"
 check "summary.txt opens with the bottom line, a saving in ns at depths 2 to 6" \
 	eval "sed -n 4p '$ref/summary.txt' | grep -qE '^Bottom line: the kfunc saves [0-9.]+ to [0-9.]+ ns per lookup against the'"
 

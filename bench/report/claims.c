@@ -569,6 +569,66 @@ void decide_claims(const struct run_data *runs, size_t n, struct verdict *out)
 	}
 }
 
+/*
+ * The thread after the merge (bpf-next, January 2026): e463b6de9da1 dropped
+ * KF_ACQUIRE from the kfunc, d0f5d4f8f328 reverted it; the author offered a
+ * non-acquire bpf_root_mem_cgroup() "if the overhead of an extra kfunc call
+ * is a concern (which I doubt)". What the extra call costs on each machine
+ * class of the gallery (the proxies: helper-call-pair minus helper-call at
+ * the shallowest real depth) and the code the put forces on a program (the
+ * proxies' verifier rows), appended to that alternative's paragraph.
+ */
+void claims_by_class(const struct run_data *runs, size_t n, struct verdict *v,
+		     const struct run_data *gallery, size_t ng)
+{
+	const struct run_data *ex = kfunc_run(runs, n);
+	struct verdict *one = NULL;
+	char *classes = NULL, a[64], b[96];
+	size_t i, k;
+
+	for (i = 0; i < nclaim_rules; i++)
+		if (claim_rules[i].decide == decide_one_call)
+			one = &v[i];
+	if (!one || !one->run)
+		return;
+	for (k = 0; k < ng; k++) {
+		const struct run_data *g = &gallery[k];
+		const char *p1 = proxy_of_nonacquire(g), *p2 = proxy_of_merged(g), *m = machine_name(g);
+		unsigned d[RUN_MAX_DEPTHS];
+		double l1, h1, l2, h2, put;
+
+		if (!depths(g, d, RUN_MAX_DEPTHS) || !p1 || !p2)
+			continue;
+		put = pc_figure(g, p2, d[0]) - pc_figure(g, p1, d[0]);
+		pc_interval(g, p1, d[0], &l1, &h1);
+		pc_interval(g, p2, d[0], &l2, &h2);
+		int len = (int)strcspn(m, "(,");
+
+		if (isnan(put))
+			continue;
+		while (len > 0 && m[len - 1] == ' ')
+			len--;
+		xappend(&classes, "%s%.*s %s %s (depth %u, commit %s)", classes ? "; " : "", len, m, qnet(a, sizeof(a), put, l2 - h1, h2 - l1, g->u),
+			qci_net(b, sizeof(b), l2 - h1, h2 - l1, g->u), d[0],
+			json_get_str(g->env, "harness.git_commit", "?"));
+	}
+	xappend(&one->body, " The thread after the merge: bpf-next commit e463b6de9da1 (January 2026) dropped KF_ACQUIRE from the kfunc, so that programs need no `bpf_put_mem_cgroup()`; d0f5d4f8f328 reverted it, the kfunc's author offering a non-acquire `bpf_root_mem_cgroup()` \"if the overhead of an extra kfunc call is a concern\". The form each kernel's verifier takes is in the matrix (`kernels.csv`, `kfunc_form`).");
+	if (classes)
+		xappend(&one->body, " What that extra call costs per machine class (the gallery, `results/machines/`: %s minus %s, intervals from both ends): %s.",
+			proxy_of_merged(&gallery[0]), proxy_of_nonacquire(&gallery[0]), classes);
+	if (ex) {
+		long r1 = row_of(&ex->verifier, proxy_of_nonacquire(ex)), r2 = row_of(&ex->verifier, proxy_of_merged(ex));
+
+		if (r1 >= 0 && r2 >= 0)
+			xappend(&one->body, " The code it forces on a program (%s, `verifier.csv`): %s lines and %s verified instructions with the put (%s), %s and %s without (%s).",
+				ex->label, csv_cell(&ex->verifier, (size_t)r2, "source_lines"),
+				csv_cell(&ex->verifier, (size_t)r2, "verified_insns"), proxy_of_merged(ex),
+				csv_cell(&ex->verifier, (size_t)r1, "source_lines"),
+				csv_cell(&ex->verifier, (size_t)r1, "verified_insns"), proxy_of_nonacquire(ex));
+	}
+	free(classes);
+}
+
 void verdicts_free(struct verdict *v, size_t n)
 {
 	size_t i;

@@ -11,6 +11,7 @@
  * the answer in at most 60 lines of at most 72 columns, ending with the
  * commands that reproduce it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -34,9 +35,10 @@ struct report_opts {
 	const char *out, *summary, *title, *aa;
 	const char *refs[MAX_RUNS];
 	size_t nrefs;
+	const char *gallery;
 };
 
-enum { OPT_ROUT = 'o', OPT_RSUMMARY = CLI_KEY_LONG, OPT_RTITLE, OPT_RAA, OPT_RREF };
+enum { OPT_ROUT = 'o', OPT_RSUMMARY = CLI_KEY_LONG, OPT_RTITLE, OPT_RAA, OPT_RREF, OPT_RGALLERY };
 
 static const struct argp_option report_opts_table[] = {
 	{ "out", OPT_ROUT, "FILE", 0, "write the report there (replaced atomically if it exists); default RUN_DIR/REPORT.md for one run, required for several", 0 },
@@ -44,6 +46,7 @@ static const struct argp_option report_opts_table[] = {
 	{ "title", OPT_RTITLE, "TEXT", 0, "the report's title", 0 },
 	{ "aa", OPT_RAA, "DIR", 0, "an A/A directory (rootbench aa) whose result the report quotes next to the machines", 0 },
 	{ "reference", OPT_RREF, "DIR", 0, "a committed reference run (e.g. results/reference/vm-icount) that answers the claims the given runs cannot, labelled \"reference, commit X\"; repeatable", 0 },
+	{ "gallery", OPT_RGALLERY, "DIR", 0, "a machine gallery (results/machines/: one run directory per machine class) whose per-class figures the alternatives quote", 0 },
 	{ 0 },
 };
 
@@ -56,6 +59,7 @@ static int handle(int key, const char *arg, void *vctx)
 	case OPT_RSUMMARY: o->summary = arg; return 0;
 	case OPT_RTITLE: o->title = arg; return 0;
 	case OPT_RAA: o->aa = arg; return 0;
+	case OPT_RGALLERY: o->gallery = arg; return 0;
 	case OPT_RREF:
 		if (o->nrefs == MAX_RUNS)
 			return cli_error("report", "at most %d reference runs", MAX_RUNS);
@@ -446,6 +450,38 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 	fprintf(f, "\nReproduce, as root in a git clone: make reference (every run above\nand this summary); make bench (a native run on your machine).\n");
 }
 
+/* The run directories of a gallery (its subdirectories with an env.json),
+ * in name order; how many, or -1 with the reason printed. */
+static int load_gallery(const char *dir, struct run_data *g, size_t max)
+{
+	struct dirent **ents;
+	char path[4096];
+	int n, i, ng = 0;
+
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		cli_error("report", "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		text(path, sizeof(path), "%s/%s/env.json", dir, ents[i]->d_name);
+		if (ents[i]->d_name[0] != '.' && !access(path, R_OK) && (size_t)ng < max) {
+			char *sub = xasprintf("%s/%s", dir, ents[i]->d_name);
+
+			if (load_run(&g[ng], sub)) {
+				free(sub);
+				ng = -1;
+				break;
+			}
+			ng++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return ng;
+}
+
 /* Counts the lines of a file, and its widest. */
 static void measure_text(const char *path, size_t *lines, size_t *widest)
 {
@@ -511,6 +547,8 @@ int cmd_report(int argc, char **argv)
 	static struct run_data runs[MAX_RUNS], primary[MAX_RUNS];
 	static struct verdict v[64];
 	static struct arch_claims other[MAX_RUNS];
+	static struct run_data gallery[MAX_RUNS];
+	int ng = 0;
 	size_t np, nother = 0;
 	struct report_opts o = { 0 };
 	struct aa_data aa = { 0 };
@@ -544,6 +582,10 @@ int cmd_report(int argc, char **argv)
 		}
 		n++;
 	}
+	if (o.gallery && (ng = load_gallery(o.gallery, gallery, MAX_RUNS)) < 0) {
+		code = RB_EXIT_USAGE;
+		goto done;
+	}
 	if (o.aa) {
 		if (load_aa(&aa, o.aa)) {
 			code = RB_EXIT_USAGE;
@@ -561,6 +603,7 @@ int cmd_report(int argc, char **argv)
 	decide_claims(primary, n ? np : 0, v);
 	for (k = 0; k < nother; k++)
 		decide_claims(other[k].runs, other[k].n, other[k].v);
+	claims_by_class(primary, n ? np : 0, v, gallery, (size_t)(ng > 0 ? ng : 0));
 
 	bottom = bottom_line(primary, n ? np : 0);
 	if (!open_new(out, &rep, &rd1) || !open_new(summary, &sum, &rd2)) {
@@ -600,5 +643,9 @@ done:
 		free_aa(&aa);
 	for (k = 0; k < n; k++)
 		free_run(&runs[k]);
+	for (k = 0; ng > 0 && k < (size_t)ng; k++) {
+		free_run(&gallery[k]);
+		free((char *)gallery[k].dir);	/* load_gallery's */
+	}
 	return code;
 }
