@@ -66,6 +66,7 @@ cases=(
 	"unknown visit mode|neither auto nor counter|traverse --visit usage"
 	"too few cold samples|too small|traverse --cold-samples 1"
 	"--no-traversal with a traversal option|conflicts with the traversal options|run --no-traversal --trees 1x1"
+	"--no-traversal with --traversal|conflicts with --traversal|run --no-traversal --traversal"
 	"verifier with a sweep option|unknown option|verifier --depths 4"
 	"trigger without a strategy|--strategy is required|trigger --calls 10"
 	"trigger with an unknown strategy|unknown name 'walk'|trigger --strategy walk"

@@ -46,7 +46,7 @@ test_list() {
 
 test_quick_run() {
 	local dir=$TEST_TMP/quick rc
-	"$RB" run --quick --out "$dir" >"$TEST_TMP/quick.out" 2>"$TEST_TMP/quick.err"
+	"$RB" run --quick --traversal --out "$dir" >"$TEST_TMP/quick.out" 2>"$TEST_TMP/quick.err"
 	rc=$?
 	check "quick run exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || sed 's/^/# /' "$TEST_TMP/quick.err"
