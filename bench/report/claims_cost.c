@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats.h"
 #include "core/strategy.h"
 #include "core/strategies.h"
 #include "report/claims.h"
@@ -469,12 +470,65 @@ static char *blocks_text(const struct run_data *r)
 	return out;
 }
 
+/* Least squares of s over the real depths (2 to 6) measured: its slope,
+ * or NAN with fewer than two of them. */
+static double real_slope(const struct run_data *r, const char *s)
+{
+	unsigned d[RUN_MAX_DEPTHS];
+	double x[RUN_MAX_DEPTHS], y[RUN_MAX_DEPTHS], a, b;
+	size_t nd = depths(r, d, RUN_MAX_DEPTHS), i, n = 0;
+
+	for (i = 0; i < nd; i++)
+		if (d[i] >= REAL_DEPTH_LO && d[i] <= REAL_DEPTH_HI && !isnan(pc_figure(r, s, d[i]))) {
+			x[n] = d[i];
+			y[n++] = pc_figure(r, s, d[i]);
+		}
+	return n >= 2 && !linear_fit(x, y, n, &a, &b) ? b : NAN;
+}
+
+/*
+ * Where one line over every depth does not describe the depths programs
+ * run at: each walk whose slope over depths 2 to 6 lies outside its whole
+ * line's interval, with both; the per-depth figures stand there instead.
+ */
+static char *misfit_text(const struct run_data *r)
+{
+	char *out = NULL, x[64], y[64];
+	double a, b, lo, hi, rs;
+	size_t i;
+
+	for (i = 0; i < r->walkfit.nrows; i++) {
+		const char *s = csv_cell(&r->walkfit, i, "strategy");
+
+		double tol;
+
+		/* Outside the interval by more than 5% of the slope (and than
+		 * half an instruction: icount's lines are exact to a fraction). */
+		if (!is_walk(r, s) || !fit_of(r, s, &a, &b, &lo, &hi) || isnan(rs = real_slope(r, s)))
+			continue;
+		tol = fmax(0.05 * fabs(b), r->icount ? 0.5 : 0.0);
+		if (rs >= lo - tol && rs <= hi + tol)
+			continue;
+		xappend(&out, "%s`%s` %s/level over depths %d to %d against %s/level over all", out ? "; " : "",
+			s, qval(x, sizeof(x), rs, r->u), REAL_DEPTH_LO, REAL_DEPTH_HI,
+			qval(y, sizeof(y), b, r->u));
+	}
+	if (!out)
+		return xasprintf("%s", "");
+	{
+		char *t = xasprintf(" One line does not fit every depth: %s. The cost of a level is not constant over depth here, so at the depths where programs run the per-depth figures (the cost claims) stand, not the line.", out);
+
+		free(out);
+		return t;
+	}
+}
+
 static void decide_depth(const struct run_data *r, struct verdict *v, bool with_kfunc)
 {
 	double a, kb = NAN, klo = NAN, khi = NAN, wb, wlo, whi;
 	const char *fw;
 	char x[64], y[64], c[64], e[64];
-	char *slopes, *blocks;
+	char *slopes, *blocks, *misfit;
 
 	if (!r || !(fw = flattest_walk(r, &wb, &wlo, &whi)))
 		return;
@@ -496,10 +550,12 @@ static void decide_depth(const struct run_data *r, struct verdict *v, bool with_
 	}
 	slopes = slopes_text(r);
 	blocks = blocks_text(r);
-	V(body, "On %s, least squares of the per-call figure against depth, with the slope's 95%% interval (`walkfit.csv`): %s.%s",
-	  r->label, slopes, blocks);
+	misfit = misfit_text(r);
+	V(body, "On %s, least squares of the per-call figure against depth, with the slope's 95%% interval (`walkfit.csv`): %s.%s%s",
+	  r->label, slopes, blocks, misfit);
 	free(slopes);
 	free(blocks);
+	free(misfit);
 	v->plot = "percall-vs-depth";
 }
 
