@@ -63,6 +63,15 @@ static void decide_complexity(const struct run_data *runs, size_t n, struct verd
 	  kf < 0 ? "-" : csv_cell(&r->verifier, (size_t)kf, "source_lines"),
 	  wi < 0 ? "-" : csv_cell(&r->verifier, (size_t)wi, "verified_insns"),
 	  wi < 0 ? "-" : csv_cell(&r->verifier, (size_t)wi, "source_lines"));
+	{
+		long c3 = consumer_row(r, "ancestor-get", -1);
+
+		/* What the short program owes to the kfunc, and what to any
+		 * trusted root: (c) takes one without it. */
+		if (c3 >= 0)
+			xappend(&v->body, " A trusted root without the kfunc (c, `ancestor-get`: `bpf_cgroup_ancestor()` and `bpf_get_mem_cgroup()`, cgroup v2 only) allows the same iteration: %s lines and %s instructions. So the shorter program is owed to a trusted root; of the routes measured here the kfunc is the one that needs no cgroup v2 hierarchy (see the consumer's attribution).",
+				csv_cell(c, (size_t)c3, "source_lines"), csv_cell(c, (size_t)c3, "verified_insns"));
+	}
 	v->plot = "verifier-cost";
 }
 
@@ -195,12 +204,42 @@ static char *lookup_text(const struct run_data *r, const char *variant, double v
 			 qval(b, sizeof(b), csv_num_cell(c, (size_t)i, "median_ns"), r->u));
 }
 
+/* Every warm tree's lookup, kfunc and walk side by side: the range, not
+ * one row. The walk starts from the harness's memcg, not the task's, so
+ * its lookup is the same on every tree. */
+static char *lookups_per_tree(const struct run_data *r)
+{
+	const struct csv *c = &r->consumer;
+	char *out = NULL, a[96];
+	size_t i, j;
+
+	for (i = 0; i < c->nrows; i++) {
+		if (strcmp(csv_cell(c, i, "variant"), "kfunc") || strcmp(csv_cell(c, i, "cache"), "warm"))
+			continue;
+		xappend(&out, "%s %sx%s: kfunc %s", out ? ";" : " The lookup on every tree (warm):",
+			csv_cell(c, i, "tree_depth"), csv_cell(c, i, "fanout"),
+			qnet(a, sizeof(a), csv_num_cell(c, i, "lookup_ns"), csv_num_cell(c, i, "lookup_ci95_lo_ns"),
+			     csv_num_cell(c, i, "lookup_ci95_hi_ns"), r->u));
+		for (j = 0; j < c->nrows; j++)
+			if (!strcmp(csv_cell(c, j, "variant"), "walk") && !strcmp(csv_cell(c, j, "cache"), "warm") &&
+			    !strcmp(csv_cell(c, j, "tree_depth"), csv_cell(c, i, "tree_depth")) &&
+			    !strcmp(csv_cell(c, j, "fanout"), csv_cell(c, i, "fanout")))
+				xappend(&out, ", walk %s",
+					qnet(a, sizeof(a), csv_num_cell(c, j, "lookup_ns"),
+					     csv_num_cell(c, j, "lookup_ci95_lo_ns"),
+					     csv_num_cell(c, j, "lookup_ci95_hi_ns"), r->u));
+	}
+	if (out)
+		xappend(&out, " (the walk's lookup starts from the harness's memcg, not the task's, so it does not grow with the tree).");
+	return out ? out : xasprintf("%s", "");
+}
+
 static void decide_consumer(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = consumer_run(runs, n), *nat = native_run(runs, n);
 	double visited;
 	long a, b;
-	char *ta, *tb, *tn = NULL, *real = NULL, x[64], y[64];
+	char *ta, *tb, *tn = NULL, *real = NULL, *per_tree, x[64], y[64];
 	double sa, sb;
 
 	if (!r)
@@ -228,8 +267,10 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 		tn = lookup_text(nat, "walk", consumer_max_visited(nat));
 	if (tn)
 		xappend(&real, " On the real CPU (%s): %s.", nat->label, tn);
-	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s What the route decides is how the tree can be walked and read: the kfunc's trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads.",
-	  visited, r->label, ta, 100 * sa, tb, 100 * sb, real ? real : "");
+	per_tree = lookups_per_tree(r);
+	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s%s What the route decides is how the tree can be walked and read: a trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads; the next claim splits the gap between the root kfunc and any trusted root.",
+	  visited, r->label, ta, 100 * sa, tb, 100 * sb, per_tree, real ? real : "");
+	free(per_tree);
 	free(real);
 	free(ta);
 	free(tb);
@@ -238,6 +279,12 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 }
 
 /* ---- what the kfunc variant's gap is made of ------------------------------ */
+
+static const char *text_ratio(char *buf, size_t len, double x)
+{
+	text(buf, len, "%.2f", x);
+	return buf;
+}
 
 /* A variant's warm row over one tree shape, or -1. */
 static long tree_row(const struct run_data *r, const char *variant, const char *depth,
@@ -327,6 +374,81 @@ static const char *effect_ci(char *buf, size_t len, double lo, double hi, const 
 }
 
 /*
+ * Per run (per unit): the smallest warm tree from which a trusted root's
+ * iteration (c, else a) is cheaper than the hand walk (b) on it and every
+ * larger tree measured, or that it is on none. Plain TCG and icount can
+ * disagree on the sign: icount decides a claim about instructions, and
+ * neither is a real CPU's time.
+ */
+static char *break_even_text(const struct run_data *runs, size_t n)
+{
+	char *out = NULL;
+	int sign[MAX_RUNS] = { 0 };
+	size_t k, i, nr = 0;
+
+	for (k = 0; k < n && k < MAX_RUNS; k++) {
+		const struct run_data *r = &runs[k];
+		const struct csv *c = &r->consumer;
+		const char *tv = consumer_row(r, "ancestor-get", -1) >= 0 ? "ancestor-get" : "kfunc";
+		char from[64] = "", x[64];
+		double best = 0, worst_ratio = 0;
+		bool any = false, cheaper_tail = false;
+
+		for (i = 0; i < c->nrows; i++) {
+			const char *dep = csv_cell(c, i, "tree_depth"), *fan = csv_cell(c, i, "fanout");
+			struct summary st, sb;
+			long ib, it;
+			double lo, hi;
+
+			if (strcmp(csv_cell(c, i, "variant"), "walk") || strcmp(csv_cell(c, i, "cache"), "warm") ||
+			    (it = tree_row(r, tv, dep, fan)) < 0)
+				continue;
+			ib = (long)i;
+			st = row_summary(r, it);
+			sb = row_summary(r, ib);
+			diff_ci(&st, &sb, &lo, &hi);
+			any = true;
+			/* Rows come smallest tree first: a run of cheaper trees
+			 * to the end starts at the break-even. */
+			if (hi < 0 && !cheaper_tail) {
+				cheaper_tail = true;
+				text(from, sizeof(from), "%sx%s (%.0f memcgs)", dep, fan, csv_num_cell(c, i, "visited"));
+			} else if (hi >= 0) {
+				cheaper_tail = false;
+				from[0] = '\0';
+			}
+			if (st.median / sb.median > worst_ratio)
+				worst_ratio = st.median / sb.median, best = csv_num_cell(c, i, "visited");
+		}
+		if (!any)
+			continue;
+		sign[nr++] = cheaper_tail ? -1 : 1;
+		if (cheaper_tail)
+			xappend(&out, "%s%s (%s): from tree %s on", out ? "; " : "", r->u, r->label, from);
+		else
+			xappend(&out, "%s%s (%s): on no tree measured (up to %sx the walk's, at %.0f memcgs)",
+				out ? "; " : "", r->u, r->label, text_ratio(x, sizeof(x), worst_ratio), best);
+	}
+	if (!out)
+		return xasprintf("%s", "");
+	{
+		bool split = false;
+
+		for (k = 1; k < nr; k++)
+			split |= sign[k] != sign[0];
+		xappend(&out, ".%s", split ?
+			" The units disagree on the sign: instruction counts (icount) decide the claim about instructions, since they count the guest's own; plain TCG's time is what the emulator spends on each instruction, which weighs calls and loads otherwise than a CPU does, and no run on a real CPU has the trusted variants here." :
+			"");
+	}
+	{
+		char *t = xasprintf(" Where a trusted root's iteration becomes cheaper than the hand walk, per unit: %s", out);
+
+		free(out);
+		return t;
+	}
+}
+
+/*
  * The kfunc variant (a) against the hand walk (b), split through (c), a
  * trusted root without the root kfunc: a - c is the root kfunc's own
  * effect, c - b that of a trusted root (the css iterator and the memcg
@@ -338,7 +460,7 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 {
 	const struct run_data *r = consumer_run(runs, n);
 	const struct csv *c;
-	char *body = NULL, *root_t = NULL, *iter_t = NULL, x[64], y[64], big[64] = "", even[64] = "";
+	char *body = NULL, *root_t = NULL, *iter_t = NULL, *be, x[64], y[64], big[64] = "", even[64] = "";
 	double best = -1, root = NAN, iter = NAN, rlo = NAN, rhi = NAN, ilo = NAN, ihi = NAN;
 	bool any = false, dearer_small = false;
 	size_t i;
@@ -399,6 +521,9 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 	  r->label, body, even[0] ? "from tree " : "on no tree measured", even,
 	  even[0] && dearer_small ? " on, and dearer below it: the iterator's fixed cost outweighs the walk on the smallest trees" :
 	  even[0] ? " on" : "");
+	be = break_even_text(runs, n);
+	xappend(&v->body, "%s", be);
+	free(be);
 	free(body);
 	free(root_t);
 	free(iter_t);
