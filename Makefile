@@ -101,9 +101,11 @@ $(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) $(
 	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
 	@mv $@.tmp $@
 
-# The git commit goes into env.json; rewritten only when it changes.
+# The git commit goes into env.json; rewritten only when it changes. "-dirty"
+# when the code differs from it: results/ and REPORT.md are outputs, so
+# make reference can rewrite results/proxy-validation.csv before its runs.
 $(BUILD)/version.h: FORCE | $(BUILD)
-	@v="#define RB_GIT_COMMIT \"$$(git describe --always --dirty 2>/dev/null || echo unknown)\""; \
+	@v="#define RB_GIT_COMMIT \"$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD -- . ':(exclude)results' ':(exclude)REPORT.md' 2>/dev/null || echo -dirty)\""; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 
 # Only the table needs the skeletons; -MMD records the rest.
