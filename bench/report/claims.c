@@ -110,9 +110,9 @@ static void decide_trusted(const struct run_data *runs, size_t n, struct verdict
 	wg = strategy_env(r, "walk-get");
 	v->run = r;
 	V(verdict, "%s", strcmp(wres, "accepted") ?
-	  "holds: only a kfunc-made root is trusted; a walked one is refused" :
+	  "holds: only a kfunc-made root is trusted" :
 	  "not shown: a walked root was accepted");
-	V(figure, "kfunc's root: accepted; walked root: %s", wres);
+	V(figure, "kfunc's root accepted, walked root %s", wres);
 	V(interval, "a verifier verdict");
 	V(body, "Each route's root handed to four consumers (`capability.csv`, %s). The kfunc's root is accepted by a kfunc that wants a trusted memcg (`bpf_mem_cgroup_usage()`, KF_TRUSTED_ARGS). A walked root is %s there (\"%s\") and %s by `bpf_get_mem_cgroup()` (\"%s\"), so it cannot be re-acquired either%s%s%s. A root returned by a global subprogram (walk-bounded) is a scalar to its caller: a field read through it is %s (\"%s\").",
 	  r->label, wres, wdet, gres ? gres : "-", gdet,
@@ -197,10 +197,15 @@ static char *lookup_text(const struct run_data *r, const char *variant, double v
 
 	if (i < 0)
 		return NULL;
-	return xasprintf("%s %s of %s", variant,
-			 qnet(a, sizeof(a), csv_num_cell(c, (size_t)i, "lookup_ns"),
-			      csv_num_cell(c, (size_t)i, "lookup_ci95_lo_ns"),
-			      csv_num_cell(c, (size_t)i, "lookup_ci95_hi_ns"), r->u),
+	/* Short: "< x" where the interval reaches zero (the table says more). */
+	if (below_resolution(csv_num_cell(c, (size_t)i, "lookup_ci95_lo_ns"))) {
+		char h[64];
+
+		text(a, sizeof(a), "< %s", qval(h, sizeof(h), csv_num_cell(c, (size_t)i, "lookup_ci95_hi_ns"), r->u));
+	} else {
+		qval(a, sizeof(a), csv_num_cell(c, (size_t)i, "lookup_ns"), r->u);
+	}
+	return xasprintf("%s %s of %s", variant, a,
 			 qval(b, sizeof(b), csv_num_cell(c, (size_t)i, "median_ns"), r->u));
 }
 
@@ -582,7 +587,7 @@ static void decide_trusted_route(const struct run_data *runs, size_t n, struct v
 		ok += res && !strcmp(res, "accepted");
 	}
 	v->run = r;
-	V(verdict, "trusted without the kfunc; %s", needs);
+	V(verdict, "trusted, no kfunc; %s", needs);
 	V(figure, "%s %s, kfunc %s, depth %u", s, qval(a, sizeof(a), pc_figure(r, s, d[0]), r->u),
 	  qval(b, sizeof(b), pc_figure(r, kfunc_of(r), d[0]), r->u), d[0]);
 	V(interval, "-");
@@ -601,7 +606,7 @@ static void decide_ancestor_get(const struct run_data *runs, size_t n, struct ve
 static void decide_from_id(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	decide_trusted_route(runs, n, v, "cgroup-from-id",
-			     "needs cgroup v2 and the initial cgroup namespace");
+			     "needs cgroup v2, initial cgroup ns");
 }
 
 /*
@@ -637,6 +642,53 @@ static void decide_allowlist(const struct run_data *runs, size_t n, struct verdi
 	  qval(c, sizeof(c), cn, r->u), d[nd - 1], k);
 }
 
+/*
+ * Where the kfunc is the only trusted root: decided per run from its
+ * kernel's config (CONFIG_MEMCG_V1, env.json) and the availability the run
+ * measured for the other trusted routes (a load or a check refused them,
+ * with the reason). The memory controller on cgroup v1 leaves no other.
+ */
+static void decide_only_kfunc(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	const struct run_data *v1 = NULL, *nov1 = NULL;
+	char *body = NULL;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const char *mode = json_get_str(r->env, "cgroup.mode", ""), *cfg;
+		const json_t *ag = strategy_env(r, "ancestor-get"), *ci = strategy_env(r, "cgroup-from-id"),
+			     *kf = strategy_env(r, kfunc_of(r));
+
+		if (!*mode || !ag)
+			continue;
+		cfg = json_get_str(r->env, "kernel.config_memcg_v1", "");
+		if (!strcmp(mode, "v1") && !v1)
+			v1 = r;
+		if (!strcmp(cfg, "n") && !nov1)
+			nov1 = r;
+		xappend(&body, "%s%s (%s): memcg on cgroup %s, CONFIG_MEMCG_V1 %s; kfunc %s, ancestor-get %s, cgroup-from-id %s",
+			body ? "; " : " Per run: ", r->label, json_get_str(r->env, "kernel.release", "?"), mode,
+			*cfg ? (!strcmp(cfg, "n") ? "not set" : cfg) : "unknown (not recorded)",
+			kf && json_get_bool(kf, "available", false) ? "available" : "missing",
+			json_get_bool(ag, "available", false) ? "available" : json_get_str(ag, "reason", "unavailable"),
+			ci && json_get_bool(ci, "available", false) ? "available" :
+			ci ? json_get_str(ci, "reason", "unavailable") : "-");
+	}
+	if (!body)
+		return;
+	v->run = v1 ? v1 : nov1 ? nov1 : &runs[0];
+	V(verdict, "%s", v1 ? "memcg on cgroup v1, where no other route is trusted" :
+	  "not shown in these runs: none has memcg on cgroup v1");
+	V(figure, "%s: ancestor-get %s", v->run->label,
+	  json_get_bool(strategy_env(v->run, "ancestor-get"), "available", false) ? "available" : "refused");
+	V(interval, "-");
+	V(body, "Where the kfunc is the only trusted root, decided from each run's kernel config and the routes it could load. `ancestor-get` and `cgroup-from-id` reach the root through the cgroup v2 hierarchy: with the memory controller on cgroup v1 the default hierarchy's root has no memory css, and only `bpf_get_root_mem_cgroup()` (which reads `root_mem_cgroup`) gives one. That needs a kernel with CONFIG_MEMCG_V1%s. In a non-initial cgroup namespace `bpf_cgroup_from_id()` looks the id up from the namespace's root, so `cgroup-from-id` fails there while `ancestor-get` does not; no run here is in one (not measured).%s.",
+	  nov1 ? xasprintf(", which Debian's 7.x cloud kernels do not build (%s: not set), so there a trusted root without the kfunc exists on cgroup v2", nov1->label) :
+	  "", body);
+	free(body);
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 #define COST "Cost per call"
@@ -667,6 +719,9 @@ const struct claim_rule claim_rules[] = {
 	  decide_from_id },
 	{ "css.parent on the trusted list", ALT, "percall.csv: walk-iter, ancestor, ancestor-get",
 	  false, decide_allowlist },
+	{ "where only the kfunc gives a trusted root", ALT,
+	  "env.json: the cgroup mode, the kernel config and the trusted routes' availability", false,
+	  decide_only_kfunc },
 };
 const size_t nclaim_rules = sizeof(claim_rules) / sizeof(claim_rules[0]);
 

@@ -543,7 +543,7 @@ static void decide_depth(const struct run_data *r, struct verdict *v, bool with_
 		  qval(y, sizeof(y), wb, r->u));
 		V(interval, "%s; %s", qci(c, sizeof(c), klo, khi, r->u), qci(e, sizeof(e), wlo, whi, r->u));
 	} else {
-		V(verdict, "%s", wlo > 0 ? "holds: every walk grows with depth; the kfunc walks nothing" :
+		V(verdict, "%s", wlo > 0 ? "holds: every walk grows with depth" :
 		  "not shown: the flattest walk's slope interval reaches 0");
 		V(figure, "flattest walk %s %s/level", fw, qval(y, sizeof(y), wb, r->u));
 		V(interval, "%s", qci(e, sizeof(e), wlo, whi, r->u));
