@@ -11,8 +11,9 @@
  *   7.x), proxy-validation.csv gives kfunc / proxy per call, with a 95%
  *   interval over the sweep's depths.
  * - Estimate: where the kfunc is missing, estimate.csv gives the kfunc's
- *   cost as estimated from the proxy, with the validation read from a VM
- *   run's file, and the depth from which each walk is dearer.
+ *   cost as estimated from the proxy, times the kfunc/proxy ratio of a VM
+ *   run's validation file when its rows pass the rule (parts/proxy_rule.h),
+ *   and the depth from which each walk is dearer.
  * - Blocks: blocks.csv, the cost of one kernel call, one BPF-to-BPF call
  *   and one dependent load, by the same driver.
  */
