@@ -196,7 +196,7 @@ clean:
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_DEPS := bench/core/stats.c bench/core/rounds.c bench/io/parse.c bench/io/output.c bench/io/json.c \
 	bench/io/jsonread.c bench/io/csvread.c bench/io/cli.c bench/machine/fingerprint.c bench/core/sample.c \
-	bench/core/signals.c bench/io/columns.c bench/machine/kernel.c
+	bench/core/signals.c bench/io/columns.c bench/machine/kernel.c bench/parts/proxy_rule.c
 $(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h) $(BENCH_HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lbpf -ljansson -lz -lm -o $@
 

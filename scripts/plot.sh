@@ -300,9 +300,11 @@ plot_percall_vs_depth() {
 	cat "$tmp"/pc.*.dat >"$tmp/pc.every"
 	# The kfunc estimated from its proxy (estimate.csv), where the kfunc is
 	# missing: a series of its own, labelled an estimate, never a measured one.
-	local est_key=0 est est_title=''
+	local est_key=0 est est_title='' est_col=proxy_ns
+	# estimate_ns: the proxy times kfunc/proxy; files from before it had proxy_ns.
+	head -n 1 "$run/estimate.csv" 2>/dev/null | tr ',' '\n' | grep -qx estimate_ns && est_col=estimate_ns
 	if [ -f "$run/estimate.csv" ] &&
-		est=$(csv_cols "$run/estimate.csv" proxy_ns from validated_within_pct 2>/dev/null | head -n 1) &&
+		est=$(csv_cols "$run/estimate.csv" "$est_col" from validated_within_pct 2>/dev/null | head -n 1) &&
 		[ -n "$est" ]; then
 		awk -v e="${est%% *}" 'NR == 1 || $1 < lo { lo = $1 } $1 > hi { hi = $1 }
 			END { print lo, e; print hi, e }' "$tmp/pc.every" >"$tmp/estimate.dat"

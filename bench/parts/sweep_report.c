@@ -183,11 +183,18 @@ void conclude_proxies(const struct sweep *sw, const struct sweep_run *sr,
 		};
 
 		for (i = 0; i < sw->ndone; i++) {
+			const struct pair *p = &sw->pairs[i];
 			double v, lo, hi;
+			size_t k;
 
-			pair_primary(&sw->pairs[i], &v, &lo, &hi);
-			cells[i] = (struct proxy_cell){ sw->pairs[i].ls->s->name, sw->pairs[i].depth,
-							v, lo, hi };
+			pair_primary(p, &v, &lo, &hi);
+			cells[i] = (struct proxy_cell){ p->ls->s->name, p->depth, v, lo, hi,
+							.cell = { p->x, p->off, p->rounds } };
+			/* Its baseline, as the sweep subtracted it (finish_pairs()). */
+			for (k = 0; k < sw->ndone && !p->ls->s->baseline; k++)
+				if (sw->pairs[k].ls->s->baseline && sw->pairs[k].depth == p->depth)
+					cells[i].base = (struct rounds){ sw->pairs[k].x, sw->pairs[k].off,
+									 sw->pairs[k].rounds };
 		}
 		proxy_conclude(ps, &pr, cells, sw->ndone, rd);
 	}

@@ -79,6 +79,16 @@ static size_t estimate_row(const struct run_data *r, unsigned d)
 	return 0;
 }
 
+/* The native estimate's value: estimate_ns, the proxy's figure times the
+ * VM's kfunc/proxy ratio; files from before the correction had only
+ * proxy_ns, which was the estimate then. */
+static double kfunc_estimate_value(const struct run_data *r)
+{
+	return csv_col(&r->estimate, "estimate_ns") >= 0 ?
+		csv_num_cell(&r->estimate, 0, "estimate_ns") : csv_num_cell(&r->estimate, 0, "proxy_ns");
+}
+
+/* The native estimate (estimate.csv) stands for the kfunc at every depth. */
 static void kfunc_estimated(const struct run_data *r, unsigned d, double *lo, double *hi)
 {
 	size_t i = estimate_row(r, d);
@@ -382,7 +392,7 @@ void decide_cost_native(const struct run_data *runs, size_t n, struct verdict *v
 	}
 	if (!r->estimate.nrows)
 		return;
-	est = csv_num_cell(&r->estimate, 0, "proxy_ns");
+	est = kfunc_estimate_value(r);
 	kfunc_estimated(r, 0, &elo, &ehi);
 	pc_interval(r, bw, d[0], &wlo, &whi);
 	v->run = r;
@@ -391,11 +401,19 @@ void decide_cost_native(const struct run_data *runs, size_t n, struct verdict *v
 	V(figure, "kfunc ESTIMATE %s, %s %s, depth %u", qval(a, sizeof(a), est, r->u), bw,
 	  qval(b, sizeof(b), pc_figure(r, bw, d[0]), r->u), d[0]);
 	V(interval, "%s; %s", qci(c, sizeof(c), elo, ehi, r->u), qci(e, sizeof(e), wlo, whi, r->u));
-	V(body, "This kernel lacks the kfunc, so its real-CPU cost is an ESTIMATE, not a measurement: `%s`, the proxy that makes the kfunc route's two out-of-line calls, validated against the kfunc in the VM to within %s%% (`%s`), gives %s per call, %s with that margin. The cheapest walk at depth %u, where this machine's processes sit, is `%s` at %s %s.",
-	  csv_cell(&r->estimate, 0, "from"), csv_cell(&r->estimate, 0, "validated_within_pct"),
-	  csv_cell(&r->estimate, 0, "validation"), qval(a, sizeof(a), est, r->u),
-	  qci(c, sizeof(c), elo, ehi, r->u), d[0], bw,
-	  qval(b, sizeof(b), pc_figure(r, bw, d[0]), r->u), qci(e, sizeof(e), wlo, whi, r->u));
+	if (csv_col(&r->estimate, "ratio") >= 0 && csv_col(&r->estimate, "validation_commit") >= 0)
+		V(body, "This kernel lacks the kfunc, so its real-CPU cost is an ESTIMATE, not a measurement: `%s`, the proxy that makes the kfunc route's two out-of-line calls, validated against the kfunc in the VM to within %s%% (`%s`, at %s), times their measured ratio kfunc/proxy %s, gives %s per call, %s (95%%, the proxy's rounds and the ratio's spread resampled). The cheapest walk at depth %u, where this machine's processes sit, is `%s` at %s %s.",
+		  csv_cell(&r->estimate, 0, "from"), csv_cell(&r->estimate, 0, "validated_within_pct"),
+		  csv_cell(&r->estimate, 0, "validation"), csv_cell(&r->estimate, 0, "validation_commit"),
+		  csv_cell(&r->estimate, 0, "ratio"), qval(a, sizeof(a), est, r->u),
+		  qci(c, sizeof(c), elo, ehi, r->u), d[0], bw,
+		  qval(b, sizeof(b), pc_figure(r, bw, d[0]), r->u), qci(e, sizeof(e), wlo, whi, r->u));
+	else	/* an estimate.csv from before the correction */
+		V(body, "This kernel lacks the kfunc, so its real-CPU cost is an ESTIMATE, not a measurement: `%s`, the proxy that makes the kfunc route's two out-of-line calls, validated against the kfunc in the VM to within %s%% (`%s`), gives %s per call, %s with that margin. The cheapest walk at depth %u, where this machine's processes sit, is `%s` at %s %s.",
+		  csv_cell(&r->estimate, 0, "from"), csv_cell(&r->estimate, 0, "validated_within_pct"),
+		  csv_cell(&r->estimate, 0, "validation"), qval(a, sizeof(a), est, r->u),
+		  qci(c, sizeof(c), elo, ehi, r->u), d[0], bw,
+		  qval(b, sizeof(b), pc_figure(r, bw, d[0]), r->u), qci(e, sizeof(e), wlo, whi, r->u));
 	same = same_depths_text(runs, n);
 	xappend(&v->body, "%s", same);
 	free(same);

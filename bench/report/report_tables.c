@@ -262,7 +262,10 @@ void md_proxy(FILE *f, const struct run_data *r)
 		fprintf(f, "\n**%s**, ESTIMATE, not a measurement (`estimate.csv`): the kfunc from %s, validated to within %s%%: %s per call, %s.\n",
 			r->label, csv_cell(&r->estimate, 0, "from"),
 			csv_cell(&r->estimate, 0, "validated_within_pct"),
-			qval(a, sizeof(a), csv_num_cell(&r->estimate, 0, "proxy_ns"), r->u),
+			/* estimate_ns: the proxy times kfunc/proxy; before it, proxy_ns */
+			qval(a, sizeof(a), csv_num_cell(&r->estimate, 0,
+							csv_col(&r->estimate, "estimate_ns") >= 0 ?
+							"estimate_ns" : "proxy_ns"), r->u),
 			qci(c, sizeof(c), csv_num_cell(&r->estimate, 0, "estimate_lo_ns"),
 			    csv_num_cell(&r->estimate, 0, "estimate_hi_ns"), r->u));
 	if (r->blocks.nrows) {
