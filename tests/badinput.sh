@@ -82,6 +82,8 @@ cases=(
 	"more rounds than samples|exceeds --samples|run --samples 10 --rounds 11"
 	"zero rounds|too small|run --rounds 0"
 	"compare with an unknown estimator|neither median nor low|compare --estimator mean $existing $existing"
+	"compare with a scale out of range|outside 0.01..100|compare --scale-b 0 $existing $existing"
+	"compare with a signed scale|not a plain decimal|compare --scale-b -1.1 $existing $existing"
 	"aa with a bad run option|--rounds|aa --rounds 0"
 )
 

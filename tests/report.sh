@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 # 8 claims, a check of the figures of each among them.
-plan 37
+plan 40
 
 ref=results/reference
 md=$TEST_TMP/REPORT.md
@@ -34,6 +34,18 @@ check "summary.txt ends with the commands that reproduce it" \
 	eval "tail -n 2 '$ref/summary.txt' | grep -q '^Reproduce.*make reference' && tail -n 1 '$ref/summary.txt' | grep -q 'make bench'"
 check "the reference REPORT.md and summary.txt print no negative time$(negative_times REPORT.md "$ref/summary.txt" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
 	eval "! negative_times REPORT.md '$ref/summary.txt' >/dev/null"
+# ---- compare's power: the committed A/A's first sweep against itself ------
+aa=$ref/native-aa/a
+called() { "$RB" compare "$@" "$aa" "$aa" 2>/dev/null | awk '/compared pairs differ/ { print $1 "/" $3 }'; }
+same=$(called)
+check "compare of a run with itself calls no cell different ($same)" test "${same%%/*}" = 0
+big=$(called --scale-b 1.5)
+check "compare calls at least 80% of cells slower when B is doctored +50% ($big)" \
+	test "$((${big%%/*} * 100))" -ge "$((${big#*/} * 80))"
+ten=$(called --scale-b 1.1)
+check "compare calls more cells slower at +50% than at +10% ($ten against $big), none faster" \
+	eval "[ ${ten%%/*} -lt ${big%%/*} ] && ! \"$RB\" compare --scale-b 1.1 '$aa' '$aa' | grep -q 'faster\$'"
+
 classes=$(find results/machines -mindepth 2 -maxdepth 2 -name env.json | wc -l)
 check "the alternatives give the put's cost per machine class of the gallery ($classes classes)" \
 	test "$(grep 'What that extra call costs per machine class' REPORT.md | grep -oE '\(depth [0-9]+, commit [0-9a-f]+\)' | wc -l)" -eq "$classes"

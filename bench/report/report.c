@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,19 @@ static const char *method_text =
 	"same root pointer. Under QEMU TCG with `-icount shift=0` the guest clock advances one nanosecond per "
 	"instruction, so those figures are instruction counts, deterministic to a fraction of one.";
 
+/* A short-lived formatted string (one at a time): for one wrapped() call. */
+__attribute__((format(printf, 1, 2)))
+static const char *xasprintf_tmp(const char *fmt, ...)
+{
+	static char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 /* The runs' commits: one clean commit, or a warning that says otherwise;
  * then any reference run quoted, with its own commit. */
 static void md_provenance(FILE *f, const struct run_data *runs, size_t n)
@@ -166,6 +180,12 @@ static void md_aa(FILE *f, const struct aa_data *aa)
 			aa->dir, d, c, json_get_str(aa->json, "target.estimator", "?"),
 			100 * json_get_num(aa->json, "target.limit", NAN),
 			json_get_bool(aa->json, "target.met", false) ? "met" : "NOT MET");
+	if (json_get(aa->json, "power"))
+		fprintf(f, "- Power (`%s`): the first sweep against itself with every net figure x%.2f: %.0f of %.0f cells called slower, target at least %.0f%%: **%s**.\n",
+			aa->dir, json_get_num(aa->json, "power.scale", NAN),
+			json_get_num(aa->json, "power.called_slower", NAN), json_get_num(aa->json, "power.cells", NAN),
+			100 * json_get_num(aa->json, "power.limit", NAN),
+			json_get_bool(aa->json, "power.met", false) ? "met" : "NOT MET");
 }
 
 static void md_answer(FILE *f, const struct verdict *v)
@@ -445,8 +465,12 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 				runs[k].label, json_get_str(runs[k].env, "kernel.release", "?"),
 				runs[k].icount ? " VM_ICOUNT=1" : "");
 	if (aa && aa_counts(aa, &d, &c))
-		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells called different at 95%% (target at most %.0f%%).",
-			d, c, 100 * json_get_num(aa->json, "target.limit", NAN));
+		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells called different at 95%% (target at most %.0f%%)%s.",
+			d, c, 100 * json_get_num(aa->json, "target.limit", NAN),
+			json_get(aa->json, "power") ? xasprintf_tmp("; +%.0f%% seen in %.0f of %.0f",
+				100 * (json_get_num(aa->json, "power.scale", NAN) - 1),
+				json_get_num(aa->json, "power.called_slower", NAN),
+				json_get_num(aa->json, "power.cells", NAN)) : "");
 	fprintf(f, "\nReproduce, as root in a git clone: make reference (every run above\nand this summary); make bench (a native run on your machine).\n");
 }
 
