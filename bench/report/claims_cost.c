@@ -443,6 +443,22 @@ static const char *flattest_walk(const struct run_data *r, double *b, double *lo
 	return best;
 }
 
+/* A slope: its value, or "< hi" where its interval reaches 0 (flat within
+ * what the run resolves; never a negative cost per level). */
+static const char *qslope(char *buf, size_t len, double b, double lo, double hi, const char *u)
+{
+	char h[64];
+
+	/* Flat to the printed digit: 0, not "< 0.0". */
+	if (!isnan(lo) && lo <= 0 && hi < (strcmp(u, "ns") ? 0.05 : 0.005))
+		qval(buf, len, 0, u);
+	else if (!isnan(lo) && lo <= 0)
+		text(buf, len, "< %s", qval(h, sizeof(h), hi, u));
+	else
+		qval(buf, len, b, u);
+	return buf;
+}
+
 static char *slopes_text(const struct run_data *r)
 {
 	char *out = xasprintf("%s", ""), a[64], c[64];
@@ -454,7 +470,7 @@ static char *slopes_text(const struct run_data *r)
 
 		if (!fit_of(r, s, &ia, &b, &lo, &hi))
 			continue;
-		xappend(&out, "%s`%s` %s/level %s", *out ? "; " : "", s, qval(a, sizeof(a), b, r->u),
+		xappend(&out, "%s`%s` %s/level %s", *out ? "; " : "", s, qslope(a, sizeof(a), b, lo, hi, r->u),
 			qci(c, sizeof(c), lo, hi, r->u));
 	}
 	return out;
@@ -543,7 +559,7 @@ static char *misfit_text(const struct run_data *r)
 
 static void decide_depth(const struct run_data *r, struct verdict *v, bool with_kfunc)
 {
-	double a, kb = NAN, klo = NAN, khi = NAN, wb, wlo, whi;
+	double a, kb = NAN, klo = NAN, khi = NAN, wb, wlo = NAN, whi = NAN;
 	const char *fw;
 	char x[64], y[64], c[64], e[64];
 	char *slopes, *blocks, *misfit;
@@ -557,13 +573,13 @@ static void decide_depth(const struct run_data *r, struct verdict *v, bool with_
 		V(verdict, "%s", wlo > 0 && !(klo > 0) ?
 		  "holds: every walk grows with depth, the kfunc does not" :
 		  "not shown: the slopes' intervals do not separate");
-		V(figure, "kfunc %s/level, %s %s/level", qval(x, sizeof(x), kb, r->u), fw,
-		  qval(y, sizeof(y), wb, r->u));
+		V(figure, "kfunc %s/level, %s %s/level", qslope(x, sizeof(x), kb, klo, khi, r->u), fw,
+		  qslope(y, sizeof(y), wb, wlo, whi, r->u));
 		V(interval, "%s; %s", qci(c, sizeof(c), klo, khi, r->u), qci(e, sizeof(e), wlo, whi, r->u));
 	} else {
 		V(verdict, "%s", wlo > 0 ? "holds: every walk grows with depth" :
 		  "not shown: the flattest walk's slope interval reaches 0");
-		V(figure, "flattest walk %s %s/level", fw, qval(y, sizeof(y), wb, r->u));
+		V(figure, "flattest walk %s %s/level", fw, qslope(y, sizeof(y), wb, wlo, whi, r->u));
 		V(interval, "%s", qci(e, sizeof(e), wlo, whi, r->u));
 	}
 	slopes = slopes_text(r);

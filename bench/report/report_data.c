@@ -536,8 +536,13 @@ const char *qci(char *buf, size_t len, double lo, double hi, const char *u)
 {
 	char a[64], b[64];
 
+	/* Every interval here is of a cost: a bound below zero is "<= 0". */
 	if (isnan(lo) || isnan(hi))
 		text(buf, len, "-");
+	else if (hi < 0)
+		text(buf, len, "[<= 0, <= 0]");
+	else if (lo < 0)
+		text(buf, len, "[<= 0, %s]", qnum(b, sizeof(b), hi, u));
 	else
 		text(buf, len, "[%s, %s]", qnum(a, sizeof(a), lo, u), qnum(b, sizeof(b), hi, u));
 	return buf;
