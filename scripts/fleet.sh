@@ -48,7 +48,8 @@ if [ "${1:-}" = --on-host ]; then
 	mkdir -p ../out
 	# make is not in a minimal Debian: the suite's own deps.sh installs it.
 	scripts/deps.sh bench
-	make bench GIT_COMMIT="$commit" ARGS="$* --out $out"
+	# Built with every core of the host: the build is most of a quick run.
+	make -j"$(nproc)" bench GIT_COMMIT="$commit" ARGS="$* --out $out"
 	exit
 fi
 
@@ -117,7 +118,7 @@ for h in "${hosts[@]}"; do
 	rc=$(awk -F'\t' -v h="$h" 'NR > 1 && $2 == h { rc = $7 } END { print rc }' "$stage/joblog" 2>/dev/null)
 	run=$stage/out/$(login_key "$h")
 	if [ "$rc" = 255 ] || [ -z "$rc" ]; then
-		why=$(awk -F'\t' -v h="$h" '$1 == h && $2 ~ /^ssh: / { w = $2 } END { print w }' "$stage/parallel.err")
+		why=$(awk -F'\t' -v h="$h" '$1 == h && $2 ~ /^ssh: / { w = $2; sub(/\r.*/, "", w) } END { print w }' "$stage/parallel.err")
 		echo "$prog: $h: could not connect (${why:-no job ran there}); the other hosts' runs are kept" >&2
 		status=1
 		continue
