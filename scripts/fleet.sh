@@ -118,7 +118,10 @@ for h in "${hosts[@]}"; do
 	rc=$(awk -F'\t' -v h="$h" 'NR > 1 && $2 == h { rc = $7 } END { print rc }' "$stage/joblog" 2>/dev/null)
 	run=$stage/out/$(login_key "$h")
 	if [ "$rc" = 255 ] || [ -z "$rc" ]; then
-		why=$(awk -F'\t' -v h="$h" '$1 == h && $2 ~ /^ssh: / { w = $2; sub(/\r.*/, "", w) } END { print w }' "$stage/parallel.err")
+		# ssh's own reason, the first it gave for this host (a refusal,
+		# a key it was denied, a name it could not resolve).
+		why=$(awk -F'\t' -v h="$h" '$1 == h && $2 ~ /^ssh: |Permission denied|Host key verification failed/ {
+			w = $2; sub(/\r.*/, "", w); print w; exit }' "$stage/parallel.err")
 		echo "$prog: $h: could not connect (${why:-no job ran there}); the other hosts' runs are kept" >&2
 		status=1
 		continue

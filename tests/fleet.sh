@@ -171,9 +171,12 @@ check "fleet: a missing hosts file is refused: one line, exit 2" \
 
 # Its smallest real run: one kernel (trixie's, no repeat), one depth, one at
 # a time, through parallel --sshloginfile to fleet-a. The matrix directory
-# must lie in the checkout (each host runs in the checkout's path).
+# must lie in the checkout (each host runs in the checkout's path). Here the
+# host's checkout is this one, so the job writes its run in place and --return
+# cannot be told apart from it: the sshd's log shows that the job went through it.
 echo fleet-a >"$d/matrix-hosts"
 matrix_out=$top/build/.fleet-test-matrix.$$
+logins_before=$(grep -c "Accepted publickey for root" "$d/sshd.log")
 MATRIX_SSHLOGINFILE=$d/matrix-hosts MATRIX_SUITES=trixie MATRIX_REPEAT=none MATRIX_JOBS=1 \
 	MATRIX_OUT=$matrix_out MATRIX_TIMEOUT=600 \
 	MATRIX_ARGS="--depths 2 --samples 10 --batch 1000 --no-traversal --no-e2e --no-consumer" \
@@ -182,8 +185,9 @@ rc=$?
 check "vm-matrix over MATRIX_SSHLOGINFILE: one kernel through the loopback sshd exits 0 (got $rc)" \
 	eval "[ $rc -eq 0 ] && grep -q 'at once over $d/matrix-hosts' '$matrix_out.log'"
 [ "$rc" -eq 0 ] || tail -n 20 "$matrix_out.log" | sed 's/^/# /'
-check "vm-matrix over ssh: the run came back (--return): kernels.csv ok, its run directory, a trixie column" \
-	eval "csv_has_row '$matrix_out/kernels.csv' label=trixie status=ok &&
+logins=$(($(grep -c "Accepted publickey for root" "$d/sshd.log") - logins_before))
+check "vm-matrix over ssh: its job logged in through the test's sshd ($logins logins), kernels.csv ok, the run directory, a trixie column" \
+	eval "[ $logins -gt 0 ] && csv_has_row '$matrix_out/kernels.csv' label=trixie status=ok &&
 		[ -f '$matrix_out/runs/trixie/percall.csv' ] &&
 		[ \"\$(head -n 1 '$matrix_out/percall.csv')\" = 'strategy,depth,trixie' ]"
 
