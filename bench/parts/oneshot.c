@@ -105,6 +105,7 @@ int oneshot_prepare(struct oneshot *os)
 		else
 			os->depths[os->ndepths++] = want[i];
 	}
+	/* In table order: the baseline (rank 0) first, which the pilot runs. */
 	for (i = 0; i < nstrategies; i++)
 		if (os->selected[i] && os->ls[i].available && covered(&strategies[i]))
 			os->progs[os->nprogs++] = (struct oneshot_prog){ .ls = &os->ls[i], .fd = -1 };
@@ -417,6 +418,40 @@ static bool reversed(const struct oneshot_cell *a, const struct oneshot_cell *b)
 	       (a->batch_lo > b->batch_hi && a->ci_hi < b->ci_lo);
 }
 
+/*
+ * The resolution at a depth: what the method calls a difference where
+ * there is none. The baseline's runs, alternately split into two cells of
+ * the same rounds (one image, one visit), net of each other by the same
+ * interval; its widest bound, never under the clock's step. A route's
+ * interval adds what differs between its image and the baseline's, so a
+ * row resolves only when its interval also excludes 0.
+ */
+static int aa_resolution(struct oneshot *os, const struct oneshot_cell *base, double *res)
+{
+	struct oneshot_cell h[2] = { { .prog = base->prog }, { .prog = base->prog } };
+	double med, lo, hi;
+	size_t k, i;
+	int err;
+
+	h[0].x = malloc((base->n / 2 + 1) * sizeof(double));
+	h[1].x = malloc((base->n / 2 + 1) * sizeof(double));
+	if (!h[0].x || !h[1].x) {
+		free(h[0].x), free(h[1].x);
+		return -ENOMEM;
+	}
+	for (k = 0; k < base->rounds; k++) {
+		for (i = base->off[k]; i < base->off[k + 1]; i++)
+			h[(i - base->off[k]) % 2].x[h[(i - base->off[k]) % 2].n++] = base->x[i];
+		h[0].off[k + 1] = h[0].n;
+		h[1].off[k + 1] = h[1].n;
+	}
+	h[0].rounds = h[1].rounds = base->rounds;
+	err = median_interval(os, &h[0], &h[1], &med, &lo, &hi);
+	*res = fmax(os->clock_step, fmax(fabs(lo), fabs(hi)));
+	free(h[0].x), free(h[1].x);
+	return err;
+}
+
 /* Every cell's row, on the rounds all cells completed. */
 static int figures(struct oneshot *os)
 {
@@ -434,7 +469,6 @@ static int figures(struct oneshot *os)
 	/* The baseline first: the others' net and resolution rest on it. */
 	for (i = 0; i < os->ncells; i++) {
 		struct oneshot_cell *c = &os->cells[i];
-		double half;
 
 		c->batch = c->batch_lo = c->batch_hi = NAN;
 		batch_figure(os, c);
@@ -442,10 +476,8 @@ static int figures(struct oneshot *os)
 			continue;
 		if (median_interval(os, c, NULL, &c->median, &c->ci_lo, &c->ci_hi))
 			return -ENOMEM;
-		/* What a route as dear as the baseline would show: its own
-		 * half-width, twice over in quadrature, never under the step. */
-		half = fmax(c->median - c->ci_lo, c->ci_hi - c->median);
-		c->resolution = fmax(os->clock_step, sqrt(2.0) * half);
+		if (aa_resolution(os, c, &c->resolution))
+			return -ENOMEM;
 		c->resolved = true;
 		c->rank = c->batch_rank = -1;	/* not a route */
 	}
@@ -465,7 +497,8 @@ static int figures(struct oneshot *os)
 		c->ci_lo = fmax(0, c->ci_lo);
 		c->ci_hi = fmax(0, c->ci_hi);
 		c->resolution = base->resolution;
-		c->resolved = isfinite(c->resolution) && c->median >= c->resolution;
+		c->resolved = isfinite(c->resolution) && c->median >= c->resolution &&
+			      c->ci_lo > 0;
 	}
 	for (i = 0; i < os->ncells; i++) {
 		struct oneshot_cell *c = &os->cells[i];
@@ -509,7 +542,8 @@ static const struct column oneshot_cols[] = {
 };
 const struct columns oneshot_table = COLS_INIT(oneshot_cols);
 
-/* A figure, or "< resolution" under it. */
+/* A figure, or "< x" where it is not resolved: x the larger of the
+ * resolution and the interval's top, a bound the run did measure. */
 static void put_figure(FILE *out, const struct oneshot_cell *c)
 {
 	char buf[32];
@@ -517,7 +551,7 @@ static void put_figure(FILE *out, const struct oneshot_cell *c)
 	if (c->resolved)
 		snprintf(buf, sizeof(buf), "%.2f", c->median);
 	else if (isfinite(c->resolution))
-		snprintf(buf, sizeof(buf), "< %.2f", c->resolution);
+		snprintf(buf, sizeof(buf), "< %.2f", fmax(c->resolution, c->ci_hi));
 	else
 		snprintf(buf, sizeof(buf), "unresolved");
 	fprintf(out, "%12s", buf);

@@ -312,7 +312,7 @@ void md_oneshot(FILE *f, const struct run_data *runs, size_t n)
 			n == 1 ? "this run" : "these runs");
 		return;
 	}
-	fprintf(f, "\nOne lookup per invocation (`oneshot.csv`): each run of the program makes a single get+put between two clock reads, as a handler does once per event; the median over the runs, net of the baseline's, next to the batch's per-call median of the same run. Under its resolution a figure prints as \"< resolution\"; `*` marks a route the two rank the other way, each order resolved.\n");
+	fprintf(f, "\nOne lookup per invocation (`oneshot.csv`): each run of the program makes a single get+put between two clock reads, as a handler does once per event; the median over the runs, net of the baseline's, next to the batch's per-call median of the same run. A figure not resolved (under the resolution, or its interval reaching 0) prints as \"< x\", x the larger of the resolution and the interval's top; `*` marks a route the two rank the other way, each order resolved.\n");
 	for (k = 0; k < n; k++) {
 		const struct run_data *r = &runs[k];
 		const struct csv *o = &r->oneshot;
@@ -328,8 +328,11 @@ void md_oneshot(FILE *f, const struct run_data *runs, size_t n)
 
 			if (is_baseline(r, csv_cell(o, i, "strategy")))
 				continue;
+			/* Not resolved: under the larger of the resolution and
+			 * the interval's top. */
 			if (strcmp(csv_cell(o, i, "resolved"), "1"))
-				snprintf(a, sizeof(a), "< %s", qnum(d, sizeof(d), res, r->u));
+				snprintf(a, sizeof(a), "< %s",
+					 qnum(d, sizeof(d), fmax(res, csv_num_cell(o, i, "ci95_hi_ns")), r->u));
 			else
 				qnum(a, sizeof(a), v, r->u);
 			differ |= star;
