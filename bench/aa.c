@@ -61,6 +61,7 @@ static int sweep(int argc, char **argv, const char *out, unsigned long seed, boo
 	av[n++] = "--no-traversal";
 	av[n++] = "--no-e2e";
 	av[n++] = "--no-consumer";
+	av[n++] = "--no-oneshot";
 	av[n++] = "--out";
 	av[n++] = (char *)out;
 	if (!seeded) {
@@ -177,7 +178,8 @@ int cmd_aa(int argc, char **argv)
 			continue;
 		}
 		if (!strcmp(argv[i], "--no-verifier") || !strcmp(argv[i], "--no-traversal") ||
-		    !strcmp(argv[i], "--no-e2e") || !strcmp(argv[i], "--no-consumer"))
+		    !strcmp(argv[i], "--no-e2e") || !strcmp(argv[i], "--no-consumer") ||
+		    !strcmp(argv[i], "--no-oneshot"))
 			continue;
 		rest[fwd++] = argv[i];
 	}

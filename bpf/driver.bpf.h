@@ -179,6 +179,34 @@ int rootbench_once(struct rb_sample *s)
 	return 0;
 }
 
+/*
+ * One lookup per run, as a handler makes one per event: the same round as
+ * rootbench_once between two clock reads, nothing else in between (no
+ * batch loop). Its elapsed time is a clock read plus one get+put; the
+ * harness takes the baseline's figure off (bench/parts/oneshot.c). Not
+ * loaded by default ("?"): only that part loads it, alone.
+ */
+SEC("?syscall")
+int rootbench_oneshot(struct rb_sample *s)
+{
+	__u32 levels = 0;
+	__u64 root, t0, t1;
+
+	bpf_rcu_read_lock();
+	t0 = bpf_ktime_get_ns();
+	root = root_round(&levels);
+	rb_sink(root);
+	t1 = bpf_ktime_get_ns();
+	bpf_rcu_read_unlock();
+
+	s->elapsed_ns = t1 - t0;
+	s->root = root;
+	s->levels = levels;
+	s->calls = 1;
+	s->err = root ? 0 : RB_ERR_NO_ROOT;
+	return 0;
+}
+
 #include "consumers.bpf.h"
 #include "traverse.bpf.h"
 

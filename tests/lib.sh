@@ -136,6 +136,7 @@ no_rows() {
 }
 
 PERCALL_HEADER="strategy,depth,samples,batch,median_ns,p5_ns,p95_ns,stddev_ns,cv,ci95_lo_ns,ci95_hi_ns,baseline_ns,root_ok,rounds,between_round_cv,outliers_mild,outliers_severe,low_ns,low_ci95_lo_ns,low_ci95_hi_ns"
+ONESHOT_HEADER="strategy,depth,invocations,rounds,oneshot_ns,ci95_lo_ns,ci95_hi_ns,resolution_ns,resolved,batch_ns,oneshot_rank,batch_rank,ranks_differ"
 SAMPLES_HEADER="strategy,depth,sample,batch,per_call_ns,round"
 VERIFIER_HEADER="strategy,verified_insns,verify_time_us,peak_states,stack_depth,xlated_bytes,jited_bytes,source_lines"
 CAPABILITY_HEADER="strategy,consumer,result,detail"
@@ -202,6 +203,36 @@ check_verifier_outputs() {
 		check "$where: walk-can-loop's root gets walk-iter's verdict from every consumer" \
 			same_verdicts "$dir/capability.csv" walk-can-loop walk-iter
 	fi
+}
+# Checks of a run directory's oneshot.csv (5 checks): rows for each of
+# NEED (space-separated strategies) and for a walk whose level is a load
+# (walk-can-loop or walk-bounded) at every depth env.json lists, no negative
+# figure, every interval around its median, the table on stdout (OUT) and
+# the part's time in env.json.
+check_oneshot_outputs() {
+	local dir=$1 out=$2 where=$3 need=$4 depths
+	depths=$(jq -r '.oneshot.depths // [] | map(tostring) | join(" ")' "$dir/env.json" 2>/dev/null)
+	check "$where: oneshot.csv parses with the documented header" \
+		csv_parses "$dir/oneshot.csv" "$ONESHOT_HEADER"
+	check "$where: oneshot.csv has $need and a load-per-level walk at every one-shot depth (${depths:-none})" \
+		csv_awk "$dir/oneshot.csv" '{ have[$c["strategy"] "@" $c["depth"]] = 1 }
+			END { nd = split(depths, d, " "); ns = split(need, s, " ")
+				if (!nd || !ns) exit 1
+				for (i = 1; i <= nd; i++) {
+					for (j = 1; j <= ns; j++) if (!((s[j] "@" d[i]) in have)) exit 1
+					if (!(("walk-can-loop@" d[i]) in have) && !(("walk-bounded@" d[i]) in have)) exit 1
+				} }' -v depths="$depths" -v need="$need"
+	check "$where: oneshot.csv has no negative or empty figure" \
+		csv_awk "$dir/oneshot.csv" '{ for (k = split("oneshot_ns ci95_lo_ns ci95_hi_ns resolution_ns", f, " "); k; k--)
+				if ($c[f[k]] == "" || $c[f[k]] + 0 < 0) bad = 1 }
+			END { exit bad || NR < 2 }'
+	check "$where: oneshot.csv: ci95_lo_ns <= oneshot_ns <= ci95_hi_ns on every row" \
+		csv_awk "$dir/oneshot.csv" '$c["ci95_lo_ns"] + 0 > $c["oneshot_ns"] + 0 ||
+			$c["oneshot_ns"] + 0 > $c["ci95_hi_ns"] + 0 { bad = 1 } END { exit bad || NR < 2 }'
+	check "$where: the one-shot table is printed, and env.json has its piece and time" \
+		eval "grep -q '^one lookup per invocation (oneshot.csv)' '$out' &&
+			json_true '$dir/env.json' '.oneshot.seconds > 0 and .oneshot.clock_step_ns > 0 and
+				any(.parts[]; .name == \"oneshot\" and .seconds > 0)'"
 }
 TRAVERSAL_HEADER="strategy,tree_depth,fanout,nodes,task_depth,cache,samples,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,lookup_share"
 

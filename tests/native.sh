@@ -117,6 +117,7 @@ test_quick_run() {
 	check_traversal_outputs "$dir" "quick run" "1x1,3x4"
 	check "quick run: no end-to-end part (a smoke run)" test ! -e "$dir/e2e.csv"
 	check_consumer_outputs "$dir" "quick run" "1x1,3x4" "$NATIVE_VARIANTS" "cold warm"
+	check_oneshot_outputs "$dir" "$TEST_TMP/quick.out" "quick run" helper-call-pair
 	check "no harness cgroup or BPF program remains" nothing_left_behind
 	check "the process's cgroup tree is as before (none created under it)" \
 		eval 'd=$(own_memcg_dir) && [ -d "$d" ] && [ -z "$(find "$d" -mindepth 1 -name "rootbench.*")" ]'
@@ -196,7 +197,9 @@ test_trigger() {
 
 test_compare() {
 	local a=$TEST_TMP/quick b=$TEST_TMP/cmp-b d=$TEST_TMP/cmp-doctored out rows
-	"$RB" run --quick --no-verifier --no-traversal --no-e2e --no-consumer --out "$b" >/dev/null 2>&1
+	"$RB" run --quick --no-verifier --no-traversal --no-e2e --no-consumer --no-oneshot --out "$b" >/dev/null 2>&1
+	check "run --no-oneshot: no oneshot.csv, no oneshot piece or part in env.json" \
+		eval "test ! -e '$b/oneshot.csv' && json_true '$b/env.json' '.oneshot == null and (.parts | map(.name) | any(. == \"oneshot\") | not)'"
 	out=$("$RB" compare "$a" "$b" --csv "$TEST_TMP/cmp.csv")
 	check "compare of two runs of the same kernel exits 0" test $? -eq 0
 	rows=$(csv_awk "$TEST_TMP/cmp.csv" 'END { print NR - 1 }')
@@ -571,7 +574,7 @@ if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; the
 fi
 
 # Every check below prints a line on any host (a skip where it cannot run).
-plan 206
+plan 212
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_list
 test_new_strategy_is_one_file

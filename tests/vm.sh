@@ -103,6 +103,11 @@ test_kfunc_kernel() {
 	check "vm: no root mismatch recorded" json_true "$dir/env.json" '.root_mismatches_total == 0'
 	check "vm: walk-can-loop (may_goto) has rows at every depth the kfunc has" \
 		test "$(depths_of "$dir" walk-can-loop)" = "$(depths_of "$dir" kfunc)"
+	check "vm: oneshot.csv has kfunc rows at every one-shot depth ($(jq -r '.oneshot.depths // [] | map(tostring) | join(" ")' "$dir/env.json" 2>/dev/null))" \
+		csv_awk "$dir/oneshot.csv" '$c["strategy"] == "kfunc" { have[$c["depth"]] = 1 }
+			END { nd = split(depths, d, " "); if (!nd) exit 1
+				for (i = 1; i <= nd; i++) if (!(d[i] in have)) exit 1 }' \
+		-v depths="$(jq -r '.oneshot.depths // [] | map(tostring) | join(" ")' "$dir/env.json" 2>/dev/null)"
 	check_verifier_outputs "$dir" "vm"
 	check "vm: the kfunc's root is accepted by the trusted-args kfunc" \
 		csv_has_row "$dir/capability.csv" strategy=kfunc consumer=trusted-kfunc result=accepted detail=
@@ -241,7 +246,7 @@ test_consumer_under_khugepaged() {
 
 
 # 44 + 26 + 14 + 5 + 3 checks, each printed whatever a VM run gives.
-plan 101
+plan 102
 test_kfunc_kernel
 test_icount
 test_kernel_without_kfunc

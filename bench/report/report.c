@@ -282,7 +282,8 @@ static void md_architectures(FILE *f, const char *parch, const struct verdict *v
 
 /* One section per claim: its rules' paragraphs and one plot, the first of
  * its rules' plots that no earlier section showed. */
-static void md_sections(FILE *f, const struct verdict *v, const char *prefix_for_one)
+static void md_sections(FILE *f, const struct verdict *v, const char *prefix_for_one,
+			const struct run_data *runs, size_t n)
 {
 	char shown[16][4096];
 	size_t nshown = 0, i, j, k;
@@ -311,6 +312,10 @@ static void md_sections(FILE *f, const struct verdict *v, const char *prefix_for
 				fresh = !seen;
 			}
 		}
+		/* The per-call section (the first) also shows one lookup per
+		 * invocation. */
+		if (i == 0)
+			md_oneshot(f, runs, n);
 		if (!plotted)
 			continue;
 		if (nshown < sizeof(shown) / sizeof(shown[0]))
@@ -369,7 +374,7 @@ static void write_report(FILE *f, const struct run_data *runs, size_t n, const s
 		md_aa(f, aa);
 	for (k = 0; k < n; k++)
 		md_targets(f, &runs[k]);
-	md_sections(f, v, prefix_for_one);
+	md_sections(f, v, prefix_for_one, runs, n);
 	md_caveats(f, runs, n);
 	fprintf(f, "\n## Reproduce\n\n```\nmake reference     # these runs and this report, from a clean checkout\nmake bench         # a native run on your machine, with its own REPORT.md\nmake vm-bench VM_ICOUNT=1   # the kfunc's kernel in QEMU, instruction counts\n```\n");
 	md_appendix(f, runs, n);

@@ -89,7 +89,11 @@ int load_run(struct run_data *r, const char *dir)
 			  NAMES("tree_depth", "fanout", "cache", "root_lookup_a_minus_c",
 				"root_lookup_ci95_lo", "root_lookup_ci95_hi",
 				"trusted_iteration_c_minus_b", "trusted_iteration_ci95_lo",
-				"trusted_iteration_ci95_hi")))
+				"trusted_iteration_ci95_hi")) ||
+	    load_optional(dir, "oneshot.csv", &r->oneshot,
+			  NAMES("strategy", "depth", "invocations", "oneshot_ns", "ci95_lo_ns",
+				"ci95_hi_ns", "resolution_ns", "resolved", "batch_ns",
+				"ranks_differ")))
 		return -1;
 	r->unit = json_get_str(r->env, "unit", "ns");
 	r->u = strcmp(r->unit, "ns") ? "insns" : "ns";
@@ -151,6 +155,7 @@ void free_run(struct run_data *r)
 	csv_free(&r->blocks);
 	csv_free(&r->consumer);
 	csv_free(&r->attribution);
+	csv_free(&r->oneshot);
 }
 
 int load_aa(struct aa_data *a, const char *dir)

@@ -302,3 +302,56 @@ void md_appendix(FILE *f, const struct run_data *runs, size_t n)
 		md_e2e(f, r);
 	}
 }
+
+/*
+ * One lookup per invocation (oneshot.csv), in the per-call section: each
+ * route's one-shot median net of the baseline next to the batch's per-call
+ * figure of the same run. A figure under its resolution prints as "< x".
+ */
+void md_oneshot(FILE *f, const struct run_data *runs, size_t n)
+{
+	size_t k, i, measured = 0;
+	char a[96], b[96], c[96], d[96];
+
+	for (k = 0; k < n; k++)
+		measured += runs[k].oneshot.ncols > 0;
+	if (!measured) {
+		fprintf(f, "- **one lookup per invocation** (`oneshot.csv`): not measured in %s.\n",
+			n == 1 ? "this run" : "these runs");
+		return;
+	}
+	fprintf(f, "\nOne lookup per invocation (`oneshot.csv`): each run of the program makes a single get+put between two clock reads, as a handler does once per event; the median over the runs, net of the baseline's, next to the batch's per-call median of the same run. A figure not resolved (under the resolution, or its interval reaching 0) prints as \"< x\", x the larger of the resolution and the interval's top; `*` marks a route the two rank the other way, each order resolved.\n");
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const struct csv *o = &r->oneshot;
+		bool differ = false;
+
+		if (!o->ncols)
+			continue;
+		fprintf(f, "\n%s:\n\n| strategy | depth | one-shot | 95%% CI | resolution | batch |\n|---|---|---|---|---|---|\n",
+			r->label);
+		for (i = 0; i < o->nrows; i++) {
+			double v = csv_num_cell(o, i, "oneshot_ns"), res = csv_num_cell(o, i, "resolution_ns");
+			bool star = !strcmp(csv_cell(o, i, "ranks_differ"), "1");
+
+			if (is_baseline(r, csv_cell(o, i, "strategy")))
+				continue;
+			/* Not resolved: under the larger of the resolution and
+			 * the interval's top. */
+			if (strcmp(csv_cell(o, i, "resolved"), "1"))
+				snprintf(a, sizeof(a), "< %s",
+					 qnum(d, sizeof(d), fmax(res, csv_num_cell(o, i, "ci95_hi_ns")), r->u));
+			else
+				qnum(a, sizeof(a), v, r->u);
+			differ |= star;
+			fprintf(f, "| `%s`%s | %s | %s | %s | %s | %s |\n", csv_cell(o, i, "strategy"),
+				star ? " *" : "", csv_cell(o, i, "depth"), a,
+				qci(b, sizeof(b), csv_num_cell(o, i, "ci95_lo_ns"),
+				    csv_num_cell(o, i, "ci95_hi_ns"), r->u),
+				qnum(c, sizeof(c), res, r->u),
+				qnum(d, sizeof(d), csv_num_cell(o, i, "batch_ns"), r->u));
+		}
+		if (differ)
+			fprintf(f, "\nOne-shot and batch rank the routes differently in this run (`*`).\n");
+	}
+}

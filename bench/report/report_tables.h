@@ -16,6 +16,7 @@ void md_traversal(FILE *f, const struct run_data *r);
 void md_consumer(FILE *f, const struct run_data *r);
 void md_e2e(FILE *f, const struct run_data *r);
 void md_proxy(FILE *f, const struct run_data *r);
+void md_oneshot(FILE *f, const struct run_data *runs, size_t n);
 void md_appendix(FILE *f, const struct run_data *runs, size_t n);
 
 #endif

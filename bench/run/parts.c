@@ -2,8 +2,8 @@
 /*
  * The parts of a run and what each needs from it, in one table that
  * run_main() and finish() (bench/run.c) walk: run_parts[]. A part is its
- * module (sweep.c, verifier.c, blocks.c, traverse.c, consumer.c, e2e.c)
- * plus the few functions here that connect it to a run: prepare (before
+ * module (sweep.c, verifier.c, blocks.c, oneshot.c, traverse.c, consumer.c,
+ * e2e.c) plus the few functions here that connect it to a run: prepare (before
  * the run directory exists), the CSVs it fills row by row, run, write
  * (files made from all its rows, at the end), print, its piece of
  * env.json, and release. Adding a part is those functions and a row.
@@ -21,6 +21,7 @@
 #include "machine/kernel.h"
 #include "io/output.h"
 #include "parts/blocks.h"
+#include "parts/oneshot.h"
 #include "parts/proxy.h"
 #include "parts/proxy_estimate.h"
 #include "core/defaults.h"
@@ -45,6 +46,7 @@ const struct run_output_file run_outputs[OUT_N] = {
 	[OUT_E2E] = { "e2e.csv", &e2e_table },
 	[OUT_CONSUMER] = { "consumer.csv", &consumer_table },
 	[OUT_ATTRIBUTION] = { "attribution.csv", &attribution_table },
+	[OUT_ONESHOT] = { "oneshot.csv", &oneshot_table },
 };
 
 /* ---- verifier ---------------------------------------------------------- */
@@ -207,6 +209,47 @@ static int run_blocks(struct run *r, FILE *report)
 	return ret;
 }
 
+/* ---- one lookup per invocation (bench/parts/oneshot.c) ----------------- */
+
+static int prepare_oneshot(struct run *r)
+{
+	r->oneshot = (struct oneshot){ .quick = r->o.quick, .seed = r->o.seed,
+				       .unit = machine_unit(&r->m), .ls = r->ls,
+				       .selected = r->selected, .env = &r->env,
+				       .depth_offset = r->depth_offset };
+	return oneshot_prepare(&r->oneshot);
+}
+
+/* On a chain of its own (the sweep's is gone by now), next to the sweep's
+ * per-call figures when the sweep ran. */
+static int run_oneshot(struct run *r, FILE *report)
+{
+	char err[512];
+	int ret;
+
+	r->oneshot.sweep = r->o.sweep ? &r->sweep : NULL;
+	if (r->oneshot.ncells) {
+		rb_phase("cgroup-build");
+		if (chain_create(&r->chain, &r->env, err, sizeof(err))) {
+			set_failure(r, "%s", err);
+			return -1;
+		}
+		r->chain_made = true;
+		r->oneshot.chain = &r->chain;
+	}
+	ret = oneshot_measure(&r->oneshot, r->out[OUT_ONESHOT].f, report);
+	if (ret && ret != -EINTR)
+		set_failure(r, "%s", r->oneshot.failure);
+	if (r->oneshot.chain && chain_destroy(&r->chain, err, sizeof(err))) {
+		set_failure(r, "cleanup: %s", err);
+		ret = ret ? ret : -1;
+	}
+	return ret;
+}
+
+static void json_oneshot(struct run *r, struct json *j) { oneshot_json(&r->oneshot, j); }
+static void release_oneshot(struct run *r) { oneshot_release(&r->oneshot); }
+
 /* ---- the traversal (bench/traverse.c) ---------------------------------- */
 
 static int prepare_traversal(struct run *r)
@@ -320,6 +363,7 @@ static bool want_sweep(const struct run_opts *o) { return o->sweep; }
 static bool want_traversal(const struct run_opts *o) { return o->traversal; }
 static bool want_consumer(const struct run_opts *o) { return o->consumer_on; }
 static bool want_e2e(const struct run_opts *o) { return o->e2e_on; }
+static bool want_oneshot(const struct run_opts *o) { return o->oneshot; }
 
 /*
  * The parts of a run, in the order they run and print. Each keeps its
@@ -334,6 +378,9 @@ const struct run_part run_parts[] = {
 	  .json = json_sweep, .pinned = true },
 	{ .name = "blocks", .wanted = want_sweep, .run = run_blocks,
 	  .pinned = true },
+	{ .name = "oneshot", .wanted = want_oneshot, .prepare = prepare_oneshot,
+	  .outputs = { OUT_ONESHOT }, .run = run_oneshot, .json = json_oneshot,
+	  .release = release_oneshot, .pinned = true },
 	{ .name = "traversal", .wanted = want_traversal, .prepare = prepare_traversal,
 	  .outputs = { OUT_TRAVERSAL, OUT_TRAVERSAL_PARTS }, .run = run_traversal,
 	  .json = json_traversal, .release = release_traversal, .pinned = true },

@@ -20,6 +20,7 @@
 #include "parts/consumer.h"
 #include "parts/crosscheck.h"
 #include "parts/e2e.h"
+#include "parts/oneshot.h"
 #include "parts/proxy.h"
 #include "parts/sweep.h"
 #include "parts/traverse.h"
@@ -43,6 +44,7 @@ struct run {
 	int depth_offset;	/* true depth - depth from the cgroup path */
 	struct outfile out[OUT_N];	/* the CSVs parts fill row by row */
 	struct sweep sweep;
+	struct oneshot oneshot;	/* one lookup per invocation; its own chain */
 	struct traversal tv;
 	/* End to end, with what the run hands it (it points to them). */
 	struct {

@@ -33,7 +33,7 @@ enum {
 	OPT_NO_TRAVERSAL, OPT_TRAVERSAL, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
 	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS, OPT_SEED,
 	OPT_CROSSCHECK, OPT_PROXY_VALIDATION,
-	OPT_NO_CONSUMER, OPT_CONSUMER_TREES, OPT_NO_SWEEP,
+	OPT_NO_CONSUMER, OPT_CONSUMER_TREES, OPT_NO_SWEEP, OPT_NO_ONESHOT,
 };
 
 /* run, verifier, traverse. */
@@ -97,6 +97,7 @@ static const struct argp_option run_opts_table[] = {
 	{ "no-traversal", OPT_NO_TRAVERSAL, NULL, 0, "skip the full-tree traversal measurement (the default of run; kept for scripts)", 0 },
 	{ "no-consumer", OPT_NO_CONSUMER, NULL, 0, "skip the OOM victim-selection consumer (consumer.csv)", 0 },
 	{ "no-e2e", OPT_NO_E2E, NULL, 0, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", 0 },
+	{ "no-oneshot", OPT_NO_ONESHOT, NULL, 0, "skip the one-lookup-per-invocation measurement (oneshot.csv)", 0 },
 	{ NULL, 0, NULL, 0, "Parts of the run to add:", 8 },
 	{ "traversal", OPT_TRAVERSAL, NULL, 0, "also measure the full-tree traversal (traversal.csv, traversal_parts.csv; `rootbench traverse` alone). Off by default: the consumer's OOM victim selection walks the same trees as a handler does, and the traversal would take the default run past 120 s", 0 },
 	{ 0 },
@@ -180,6 +181,7 @@ static int flag_opt(struct run_opts *o, int key)
 	case OPT_NO_E2E: o->no_e2e = true; return 0;
 	case OPT_NO_CONSUMER: o->no_consumer = true; return 0;
 	case OPT_NO_SWEEP: o->no_sweep = true; return 0;
+	case OPT_NO_ONESHOT: o->no_oneshot = true; return 0;
 	case OPT_CROSSCHECK: o->crosscheck = true; return 0;
 	case CLI_VERBOSE: o->verbose = true; return 0;
 	}
@@ -310,6 +312,8 @@ static int settle_defaults(struct run_opts *o)
 	}
 	o->consumer_on &= !o->no_consumer;
 	o->sweep &= !o->no_sweep;
+	/* One lookup per run, after the sweep: a run command only. */
+	o->oneshot &= !o->no_oneshot;
 	o->traversal &= !o->no_traversal;
 	/* A quick run is a smoke test: the end-to-end part needs many runs of
 	 * a whole process to say anything, so it is left to full runs. */
@@ -379,6 +383,7 @@ int parse_run_opts(const struct cli_cmd *cmd, bool sweep, bool verifier,
 	o->warmup = (unsigned long)-1;
 	o->cmd = cmd->name;
 	o->sweep = sweep;
+	o->oneshot = sweep;	/* run alone has it */
 	o->verifier = verifier;
 	o->traversal = traversal;
 	o->e2e_on = e2e;

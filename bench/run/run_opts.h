@@ -28,6 +28,7 @@ struct run_opts {
 	bool no_traversal;	/* skip traversal.csv */
 	bool traversal_asked;	/* --traversal: run leaves it out by default */
 	bool no_e2e;		/* skip e2e.csv */
+	bool no_oneshot;	/* skip oneshot.csv */
 	bool crosscheck;	/* --crosscheck: crosscheck.csv */
 	struct e2e_opts e2e;
 	const char *proxy_validation;	/* --proxy-validation FILE */
@@ -35,6 +36,7 @@ struct run_opts {
 	struct traversal_opts tv;
 	/* What the command does: run does all of it, unless told not to. */
 	bool sweep, verifier, traversal, e2e_on;
+	bool oneshot;		/* one lookup per invocation (oneshot.csv) */
 	/* The OOM victim-selection consumer (consumer.csv). */
 	bool consumer_on, no_consumer, no_sweep, consumer_trees_given;
 	struct consumer_opts co;
