@@ -89,14 +89,14 @@ static const struct argp_option run_opts_table[] = {
 	{ "batch", OPT_BATCH, "N|auto", 0, "strategy calls per sample (1..8388608), or auto: calibrated so a sample takes --sample-ms; default auto", 0 },
 	{ "crosscheck", OPT_CROSSCHECK, NULL, 0, "also check each (strategy, depth) against the kernel's BPF run-time statistics (BPF_STATS_RUN_TIME on during the sweep): crosscheck.csv, and a summary in env.json", 0 },
 	{ "proxy-validation", OPT_PROXY_VALIDATION, "FILE", 0, "where the kfunc is missing: the VM validation of its proxy (proxy-validation.csv rows) the kfunc estimate rests on; default " PROXY_VALIDATION_DEFAULT, 0 },
-	{ "e2e-calls", OPT_E2E_CALLS, "N", 0, "getppid() calls per end-to-end run (and a tenth of it: the per-call figure is the slope), 1000..100000000; default 200000. --quick skips the end-to-end part unless this or --e2e-runs is set", 0 },
-	{ "e2e-runs", OPT_E2E_RUNS, "N", 0, "hyperfine runs per end-to-end command and call count, 3..1000; default 5, --quick 3", 0 },
+	{ "e2e-calls", OPT_E2E_CALLS, "N", 0, "getppid() calls per timed end-to-end block (each starts with a tenth of it untimed), 1000..100000000; default 20000. --quick skips the end-to-end part unless this or --e2e-runs is set", 0 },
+	{ "e2e-runs", OPT_E2E_RUNS, "N", 0, "end-to-end pairs per strategy (a block attached, a block detached, alternating), 3..1000; default 21, --quick 3", 0 },
 	{ NULL, 0, NULL, 0, "Parts of the run to skip:", 7 },
 	{ "no-sweep", OPT_NO_SWEEP, NULL, 0, "skip the depth sweep (percall.csv, samples.csv, calibration.csv, walkfit.csv)", 0 },
 	{ "no-verifier", OPT_NO_VERIFIER, NULL, 0, "skip the verifier cost and trusted-pointer capability report (verifier.csv, capability.csv)", 0 },
 	{ "no-traversal", OPT_NO_TRAVERSAL, NULL, 0, "skip the full-tree traversal measurement (traversal.csv)", 0 },
 	{ "no-consumer", OPT_NO_CONSUMER, NULL, 0, "skip the OOM victim-selection consumer (consumer.csv)", 0 },
-	{ "no-e2e", OPT_NO_E2E, NULL, 0, "skip the end-to-end measurement with hyperfine (e2e.csv, e2e.json)", 0 },
+	{ "no-e2e", OPT_NO_E2E, NULL, 0, "skip the end-to-end measurement (e2e.csv, e2e.json)", 0 },
 	{ 0 },
 };
 
