@@ -102,6 +102,8 @@ static int run_trigger(struct e2e *e, const char *self, struct arm *a)
 	}
 	argv[k] = NULL;
 	a->n = 0;
+	if (rb_stopping())
+		return -EINTR;
 	if (pipe2(fds, O_CLOEXEC))
 		return text(e->failure, sizeof(e->failure), "pipe: %s", strerror(errno)), -1;
 	fflush(NULL);
@@ -320,7 +322,7 @@ static const struct column e2e_cols[] = {
 	COL("net_ci95_hi_ns", COL_NUM, struct e2e_row, net_hi),
 	COL("resolution_ns", COL_NUM, struct e2e_row, resolution),
 	COL("cold_ns", COL_NUM, struct e2e_row, cold),
-	COL("cause", COL_STR, struct e2e_row, cause),
+	COL("cause", COL_QUOTED, struct e2e_row, cause),
 };
 const struct columns e2e_table = COLS_INIT(e2e_cols);
 
