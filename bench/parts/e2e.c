@@ -346,7 +346,7 @@ static void write_row(struct e2e *e, const struct arm *a, const struct arm *base
 {
 	double net = NAN, lo = NAN, hi = NAN, ik = NAN, ratio = NAN;
 	const char *flag = "";
-	char why[320] = "", pc[32], nt[32];
+	char why[320] = "", pc[32], nt[32], ikt[32] = "-", rt[16] = "-";
 
 	if (base && base != a) {
 		net = a->s.median - base->s.median;
@@ -366,9 +366,14 @@ static void write_row(struct e2e *e, const struct arm *a, const struct arm *base
 		.net = net, .net_lo = lo, .net_hi = hi, .inkernel = ik, .ratio = ratio,
 		.resolution = e->resolution, .cold = a->cold, .flag = flag, .cause = why });
 	e->rows++;
-	fprintf(out, "%-16s %5u %10s %10s %10.1f %6.2f %s\n", a->strategy, a->depth,
+	if (!isnan(ik))
+		text(ikt, sizeof(ikt), "%.1f", ik);
+	/* A ratio of a figure under the resolution would be noise. */
+	if (!isnan(ratio) && lo > 0)
+		text(rt, sizeof(rt), "%.2f", ratio);
+	fprintf(out, "%-16s %5u %10s %10s %10s %6s %s\n", a->strategy, a->depth,
 		shown(pc, sizeof(pc), a->s.median, a->s.ci_lo, a->s.ci_hi, e->resolution),
-		shown(nt, sizeof(nt), net, lo, hi, e->resolution), ik, ratio,
+		shown(nt, sizeof(nt), net, lo, hi, e->resolution), ikt, rt,
 		!strcmp(flag, "disagree") ? "DISAGREES >2x" :
 		!strcmp(flag, "inconclusive") ? "(too noisy to tell)" : "");
 	if (why[0])
