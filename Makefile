@@ -1,4 +1,9 @@
-# memcg-root-bench: `make bench` measures natively, `make test` tests.
+# The git commit goes into env.json; rewritten only when it changes.
+# GIT_COMMIT=...: a tree without .git says which commit it is (make fleet
+# ships `git archive` of HEAD to each host).
+GIT_COMMIT ?=
+$(BUILD)/version.h: FORCE | $(BUILD)
+	@v="#define RB_GIT_COMMIT \"$(or $(GIT_COMMIT),$$(git describe --always --dirty 2>/dev/null || echo unknown))\""; \# memcg-root-bench: `make bench` measures natively, `make test` tests.
 # Build outputs go to $(BUILD) (git-ignored); nothing is written elsewhere.
 
 BUILD       ?= build
@@ -101,9 +106,14 @@ $(BUILD)/source_lines.h: $(patsubst %,bpf/%.bpf.c,$(STRATEGIES) $(CONSUMERS)) $(
 	scripts/source-lines.sh $(filter %.bpf.c,$^) > $@.tmp
 	@mv $@.tmp $@
 
-# The git commit goes into env.json; rewritten only when it changes.
+# The git commit goes into env.json; rewritten only when it changes. "-dirty"
+# when the code differs from it: results/ and REPORT.md are outputs, so
+# make reference can rewrite results/proxy-validation.csv before its runs.
+# GIT_COMMIT=...: a tree without .git says which commit it is (make fleet
+# ships `git archive` of HEAD to each host).
+GIT_COMMIT ?=
 $(BUILD)/version.h: FORCE | $(BUILD)
-	@v="#define RB_GIT_COMMIT \"$$(git describe --always --dirty 2>/dev/null || echo unknown)\""; \
+	@v="#define RB_GIT_COMMIT \"$(or $(GIT_COMMIT),$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD -- . ':(exclude)results' ':(exclude)REPORT.md' 2>/dev/null || echo -dirty))\""; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
 
 # Only the table needs the skeletons; -MMD records the rest.
@@ -194,7 +204,7 @@ clean:
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_DEPS := bench/core/stats.c bench/core/rounds.c bench/io/parse.c bench/io/output.c bench/io/json.c \
 	bench/io/jsonread.c bench/io/csvread.c bench/io/cli.c bench/machine/fingerprint.c bench/core/sample.c \
-	bench/core/signals.c bench/io/columns.c
+	bench/core/signals.c bench/io/columns.c bench/machine/kernel.c bench/parts/proxy_rule.c
 $(BUILD)/unit_tests: $(UNIT_SRCS) $(UNIT_DEPS) $(wildcard tests/unit/*.h) $(BENCH_HDRS) | $(BUILD)
 	$(CC) $(CFLAGS) -Itests/unit $(UNIT_SRCS) $(UNIT_DEPS) -lbpf -ljansson -lz -lm -o $@
 
@@ -251,3 +261,14 @@ vm-matrix: deps deps-vm
 	$(MAKE) all
 	@if echo " $(ARCHS) $(MATRIX_ARCHS) " | grep -q ' arm64 '; then scripts/deps.sh arm64; fi
 	MATRIX_ARCHS="$(or $(ARCHS),$(MATRIX_ARCHS),amd64)" BUILD=$(BUILD) scripts/vm-matrix.sh
+
+# The default native suite on every host of an ssh login file, through GNU
+# parallel; the runs come back into the machine gallery and the cross-class
+# table is printed (scripts/fleet.sh: FLEET_ARGS, FLEET_JOBS, FLEET_GALLERY).
+export FLEET_ARGS FLEET_JOBS FLEET_GALLERY
+.PHONY: fleet
+fleet: deps
+	@[ -n "$(HOSTS)" ] || { echo "make fleet: HOSTS=FILE (an ssh login file, as GNU parallel --sshloginfile reads) is required" >&2; exit 2; }
+	@scripts/deps.sh fleet
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/fleet.sh "$(HOSTS)"

@@ -88,7 +88,7 @@ static const struct column aa_cols[] = {
 static const struct columns aa_table = COLS_INIT(aa_cols);
 
 static int write_summary(const char *dir, const struct compare_result *res, size_t nres,
-			 double share)
+			 double share, const struct compare_result *power)
 {
 	static const char *const names[] = { "median", "low" };
 	struct rundir rd = { .dirfd = -1 };
@@ -121,6 +121,17 @@ static int write_summary(const char *dir, const struct compare_result *res, size
 	json_num(&j, "limit", RB_TARGET_AA_SHARE);
 	json_bool(&j, "met", share <= RB_TARGET_AA_SHARE);
 	json_obj_end(&j);
+	json_obj_begin(&j, "power");
+	json_str(&j, "name", "aa_power_at_scale");
+	json_str(&j, "estimator", RB_Q_PRIMARY_NAME);
+	json_num(&j, "scale", RB_AA_POWER_SCALE);
+	json_int(&j, "cells", (long long)power->compared);
+	json_int(&j, "called_slower", (long long)power->slower);
+	json_num(&j, "value", power->compared ? (double)power->slower / (double)power->compared : 0);
+	json_num(&j, "limit", RB_TARGET_AA_POWER);
+	json_bool(&j, "met", power->compared &&
+		  (double)power->slower / (double)power->compared >= RB_TARGET_AA_POWER);
+	json_obj_end(&j);
 	if (json_end(&j)) {
 		fprintf(stderr, "rootbench: internal error: aa.json nests deeper than %d levels or does not balance\n",
 			JSON_MAX_NEST);
@@ -137,7 +148,7 @@ int cmd_aa(int argc, char **argv)
 {
 	const char *out = NULL;
 	char a[4096], b[4096], err[4200], stamp[32];
-	struct compare_result res[2];
+	struct compare_result res[2], power;
 	const double qs[2] = { RB_Q_MEDIAN, RB_Q_LOW };
 	struct rundir rd = { .dirfd = -1 };
 	struct outfile csv = { .f = NULL };
@@ -227,7 +238,16 @@ int cmd_aa(int argc, char **argv)
 	rundir_close(&rd);
 	k = RB_Q_PRIMARY == RB_Q_LOW;
 	share = res[k].compared ? (double)res[k].different / (double)res[k].compared : 0;
-	if (write_summary(out, res, 2, share))
+	{
+		/* Power: run A against itself made 10% dearer, the same
+		 * statistics; every cell should be called slower. */
+		struct compare_opts po = { .margin_pct = RB_COMPARE_MARGIN, .q = RB_Q_PRIMARY,
+					   .scale_b = RB_AA_POWER_SCALE };
+
+		if (compare_runs(a, a, &po, NULL, NULL, &power, err, sizeof(err)))
+			return cli_error("aa", "power check: %s", err), RB_EXIT_FAIL;
+	}
+	if (write_summary(out, res, 2, share, &power))
 		ret = RB_EXIT_FAIL;
 	printf("\nA/A target: %zu of %zu cells (%.1f%%) called different with the %s estimator, limit %.0f%%: %s\n",
 	       res[k].different, res[k].compared, 100.0 * share, RB_Q_PRIMARY_NAME,
@@ -235,6 +255,12 @@ int cmd_aa(int argc, char **argv)
 	printf("            (the %s estimator: %zu of %zu, %.1f%%)\n", k ? "median" : "low",
 	       res[!k].different, res[!k].compared,
 	       res[!k].compared ? 100.0 * (double)res[!k].different / (double)res[!k].compared : 0);
+	printf("A/A power: run A against itself with every net figure x%.2f: %zu of %zu cells called slower (%.1f%%), target at least %.0f%%: %s\n",
+	       RB_AA_POWER_SCALE, power.slower, power.compared,
+	       power.compared ? 100.0 * (double)power.slower / (double)power.compared : 0,
+	       100.0 * RB_TARGET_AA_POWER,
+	       power.compared && (double)power.slower / (double)power.compared >= RB_TARGET_AA_POWER ?
+	       "MET" : "NOT MET");
 	fprintf(stderr, "rootbench aa: results in %s\n", out);
 	return ret;
 }

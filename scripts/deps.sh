@@ -3,7 +3,7 @@
 # installs the missing packages with apt-get (as root); elsewhere it prints
 # the Debian package names and fails.
 #
-# usage: scripts/deps.sh bench|test|fuzz|vm|arm64 [--check]
+# usage: scripts/deps.sh bench|test|fleet|fuzz|vm|arm64 [--check]
 #   --check   only report what is missing (exit 1 if anything is)
 set -euo pipefail
 
@@ -31,8 +31,19 @@ bench_deps() {
 
 test_deps() {
 	bench_deps
+	fleet_deps
 	have_cmd shellcheck shellcheck
 	have_cmd jq jq	# reads env.json in tests/native.sh
+	have_file /usr/sbin/sshd openssh-server	# tests/fleet.sh: a loopback sshd of its own
+}
+
+# make fleet (scripts/fleet.sh), and make vm-matrix MATRIX_SSHLOGINFILE=:
+# GNU parallel over ssh, which moves files with rsync.
+fleet_deps() {
+	have_cmd git git		# git archive: the tree each host builds
+	have_cmd ssh openssh-client
+	have_cmd parallel parallel
+	have_cmd rsync rsync
 }
 
 # What scripts/vm-kernel.sh and scripts/vm-run.sh use.
@@ -78,14 +89,15 @@ fuzz_deps() {
 case "${1:-}" in
 bench) bench_deps ;;
 test) test_deps ;;
+fleet) fleet_deps ;;
 fuzz) fuzz_deps ;;
 vm) vm_deps ;;
 arm64) arm64_deps ;;
-*) echo "usage: $0 bench|test|fuzz|vm|arm64 [--check]" >&2; exit 2 ;;
+*) echo "usage: $0 bench|test|fleet|fuzz|vm|arm64 [--check]" >&2; exit 2 ;;
 esac
 case "${2:-}" in
 '' | --check) ;;
-*) echo "usage: $0 bench|test|fuzz|vm|arm64 [--check]" >&2; exit 2 ;;
+*) echo "usage: $0 bench|test|fleet|fuzz|vm|arm64 [--check]" >&2; exit 2 ;;
 esac
 
 [ "${#need[@]}" -eq 0 ] && exit 0

@@ -250,7 +250,10 @@ percall_prepare() {
 	fi
 	local i
 	for i in "${!strategies[@]}"; do
-		awk -v s="${strategies[i]}" '$1 == s { print $2, $3, $4, $5 }' "$tmp/percall.all" |
+		# A net figure below resolution is drawn at 0, its bar from 0: no
+		# point or bar below zero (the report prints it as "< x").
+		awk -v s="${strategies[i]}" 'function z(v) { return v == "NaN" || v >= 0 ? v : 0 }
+			$1 == s { print $2, z($3), z($4), z($5) }' "$tmp/percall.all" |
 			sort -n -k1,1 >"$tmp/pc.$i.dat"
 	done
 	# What the key says of the baseline: its gross cost, a range when it moves.
@@ -279,7 +282,8 @@ plot_percall_vs_depth() {
 		s=${strategies[i]}
 		read -r c pt <<<"$(style "$s")"
 		label=$(gpstr "$s")
-		fit=$(awk -v s="$s" '$1 == s && $2 != "NaN" && $3 != "NaN" { print $2, $3; exit }' "$tmp/walkfit")
+		# A line below zero at depth 0 or falling is no cost model: not drawn.
+		fit=$(awk -v s="$s" '$1 == s && $2 != "NaN" && $3 != "NaN" && $2 >= 0 && $3 >= 0 { print $2, $3; exit }' "$tmp/walkfit")
 		if [ -n "$fit" ]; then
 			label+=$(awk -v u="$u" "$fmt_awk"'{ printf "  (fit %s %s + %s %s/level)", fmt($1), u, fmt($2), u }' <<<"$fit")
 			# The fit line, sampled at every depth so it is right on a log axis too.
@@ -296,9 +300,11 @@ plot_percall_vs_depth() {
 	cat "$tmp"/pc.*.dat >"$tmp/pc.every"
 	# The kfunc estimated from its proxy (estimate.csv), where the kfunc is
 	# missing: a series of its own, labelled an estimate, never a measured one.
-	local est_key=0 est est_title=''
+	local est_key=0 est est_title='' est_col=proxy_ns
+	# estimate_ns: the proxy times kfunc/proxy; files from before it had proxy_ns.
+	head -n 1 "$run/estimate.csv" 2>/dev/null | tr ',' '\n' | grep -qx estimate_ns && est_col=estimate_ns
 	if [ -f "$run/estimate.csv" ] &&
-		est=$(csv_cols "$run/estimate.csv" proxy_ns from validated_within_pct 2>/dev/null | head -n 1) &&
+		est=$(csv_cols "$run/estimate.csv" "$est_col" from validated_within_pct 2>/dev/null | head -n 1) &&
 		[ -n "$est" ]; then
 		awk -v e="${est%% *}" 'NR == 1 || $1 < lo { lo = $1 } $1 > hi { hi = $1 }
 			END { print lo, e; print hi, e }' "$tmp/pc.every" >"$tmp/estimate.dat"

@@ -3,8 +3,9 @@
 # one clean commit: a native run of this machine (results/reference/
 # native-<machine>, named by its fingerprint), an A/A check on it (native-aa),
 # and the kfunc's kernel in the VM under TCG and under icount, and its arm64
-# build under icount (vm-arm64-icount). Then REPORT.md and
-# results/reference/summary.txt from them.
+# build under icount (vm-arm64-icount), after the proxy's validation on every
+# kernel with the kfunc (results/proxy-validation.csv; REFERENCE_VALIDATION=0
+# skips it). Then REPORT.md and results/reference/summary.txt from them.
 #
 # usage: scripts/reference.sh                  the runs, then the report
 #        scripts/reference.sh --report [MD TXT] the report alone, from the
@@ -46,7 +47,9 @@ report() {
 		list+=("$r")
 	done < <(runs)
 	[ -f "$ref/native-aa/aa.json" ] || die "$ref/native-aa: no A/A check there (make reference makes it)"
-	"$build/rootbench" report --out "$md" --summary "$txt" --aa "$ref/native-aa" "${list[@]}"
+	# The gallery: what the put costs on each machine class (the alternatives).
+	"$build/rootbench" report --out "$md" --summary "$txt" --aa "$ref/native-aa" \
+		--gallery results/machines "${list[@]}"
 }
 
 case "${1:-}" in
@@ -62,6 +65,11 @@ esac
 new=$ref.new
 rm -rf "$new"
 mkdir -p "$new"
+# The proxy's validation first, at the same commit, on every kernel with the
+# kfunc (scripts/proxy-validation.sh): the native run's ESTIMATE reads it.
+# It rewrites results/proxy-validation.csv; the build's commit ignores
+# results/ (Makefile, version.h), so the runs below still name a clean one.
+[ "${REFERENCE_VALIDATION:-1}" = 0 ] || BUILD=$build scripts/proxy-validation.sh
 BUILD=$build scripts/bench.sh --out "$new/native"
 name=$(jq -r '.machine.name // "unknown machine"' "$new/native/env.json")
 slug=$(printf '%s' "$name" | LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C tr -cs '[:lower:][:digit:]' '-' | sed 's/^-//; s/-$//')

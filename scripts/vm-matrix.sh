@@ -35,7 +35,9 @@
 #                           version than the one resolved here.
 #
 # Output, in the matrix directory:
-#   kernels.csv     label,suite,release,package,version,has_kfunc,status,seconds,arch
+#   kernels.csv     label,suite,release,package,version,has_kfunc,status,seconds,arch,
+#                   kfunc_form (the form the verifier takes: get+put where
+#                   the kfunc is KF_ACQUIRE, get where not, - without it)
 #   percall.csv     strategy,depth, then one column per kernel: net per-call
 #                   instructions (5th percentile, see FIGURE below)
 #   verifier.csv    strategy,stat, then one column per kernel
@@ -253,7 +255,7 @@ elapsed=$((t_end - t_start))
 # kernels.csv, in kernel version order (the repeat right after its kernel).
 run_failed=0
 {
-	echo "label,suite,release,package,version,has_kfunc,status,seconds,arch"
+	echo "label,suite,release,package,version,has_kfunc,status,seconds,arch,kfunc_form"
 	for l in "${labels[@]}"; do
 		(
 			# shellcheck disable=SC1090 # written above
@@ -262,7 +264,14 @@ run_failed=0
 			[ -f "$stage/runs/$l.status" ] && st=$(cat "$stage/runs/$l.status")
 			rc=${st%% *}
 			[ "$rc" = 0 ] && [ -f "$stage/runs/$l/percall.csv" ] && status=ok || status="failed ($rc)"
-			echo "$l,$KERNEL_SUITE,$KERNEL_RELEASE,$KERNEL_PACKAGE,$KERNEL_VERSION,$KERNEL_HAS_KFUNC,$status,${st#* },${KERNEL_ARCH:-amd64}"
+			# The form the kernel's verifier takes: "get+put" where the kfunc
+			# is KF_ACQUIRE (7.x as released), "get" where it is not
+			# (e463b6de9da1, reverted by d0f5d4f8f328), "-" without it.
+			form=-
+			[ -f "$stage/runs/$l/env.json" ] &&
+				form=$(jq -r '[.strategies[]? | select(.role == "kfunc" and .available) | .measured_form // "-"][0] // "-"' \
+					"$stage/runs/$l/env.json" 2>/dev/null || echo -)
+			echo "$l,$KERNEL_SUITE,$KERNEL_RELEASE,$KERNEL_PACKAGE,$KERNEL_VERSION,$KERNEL_HAS_KFUNC,$status,${st#* },${KERNEL_ARCH:-amd64},$form"
 		)
 	done | sort -t, -k9,9 -k5,5V -k1,1
 } >"$stage/kernels.csv"
@@ -422,11 +431,13 @@ col_names=$(for l in "${cols[@]}"; do csv_awk "$stage/kernels.csv" '$c["label"] 
 	echo "percentile does not); or a verifier statistic of \`rootbench_once\`."
 	echo "\`rootbench run $run_args\` in each guest."
 	echo
-	echo "| kernel | arch | suite | package version | kfunc | run | seconds |"
-	echo "|---|---|---|---|---|---|---:|"
-	csv_awk "$stage/kernels.csv" '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $c["release"], $c["arch"],
+	echo "| kernel | arch | suite | package version | kfunc | form the verifier takes | run | seconds |"
+	echo "|---|---|---|---|---|---|---|---:|"
+	csv_awk "$stage/kernels.csv" '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $c["release"], $c["arch"],
 		$c["suite"] ($c["label"] ~ /\.again$/ ? " (again)" : ""), $c["version"],
-		$c["has_kfunc"] == 1 ? "has it" : "lacks it", $c["status"], $c["seconds"] }'
+		$c["has_kfunc"] == 1 ? "has it" : "lacks it",
+		$c["kfunc_form"] == "get+put" ? "get+put (KF_ACQUIRE)" : $c["kfunc_form"] == "get" ? "get (no put)" : "-",
+		$c["status"], $c["seconds"] }'
 	echo
 	echo "- Determinism: $determinism."
 	echo "- Time: $timing."

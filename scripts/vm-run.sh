@@ -257,6 +257,12 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 ulimit -l unlimited 2>/dev/null
 hostname rootbench-vm
+# The kernel's config, where the host had one beside the image: where a
+# distribution keeps it, for the harness to read (CONFIG_MEMCG_V1).
+if [ -f /vmrun/config ]; then
+	mkdir -p /boot
+	cp /vmrun/config "/boot/config-$(uname -r)"
+fi
 export HOME=/root
 . /vmrun/env
 cd /work
@@ -466,6 +472,10 @@ echo "$prog: accel=$accel_name ($why); boot=$boot_how ($boot_why)" >&2
 # --- the per-run part: command and environment ---------------------------
 
 mkdir -p "$run/over/vmrun"
+# The kernel's config, kept beside the image by scripts/vm-kernel.sh.
+if [ -f "$(dirname -- "$kernel")/config" ]; then
+	cp -- "$(dirname -- "$kernel")/config" "$run/over/vmrun/config"
+fi
 {
 	echo "export ROOTBENCH_VM=1"
 	echo "export ROOTBENCH_VM_OUT=/out"

@@ -66,6 +66,7 @@ cases=(
 	"unknown visit mode|neither auto nor counter|traverse --visit usage"
 	"too few cold samples|too small|traverse --cold-samples 1"
 	"--no-traversal with a traversal option|conflicts with the traversal options|run --no-traversal --trees 1x1"
+	"--no-traversal with --traversal|conflicts with --traversal|run --no-traversal --traversal"
 	"verifier with a sweep option|unknown option|verifier --depths 4"
 	"trigger without a strategy|--strategy is required|trigger --calls 10"
 	"trigger with an unknown strategy|unknown name 'walk'|trigger --strategy walk"
@@ -81,6 +82,8 @@ cases=(
 	"more rounds than samples|exceeds --samples|run --samples 10 --rounds 11"
 	"zero rounds|too small|run --rounds 0"
 	"compare with an unknown estimator|neither median nor low|compare --estimator mean $existing $existing"
+	"compare with a scale out of range|outside 0.01..100|compare --scale-b 0 $existing $existing"
+	"compare with a signed scale|not a plain decimal|compare --scale-b -1.1 $existing $existing"
 	"aa with a bad run option|--rounds|aa --rounds 0"
 )
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 
 # A small but complete sweep: two depths, every available strategy.
-ARGS=(run --depths "4,8" --samples 10 --warmup 2 --trees "1x1,2x4" --cold-samples 3
+ARGS=(run --traversal --depths "4,8" --samples 10 --warmup 2 --trees "1x1,2x4" --cold-samples 3
 	--e2e-runs 3 --e2e-calls 10000)
 
 # The leak check itself: programs left pinned in a bpffs, as a consumer that

@@ -307,6 +307,15 @@ check_e2e_outputs() {
 # leaves in a run directory (make bench, make vm-bench): a valid PNG and SVG
 # per plot the run's files allow, REPORT.md linking them, and summary.txt
 # within 72 columns.
+# negative_times FILE...: each line that prints a negative figure, as
+# FILE:LINE:text (none: no output, status 1). A figure is negative when a
+# minus sign stands right before its digits after a space, bracket, bar,
+# comma, colon or sign; ranges ("2-6") and names ("x86-64") have a digit or
+# letter there instead.
+negative_times() {
+	grep -HnE '(^|[][[:space:](|,=:<>])(-|−)[0-9]*[.]?[0-9]' "$@"
+}
+
 check_plots_and_report() {
 	local dir=$1 label=$2 unit=${3:-} want=(percall-vs-depth percall-typical) p bad=''
 	[ -f "$dir/verifier.csv" ] && want+=(verifier-cost)
@@ -336,7 +345,9 @@ check_plots_and_report() {
 		eval "grep -q '^## The answer' '$dir/REPORT.md' && grep -q '^## Method and caveats' '$dir/REPORT.md' &&
 			grep -qF '](plots/percall-vs-depth.png)' '$dir/REPORT.md'"
 	check "$label: summary.txt is a mail: at most 60 lines, ending with how to reproduce" \
-		eval "[ \"\$(wc -l <'$dir/summary.txt')\" -le 60 ] && tail -n 3 '$dir/summary.txt' | grep -q '^  make '"
+		eval "[ \"\$(wc -l <'$dir/summary.txt')\" -le 60 ] && tail -n 2 '$dir/summary.txt' | grep -q '^Reproduce.*make reference'"
+	check "$label: REPORT.md and summary.txt print no negative time$(negative_times "$dir/REPORT.md" "$dir/summary.txt" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
+		eval "! negative_times '$dir/REPORT.md' '$dir/summary.txt' >/dev/null"
 	check "$label: summary.txt has no line over 72 columns" \
 		eval "[ -s '$dir/summary.txt' ] && [ \"\$(LC_ALL=C.UTF-8 wc -L <'$dir/summary.txt')\" -le 72 ]"
 }

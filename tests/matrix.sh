@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 
 # 18 checks, then one on how KVM went (a skip where it just works).
-plan 19
+plan 20
 kfunc_suite=unstable+trixie-backports
 dir=$TEST_TMP/matrix
 MATRIX_SUITES="trixie $kfunc_suite" MATRIX_REPEAT=$kfunc_suite MATRIX_JOBS=2 MATRIX_OUT=$dir \
@@ -22,6 +22,9 @@ check "matrix: two kernels, one twice, exits 0" test "$rc" -eq 0
 
 check "matrix: kernels.csv lists three runs, all ok" \
 	test "$(csv_awk "$dir/kernels.csv" '$c["status"] == "ok" { n++ } END { print n + 0 }')" -eq 3
+check "matrix: kernels.csv names the form the verifier takes: none on 6.12, get+put (KF_ACQUIRE) on 7.x" \
+	csv_awk "$dir/kernels.csv" '{ f[$c["has_kfunc"]] = f[$c["has_kfunc"]] " " $c["kfunc_form"] }
+		END { exit !(f[0] == " -" && f[1] == " get+put get+put") }'
 check "matrix: the kernels are in version order, the 6.12 control first" \
 	csv_awk "$dir/kernels.csv" '{ first = $c["label"] == "trixie" && $c["has_kfunc"] == 0; exit } END { exit !first }'
 check "matrix: per-call and verifier tables have a column per kernel" \

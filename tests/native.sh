@@ -46,7 +46,7 @@ test_list() {
 
 test_quick_run() {
 	local dir=$TEST_TMP/quick rc
-	"$RB" run --quick --out "$dir" >"$TEST_TMP/quick.out" 2>"$TEST_TMP/quick.err"
+	"$RB" run --quick --traversal --out "$dir" >"$TEST_TMP/quick.out" 2>"$TEST_TMP/quick.err"
 	rc=$?
 	check "quick run exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || sed 's/^/# /' "$TEST_TMP/quick.err"
@@ -109,6 +109,8 @@ test_quick_run() {
 			.reason | type == "string" and length > 0] | length > 0 and all'
 	check "the table is printed on stdout" grep -q '^walk-iter ' "$TEST_TMP/quick.out"
 	check "targets are checked and reported" grep -q 'ci95_half_width_best_walk' "$TEST_TMP/quick.out"
+	check "stdout prints no negative time$(negative_times "$TEST_TMP/quick.out" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
+		eval "! negative_times '$TEST_TMP/quick.out' >/dev/null"
 	check "a progress line per round on stderr" \
 		test "$(grep -c '^\[round .* s left$' "$TEST_TMP/quick.err")" -eq 5
 	check_verifier_outputs "$dir" "quick run"
@@ -265,6 +267,8 @@ test_e2e() {
 	check "e2e: every disagreement is printed as a finding with its cause" \
 		test "$(grep -c '^  finding: .* cause: ' "$TEST_TMP/e2e.out")" -eq \
 		"$(json_value "$dir/env.json" .e2e.disagreements_over_2x)"
+	check "e2e: stdout prints no negative time$(negative_times "$TEST_TMP/e2e.out" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
+		eval "! negative_times '$TEST_TMP/e2e.out' >/dev/null"
 	check "e2e: nothing left behind" nothing_left_behind
 }
 
@@ -500,16 +504,26 @@ test_proxies() {
 		>"$TEST_TMP/proxy.out" 2>"$TEST_TMP/proxy.err"
 	check "proxy run with a validation exits 0" test $? -eq 0
 	check "estimate.csv parses: one row per walk" \
-		test "$(csv_parses "$dir/estimate.csv" "estimate,from,proxy_ns,estimate_lo_ns,estimate_hi_ns,validated_within_pct,validation,walk,dearer_from_depth,crossing_depth_fit" from,validation,walk &&
+		test "$(csv_parses "$dir/estimate.csv" "estimate,from,proxy_ns,estimate_lo_ns,estimate_hi_ns,validated_within_pct,validation,walk,dearer_from_depth,crossing_depth_fit,estimate_ns,ratio,ratio_lo,ratio_hi,validation_commit,depths" from,validation,walk,validation_commit &&
 			csv_select "$dir/estimate.csv" walk | sort | tr '\n' ' ')" = "walk-bounded walk-iter "
 	check "estimate.csv is marked an estimate, from the proxy, with the validation's bound" \
 		csv_awk "$dir/estimate.csv" '!($c["estimate"] == "kfunc (estimate)" && $c["from"] == "helper-call-pair" &&
 			$c["validated_within_pct"] == "11.00") { bad = 1 } END { exit bad || NR < 2 }'
 	check "the estimate's interval holds the estimate" \
-		csv_awk "$dir/estimate.csv" '!($c["estimate_lo_ns"] <= $c["proxy_ns"] && $c["proxy_ns"] <= $c["estimate_hi_ns"]) { bad = 1 }
+		csv_awk "$dir/estimate.csv" '!($c["estimate_lo_ns"] <= $c["estimate_ns"] && $c["estimate_ns"] <= $c["estimate_hi_ns"]) { bad = 1 }
 			END { exit bad }'
-	check "the table says ESTIMATE, validated in the VM to within 11.0%" \
-		grep -q '^ESTIMATE, not a measurement: kfunc, estimated from helper-call-pair (validated in the VM to within 11.0%)' \
+	# The rule (tests/unit/test_proxy_rule.c) in a real run: R from the icount row.
+	check "the estimate is the proxy times the validation's ratio 1.1, its commit named" \
+		csv_awk "$dir/estimate.csv" '!($c["ratio"] == "1.1000" && $c["ratio_lo"] == "1.0900" && $c["ratio_hi"] == "1.1100" &&
+			$c["validation_commit"] == "test" && $c["depths"] == 3 &&
+			($c["estimate_ns"] - 1.1 * $c["proxy_ns"])^2 < 0.002^2) { bad = 1 } END { exit bad || NR < 2 }'
+	check "estimate-depths.csv: depths 2, 8, 32, each estimate the proxy times 1.1 within its interval" \
+		test "$(csv_parses "$dir/estimate-depths.csv" "depth,proxy_ns,proxy_lo_ns,proxy_hi_ns,estimate_ns,estimate_lo_ns,estimate_hi_ns,ratio,validation_commit" validation_commit &&
+			csv_awk "$dir/estimate-depths.csv" '!($c["estimate_lo_ns"] <= $c["estimate_ns"] && $c["estimate_ns"] <= $c["estimate_hi_ns"] &&
+				($c["estimate_ns"] - 1.1 * $c["proxy_ns"])^2 < 0.002^2) { bad = 1 } { d = d $c["depth"] " " }
+				END { print bad ? "bad" : d }')" = "2 8 32 "
+	check "the table says ESTIMATE, validated in the VM to within 11.0%, corrected by 1.100, at the validation's commit" \
+		grep -q '^ESTIMATE, not a measurement: kfunc, estimated from helper-call-pair (validated in the VM to within 11.0%; corrected by kfunc/helper-call-pair 1.100 \[1.090, 1.110\], validation at test, not this build' \
 			"$TEST_TMP/proxy.out"
 	check "the estimate is in no measured row" \
 		no_rows "$dir/percall.csv" 'tolower($c["strategy"]) ~ /^kfunc/'
@@ -524,18 +538,18 @@ test_proxies() {
 		grep -q 'kfunc, estimated from helper-call-pair (validated in the VM to within' "$dir/plots/percall-vs-depth.svg"
 
 	# A validation beyond the tolerance, and none at all: no estimate, and why.
-	sed -i 's/,11.00,/,35.00,/' "$v"
+	sed -i 's/,1.100,1.090,1.110,/,1.350,1.340,1.360,/' "$v"
 	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal --no-consumer \
 		--no-e2e --proxy-validation "$v" --out "$dir-far" >"$TEST_TMP/proxy-far.out" 2>&1
 	check "a validation off by 35% prints no estimate, saying why" \
-		test ! -e "$dir-far/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*within 35.0%.*above the 20% allowed' "$TEST_TMP/proxy-far.out")"
-	# Plain TCG only has to agree with the bound: a TCG interval above 1 withholds it.
-	sed -i 's/,35.00,/,11.00,/' "$v"
+		test ! -e "$dir-far/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*1.350 \[1.340, 1.360\] is 36.0% from 1, above the 20% allowed (row 1, 7.0-test' "$TEST_TMP/proxy-far.out")"
+	# Plain TCG only has to agree with R: a TCG interval above R's withholds it.
+	sed -i 's/,1.350,1.340,1.360,/,1.100,1.090,1.110,/' "$v"
 	echo "7.0-test,tcg,ns,helper-call-pair,get+put,5,20.0,30.0,1.500,1.300,1.700,70.00,test,test,test" >>"$v"
 	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal --no-consumer \
 		--no-e2e --proxy-validation "$v" --out "$dir-tcg" >"$TEST_TMP/proxy-tcg.out" 2>&1
-	check "a TCG validation whose interval excludes 1 withholds the estimate, saying so" \
-		test ! -e "$dir-tcg/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*under TCG the kfunc/proxy ratio 1.500 \[1.300, 1.700\] excludes 1' "$TEST_TMP/proxy-tcg.out")"
+	check "a TCG validation whose interval excludes 1 and R withholds the estimate, naming the row" \
+		test ! -e "$dir-tcg/estimate.csv" -a -n "$(grep 'no kfunc estimate: .*row 2 (7.0-test tcg): kfunc/proxy 1.500 \[1.300, 1.700\] disagrees with the correction 1.100' "$TEST_TMP/proxy-tcg.out")"
 	"$RB" run --strategies helper-call-pair --depths 4 --samples 10 --no-verifier --no-traversal --no-consumer \
 		--no-e2e --proxy-validation "$TEST_TMP/none.csv" --out "$dir-none" >"$TEST_TMP/proxy-none.out" 2>&1
 	check "no validation file: no estimate, and the line names the file" \
@@ -591,7 +605,7 @@ if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; the
 fi
 
 # Every check below prints a line on any host (a skip where it cannot run).
-plan 208
+plan 214
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_list
 test_new_strategy_is_one_file

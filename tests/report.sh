@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 # 8 claims, a check of the figures of each among them.
-plan 32
+plan 40
 
 ref=results/reference
 md=$TEST_TMP/REPORT.md
@@ -31,7 +31,26 @@ lines=$(wc -l <"$ref/summary.txt")
 check "summary.txt: $lines lines, at most 60" test "$lines" -le 60
 check "summary.txt: no line over 72 columns" test "$(LC_ALL=C.UTF-8 wc -L <"$ref/summary.txt")" -le 72
 check "summary.txt ends with the commands that reproduce it" \
-	eval "tail -n 3 '$ref/summary.txt' | head -n 1 | grep -q '^Reproduce' && tail -n 1 '$ref/summary.txt' | grep -q '^  make '"
+	eval "tail -n 2 '$ref/summary.txt' | grep -q '^Reproduce.*make reference' && tail -n 1 '$ref/summary.txt' | grep -q 'make bench'"
+check "the reference REPORT.md and summary.txt print no negative time$(negative_times REPORT.md "$ref/summary.txt" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
+	eval "! negative_times REPORT.md '$ref/summary.txt' >/dev/null"
+# ---- compare's power: the committed A/A's first sweep against itself ------
+aa=$ref/native-aa/a
+called() { "$RB" compare "$@" "$aa" "$aa" 2>/dev/null | awk '/compared pairs differ/ { print $1 "/" $3 }'; }
+same=$(called)
+check "compare of a run with itself calls no cell different ($same)" test "${same%%/*}" = 0
+big=$(called --scale-b 1.5)
+check "compare calls at least 80% of cells slower when B is doctored +50% ($big)" \
+	test "$((${big%%/*} * 100))" -ge "$((${big#*/} * 80))"
+ten=$(called --scale-b 1.1)
+check "compare calls more cells slower at +50% than at +10% ($ten against $big), none faster" \
+	eval "[ ${ten%%/*} -lt ${big%%/*} ] && ! \"$RB\" compare --scale-b 1.1 '$aa' '$aa' | grep -q 'faster\$'"
+
+classes=$(find results/machines -mindepth 2 -maxdepth 2 -name env.json | wc -l)
+check "the alternatives give the put's cost per machine class of the gallery ($classes classes)" \
+	test "$(grep 'What that extra call costs per machine class' REPORT.md | grep -oE '\(depth [0-9]+, commit [0-9a-f]+\)' | wc -l)" -eq "$classes"
+check "summary.txt opens with the bottom line, a saving in ns at depths 2 to 6" \
+	eval "sed -n 4p '$ref/summary.txt' | grep -qE '^Bottom line: the kfunc saves [0-9.]+ to [0-9.]+ ns per lookup against the'"
 
 # ---- the one-screen answer --------------------------------------------------
 answer=$TEST_TMP/answer
@@ -120,3 +139,19 @@ check "... still has a row per claim" \
 	test "$(awk '/^## The answer/ { on = 1; next } on && /^\| / && !/^\| claim / { n++ } on && /^## / { exit } END { print n + 0 }' "$TEST_TMP/one.md")" -eq 9
 check "... and the claims it cannot decide say 'not measured in these runs'" \
 	grep -q '^| "more complex" | not measured in these runs | needs consumer.csv' "$TEST_TMP/one.md"
+# What make bench writes for a native run (scripts/finish-run.sh): the
+# claims it cannot measure answered from the committed icount reference.
+"$RB" report --reference "$ref/vm-icount" --out "$TEST_TMP/ref.md" --summary "$TEST_TMP/ref.txt" \
+	"${one%/}" >/dev/null 2>&1
+answers_all() {
+	! grep -qE 'not measured in these runs|- \(-\)' "$1" &&
+		grep -q '(reference, commit [0-9a-f]*, instruction counts)' "$1" &&
+		grep -q 'measure it here: make vm-bench VM_ICOUNT=1' "$1" &&
+		[ "$(wc -l <"$1")" -le 60 ]
+}
+check "a native report quoting the icount reference answers every claim, in 60 lines" \
+	answers_all "$TEST_TMP/ref.txt"
+"$RB" report --reference "$TEST_TMP/no-such-run" "${one%/}" >/dev/null 2>"$TEST_TMP/ref.err"
+rc=$?
+check "a missing reference run is one line naming it, exit 2" \
+	eval "[ $rc -eq 2 ] && [ \$(wc -l <'$TEST_TMP/ref.err') -eq 1 ] && grep -q no-such-run '$TEST_TMP/ref.err'"

@@ -283,6 +283,7 @@ if [ "$check_only" -eq 0 ]; then
 	SUITE_LIMIT=7200 suite vm tests/vm.sh
 	suite arm64 tests/arm64.sh
 	SUITE_LIMIT=3600 suite matrix tests/matrix.sh
+	SUITE_LIMIT=600 suite fleet tests/fleet.sh
 fi
 
 summary

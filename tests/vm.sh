@@ -68,7 +68,7 @@ proxy_validation_ok() {
 
 test_kfunc_kernel() {
 	local dir=$TEST_TMP/vm-tcg rc accel emulated
-	vm_run "$dir" VM_ARGS="--quick --depths 0,1,2,4,8 --trees 1x1,2x4"
+	vm_run "$dir" VM_ARGS="--quick --traversal --depths 0,1,2,4,8 --trees 1x1,2x4"
 	rc=$?
 	check "vm: a quick run on the kfunc kernel exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
@@ -182,7 +182,7 @@ test_icount() {
 
 test_kernel_without_kfunc() {
 	local dir=$TEST_TMP/vm-612 rc
-	vm_run "$dir" VM_SUITE=trixie VM_ARGS="--quick --depths 0,4,8,16 --trees 1x1,2x4"
+	vm_run "$dir" VM_SUITE=trixie VM_ARGS="--quick --traversal --depths 0,4,8,16 --trees 1x1,2x4"
 	rc=$?
 	check "vm 6.12: a quick run on a kernel without the kfunc exits 0" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || tail -n 20 "$dir.log" | sed 's/^/# /'
@@ -241,7 +241,7 @@ test_consumer_under_khugepaged() {
 
 
 # 44 + 26 + 14 + 5 + 3 checks, each printed whatever a VM run gives.
-plan 99
+plan 101
 test_kfunc_kernel
 test_icount
 test_kernel_without_kfunc

@@ -42,6 +42,11 @@ enum {
 #define RB_MAX_SEED ((1UL << 53) - 1)
 #define RB_COMPARE_MARGIN 5	/* percent: drift `compare` tolerates */
 #define RB_TARGET_AA_SHARE 0.10	/* A/A: at most this share of cells differ */
+/* The A/A's power check: the first run against itself with its net
+ * figures times RB_AA_POWER_SCALE must be called slower in at least this
+ * share of cells: a compare that cannot see a 10% change answers no review. */
+#define RB_AA_POWER_SCALE 1.10
+#define RB_TARGET_AA_POWER 0.80
 
 /* Performance targets the benchmark checks and reports about itself. */
 #define RB_TARGET_CI_HALF_NS 0.5	/* kfunc and best walk, depth <= 4 */

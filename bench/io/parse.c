@@ -74,6 +74,26 @@ int parse_uint(const char *s, unsigned long min, unsigned long max,
 	return parse_uint_n(s, strlen(s), min, max, out, err, errlen);
 }
 
+int parse_double(const char *s, double min, double max, double *out, char *err,
+		 size_t errlen)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return fail(err, errlen, "missing number");
+	if (strspn(s, "0123456789.") != strlen(s))
+		return fail(err, errlen, "'%s' is not a plain decimal number", s);
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || end == s)
+		return fail(err, errlen, "'%s' is not a number", s);
+	if (v < min || v > max)
+		return fail(err, errlen, "%s is outside %g..%g", s, min, max);
+	*out = v;
+	return 0;
+}
+
 /* Split s at commas, calling fn for each token; empty tokens are errors. */
 typedef int (*token_fn)(const char *tok, size_t len, void *ctx, char *err,
 			size_t errlen);

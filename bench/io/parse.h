@@ -15,6 +15,10 @@
 int parse_uint(const char *s, unsigned long min, unsigned long max,
 	       unsigned long *out, char *err, size_t errlen);
 
+/* Decimal number in [min, max] ("1.1", "2"); no sign, spaces or suffix. */
+int parse_double(const char *s, double min, double max, double *out, char *err,
+		 size_t errlen);
+
 /*
  * Comma-separated list of distinct depths, each in [0, max_depth]; at most
  * max_n entries. Returned sorted ascending, as the sweep visits them.

@@ -29,4 +29,33 @@ static inline int text_fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * A net figure (a difference over a baseline) for a table: "< hi" when its
+ * interval reaches zero, that is when it is below what the run resolves,
+ * and "~0" when all of it is; never a negative time.
+ */
+static inline const char *net_text(char *buf, size_t len, double v, double lo, double hi,
+				   int decimals)
+{
+	if (lo > 0 && v > 0)
+		text(buf, len, "%.*f", decimals, v);
+	else if (hi > 0)
+		text(buf, len, "< %.*f", decimals, hi);
+	else
+		text(buf, len, "~0");
+	return buf;
+}
+
+/* Its interval: a bound below zero reads "<=0". */
+static inline const char *net_ci_text(char *buf, size_t len, double lo, double hi, int decimals)
+{
+	if (lo > 0)
+		text(buf, len, "[%.*f, %.*f]", decimals, lo, decimals, hi);
+	else if (hi > 0)
+		text(buf, len, "[<=0, %.*f]", decimals, hi);
+	else
+		text(buf, len, "[<=0, <=0]");
+	return buf;
+}
+
 #endif

@@ -7,11 +7,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "machine/kernel.h"
 #include "io/parse.h"
+#include "io/text.h"
 
 static struct btf *vmlinux_btf;
 
@@ -70,6 +73,47 @@ static void env_copy(const char *name, char *buf, size_t len)
 	snprintf(buf, len, "%s", v ? v : "");
 }
 
+const char *config_line_value(const char *line, const char *option)
+{
+	size_t n = strlen(option);
+
+	if (!strncmp(line, option, n) && line[n] == '=')
+		return line[n + 1] == 'y' ? "y" : line[n + 1] == 'm' ? "m" : "n";
+	if (!strncmp(line, "# ", 2) && !strncmp(line + 2, option, n) &&
+	    !strncmp(line + 2 + n, " is not set", 11))
+		return "n";
+	return NULL;
+}
+
+/*
+ * CONFIG_MEMCG_V1, where a memcg on cgroup v1 is possible at all: from
+ * /boot/config-<release> (as distributions install it, and as the VM's
+ * init puts it), else /proc/config.gz.
+ */
+static void read_memcg_v1(struct machine *m)
+{
+	char path[300], line[512];
+	const char *v = NULL;
+	gzFile gz;
+
+	text(path, sizeof(path), "/boot/config-%s", m->release);
+	gz = gzopen(path, "rb");	/* reads plain files too */
+	if (!gz) {
+		text(path, sizeof(path), "/proc/config.gz");
+		gz = gzopen(path, "rb");
+	}
+	if (!gz)
+		return;
+	while (!v && gzgets(gz, line, sizeof(line)))
+		v = config_line_value(line, "CONFIG_MEMCG_V1");
+	gzclose(gz);
+	/* A config without the option: a kernel before 6.11, whose memcg
+	 * always has its v1 interface. */
+	text(m->memcg_v1, sizeof(m->memcg_v1), "%s", v ? v : "y");
+	text(m->config_source, sizeof(m->config_source), "%s%s", path,
+	     v ? "" : " (no CONFIG_MEMCG_V1: before 6.11, v1 always built)");
+}
+
 int machine_probe(struct machine *m, char *err, size_t errlen)
 {
 	char buf[4096], why[128];
@@ -101,6 +145,7 @@ int machine_probe(struct machine *m, char *err, size_t errlen)
 	if (!read_file("/proc/sys/net/core/bpf_jit_enable", buf, sizeof(buf)))
 		m->jit = atoi(buf);
 
+	read_memcg_v1(m);
 	m->vm = getenv("ROOTBENCH_VM") && !strcmp(getenv("ROOTBENCH_VM"), "1");
 	if (m->vm) {
 		env_copy("ROOTBENCH_VM_ACCEL", m->vm_accel, sizeof(m->vm_accel));

@@ -21,9 +21,18 @@ struct machine {
 	char vm_accel[32];	/* kvm, tcg, tcg-icount; "" natively */
 	char vm_kernel_package[128];
 	char vm_kernel_version[128];
+	/* CONFIG_MEMCG_V1 of the running kernel's config: "y", "n" (not
+	 * set), "" (no config readable; pre-6.11 kernels lack the option and
+	 * have v1 memcg always); and where it was read. */
+	char memcg_v1[4];
+	char config_source[160];
 };
 
 int machine_probe(struct machine *m, char *err, size_t errlen);
+
+/* The value of a config option in a kernel config's text line, or NULL
+ * when the line is not about it: "y", "m", "n" ("# X is not set"). Pure. */
+const char *config_line_value(const char *line, const char *option);
 
 /* Timing unit of this machine: "instructions" under TCG icount, else "ns". */
 const char *machine_unit(const struct machine *m);

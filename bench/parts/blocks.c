@@ -17,6 +17,7 @@
 #include "io/columns.h"
 #include "io/output.h"
 #include "parts/blocks.h"
+#include "io/text.h"
 #include "parts/proxy.h"
 #include "core/sample.h"
 #include "core/signals.h"
@@ -159,8 +160,14 @@ static int measure_block(struct proxy_state *ps, const struct blocks_opts *o,
 		.reps = RB_BLOCK_REPS, .batch = cal.batch, .samples = k,
 		.per_block = sum.median, .ci_lo = sum.ci_lo, .ci_hi = sum.ci_hi,
 		.p5 = sum.p5, .p95 = sum.p95, .unit = o->unit });
-	fprintf(report, "  %-15s %8.2f %s  [%.2f, %.2f]  %s\n", block_names[kind].name,
-		sum.median, o->unit, sum.ci_lo, sum.ci_hi, block_names[kind].what);
+	{
+		char m[32], ci[48];
+
+		/* A difference of two programs: "< x" where it is not resolved. */
+		fprintf(report, "  %-15s %8s %s  %s  %s\n", block_names[kind].name,
+			net_text(m, sizeof(m), sum.median, sum.ci_lo, sum.ci_hi, 2), o->unit,
+			net_ci_text(ci, sizeof(ci), sum.ci_lo, sum.ci_hi, 2), block_names[kind].what);
+	}
 out:
 	free(d);
 	if (reps)

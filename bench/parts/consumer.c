@@ -550,9 +550,16 @@ static void print_row(struct oom_consumer *c, const struct consumer_loaded *cl,
 	fprintf(out, "%-13s %4ux%-3u %6lu %6llu  %-4s %11.0f %23s %8.2f", cl->v->name,
 		ct->t.depth, ct->t.fanout, ct->t.nodes, visited, cache, x->sel.median, ci,
 		x->sel.median / (double)(visited ? visited : 1));
-	if (x->have_slope)
-		fprintf(out, " %9.1f %9.1f %7.3f%%\n", x->slope.median, x->alone.median,
-			100.0 * x->slope.median / x->sel.median);
+	if (x->have_slope) {
+		char lk[32], al[32], sh[32];
+
+		/* Net figures: "< x" where the interval reaches zero. */
+		net_text(lk, sizeof(lk), x->slope.median, x->slope.ci_lo, x->slope.ci_hi, 1);
+		net_text(al, sizeof(al), x->alone.median, x->alone.ci_lo, x->alone.ci_hi, 1);
+		net_text(sh, sizeof(sh), 100.0 * x->slope.median / x->sel.median,
+			 100.0 * x->slope.ci_lo / x->sel.median, 100.0 * x->slope.ci_hi / x->sel.median, 3);
+		fprintf(out, " %9s %9s %7s%%\n", lk, al, sh);
+	}
 	else
 		fprintf(out, " %9s %9s %8s\n", "-", "-", "-");
 	(void)c;

@@ -291,7 +291,7 @@ static void cause(char *out, size_t len, const struct e2e *e, const struct arm *
 		     a->cold - base->cold);
 	else if (net > ik)
 		text(out, len, "the hook: each run follows a whole syscall, not another run as in kernel, so it meets colder caches (hook entry and empty program: %.1f per call)",
-		     base->s.median);
+		     fmax(base->s.median, 0));
 	else
 		text(out, len, "cheaper at the hook than in kernel by %.1f: the in-kernel driver's own per-iteration cost is not the empty program's at the hook",
 		     gap);
@@ -366,8 +366,9 @@ static void write_row(struct e2e *e, const struct arm *a, const struct arm *base
 		.net = net, .net_lo = lo, .net_hi = hi, .inkernel = ik, .ratio = ratio,
 		.resolution = e->resolution, .cold = a->cold, .flag = flag, .cause = why });
 	e->rows++;
+	/* An in-kernel net figure at or below zero is the baseline's noise. */
 	if (!isnan(ik))
-		text(ikt, sizeof(ikt), "%.1f", ik);
+		text(ikt, sizeof(ikt), ik > 0 ? "%.1f" : "<= 0", ik);
 	/* A ratio of a figure under the resolution would be noise. */
 	if (!isnan(ratio) && lo > 0)
 		text(rt, sizeof(rt), "%.2f", ratio);

@@ -11,8 +11,9 @@
  *   7.x), proxy-validation.csv gives kfunc / proxy per call, with a 95%
  *   interval over the sweep's depths.
  * - Estimate: where the kfunc is missing, estimate.csv gives the kfunc's
- *   cost as estimated from the proxy, with the validation read from a VM
- *   run's file, and the depth from which each walk is dearer.
+ *   cost as estimated from the proxy, times the kfunc/proxy ratio of a VM
+ *   run's validation file when its rows pass the rule (parts/proxy_rule.h),
+ *   and the depth from which each walk is dearer.
  * - Blocks: blocks.csv, the cost of one kernel call, one BPF-to-BPF call
  *   and one dependent load, by the same driver.
  */
@@ -33,7 +34,8 @@ struct json;
 #define PROXY_VALIDATION_DEFAULT "results/proxy-validation.csv"
 /*
  * The estimate is printed only when the VM put the proxy this close, in
- * instructions (icount) or real time (KVM), and plain TCG agrees.
+ * instructions (icount) or real time (KVM), and plain TCG agrees with the
+ * correction (parts/proxy_rule.c).
  */
 #define PROXY_TOLERANCE_PCT 20.0
 
@@ -64,10 +66,14 @@ struct proxy_state {
 	bool estimated;
 	char e_why[640];	/* why there is no estimate, or "" */
 	char e_source[256];	/* the validation file */
-	double e_ns, e_lo, e_hi, e_within;
+	double e_ns, e_lo, e_hi, e_within;	/* the estimate, its 95% CI, R's bound */
+	double e_proxy_ns;			/* the proxy's figure it scales */
+	double e_ratio, e_ratio_lo, e_ratio_hi;	/* the correction R */
+	size_t e_depths;
+	char e_commit[64];	/* the validation's commit(s) */
 	char e_line[512];	/* the one-line statement */
 	char e_walks[768];	/* where each walk becomes dearer */
-	char e_validation[400];	/* the validation rows it rests on */
+	char e_validation[512];	/* the validation rows it rests on */
 	/* Blocks. */
 	bool blocks_done;
 	double block[3];	/* per block, NaN if not measured */

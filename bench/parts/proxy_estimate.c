@@ -18,6 +18,8 @@
 #include "io/output.h"
 #include "parts/proxy.h"
 #include "parts/proxy_estimate.h"
+#include "parts/proxy_rule.h"
+#include "core/rounds.h"
 #include "core/stats.h"
 #include "core/strategies.h"
 
@@ -78,13 +80,20 @@ static const struct column validation_cols[] = {
 };
 static const struct columns validation_table = COLS_INIT(validation_cols);
 
-/* estimate.csv: a row per walk, the kfunc's estimate and where it is dearer. */
+/*
+ * estimate.csv: a row per walk, the kfunc's estimate and where it is
+ * dearer. proxy_ns is the proxy's figure (median over depths), estimate_ns
+ * that times the correction R; the interval is estimate_ns's.
+ */
 struct COL_ROW estimate_row {
 	const char *estimate, *from;
 	double proxy_ns, lo, hi, within_pct;
 	const char *validation, *walk;
 	long dearer_from;	/* -1: from no measured depth (empty) */
 	double crossing;	/* NaN: the fit does not cross (empty) */
+	double estimate_ns, ratio, ratio_lo, ratio_hi;
+	const char *commit;
+	size_t depths;
 };
 
 static const struct column estimate_cols[] = {
@@ -98,6 +107,12 @@ static const struct column estimate_cols[] = {
 	COL("walk", COL_STR, struct estimate_row, walk),
 	COL("dearer_from_depth", COL_LONG_OPT, struct estimate_row, dearer_from),
 	COL("crossing_depth_fit", COL_NUM, struct estimate_row, crossing),
+	COL("estimate_ns", COL_FIX3, struct estimate_row, estimate_ns),
+	COL("ratio", COL_FIX4, struct estimate_row, ratio),
+	COL("ratio_lo", COL_FIX4, struct estimate_row, ratio_lo),
+	COL("ratio_hi", COL_FIX4, struct estimate_row, ratio_hi),
+	COL("validation_commit", COL_STR, struct estimate_row, commit),
+	COL("depths", COL_SIZE, struct estimate_row, depths),
 };
 static const struct columns estimate_table = COLS_INIT(estimate_cols);
 
@@ -155,28 +170,30 @@ static void validate(struct proxy_state *ps, const struct proxy_run *pr,
 	outfile_commit(&f);
 }
 
-/*
- * The validation for proxy from path. The bound comes from the rows whose
- * figure belongs to the guest code, not to the emulator: instruction counts
- * (tcg-icount) and times on a real CPU (kvm, native); the widest of them is
- * X. Plain TCG's emulated time measures QEMU's translation of each guest
- * operation, so its rows only have to agree: an interval that excludes 1
- * contradicts the proxy and no estimate is given. -1 with why when no row
- * bounds the proxy or one contradicts it.
- */
 /* proxy-validation.csv read back by its table's names. */
 #define VCOL(name) cols_name(validation_table, name)
 
+/* A column the rows may lack (files from before it): "" then. */
+static const char *opt_cell(const struct csv *v, size_t i, const char *name)
+{
+	return csv_col(v, name) < 0 ? "" : csv_cell(v, i, name);
+}
+
+/*
+ * The validation rows of path through the rule (parts/proxy_rule.c). -1 with
+ * why (naming the file) when the file is missing or bad, or the rule
+ * withholds the estimate.
+ */
 static int read_validation(const char *path, const char *proxy, const char *arch,
-			   double *within, char *what, size_t wlen, char *why, size_t len)
+			   struct proxy_rule *rule, char *why, size_t len)
 {
 	/* The columns read below, checked when the file is loaded. */
-	const char *const cols[] = { VCOL("within_pct"), VCOL("ratio"), VCOL("ratio_lo"),
-				     VCOL("ratio_hi"), VCOL("accel"), VCOL("proxy"),
-				     VCOL("kernel") };
+	const char *const cols[] = { VCOL("ratio"), VCOL("ratio_lo"), VCOL("ratio_hi"),
+				     VCOL("accel"), VCOL("proxy"), VCOL("kernel") };
+	struct proxy_vrow rows[4 * PROXY_RULE_MAX_ROWS];
 	struct csv v;
 	char err[512];
-	size_t i, bounding = 0;
+	size_t i, n;
 	int ret;
 
 	ret = csv_load_cols(path, &v, cols, sizeof(cols) / sizeof(cols[0]), err, sizeof(err));
@@ -188,47 +205,108 @@ static int read_validation(const char *path, const char *proxy, const char *arch
 		snprintf(why, len, "%s", err);	/* err names the file */
 		return -1;
 	}
-	*within = 0;
-	what[0] = '\0';
-	why[0] = '\0';
-	for (i = 0; i < v.nrows; i++) {
-		double w = csv_num_cell(&v, i, VCOL("within_pct"));
-		double r = csv_num_cell(&v, i, VCOL("ratio"));
-		double lo = csv_num_cell(&v, i, VCOL("ratio_lo"));
-		double hi = csv_num_cell(&v, i, VCOL("ratio_hi"));
-		const char *accel = csv_cell(&v, i, VCOL("accel"));
-		/* Rows from before the column were all x86-64. */
-		const char *row_arch = csv_col(&v, VCOL("arch")) < 0 || !*csv_cell(&v, i, VCOL("arch")) ?
-			"x86_64" : csv_cell(&v, i, VCOL("arch"));
-		bool emulated_time = !strcmp(accel, "tcg");
-		size_t used = strlen(what);
-
-		/* Another architecture's JIT calls, loads and inlines differently:
-		 * only rows of this machine's validate its proxy. */
-		if (strcmp(csv_cell(&v, i, VCOL("proxy")), proxy) || strcmp(row_arch, arch) ||
-		    isnan(w) || isnan(lo) || isnan(hi))
-			continue;
-		snprintf(what + used, wlen - used, "%s%s %s: kfunc/proxy %.3f [%.3f; %.3f]%s",
-			 used ? "; " : "", csv_cell(&v, i, VCOL("kernel")), accel, r, lo, hi,
-			 emulated_time ? " (emulated time: must only agree)" : "");
-		if (emulated_time) {
-			if ((lo > 1 || hi < 1) && !why[0])
-				snprintf(why, len, "%s: under TCG the kfunc/proxy ratio %.3f [%.3f, %.3f] excludes 1",
-					 path, r, lo, hi);
-			continue;
-		}
-		bounding++;
-		*within = fmax(*within, w);
-	}
+	n = v.nrows < sizeof(rows) / sizeof(rows[0]) ? v.nrows : sizeof(rows) / sizeof(rows[0]);
+	for (i = 0; i < n; i++)
+		rows[i] = (struct proxy_vrow){
+			.kernel = csv_cell(&v, i, VCOL("kernel")), .accel = csv_cell(&v, i, VCOL("accel")),
+			.proxy = csv_cell(&v, i, VCOL("proxy")), .arch = opt_cell(&v, i, VCOL("arch")),
+			.git_commit = opt_cell(&v, i, VCOL("git_commit")),
+			.ratio = csv_num_cell(&v, i, VCOL("ratio")),
+			.lo = csv_num_cell(&v, i, VCOL("ratio_lo")),
+			.hi = csv_num_cell(&v, i, VCOL("ratio_hi")) };
+	ret = v.nrows > n ? -1 : proxy_rule_apply(rows, n, proxy, arch, PROXY_TOLERANCE_PCT, rule);
+	if (v.nrows > n)
+		snprintf(why, len, "%s: more than %zu rows", path, n);
+	else if (ret)
+		snprintf(why, len, "%s: %s", path, rule->why);
+	/* The rule's strings point into v: keep only what outlives it. */
+	for (i = 0; i < rule->nused; i++)
+		rule->used[i].kernel = rule->used[i].accel = rule->used[i].proxy =
+			rule->used[i].arch = rule->used[i].git_commit = "";
 	csv_free(&v);
-	if (why[0])
-		return -1;
-	if (!bounding) {
-		snprintf(why, len, "%s has no icount, KVM or native row for %s on %s", path, proxy,
-			 arch);
-		return -1;
+	return ret;
+}
+
+/* estimate-depths.csv: the estimate at each depth the proxy was measured. */
+struct COL_ROW depth_estimate_row {
+	unsigned depth;
+	double proxy_ns, proxy_lo, proxy_hi, estimate_ns, lo, hi, ratio;
+	const char *commit;
+};
+
+static const struct column depth_estimate_cols[] = {
+	COL("depth", COL_UINT, struct depth_estimate_row, depth),
+	COL("proxy_ns", COL_FIX3, struct depth_estimate_row, proxy_ns),
+	COL("proxy_lo_ns", COL_FIX3, struct depth_estimate_row, proxy_lo),
+	COL("proxy_hi_ns", COL_FIX3, struct depth_estimate_row, proxy_hi),
+	COL("estimate_ns", COL_FIX3, struct depth_estimate_row, estimate_ns),
+	COL("estimate_lo_ns", COL_FIX3, struct depth_estimate_row, lo),
+	COL("estimate_hi_ns", COL_FIX3, struct depth_estimate_row, hi),
+	COL("ratio", COL_FIX4, struct depth_estimate_row, ratio),
+	COL("validation_commit", COL_STR, struct depth_estimate_row, commit),
+};
+static const struct columns depth_estimate_table = COLS_INIT(depth_estimate_cols);
+
+/* Fixed, so the same samples and rows give the same interval. */
+#define PROXY_BOOT_SEED 0x70726f7879ULL
+#define PROXY_BOOT_REPLICATES 2000
+
+/*
+ * The estimate's 95% intervals, by bootstrap: each replicate resamples
+ * the proxy's rounds and samples at every depth (hierarchically, net of
+ * its baseline, as the sweep's intervals are; one seed for all depths
+ * draws the same rounds for each, as they were measured in the same
+ * rounds) and draws R from the validation (proxy_rule_draw()). Per depth
+ * the proxy's figure times R; overall the median over depths times R, the
+ * headline's own statistic. 0, or -1 when a cell has no kept samples or
+ * memory runs out.
+ */
+static int boot_estimate(const struct proxy_cell *const *pc, size_t m,
+			 const struct proxy_rule *rule, double *lo, double *hi,
+			 double *dlo, double *dhi)
+{
+	const size_t B = PROXY_BOOT_REPLICATES;
+	double *reps = calloc(m * B, sizeof(*reps)), *est = calloc(m * B, sizeof(*est));
+	double *head = calloc(B, sizeof(*head)), col[RB_MAX_DEPTHS], qs[RB_MAX_DEPTHS];
+	uint64_t rng_r = PROXY_BOOT_SEED ^ 0x9e3779b97f4a7c15ULL;
+	size_t j, b;
+	int ret = -1;
+
+	if (!reps || !est || !head)
+		goto out;
+	for (j = 0; j < m; j++) {
+		const struct rounds *base = pc[j]->base.nrounds ? &pc[j]->base : NULL;
+		double *scratch;
+		uint64_t rng = PROXY_BOOT_SEED;
+
+		if (!pc[j]->cell.nrounds)
+			goto out;
+		scratch = malloc(boot_scratch_len(&pc[j]->cell, base) * sizeof(*scratch));
+		if (!scratch || boot_net(&pc[j]->cell, base, RB_Q_PRIMARY, B, &rng, reps + j * B,
+					 scratch)) {
+			free(scratch);
+			goto out;
+		}
+		free(scratch);
 	}
-	return 0;
+	for (b = 0; b < B; b++) {
+		double r = proxy_rule_draw(rule, &rng_r);
+
+		for (j = 0; j < m; j++) {
+			col[j] = reps[j * B + b];
+			est[j * B + b] = col[j] * r;
+		}
+		head[b] = quantile(col, m, 0.5, qs) * r;
+	}
+	for (j = 0; j < m; j++)
+		boot_interval(est + j * B, B, 0.95, &dlo[j], &dhi[j]);
+	boot_interval(head, B, 0.95, lo, hi);
+	ret = 0;
+out:
+	free(reps);
+	free(est);
+	free(head);
+	return ret;
 }
 
 static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
@@ -238,40 +316,57 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 	/* The kfunc as merged is its first form; its proxy stands for it. */
 	const struct strategy *kf = strategy_with_role(RB_ROLE_KFUNC);
 	const struct strategy *pair = kf && kf->nforms ? proxy_strategy(kf->forms[0].name) : NULL;
-	double med[RB_MAX_DEPTHS], lo = INFINITY, hi = -INFINITY, tmp, within;
+	const struct proxy_cell *pc[RB_MAX_DEPTHS];
+	double med[RB_MAX_DEPTHS], dlo[RB_MAX_DEPTHS], dhi[RB_MAX_DEPTHS], qs[RB_MAX_DEPTHS];
 	const char *walks[MAX_STRATEGIES];
-	char what[400];
+	struct proxy_rule rule;
+	char other[96] = "";
 	struct outfile f;
 	size_t i, k, nw = 0, m = 0;
 
 	for (i = 0; pair && i < n && m < RB_MAX_DEPTHS; i++)
 		if (!strcmp(c[i].strategy, pair->name)) {
+			pc[m] = &c[i];
 			med[m++] = c[i].median;
-			lo = fmin(lo, c[i].ci_lo);
-			hi = fmax(hi, c[i].ci_hi);
 		}
 	if (!m)
 		return;
-	median_interval(med, m, &ps->e_ns, &tmp, &tmp);
+	ps->e_proxy_ns = quantile(med, m, 0.5, qs);
 	snprintf(ps->e_source, sizeof(ps->e_source), "%s", path);
-	if (read_validation(path, pair->name, pr->arch, &within, what, sizeof(what),
-			    ps->e_why, sizeof(ps->e_why)))
+	if (read_validation(path, pair->name, pr->arch, &rule, ps->e_why, sizeof(ps->e_why)))
 		return;
-	if (within > PROXY_TOLERANCE_PCT) {
+	if (boot_estimate(pc, m, &rule, &ps->e_lo, &ps->e_hi, dlo, dhi)) {
 		snprintf(ps->e_why, sizeof(ps->e_why),
-			 "the VM put %s only within %.1f%% of the kfunc (%s), above the %.0f%% allowed",
-			 pair->name, within, what, PROXY_TOLERANCE_PCT);
+			 "the proxy's samples could not be resampled (no kept rounds, or no memory)");
 		return;
 	}
-	/* The proxy's interval over all depths, widened by the validation. */
-	ps->e_within = within;
-	ps->e_lo = lo * (1 - within / 100);
-	ps->e_hi = hi * (1 + within / 100);
+	ps->e_ns = ps->e_proxy_ns * rule.ratio;
+	ps->e_ratio = rule.ratio;
+	ps->e_ratio_lo = rule.lo;
+	ps->e_ratio_hi = rule.hi;
+	ps->e_within = rule.within_pct;
+	ps->e_depths = m;
 	ps->estimated = true;
-	snprintf(ps->e_validation, sizeof(ps->e_validation), "%s", what);
+	snprintf(ps->e_commit, sizeof(ps->e_commit), "%s", rule.commits);
+	snprintf(ps->e_validation, sizeof(ps->e_validation), "%s", rule.what);
+	/* Allowed, but said: the validation ran another build's programs. */
+	if (pr->git_commit && strcmp(rule.commits, pr->git_commit))
+		snprintf(other, sizeof(other), ", not this build's %s", pr->git_commit);
 	snprintf(ps->e_line, sizeof(ps->e_line),
-		 "kfunc, estimated from %s (validated in the VM to within %.1f%%): %.2f %s, [%.2f, %.2f]",
-		 pair->name, within, ps->e_ns, pr->unit, ps->e_lo, ps->e_hi);
+		 "kfunc, estimated from %s (validated in the VM to within %.1f%%; corrected by kfunc/%s %.3f [%.3f, %.3f], validation at %s%s): %.2f %s, 95%% CI [%.2f, %.2f] (%s %.2f x %.3f, median over %zu depths)",
+		 pair->name, rule.within_pct, pair->name, rule.ratio, rule.lo, rule.hi, rule.commits,
+		 other, ps->e_ns, pr->unit, ps->e_lo, ps->e_hi, pair->name, ps->e_proxy_ns,
+		 rule.ratio, m);
+
+	if (!csv_open_cols(&f, rd, "estimate-depths.csv", depth_estimate_table)) {
+		for (i = 0; i < m; i++)
+			cols_write_row(f.f, depth_estimate_table, &(struct depth_estimate_row){
+				.depth = pc[i]->depth, .proxy_ns = pc[i]->median,
+				.proxy_lo = pc[i]->ci_lo, .proxy_hi = pc[i]->ci_hi,
+				.estimate_ns = pc[i]->median * rule.ratio, .lo = dlo[i], .hi = dhi[i],
+				.ratio = rule.ratio, .commit = rule.commits });
+		outfile_commit(&f);
+	}
 
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < nw; k++)
@@ -318,9 +413,11 @@ static void estimate(struct proxy_state *ps, const struct proxy_run *pr,
 		}
 		cols_write_row(f.f, estimate_table, &(struct estimate_row){
 			.estimate = "kfunc (estimate)", .from = pair->name,
-			.proxy_ns = ps->e_ns, .lo = ps->e_lo, .hi = ps->e_hi,
-			.within_pct = within, .validation = path, .walk = walks[k],
-			.dearer_from = dearer, .crossing = fit });
+			.proxy_ns = ps->e_proxy_ns, .lo = ps->e_lo, .hi = ps->e_hi,
+			.within_pct = rule.within_pct, .validation = path, .walk = walks[k],
+			.dearer_from = dearer, .crossing = fit, .estimate_ns = ps->e_ns,
+			.ratio = rule.ratio, .ratio_lo = rule.lo, .ratio_hi = rule.hi,
+			.commit = rule.commits, .depths = m });
 	}
 	outfile_commit(&f);
 }
@@ -344,7 +441,7 @@ void proxy_print(const struct proxy_state *ps, const char *unit, FILE *out)
 			ps->v_form, ps->v_proxy, ps->v_ratio, ps->v_lo, ps->v_hi, ps->v_depths,
 			ps->v_kfunc_med, ps->v_proxy_med, unit, ps->v_within);
 	if (ps->estimated)
-		fprintf(out, "ESTIMATE, not a measurement: %s (estimate.csv)\n  validation (%s): %s\n%s",
+		fprintf(out, "ESTIMATE, not a measurement: %s (estimate.csv, estimate-depths.csv)\n  validation (%s): %s\n%s",
 			ps->e_line, ps->e_source, ps->e_validation, ps->e_walks);
 	else if (ps->e_why[0])
 		fprintf(out, "no kfunc estimate: %s\n", ps->e_why);
@@ -376,6 +473,12 @@ void proxy_json(const struct proxy_state *ps, struct json *j)
 			json_num(j, "value", ps->e_ns);
 			json_num(j, "lo", ps->e_lo);
 			json_num(j, "hi", ps->e_hi);
+			json_num(j, "proxy_value", ps->e_proxy_ns);
+			json_num(j, "ratio", ps->e_ratio);
+			json_num(j, "ratio_lo", ps->e_ratio_lo);
+			json_num(j, "ratio_hi", ps->e_ratio_hi);
+			json_int(j, "depths", (long long)ps->e_depths);
+			json_str(j, "validation_commit", ps->e_commit);
 			json_num(j, "validated_within_pct", ps->e_within);
 			json_str(j, "validation", ps->e_validation);
 		} else {

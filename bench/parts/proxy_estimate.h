@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/rounds.h"
 #include "parts/proxy.h"
 
 struct json;
@@ -22,6 +23,9 @@ struct proxy_cell {
 	const char *strategy;
 	unsigned depth;
 	double median, ci_lo, ci_hi;
+	/* Its samples and its baseline's at the same depth, round by round
+	 * (base.nrounds 0: none), for the estimate's bootstrap. */
+	struct rounds cell, base;
 };
 
 struct proxy_run {

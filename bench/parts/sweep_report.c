@@ -22,6 +22,7 @@
 #include "core/strategies.h"
 #include "parts/sweep.h"
 #include "parts/sweep_report.h"
+#include "io/text.h"
 #include "parts/targets.h"
 
 /* walkfit.csv: a row per strategy that yields a root, its line over depth. */
@@ -85,13 +86,25 @@ void print_table(const struct sweep *sw, const struct sweep_run *sr, FILE *out)
 	       "median", "95% CI", "p10", "95% CI", "rcv", "outl", "batch", "root");
 	for (i = 0; i < sw->ndone; i++) {
 		struct pair *p = &sw->pairs[i];
-		char ci[48], lci[48], outl[16];
+		char ci[48], lci[48], outl[16], m[32], l[32];
+		bool gross = p->ls->s->baseline;
 
-		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", p->ci_lo, p->ci_hi);
-		snprintf(lci, sizeof(lci), "[%.2f, %.2f]", p->low_lo, p->low_hi);
+		/* Baseline rows are gross times; the others are net of it and
+		 * read "< x" where they are below what the run resolves. */
+		if (gross) {
+			text(m, sizeof(m), "%.2f", p->median);
+			text(l, sizeof(l), "%.2f", p->low);
+			text(ci, sizeof(ci), "[%.2f, %.2f]", p->ci_lo, p->ci_hi);
+			text(lci, sizeof(lci), "[%.2f, %.2f]", p->low_lo, p->low_hi);
+		} else {
+			net_text(m, sizeof(m), p->median, p->ci_lo, p->ci_hi, 2);
+			net_text(l, sizeof(l), p->low, p->low_lo, p->low_hi, 2);
+			net_ci_text(ci, sizeof(ci), p->ci_lo, p->ci_hi, 2);
+			net_ci_text(lci, sizeof(lci), p->low_lo, p->low_hi, 2);
+		}
 		snprintf(outl, sizeof(outl), "%zu/%zu", p->mild, p->severe);
-		fprintf(out, "%-13s %5u %8.2f %19s %8.2f %19s %6.3f %6s %7u %4s\n",
-		       p->ls->s->name, p->depth, p->median, ci, p->low, lci,
+		fprintf(out, "%-13s %5u %8s %19s %8s %19s %6.3f %6s %7u %4s\n",
+		       p->ls->s->name, p->depth, m, ci, l, lci,
 		       p->between_cv, outl, p->cal.batch,
 		       !p->ls->s->yields_root ? "-" : p->root_ok ? "ok" : "BAD");
 	}
@@ -121,9 +134,16 @@ void print_table(const struct sweep *sw, const struct sweep_run *sr, FILE *out)
 				x[n] = sw->pairs[k].depth;
 				y[n++] = pair_figure(&sw->pairs[k]);
 			}
-		if (!linear_fit(x, y, n, &a, &b))
+		/* A line with a negative intercept or slope does not describe
+		 * a cost (none is below zero): said, not printed as a time. */
+		if (linear_fit(x, y, n, &a, &b))
+			continue;
+		if (a >= 0 && b >= 0)
 			fprintf(out, "  %-13s %8.2f %s + %6.3f %s/level  (%zu depths)\n",
 			       strategies[i].name, a, unit, b, unit, n);
+		else
+			fprintf(out, "  %-13s no line fits: its %s is below zero; see the per-depth figures (%zu depths)\n",
+				strategies[i].name, a < 0 ? "intercept" : "slope", n);
 	}
 
 	print_targets(sw, sr, out);
@@ -163,11 +183,18 @@ void conclude_proxies(const struct sweep *sw, const struct sweep_run *sr,
 		};
 
 		for (i = 0; i < sw->ndone; i++) {
+			const struct pair *p = &sw->pairs[i];
 			double v, lo, hi;
+			size_t k;
 
-			pair_primary(&sw->pairs[i], &v, &lo, &hi);
-			cells[i] = (struct proxy_cell){ sw->pairs[i].ls->s->name, sw->pairs[i].depth,
-							v, lo, hi };
+			pair_primary(p, &v, &lo, &hi);
+			cells[i] = (struct proxy_cell){ p->ls->s->name, p->depth, v, lo, hi,
+							.cell = { p->x, p->off, p->rounds } };
+			/* Its baseline, as the sweep subtracted it (finish_pairs()). */
+			for (k = 0; k < sw->ndone && !p->ls->s->baseline; k++)
+				if (sw->pairs[k].ls->s->baseline && sw->pairs[k].depth == p->depth)
+					cells[i].base = (struct rounds){ sw->pairs[k].x, sw->pairs[k].off,
+									 sw->pairs[k].rounds };
 		}
 		proxy_conclude(ps, &pr, cells, sw->ndone, rd);
 	}

@@ -63,6 +63,15 @@ static void decide_complexity(const struct run_data *runs, size_t n, struct verd
 	  kf < 0 ? "-" : csv_cell(&r->verifier, (size_t)kf, "source_lines"),
 	  wi < 0 ? "-" : csv_cell(&r->verifier, (size_t)wi, "verified_insns"),
 	  wi < 0 ? "-" : csv_cell(&r->verifier, (size_t)wi, "source_lines"));
+	{
+		long c3 = consumer_row(r, "ancestor-get", -1);
+
+		/* What the short program owes to the kfunc, and what to any
+		 * trusted root: (c) takes one without it. */
+		if (c3 >= 0)
+			xappend(&v->body, " A trusted root without the kfunc (c, `ancestor-get`: `bpf_cgroup_ancestor()` and `bpf_get_mem_cgroup()`, cgroup v2 only) allows the same iteration: %s lines and %s instructions. So the shorter program is owed to a trusted root; of the routes measured here the kfunc is the one that needs no cgroup v2 hierarchy (see the consumer's attribution).",
+				csv_cell(c, (size_t)c3, "source_lines"), csv_cell(c, (size_t)c3, "verified_insns"));
+	}
 	v->plot = "verifier-cost";
 }
 
@@ -101,9 +110,9 @@ static void decide_trusted(const struct run_data *runs, size_t n, struct verdict
 	wg = strategy_env(r, "walk-get");
 	v->run = r;
 	V(verdict, "%s", strcmp(wres, "accepted") ?
-	  "holds: only a kfunc-made root is trusted; a walked one is refused" :
+	  "holds: only a kfunc-made root is trusted" :
 	  "not shown: a walked root was accepted");
-	V(figure, "kfunc's root: accepted; walked root: %s", wres);
+	V(figure, "kfunc's root accepted, walked root %s", wres);
 	V(interval, "a verifier verdict");
 	V(body, "Each route's root handed to four consumers (`capability.csv`, %s). The kfunc's root is accepted by a kfunc that wants a trusted memcg (`bpf_mem_cgroup_usage()`, KF_TRUSTED_ARGS). A walked root is %s there (\"%s\") and %s by `bpf_get_mem_cgroup()` (\"%s\"), so it cannot be re-acquired either%s%s%s. A root returned by a global subprogram (walk-bounded) is a scalar to its caller: a field read through it is %s (\"%s\").",
 	  r->label, wres, wdet, gres ? gres : "-", gdet,
@@ -188,11 +197,46 @@ static char *lookup_text(const struct run_data *r, const char *variant, double v
 
 	if (i < 0)
 		return NULL;
-	return xasprintf("%s %s of %s", variant,
-			 qnet(a, sizeof(a), csv_num_cell(c, (size_t)i, "lookup_ns"),
-			      csv_num_cell(c, (size_t)i, "lookup_ci95_lo_ns"),
-			      csv_num_cell(c, (size_t)i, "lookup_ci95_hi_ns"), r->u),
+	/* Short: "< x" where the interval reaches zero (the table says more). */
+	if (below_resolution(csv_num_cell(c, (size_t)i, "lookup_ci95_lo_ns"))) {
+		char h[64];
+
+		text(a, sizeof(a), "< %s", qval(h, sizeof(h), csv_num_cell(c, (size_t)i, "lookup_ci95_hi_ns"), r->u));
+	} else {
+		qval(a, sizeof(a), csv_num_cell(c, (size_t)i, "lookup_ns"), r->u);
+	}
+	return xasprintf("%s %s of %s", variant, a,
 			 qval(b, sizeof(b), csv_num_cell(c, (size_t)i, "median_ns"), r->u));
+}
+
+/* Every warm tree's lookup, kfunc and walk side by side: the range, not
+ * one row. The walk starts from the harness's memcg, not the task's, so
+ * its lookup is the same on every tree. */
+static char *lookups_per_tree(const struct run_data *r)
+{
+	const struct csv *c = &r->consumer;
+	char *out = NULL, a[96];
+	size_t i, j;
+
+	for (i = 0; i < c->nrows; i++) {
+		if (strcmp(csv_cell(c, i, "variant"), "kfunc") || strcmp(csv_cell(c, i, "cache"), "warm"))
+			continue;
+		xappend(&out, "%s %sx%s: kfunc %s", out ? ";" : " The lookup on every tree (warm):",
+			csv_cell(c, i, "tree_depth"), csv_cell(c, i, "fanout"),
+			qnet(a, sizeof(a), csv_num_cell(c, i, "lookup_ns"), csv_num_cell(c, i, "lookup_ci95_lo_ns"),
+			     csv_num_cell(c, i, "lookup_ci95_hi_ns"), r->u));
+		for (j = 0; j < c->nrows; j++)
+			if (!strcmp(csv_cell(c, j, "variant"), "walk") && !strcmp(csv_cell(c, j, "cache"), "warm") &&
+			    !strcmp(csv_cell(c, j, "tree_depth"), csv_cell(c, i, "tree_depth")) &&
+			    !strcmp(csv_cell(c, j, "fanout"), csv_cell(c, i, "fanout")))
+				xappend(&out, ", walk %s",
+					qnet(a, sizeof(a), csv_num_cell(c, j, "lookup_ns"),
+					     csv_num_cell(c, j, "lookup_ci95_lo_ns"),
+					     csv_num_cell(c, j, "lookup_ci95_hi_ns"), r->u));
+	}
+	if (out)
+		xappend(&out, " (the walk's lookup starts from the harness's memcg, not the task's, so it does not grow with the tree).");
+	return out ? out : xasprintf("%s", "");
 }
 
 static void decide_consumer(const struct run_data *runs, size_t n, struct verdict *v)
@@ -200,7 +244,7 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 	const struct run_data *r = consumer_run(runs, n), *nat = native_run(runs, n);
 	double visited;
 	long a, b;
-	char *ta, *tb, *tn = NULL, *real = NULL, x[64], y[64];
+	char *ta, *tb, *tn = NULL, *real = NULL, *per_tree, x[64], y[64];
 	double sa, sb;
 
 	if (!r)
@@ -228,8 +272,10 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 		tn = lookup_text(nat, "walk", consumer_max_visited(nat));
 	if (tn)
 		xappend(&real, " On the real CPU (%s): %s.", nat->label, tn);
-	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s What the route decides is how the tree can be walked and read: the kfunc's trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads.",
-	  visited, r->label, ta, 100 * sa, tb, 100 * sb, real ? real : "");
+	per_tree = lookups_per_tree(r);
+	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s%s What the route decides is how the tree can be walked and read: a trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads; the next claim splits the gap between the root kfunc and any trusted root.",
+	  visited, r->label, ta, 100 * sa, tb, 100 * sb, per_tree, real ? real : "");
+	free(per_tree);
 	free(real);
 	free(ta);
 	free(tb);
@@ -238,6 +284,12 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 }
 
 /* ---- what the kfunc variant's gap is made of ------------------------------ */
+
+static const char *text_ratio(char *buf, size_t len, double x)
+{
+	text(buf, len, "%.2f", x);
+	return buf;
+}
 
 /* A variant's warm row over one tree shape, or -1. */
 static long tree_row(const struct run_data *r, const char *variant, const char *depth,
@@ -327,6 +379,81 @@ static const char *effect_ci(char *buf, size_t len, double lo, double hi, const 
 }
 
 /*
+ * Per run (per unit): the smallest warm tree from which a trusted root's
+ * iteration (c, else a) is cheaper than the hand walk (b) on it and every
+ * larger tree measured, or that it is on none. Plain TCG and icount can
+ * disagree on the sign: icount decides a claim about instructions, and
+ * neither is a real CPU's time.
+ */
+static char *break_even_text(const struct run_data *runs, size_t n)
+{
+	char *out = NULL;
+	int sign[MAX_RUNS] = { 0 };
+	size_t k, i, nr = 0;
+
+	for (k = 0; k < n && k < MAX_RUNS; k++) {
+		const struct run_data *r = &runs[k];
+		const struct csv *c = &r->consumer;
+		const char *tv = consumer_row(r, "ancestor-get", -1) >= 0 ? "ancestor-get" : "kfunc";
+		char from[64] = "", x[64];
+		double best = 0, worst_ratio = 0;
+		bool any = false, cheaper_tail = false;
+
+		for (i = 0; i < c->nrows; i++) {
+			const char *dep = csv_cell(c, i, "tree_depth"), *fan = csv_cell(c, i, "fanout");
+			struct summary st, sb;
+			long ib, it;
+			double lo, hi;
+
+			if (strcmp(csv_cell(c, i, "variant"), "walk") || strcmp(csv_cell(c, i, "cache"), "warm") ||
+			    (it = tree_row(r, tv, dep, fan)) < 0)
+				continue;
+			ib = (long)i;
+			st = row_summary(r, it);
+			sb = row_summary(r, ib);
+			diff_ci(&st, &sb, &lo, &hi);
+			any = true;
+			/* Rows come smallest tree first: a run of cheaper trees
+			 * to the end starts at the break-even. */
+			if (hi < 0 && !cheaper_tail) {
+				cheaper_tail = true;
+				text(from, sizeof(from), "%sx%s (%.0f memcgs)", dep, fan, csv_num_cell(c, i, "visited"));
+			} else if (hi >= 0) {
+				cheaper_tail = false;
+				from[0] = '\0';
+			}
+			if (st.median / sb.median > worst_ratio)
+				worst_ratio = st.median / sb.median, best = csv_num_cell(c, i, "visited");
+		}
+		if (!any)
+			continue;
+		sign[nr++] = cheaper_tail ? -1 : 1;
+		if (cheaper_tail)
+			xappend(&out, "%s%s (%s): from tree %s on", out ? "; " : "", r->u, r->label, from);
+		else
+			xappend(&out, "%s%s (%s): on no tree measured (up to %sx the walk's, at %.0f memcgs)",
+				out ? "; " : "", r->u, r->label, text_ratio(x, sizeof(x), worst_ratio), best);
+	}
+	if (!out)
+		return xasprintf("%s", "");
+	{
+		bool split = false;
+
+		for (k = 1; k < nr; k++)
+			split |= sign[k] != sign[0];
+		xappend(&out, ".%s", split ?
+			" The units disagree on the sign: instruction counts (icount) decide the claim about instructions, since they count the guest's own; plain TCG's time is what the emulator spends on each instruction, which weighs calls and loads otherwise than a CPU does, and no run on a real CPU has the trusted variants here." :
+			"");
+	}
+	{
+		char *t = xasprintf(" Where a trusted root's iteration becomes cheaper than the hand walk, per unit: %s", out);
+
+		free(out);
+		return t;
+	}
+}
+
+/*
  * The kfunc variant (a) against the hand walk (b), split through (c), a
  * trusted root without the root kfunc: a - c is the root kfunc's own
  * effect, c - b that of a trusted root (the css iterator and the memcg
@@ -338,7 +465,7 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 {
 	const struct run_data *r = consumer_run(runs, n);
 	const struct csv *c;
-	char *body = NULL, *root_t = NULL, *iter_t = NULL, x[64], y[64], big[64] = "", even[64] = "";
+	char *body = NULL, *root_t = NULL, *iter_t = NULL, *be, x[64], y[64], big[64] = "", even[64] = "";
 	double best = -1, root = NAN, iter = NAN, rlo = NAN, rhi = NAN, ilo = NAN, ihi = NAN;
 	bool any = false, dearer_small = false;
 	size_t i;
@@ -399,6 +526,9 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 	  r->label, body, even[0] ? "from tree " : "on no tree measured", even,
 	  even[0] && dearer_small ? " on, and dearer below it: the iterator's fixed cost outweighs the walk on the smallest trees" :
 	  even[0] ? " on" : "");
+	be = break_even_text(runs, n);
+	xappend(&v->body, "%s", be);
+	free(be);
 	free(body);
 	free(root_t);
 	free(iter_t);
@@ -422,7 +552,7 @@ static void decide_one_call(const struct run_data *runs, size_t n, struct verdic
 	two = proxy_of_merged(r);
 	kf = kfunc_of(r);
 	v->run = r;
-	V(verdict, "one call instead of two (a proxy: no kernel has it)");
+	V(verdict, "one call, not two (proxies)");
 	V(figure, "%s %s, %s %s, depth %u", one,
 	  qval(a, sizeof(a), pc_figure(r, one, d[0]), r->u), two ? two : "-",
 	  qval(b, sizeof(b), pc_figure(r, two, d[0]), r->u), d[0]);
@@ -457,7 +587,7 @@ static void decide_trusted_route(const struct run_data *runs, size_t n, struct v
 		ok += res && !strcmp(res, "accepted");
 	}
 	v->run = r;
-	V(verdict, "trusted without the kfunc; %s", needs);
+	V(verdict, "trusted, no kfunc; %s", needs);
 	V(figure, "%s %s, kfunc %s, depth %u", s, qval(a, sizeof(a), pc_figure(r, s, d[0]), r->u),
 	  qval(b, sizeof(b), pc_figure(r, kfunc_of(r), d[0]), r->u), d[0]);
 	V(interval, "-");
@@ -470,13 +600,13 @@ static void decide_trusted_route(const struct run_data *runs, size_t n, struct v
 
 static void decide_ancestor_get(const struct run_data *runs, size_t n, struct verdict *v)
 {
-	decide_trusted_route(runs, n, v, "ancestor-get", "needs cgroup v2 with the memory controller on it");
+	decide_trusted_route(runs, n, v, "ancestor-get", "needs cgroup v2 with memory on it");
 }
 
 static void decide_from_id(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	decide_trusted_route(runs, n, v, "cgroup-from-id",
-			     "needs cgroup v2 and the initial cgroup namespace (the id lookup fails outside it)");
+			     "needs cgroup v2, initial cgroup ns");
 }
 
 /*
@@ -502,7 +632,7 @@ static void decide_allowlist(const struct run_data *runs, size_t n, struct verdi
 	cn = pc_figure(r, w, d[nd - 1]) + pc_figure(r, "ancestor-get", d[nd - 1]) -
 	     pc_figure(r, "ancestor", d[nd - 1]);
 	v->run = r;
-	V(verdict, "COMPOSITE, not measured as one program");
+	V(verdict, "not measured as one program");
 	V(figure, "COMPOSITE %s + get/put pair %s at depth %u, kfunc %s", w,
 	  qval(a, sizeof(a), c0, r->u), d[0], qval(k, sizeof(k), pc_figure(r, kfunc_of(r), d[0]), r->u));
 	V(interval, "-");
@@ -510,6 +640,53 @@ static void decide_allowlist(const struct run_data *runs, size_t n, struct verdi
 	  wg && !json_get_bool(wg, "available", true) ? json_get_str(wg, "reason", "refused") : "measured directly",
 	  r->label, w, qval(a, sizeof(a), pair0, r->u), qval(b, sizeof(b), c0, r->u), d[0],
 	  qval(c, sizeof(c), cn, r->u), d[nd - 1], k);
+}
+
+/*
+ * Where the kfunc is the only trusted root: decided per run from its
+ * kernel's config (CONFIG_MEMCG_V1, env.json) and the availability the run
+ * measured for the other trusted routes (a load or a check refused them,
+ * with the reason). The memory controller on cgroup v1 leaves no other.
+ */
+static void decide_only_kfunc(const struct run_data *runs, size_t n, struct verdict *v)
+{
+	const struct run_data *v1 = NULL, *nov1 = NULL;
+	char *body = NULL;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const char *mode = json_get_str(r->env, "cgroup.mode", ""), *cfg;
+		const json_t *ag = strategy_env(r, "ancestor-get"), *ci = strategy_env(r, "cgroup-from-id"),
+			     *kf = strategy_env(r, kfunc_of(r));
+
+		if (!*mode || !ag)
+			continue;
+		cfg = json_get_str(r->env, "kernel.config_memcg_v1", "");
+		if (!strcmp(mode, "v1") && !v1)
+			v1 = r;
+		if (!strcmp(cfg, "n") && !nov1)
+			nov1 = r;
+		xappend(&body, "%s%s (%s): memcg on cgroup %s, CONFIG_MEMCG_V1 %s; kfunc %s, ancestor-get %s, cgroup-from-id %s",
+			body ? "; " : " Per run: ", r->label, json_get_str(r->env, "kernel.release", "?"), mode,
+			*cfg ? (!strcmp(cfg, "n") ? "not set" : cfg) : "unknown (not recorded)",
+			kf && json_get_bool(kf, "available", false) ? "available" : "missing",
+			json_get_bool(ag, "available", false) ? "available" : json_get_str(ag, "reason", "unavailable"),
+			ci && json_get_bool(ci, "available", false) ? "available" :
+			ci ? json_get_str(ci, "reason", "unavailable") : "-");
+	}
+	if (!body)
+		return;
+	v->run = v1 ? v1 : nov1 ? nov1 : &runs[0];
+	V(verdict, "%s", v1 ? "memcg on cgroup v1, where no other route is trusted" :
+	  "not shown in these runs: none has memcg on cgroup v1");
+	V(figure, "%s: ancestor-get %s", v->run->label,
+	  json_get_bool(strategy_env(v->run, "ancestor-get"), "available", false) ? "available" : "refused");
+	V(interval, "-");
+	V(body, "Where the kfunc is the only trusted root, decided from each run's kernel config and the routes it could load. `ancestor-get` and `cgroup-from-id` reach the root through the cgroup v2 hierarchy: with the memory controller on cgroup v1 the default hierarchy's root has no memory css, and only `bpf_get_root_mem_cgroup()` (which reads `root_mem_cgroup`) gives one. That needs a kernel with CONFIG_MEMCG_V1%s. In a non-initial cgroup namespace `bpf_cgroup_from_id()` looks the id up from the namespace's root, so `cgroup-from-id` fails there while `ancestor-get` does not; no run here is in one (not measured).%s.",
+	  nov1 ? xasprintf(", which Debian's 7.x cloud kernels do not build (%s: not set), so there a trusted root without the kfunc exists on cgroup v2", nov1->label) :
+	  "", body);
+	free(body);
 }
 
 /* ---- the table ----------------------------------------------------------- */
@@ -542,6 +719,9 @@ const struct claim_rule claim_rules[] = {
 	  decide_from_id },
 	{ "css.parent on the trusted list", ALT, "percall.csv: walk-iter, ancestor, ancestor-get",
 	  false, decide_allowlist },
+	{ "where only the kfunc gives a trusted root", ALT,
+	  "env.json: the cgroup mode, the kernel config and the trusted routes' availability", false,
+	  decide_only_kfunc },
 };
 const size_t nclaim_rules = sizeof(claim_rules) / sizeof(claim_rules[0]);
 
@@ -567,6 +747,66 @@ void decide_claims(const struct run_data *runs, size_t n, struct verdict *out)
 		v->body = xasprintf("This needs %s.", claim_rules[i].needs);
 		v->plot = NULL;
 	}
+}
+
+/*
+ * The thread after the merge (bpf-next, January 2026): e463b6de9da1 dropped
+ * KF_ACQUIRE from the kfunc, d0f5d4f8f328 reverted it; the author offered a
+ * non-acquire bpf_root_mem_cgroup() "if the overhead of an extra kfunc call
+ * is a concern (which I doubt)". What the extra call costs on each machine
+ * class of the gallery (the proxies: helper-call-pair minus helper-call at
+ * the shallowest real depth) and the code the put forces on a program (the
+ * proxies' verifier rows), appended to that alternative's paragraph.
+ */
+void claims_by_class(const struct run_data *runs, size_t n, struct verdict *v,
+		     const struct run_data *gallery, size_t ng)
+{
+	const struct run_data *ex = kfunc_run(runs, n);
+	struct verdict *one = NULL;
+	char *classes = NULL, a[64], b[96];
+	size_t i, k;
+
+	for (i = 0; i < nclaim_rules; i++)
+		if (claim_rules[i].decide == decide_one_call)
+			one = &v[i];
+	if (!one || !one->run)
+		return;
+	for (k = 0; k < ng; k++) {
+		const struct run_data *g = &gallery[k];
+		const char *p1 = proxy_of_nonacquire(g), *p2 = proxy_of_merged(g), *m = machine_name(g);
+		unsigned d[RUN_MAX_DEPTHS];
+		double l1, h1, l2, h2, put;
+
+		if (!depths(g, d, RUN_MAX_DEPTHS) || !p1 || !p2)
+			continue;
+		put = pc_figure(g, p2, d[0]) - pc_figure(g, p1, d[0]);
+		pc_interval(g, p1, d[0], &l1, &h1);
+		pc_interval(g, p2, d[0], &l2, &h2);
+		int len = (int)strcspn(m, "(,");
+
+		if (isnan(put))
+			continue;
+		while (len > 0 && m[len - 1] == ' ')
+			len--;
+		xappend(&classes, "%s%.*s %s %s (depth %u, commit %s)", classes ? "; " : "", len, m, qnet(a, sizeof(a), put, l2 - h1, h2 - l1, g->u),
+			qci_net(b, sizeof(b), l2 - h1, h2 - l1, g->u), d[0],
+			json_get_str(g->env, "harness.git_commit", "?"));
+	}
+	xappend(&one->body, " The thread after the merge: bpf-next commit e463b6de9da1 (January 2026) dropped KF_ACQUIRE from the kfunc, so that programs need no `bpf_put_mem_cgroup()`; d0f5d4f8f328 reverted it, the kfunc's author offering a non-acquire `bpf_root_mem_cgroup()` \"if the overhead of an extra kfunc call is a concern\". The form each kernel's verifier takes is in the matrix (`kernels.csv`, `kfunc_form`).");
+	if (classes)
+		xappend(&one->body, " What that extra call costs per machine class (the gallery, `results/machines/`: %s minus %s, intervals from both ends): %s.",
+			proxy_of_merged(&gallery[0]), proxy_of_nonacquire(&gallery[0]), classes);
+	if (ex) {
+		long r1 = row_of(&ex->verifier, proxy_of_nonacquire(ex)), r2 = row_of(&ex->verifier, proxy_of_merged(ex));
+
+		if (r1 >= 0 && r2 >= 0)
+			xappend(&one->body, " The code it forces on a program (%s, `verifier.csv`): %s lines and %s verified instructions with the put (%s), %s and %s without (%s).",
+				ex->label, csv_cell(&ex->verifier, (size_t)r2, "source_lines"),
+				csv_cell(&ex->verifier, (size_t)r2, "verified_insns"), proxy_of_merged(ex),
+				csv_cell(&ex->verifier, (size_t)r1, "source_lines"),
+				csv_cell(&ex->verifier, (size_t)r1, "verified_insns"), proxy_of_nonacquire(ex));
+	}
+	free(classes);
 }
 
 void verdicts_free(struct verdict *v, size_t n)

@@ -36,5 +36,10 @@ extern const size_t nclaim_rules;
 /* Decides every rule: out has nclaim_rules entries. */
 void decide_claims(const struct run_data *runs, size_t n, struct verdict *out);
 void verdicts_free(struct verdict *v, size_t n);
+/* Adds to the alternatives what the put costs on each machine class of a
+ * gallery (results/machines/: its run directories, loaded) and the thread
+ * that dropped and restored KF_ACQUIRE. */
+void claims_by_class(const struct run_data *runs, size_t n, struct verdict *v,
+		     const struct run_data *gallery, size_t ng);
 
 #endif

@@ -9,5 +9,7 @@ void decide_cost_exact(const struct run_data *runs, size_t n, struct verdict *v)
 void decide_cost_native(const struct run_data *runs, size_t n, struct verdict *v);
 void decide_depth_exact(const struct run_data *runs, size_t n, struct verdict *v);
 void decide_depth_native(const struct run_data *runs, size_t n, struct verdict *v);
+/* The answer's first line, without its "Bottom line:" (malloc'd), or NULL. */
+char *bottom_line(const struct run_data *runs, size_t n);
 
 #endif

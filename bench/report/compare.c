@@ -9,8 +9,8 @@
  * a run's rounds, then the samples within them, for the strategy and for
  * the baseline measured in the same rounds, and takes the net figure. The
  * two runs are resampled independently. A drift that no run can see is
- * allowed for by a margin: only a ratio whose whole interval lies beyond
- * 1 +- margin is called faster or slower.
+ * allowed for by a margin: a ratio is called faster or slower when its
+ * interval excludes 1 and the ratio itself lies beyond 1 +- margin.
  */
 #include <errno.h>
 #include <math.h>
@@ -253,7 +253,7 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 	static struct run_samples a, b;
 	const struct strategy *bs = strategy_baseline();
 	double *scratch = NULL, *ra = NULL, *rb = NULL;
-	double lim = (double)o->margin_pct / 100.0;
+	double lim = (double)o->margin_pct / 100.0, scale = o->scale_b > 0 ? o->scale_b : 1.0;
 	uint64_t rng = 0x243f6a8885a308d3ULL;	/* fixed: same runs, same verdicts */
 	size_t i, k;
 	int ret = -1;
@@ -299,18 +299,23 @@ int compare_runs(const char *dir_a, const char *dir_b, const struct compare_opts
 			continue;
 		if (ma <= 0)
 			continue;	/* no meaningful ratio to a cost of nothing */
+		mb *= scale;
 		ratio = mb / ma;
 		for (k = 0; k < BOOT_REPLICATES; k++)
-			ra[k] = ra[k] > 0 ? rb[k] / ra[k] : INFINITY;
+			ra[k] = ra[k] > 0 ? scale * rb[k] / ra[k] : INFINITY;
 		boot_interval(ra, BOOT_REPLICATES, 0.95, &lo, &hi);
-		if (lo > 1.0 + lim)
+		/* Significant (the interval excludes 1) and beyond the margin
+		 * (the ratio itself): a margin on the interval's end would
+		 * swallow a change the interval already resolves. */
+		if (lo > 1.0 && ratio > 1.0 + lim)
 			verdict = "slower";
-		else if (hi < 1.0 - lim)
+		else if (hi < 1.0 && ratio < 1.0 - lim)
 			verdict = "faster";
 		else
 			verdict = "no significant difference";
 		res->compared++;
 		res->different += verdict[0] != 'n';
+		res->slower += verdict[0] == 's';
 		if (out)
 			fprintf(out, "%-13s %5u %10.2f %10.2f %7.3f   [%6.3f, %6.3f]  %s\n",
 				sa->strategy, sa->depth, ma, mb, ratio, lo, hi, verdict);
@@ -337,11 +342,12 @@ out:
 	return ret;
 }
 
-enum { OPT_ESTIMATOR = 'e', OPT_CSV = CLI_KEY_LONG, OPT_MARGIN, OPT_MACHINES };
+enum { OPT_ESTIMATOR = 'e', OPT_CSV = CLI_KEY_LONG, OPT_MARGIN, OPT_MACHINES, OPT_SCALE_B };
 
 static const struct argp_option compare_opts_table[] = {
 	{ "csv", OPT_CSV, "FILE", 0, "also write the comparison as CSV to FILE (must not exist)", 0 },
-	{ "margin", OPT_MARGIN, "PCT", 0, "run-to-run drift to tolerate, 0..100 percent: a ratio is only faster or slower when its whole 95% interval lies beyond 1 +- PCT%; default 5", 0 },
+	{ "margin", OPT_MARGIN, "PCT", 0, "run-to-run drift to tolerate, 0..100 percent: a ratio is faster or slower when its 95% interval excludes 1 and the ratio lies beyond 1 +- PCT%; default 5", 0 },
+	{ "scale-b", OPT_SCALE_B, "F", 0, "multiply B's net figures (and every bootstrap replicate) by F, 0.01..100: what change this pair of runs can detect (compare A A --scale-b 1.1 is the power check of rootbench aa)", 0 },
 	{ "estimator", OPT_ESTIMATOR, "median|low", 0, "the figure compared: the net median, or the net low quantile (p10, the default: see README, \"Robust estimates\")", 0 },
 	{ "machines", OPT_MACHINES, NULL, 0, "instead: the cross-class table of two or more runs on different machines (each argument a run directory, or a gallery of them such as results/machines): routes over the same run's proxy, per level over a dependent load, the kfunc's estimate over a kernel call, and whether the classes agree within 20%", 0 },
 	{ 0 },
@@ -368,6 +374,10 @@ static int handle(int key, const char *arg, void *vctx)
 	case OPT_MARGIN:
 		if (parse_uint(arg, 0, 100, &c->o.margin_pct, err, sizeof(err)))
 			return cli_error("compare", "--margin: %s", err);
+		return 0;
+	case OPT_SCALE_B:
+		if (parse_double(arg, 0.01, 100, &c->o.scale_b, err, sizeof(err)))
+			return cli_error("compare", "--scale-b: %s", err);
 		return 0;
 	case OPT_ESTIMATOR:
 		if (compare_estimator(arg, &c->o.q))

@@ -11,10 +11,13 @@
 struct compare_opts {
 	unsigned long margin_pct;	/* drift tolerated, percent */
 	double q;			/* estimator: RB_Q_MEDIAN or RB_Q_LOW */
+	/* B's net figures times this (0: 1), every replicate too: what
+	 * change a pair of runs can see (rootbench aa's power check). */
+	double scale_b;
 };
 
 struct compare_result {
-	size_t compared, different;
+	size_t compared, different, slower;
 };
 
 /*

@@ -11,14 +11,17 @@
  * the answer in at most 60 lines of at most 72 columns, ending with the
  * commands that reproduce it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "report/claims.h"
+#include "report/claims_cost.h"
 #include "io/cli.h"
 #include "io/output.h"
 #include "report/report_data.h"
@@ -31,15 +34,20 @@
 
 struct report_opts {
 	const char *out, *summary, *title, *aa;
+	const char *refs[MAX_RUNS];
+	size_t nrefs;
+	const char *gallery;
 };
 
-enum { OPT_ROUT = 'o', OPT_RSUMMARY = CLI_KEY_LONG, OPT_RTITLE, OPT_RAA };
+enum { OPT_ROUT = 'o', OPT_RSUMMARY = CLI_KEY_LONG, OPT_RTITLE, OPT_RAA, OPT_RREF, OPT_RGALLERY };
 
 static const struct argp_option report_opts_table[] = {
 	{ "out", OPT_ROUT, "FILE", 0, "write the report there (replaced atomically if it exists); default RUN_DIR/REPORT.md for one run, required for several", 0 },
 	{ "summary", OPT_RSUMMARY, "FILE", 0, "write the plain-text summary there (replaced atomically); default RUN_DIR/summary.txt for one run", 0 },
 	{ "title", OPT_RTITLE, "TEXT", 0, "the report's title", 0 },
 	{ "aa", OPT_RAA, "DIR", 0, "an A/A directory (rootbench aa) whose result the report quotes next to the machines", 0 },
+	{ "reference", OPT_RREF, "DIR", 0, "a committed reference run (e.g. results/reference/vm-icount) that answers the claims the given runs cannot, labelled \"reference, commit X\"; repeatable", 0 },
+	{ "gallery", OPT_RGALLERY, "DIR", 0, "a machine gallery (results/machines/: one run directory per machine class) whose per-class figures the alternatives quote", 0 },
 	{ 0 },
 };
 
@@ -52,6 +60,12 @@ static int handle(int key, const char *arg, void *vctx)
 	case OPT_RSUMMARY: o->summary = arg; return 0;
 	case OPT_RTITLE: o->title = arg; return 0;
 	case OPT_RAA: o->aa = arg; return 0;
+	case OPT_RGALLERY: o->gallery = arg; return 0;
+	case OPT_RREF:
+		if (o->nrefs == MAX_RUNS)
+			return cli_error("report", "at most %d reference runs", MAX_RUNS);
+		o->refs[o->nrefs++] = arg;
+		return 0;
 	}
 	return cli_error("report", "unhandled option");
 }
@@ -79,23 +93,46 @@ static const char *method_text =
 	"same root pointer. Under QEMU TCG with `-icount shift=0` the guest clock advances one nanosecond per "
 	"instruction, so those figures are instruction counts, deterministic to a fraction of one.";
 
-/* The runs' commits: one clean commit, or a warning that says otherwise. */
+/* A short-lived formatted string (one at a time): for one wrapped() call. */
+__attribute__((format(printf, 1, 2)))
+static const char *xasprintf_tmp(const char *fmt, ...)
+{
+	static char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+/* The runs' commits: one clean commit, or a warning that says otherwise;
+ * then any reference run quoted, with its own commit. */
 static void md_provenance(FILE *f, const struct run_data *runs, size_t n)
 {
-	const char *first = json_get_str(runs[0].env, "harness.git_commit", "?");
+	const char *first = NULL;
 	size_t k;
 	bool same = true, dirty = false;
 
 	for (k = 0; k < n; k++) {
 		const char *c = json_get_str(runs[k].env, "harness.git_commit", "?");
 
+		if (runs[k].reference)
+			continue;
+		if (!first)
+			first = c;
 		same &= !strcmp(c, first);
 		dirty |= strstr(c, "dirty") != NULL || !strcmp(c, "?");
 	}
 	if (same && !dirty)
-		fprintf(f, "All runs come from one clean commit, `%s`.\n", first);
+		fprintf(f, "All runs come from one clean commit, `%s`.\n", first ? first : "?");
 	else
 		fprintf(f, "**The runs do not share one clean commit** (see the table below): their figures may come from different code.\n");
+	for (k = 0; k < n; k++)
+		if (runs[k].reference)
+			fprintf(f, "\nQuoted where this machine's runs cannot answer: `%s`, a committed reference run (commit `%s`, %s). Instruction counts do not depend on the host; measure them here with `make vm-bench VM_ICOUNT=1`.\n",
+				runs[k].dir, json_get_str(runs[k].env, "harness.git_commit", "?"),
+				runs[k].icount ? "instruction counts" : "emulated");
 }
 
 static void md_targets(FILE *f, const struct run_data *r)
@@ -143,6 +180,12 @@ static void md_aa(FILE *f, const struct aa_data *aa)
 			aa->dir, d, c, json_get_str(aa->json, "target.estimator", "?"),
 			100 * json_get_num(aa->json, "target.limit", NAN),
 			json_get_bool(aa->json, "target.met", false) ? "met" : "NOT MET");
+	if (json_get(aa->json, "power"))
+		fprintf(f, "- Power (`%s`): the first sweep against itself with every net figure x%.2f: %.0f of %.0f cells called slower, target at least %.0f%%: **%s**.\n",
+			aa->dir, json_get_num(aa->json, "power.scale", NAN),
+			json_get_num(aa->json, "power.called_slower", NAN), json_get_num(aa->json, "power.cells", NAN),
+			100 * json_get_num(aa->json, "power.limit", NAN),
+			json_get_bool(aa->json, "power.met", false) ? "met" : "NOT MET");
 }
 
 static void md_answer(FILE *f, const struct verdict *v)
@@ -255,7 +298,8 @@ static void md_sections(FILE *f, const struct verdict *v, const char *prefix_for
 			bool seen = false;
 
 			fprintf(f, "- **%s**: %s. %s\n", claim_rules[j].claim, v[j].verdict, v[j].body);
-			if (!v[j].plot || !v[j].run)
+			/* A report in its run directory links only its own plots. */
+			if (!v[j].plot || !v[j].run || (prefix_for_one && v[j].run->reference))
 				continue;
 			text(path, sizeof(path), "%s/plots/%s.png", v[j].run->dir, v[j].plot);
 			if (access(path, R_OK))
@@ -305,12 +349,15 @@ static void md_caveats(FILE *f, const struct run_data *runs, size_t n)
 
 static void write_report(FILE *f, const struct run_data *runs, size_t n, const struct verdict *v,
 			 const struct arch_claims *other, size_t nother,
-			 const struct aa_data *aa, const char *title, const char *prefix_for_one)
+			 const struct aa_data *aa, const char *title, const char *prefix_for_one,
+			 const char *bottom)
 {
 	size_t k;
 
 	fprintf(f, "# %s\n\n", title);
 	fprintf(f, "Linux 7.0 added `bpf_get_root_mem_cgroup()`, arguing that walking `css.parent` up from the current task's memory cgroup \"is sub-optimal and makes bpf programs more complex and less efficient\"; reviewers asked about its trusted-pointer semantics (KF_ACQUIRE, KF_TRUSTED_ARGS). Each claim below is decided by the run best placed to answer it; every figure is a value those runs measured, except where marked ESTIMATE or COMPOSITE. Generated by `rootbench report`.\n\n");
+	if (bottom)
+		fprintf(f, "**Bottom line:** %s.\n\n", bottom);
 	md_answer(f, v);
 	md_architectures(f, runs[0].arch, v, other, nother);
 	fprintf(f, "\n");
@@ -330,7 +377,7 @@ static void write_report(FILE *f, const struct run_data *runs, size_t n, const s
 
 static void write_summary(FILE *f, const struct run_data *runs, size_t n, const struct verdict *v,
 			  const struct arch_claims *other, size_t nother,
-			  const struct aa_data *aa, const char *title)
+			  const struct aa_data *aa, const char *title, const char *bottom)
 {
 	double d, c;
 	size_t k;
@@ -340,7 +387,10 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 	wrapped(f, "", "", "%s", title);
 	for (k = 0; k < strlen(title) && k < WIDTH; k++)
 		fputc('=', f);
-	fprintf(f, "\n\nThe answer (verdict; deciding figure; 95%% CI; run):\n");
+	fprintf(f, "\n\n");
+	if (bottom)
+		wrapped(f, "", "", "Bottom line: %s.", bottom);
+	fprintf(f, "%sThe answer (verdict; deciding figure; 95%% CI; run):\n", bottom ? "\n" : "");
 	for (k = 0; k < nclaim_rules; k++)
 		if (claim_rules[k].answer)
 			wrapped(f, "- ", "  ", "%s: %s. %s; %s (%s).", claim_rules[k].claim, v[k].verdict,
@@ -367,9 +417,11 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 			wrapped(f, "- ", "  ", "%s: %s%s%s.", claim_rules[k].claim,
 				v[k].run ? v[k].figure : v[k].verdict, v[k].run ? ": " : "",
 				v[k].run ? v[k].verdict : "");
-	/* The commit once when the runs share it (the report checks that). */
-	for (k = 1; k < n && !strcmp(json_get_str(runs[k].env, "harness.git_commit", "?"),
-				     json_get_str(runs[0].env, "harness.git_commit", "?")); k++)
+	/* The commit once when the runs share it (the report checks that);
+	 * reference runs name their own. */
+	for (k = 1; k < n && (runs[k].reference ||
+			      !strcmp(json_get_str(runs[k].env, "harness.git_commit", "?"),
+				      json_get_str(runs[0].env, "harness.git_commit", "?"))); k++)
 		;
 	one_commit = n && k == n;
 	if (one_commit)
@@ -386,11 +438,12 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 		for (j = 0; j < k && !(runs[j].emulated &&
 				       !strcmp(json_get_str(runs[j].env, "kernel.release", "?"), rel)); j++)
 			;
-		if (!runs[k].emulated || j < k)
+		if (!runs[k].emulated || runs[k].reference || j < k)
 			continue;
 		xappend(&vms, "%s%s (", vms ? "; " : "", rel);
 		for (m = k; m < n; m++)
-			if (runs[m].emulated && !strcmp(json_get_str(runs[m].env, "kernel.release", "?"), rel))
+			if (runs[m].emulated && !runs[m].reference &&
+			    !strcmp(json_get_str(runs[m].env, "kernel.release", "?"), rel))
 				xappend(&vms, "%s%s", m == k ? "" : "; ", runs[m].label);
 		xappend(&vms, ")");
 	}
@@ -406,10 +459,51 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 	if (vms)
 		wrapped(f, "- ", "  ", "%s.", vms);
 	free(vms);
+	for (k = 0; k < n; k++)
+		if (runs[k].reference)
+			wrapped(f, "- ", "  ", "%s: %s; measure it here: make vm-bench%s.",
+				runs[k].label, json_get_str(runs[k].env, "kernel.release", "?"),
+				runs[k].icount ? " VM_ICOUNT=1" : "");
 	if (aa && aa_counts(aa, &d, &c))
-		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells called different at 95%% (target at most %.0f%%).",
-			d, c, 100 * json_get_num(aa->json, "target.limit", NAN));
-	fprintf(f, "\nReproduce (git clone, then in the tree, as root):\n  make reference   # every run above and this summary\n  make bench       # a native run on your machine\n");
+		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells called different at 95%% (target at most %.0f%%)%s.",
+			d, c, 100 * json_get_num(aa->json, "target.limit", NAN),
+			json_get(aa->json, "power") ? xasprintf_tmp("; +%.0f%% seen in %.0f of %.0f",
+				100 * (json_get_num(aa->json, "power.scale", NAN) - 1),
+				json_get_num(aa->json, "power.called_slower", NAN),
+				json_get_num(aa->json, "power.cells", NAN)) : "");
+	fprintf(f, "\nReproduce, as root in a git clone: make reference (every run above\nand this summary); make bench (a native run on your machine).\n");
+}
+
+/* The run directories of a gallery (its subdirectories with an env.json),
+ * in name order; how many, or -1 with the reason printed. */
+static int load_gallery(const char *dir, struct run_data *g, size_t max)
+{
+	struct dirent **ents;
+	char path[4096];
+	int n, i, ng = 0;
+
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		cli_error("report", "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		text(path, sizeof(path), "%s/%s/env.json", dir, ents[i]->d_name);
+		if (ents[i]->d_name[0] != '.' && !access(path, R_OK) && (size_t)ng < max) {
+			char *sub = xasprintf("%s/%s", dir, ents[i]->d_name);
+
+			if (load_run(&g[ng], sub)) {
+				free(sub);
+				ng = -1;
+				break;
+			}
+			ng++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	return ng;
 }
 
 /* Counts the lines of a file, and its widest. */
@@ -477,6 +571,8 @@ int cmd_report(int argc, char **argv)
 	static struct run_data runs[MAX_RUNS], primary[MAX_RUNS];
 	static struct verdict v[64];
 	static struct arch_claims other[MAX_RUNS];
+	static struct run_data gallery[MAX_RUNS];
+	int ng = 0;
 	size_t np, nother = 0;
 	struct report_opts o = { 0 };
 	struct aa_data aa = { 0 };
@@ -484,6 +580,7 @@ int cmd_report(int argc, char **argv)
 	struct rundir rd1 = { .dirfd = -1 }, rd2 = { .dirfd = -1 };
 	char out[4096], summary[4096], err[4200];
 	size_t n = 0, k, lines, widest;
+	char *bottom = NULL;
 	int first, ret, code = RB_EXIT_OK;
 	bool have_aa = false;
 
@@ -496,6 +593,22 @@ int cmd_report(int argc, char **argv)
 			goto done;
 		}
 		n++;
+	}
+	for (k = 0; k < o.nrefs; k++) {
+		if (n == MAX_RUNS) {
+			cli_error("report", "at most %d runs and reference runs", MAX_RUNS);
+			code = RB_EXIT_USAGE;
+			goto done;
+		}
+		if (load_reference(&runs[n], o.refs[k])) {
+			code = RB_EXIT_USAGE;
+			goto done;
+		}
+		n++;
+	}
+	if (o.gallery && (ng = load_gallery(o.gallery, gallery, MAX_RUNS)) < 0) {
+		code = RB_EXIT_USAGE;
+		goto done;
 	}
 	if (o.aa) {
 		if (load_aa(&aa, o.aa)) {
@@ -514,7 +627,9 @@ int cmd_report(int argc, char **argv)
 	decide_claims(primary, n ? np : 0, v);
 	for (k = 0; k < nother; k++)
 		decide_claims(other[k].runs, other[k].n, other[k].v);
+	claims_by_class(primary, n ? np : 0, v, gallery, (size_t)(ng > 0 ? ng : 0));
 
+	bottom = bottom_line(primary, n ? np : 0);
 	if (!open_new(out, &rep, &rd1) || !open_new(summary, &sum, &rd2)) {
 		code = RB_EXIT_FAIL;
 		goto done;
@@ -522,9 +637,10 @@ int cmd_report(int argc, char **argv)
 	/* A report inside its run directory links the plots next to it. */
 	write_report(rep.f, runs, n, v, other, nother, have_aa ? &aa : NULL,
 		     o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF",
-		     o.out ? NULL : "");
+		     o.out ? NULL : "", bottom);
 	write_summary(sum.f, runs, n, v, other, nother, have_aa ? &aa : NULL,
-		      o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF");
+		      o.title ? o.title : "memcg-root-bench: reaching the root memory cgroup from BPF",
+		      bottom);
 	if (outfile_commit(&rep) || outfile_commit(&sum)) {
 		text(err, sizeof(err), "%s", strerror(errno));
 		cli_error("report", "writing the report: %s", err);
@@ -543,6 +659,7 @@ done:
 		outfile_discard(&sum);
 	rundir_close(&rd1);
 	rundir_close(&rd2);
+	free(bottom);
 	verdicts_free(v, nclaim_rules);
 	for (k = 0; k < nother; k++)
 		verdicts_free(other[k].v, nclaim_rules);
@@ -550,5 +667,9 @@ done:
 		free_aa(&aa);
 	for (k = 0; k < n; k++)
 		free_run(&runs[k]);
+	for (k = 0; ng > 0 && k < (size_t)ng; k++) {
+		free_run(&gallery[k]);
+		free((char *)gallery[k].dir);	/* load_gallery's */
+	}
 	return code;
 }

@@ -123,6 +123,19 @@ int load_run(struct run_data *r, const char *dir)
 	return 0;
 }
 
+int load_reference(struct run_data *r, const char *dir)
+{
+	if (load_run(r, dir))
+		return -1;
+	r->reference = true;
+	text(r->label, sizeof(r->label), "reference, commit %.12s, %s%s%s",
+	     json_get_str(r->env, "harness.git_commit", "?"),
+	     r->icount ? "instruction counts" : r->emulated ? "emulated time" : "native time",
+	     strcmp(r->arch, RUN_ARCH_DEFAULT) ? ", " : "",
+	     strcmp(r->arch, RUN_ARCH_DEFAULT) ? r->arch : "");
+	return 0;
+}
+
 void free_run(struct run_data *r)
 {
 	json_decref(r->env);
@@ -523,8 +536,13 @@ const char *qci(char *buf, size_t len, double lo, double hi, const char *u)
 {
 	char a[64], b[64];
 
+	/* Every interval here is of a cost: a bound below zero is "<= 0". */
 	if (isnan(lo) || isnan(hi))
 		text(buf, len, "-");
+	else if (hi < 0)
+		text(buf, len, "[<= 0, <= 0]");
+	else if (lo < 0)
+		text(buf, len, "[<= 0, %s]", qnum(b, sizeof(b), hi, u));
 	else
 		text(buf, len, "[%s, %s]", qnum(a, sizeof(a), lo, u), qnum(b, sizeof(b), hi, u));
 	return buf;

@@ -39,6 +39,10 @@ struct run_data {
 	 * its name and the columns of its value and interval. */
 	const char *est, *est_col, *est_lo, *est_hi;
 	const char *arch;	/* env.json kernel.arch: x86_64, aarch64 */
+	/* A committed reference run quoted beside this machine's own (report
+	 * --reference): its figures answer what the own runs cannot, under a
+	 * label naming its commit; it is not one of the report's subjects. */
+	bool reference;
 };
 
 /* The architecture of runs whose env.json does not name one. */
@@ -52,6 +56,9 @@ struct aa_data {
 };
 
 int load_run(struct run_data *r, const char *dir);
+/* load_run(), then marks the run a reference and names its commit and unit
+ * in its label ("reference, commit X, instruction counts"). */
+int load_reference(struct run_data *r, const char *dir);
 void free_run(struct run_data *r);
 int load_aa(struct aa_data *a, const char *dir);
 void free_aa(struct aa_data *a);

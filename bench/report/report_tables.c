@@ -87,9 +87,14 @@ void md_percall(FILE *f, const struct run_data *r)
 			double a, b, lo, hi;
 			char x[64], y[64], c[96];
 
+			/* A slope whose interval reaches 0 is flat within the
+			 * run's resolution ("< x"); a negative intercept is not a
+			 * cost: the line does not fit there. */
 			if (fit_of(r, s, &a, &b, &lo, &hi))
-				fprintf(f, "| %s | %s | %s | %s |\n", s, qnum(x, sizeof(x), a, r->u),
-					qnum(y, sizeof(y), b, r->u), qci(c, sizeof(c), lo, hi, r->u));
+				fprintf(f, "| %s | %s | %s | %s |\n", s,
+					a >= 0 ? qnum(x, sizeof(x), a, r->u) : "below 0: no fit at depth 0",
+					net_text(y, sizeof(y), b, lo, hi, strcmp(r->u, "ns") ? 1 : 2),
+					qci_net(c, sizeof(c), lo, hi, r->u));
 		}
 	}
 }
@@ -322,7 +327,10 @@ void md_proxy(FILE *f, const struct run_data *r)
 		fprintf(f, "\n**%s**, ESTIMATE, not a measurement (`estimate.csv`): the kfunc from %s, validated to within %s%%: %s per call, %s.\n",
 			r->label, csv_cell(&r->estimate, 0, "from"),
 			csv_cell(&r->estimate, 0, "validated_within_pct"),
-			qval(a, sizeof(a), csv_num_cell(&r->estimate, 0, "proxy_ns"), r->u),
+			/* estimate_ns: the proxy times kfunc/proxy; before it, proxy_ns */
+			qval(a, sizeof(a), csv_num_cell(&r->estimate, 0,
+							csv_col(&r->estimate, "estimate_ns") >= 0 ?
+							"estimate_ns" : "proxy_ns"), r->u),
 			qci(c, sizeof(c), csv_num_cell(&r->estimate, 0, "estimate_lo_ns"),
 			    csv_num_cell(&r->estimate, 0, "estimate_hi_ns"), r->u));
 	if (r->blocks.nrows) {

@@ -346,7 +346,7 @@ static int run_main(const struct cli_cmd *cmd, bool sweep, bool verifier,
 
 int cmd_run(int argc, char **argv)
 {
-	return run_main(&run_cmd, true, true, true, true, true, argc, argv);
+	return run_main(&run_cmd, true, true, false, true, true, argc, argv);
 }
 
 int cmd_verifier(int argc, char **argv)

@@ -84,6 +84,10 @@ void write_env(struct run *r, const char *status)
 	json_str(&j, "version", r->m.kversion);
 	json_str(&j, "arch", r->m.arch);
 	json_int(&j, "bpf_jit_enable", r->m.jit);
+	if (r->m.memcg_v1[0]) {
+		json_str(&j, "config_memcg_v1", r->m.memcg_v1);
+		json_str(&j, "config_source", r->m.config_source);
+	}
 	json_obj_end(&j);
 	fingerprint_json(&r->fp, &j);
 	json_str(&j, "platform", r->m.vm ? "vm" : "native");

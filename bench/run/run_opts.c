@@ -30,7 +30,7 @@ enum {
 	OPT_STRATEGIES = 's', OPT_DEPTHS = 'd', OPT_SAMPLES = 'n', OPT_ROUNDS = 'r',
 	OPT_BATCH = 'b', OPT_CPU = 'c', OPT_QUICK = 'q', OPT_TREES = 't',
 	OPT_WARMUP = CLI_KEY_LONG, OPT_SAMPLE_MS, OPT_NO_VERIFIER,
-	OPT_NO_TRAVERSAL, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
+	OPT_NO_TRAVERSAL, OPT_TRAVERSAL, OPT_TASK_DEPTH, OPT_COLD_SAMPLES, OPT_VISIT,
 	OPT_NO_E2E, OPT_E2E_CALLS, OPT_E2E_RUNS, OPT_SEED,
 	OPT_CROSSCHECK, OPT_PROXY_VALIDATION,
 	OPT_NO_CONSUMER, OPT_CONSUMER_TREES, OPT_NO_SWEEP,
@@ -94,9 +94,11 @@ static const struct argp_option run_opts_table[] = {
 	{ NULL, 0, NULL, 0, "Parts of the run to skip:", 7 },
 	{ "no-sweep", OPT_NO_SWEEP, NULL, 0, "skip the depth sweep (percall.csv, samples.csv, calibration.csv, walkfit.csv)", 0 },
 	{ "no-verifier", OPT_NO_VERIFIER, NULL, 0, "skip the verifier cost and trusted-pointer capability report (verifier.csv, capability.csv)", 0 },
-	{ "no-traversal", OPT_NO_TRAVERSAL, NULL, 0, "skip the full-tree traversal measurement (traversal.csv)", 0 },
+	{ "no-traversal", OPT_NO_TRAVERSAL, NULL, 0, "skip the full-tree traversal measurement (the default of run; kept for scripts)", 0 },
 	{ "no-consumer", OPT_NO_CONSUMER, NULL, 0, "skip the OOM victim-selection consumer (consumer.csv)", 0 },
 	{ "no-e2e", OPT_NO_E2E, NULL, 0, "skip the end-to-end measurement (e2e.csv, e2e.json)", 0 },
+	{ NULL, 0, NULL, 0, "Parts of the run to add:", 8 },
+	{ "traversal", OPT_TRAVERSAL, NULL, 0, "also measure the full-tree traversal (traversal.csv, traversal_parts.csv; `rootbench traverse` alone). Off by default: the consumer's OOM victim selection walks the same trees as a handler does, and the traversal would take the default run past 120 s", 0 },
 	{ 0 },
 };
 
@@ -174,6 +176,7 @@ static int flag_opt(struct run_opts *o, int key)
 	case OPT_QUICK: o->quick = true; return 0;
 	case OPT_NO_VERIFIER: o->no_verifier = true; return 0;
 	case OPT_NO_TRAVERSAL: o->no_traversal = true; return 0;
+	case OPT_TRAVERSAL: o->traversal = o->traversal_asked = true; return 0;
 	case OPT_NO_E2E: o->no_e2e = true; return 0;
 	case OPT_NO_CONSUMER: o->no_consumer = true; return 0;
 	case OPT_NO_SWEEP: o->no_sweep = true; return 0;
@@ -255,6 +258,8 @@ static int settle_defaults(struct run_opts *o)
 		return cli_error(o->cmd, "--batch N and --sample-ms conflict: --sample-ms only steers --batch auto");
 	if (o->no_traversal && o->traversal_opts_given)
 		return cli_error(o->cmd, "--no-traversal conflicts with the traversal options (--trees, --task-depth, --cold-samples, --visit)");
+	if (o->no_traversal && o->traversal_asked)
+		return cli_error(o->cmd, "--no-traversal conflicts with --traversal");
 	if (!o->trees_given) {
 		unsigned d[RB_MAX_SHAPES], f[RB_MAX_SHAPES];
 		unsigned long nodes[RB_MAX_SHAPES];
@@ -344,7 +349,7 @@ const struct cli_cmd verifier_cmd = {
 
 const struct cli_cmd traverse_cmd = {
 	.name = "traverse",
-	.doc = "Measure the latency of a system-wide OOM handler's pass: get the root, then visit every memcg below it in pre-order reading one figure from each, over full trees of real memcgs built by the harness, with warm and cold caches; and the traversal alone, so the lookup's share shows. Each pass is checked to visit exactly the memcgs built. Writes traversal.csv and traversal_parts.csv. `rootbench run` includes this unless --no-traversal.",
+	.doc = "Measure the latency of a system-wide OOM handler's pass: get the root, then visit every memcg below it in pre-order reading one figure from each, over full trees of real memcgs built by the harness, with warm and cold caches; and the traversal alone, so the lookup's share shows. Each pass is checked to visit exactly the memcgs built. Writes traversal.csv and traversal_parts.csv. `rootbench run` includes this with --traversal.",
 	.groups = (const struct argp_child[]){ STRATEGY_CHILD, SAMPLING_CHILD, CGROUP_CHILD,
 		TRAVERSAL_CHILD, OUTPUT_CHILDREN, { 0 } },
 	.handle = handle_run_opt,

@@ -26,6 +26,7 @@ struct run_opts {
 	bool quick, verbose;
 	bool no_verifier;	/* skip verifier.csv and capability.csv */
 	bool no_traversal;	/* skip traversal.csv */
+	bool traversal_asked;	/* --traversal: run leaves it out by default */
 	bool no_e2e;		/* skip e2e.csv */
 	bool crosscheck;	/* --crosscheck: crosscheck.csv */
 	struct e2e_opts e2e;

@@ -21,6 +21,7 @@ int main(void)
 	test_fingerprint();
 	test_sample();
 	test_columns();
+	test_proxy_rule();
 	/* The plan last (TAP allows it): printed only when every test ran to
 	 * its end, so a crash or an early exit leaves the suite without one. */
 	printf("1..%d\n", unit_checks);

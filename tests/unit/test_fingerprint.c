@@ -9,6 +9,7 @@
 #include "machine/fingerprint.h"
 #include "io/json.h"
 #include "io/jsonread.h"
+#include "machine/kernel.h"
 #include "unit.h"
 
 /* Two CPUs of a Zen 4 guest; the second block differs on purpose. */
@@ -307,8 +308,26 @@ static void test_crosscheck_figures(void)
 	CHECK(!f.agree && isnan(f.ratio), "crosscheck: an empty cell agrees with nothing");
 }
 
+/* A kernel config's lines, as /boot/config-* and /proc/config.gz hold them. */
+static void test_config_line(void)
+{
+	const char *v;
+
+	v = config_line_value("CONFIG_MEMCG_V1=y\n", "CONFIG_MEMCG_V1");
+	CHECK(v && !strcmp(v, "y"), "config: =y is y");
+	v = config_line_value("# CONFIG_MEMCG_V1 is not set\n", "CONFIG_MEMCG_V1");
+	CHECK(v && !strcmp(v, "n"), "config: '# ... is not set' is n");
+	CHECK(!config_line_value("CONFIG_MEMCG=y\n", "CONFIG_MEMCG_V1"),
+	      "config: a shorter option's line is not this one's");
+	CHECK(!config_line_value("CONFIG_MEMCG_V1_EXTRA=y\n", "CONFIG_MEMCG_V1"),
+	      "config: a longer option's line is not this one's");
+	v = config_line_value("CONFIG_MEMCG_V1=m\n", "CONFIG_MEMCG_V1");
+	CHECK(v && !strcmp(v, "m"), "config: =m is m");
+}
+
 void test_fingerprint(void)
 {
+	test_config_line();
 	test_cpuinfo();
 	test_uarch();
 	test_name();

@@ -37,5 +37,6 @@ void test_rounds(void);
 void test_fingerprint(void);
 void test_sample(void);
 void test_columns(void);
+void test_proxy_rule(void);
 
 #endif
