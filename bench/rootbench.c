@@ -169,7 +169,7 @@ static const struct {
 	{ "verifier", cmd_verifier, "what each route costs the verifier, and whether its root is trusted" },
 	{ "traverse", cmd_traverse, "latency of a full memcg tree pass (lookup + traversal), warm and cold" },
 	{ "consumer", cmd_consumer, "OOM victim selection over charged memcg trees, three ways: time, verifier cost, lookup share" },
-	{ "trigger", cmd_trigger, "attach one strategy to getppid() and make N calls (timed by hyperfine)" },
+	{ "trigger", cmd_trigger, "attach one strategy to getppid() and make N calls (--pairs: timed attached against detached)" },
 	{ "report", cmd_report, "REPORT.md and a 72-column summary.txt from run directories" },
 	{ "compare", cmd_compare, "ratio B/A of two runs per (strategy, depth), with a verdict" },
 	{ "aa", cmd_aa, "A/A self-check: the sweep twice, compared; few cells may differ" },

@@ -5,12 +5,15 @@
  * to its own getppid() calls, moves itself to a memcg at the given depth,
  * makes N getppid() calls and exits. "none"
  * attaches nothing: the difference between the two, divided by N, is what
- * the strategy adds to every call at a real attach point.
+ * the strategy adds to every call at a real attach point. With --pairs it
+ * times the calls itself, in pairs of blocks with the strategy attached and
+ * detached (see time_pairs()), which is what `rootbench run` uses.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -28,18 +31,19 @@
 
 struct trigger_opts {
 	const char *strategy;
-	unsigned long depth, calls;
+	unsigned long depth, calls, pairs;
 	bool depth_given;
 	const char *cgroup_parent;
 	bool verbose;
 };
 
-enum { OPT_STRATEGY = 's', OPT_DEPTH = 'd', OPT_CALLS = 'n' };
+enum { OPT_STRATEGY = 's', OPT_DEPTH = 'd', OPT_CALLS = 'n', OPT_PAIRS = 'k' };
 
 static const struct argp_option trigger_opts_table[] = {
 	{ "strategy", OPT_STRATEGY, "NAME|none", 0, "the strategy to attach, or none to attach nothing", 0 },
 	{ "depth", OPT_DEPTH, "N", 0, "memcg depth to make the calls from (as in rootbench run); default: where the process is", 0 },
 	{ "calls", OPT_CALLS, "N", 0, "getppid() calls to make, 1..100000000; default 1000000", 0 },
+	{ "pairs", OPT_PAIRS, "N", 0, "time N pairs of --calls calls, one block with the strategy attached and one detached, order alternating; print a line per pair (pair I FIRST ATTACHED_NS DETACHED_NS ATTACHED_WARM_NS DETACHED_WARM_NS), 1..10000", 0 },
 	{ 0 },
 };
 
@@ -63,6 +67,10 @@ static int handle(int key, const char *arg, void *vctx)
 		if (parse_uint(arg, 1, 100000000, &o->calls, err, sizeof(err)))
 			return cli_error("trigger", "--calls: %s", err);
 		return 0;
+	case OPT_PAIRS:
+		if (parse_uint(arg, 1, 10000, &o->pairs, err, sizeof(err)))
+			return cli_error("trigger", "--pairs: %s", err);
+		return 0;
 	case CLI_CGROUP_PARENT:
 		if (!*arg)
 			return cli_error("trigger", "--cgroup-parent: empty path");
@@ -77,7 +85,7 @@ static int handle(int key, const char *arg, void *vctx)
 
 static const struct cli_cmd trigger_cmd = {
 	.name = "trigger",
-	.doc = "Attach one strategy to the sys_enter tracepoint, filtered to this process's getppid() calls, make --calls getppid() calls from a memcg at --depth, and exit. `rootbench run` times it with hyperfine against --strategy none (e2e.csv); run by hand it is a way to reproduce one end-to-end figure.",
+	.doc = "Attach one strategy to the sys_enter tracepoint, filtered to this process's getppid() calls, make --calls getppid() calls from a memcg at --depth, and exit. with --pairs it times the calls itself, attached against detached in alternating pairs, which `rootbench run` reads (e2e.csv); run by hand it is a way to reproduce one end-to-end figure.",
 	.opts = trigger_opts_table,
 	.groups = (const struct argp_child[]){
 		{ &cli_cgroup_group, 0, "Where the memcgs are built:", 1 },
@@ -86,8 +94,8 @@ static const struct cli_cmd trigger_cmd = {
 };
 
 /* Loads rootbench_trigger in the first form the verifier accepts. */
-static int load_trigger(const struct strategy *s, void **skel, struct bpf_link **link,
-			char *why, size_t len)
+static int load_trigger(const struct strategy *s, void **skel, struct bpf_program **prog,
+			struct bpf_link **link, char *why, size_t len)
 {
 	struct rb_config cfg = { .release_root = 1, .target_tgid = (__u32)getpid(),
 				 .syscall_nr = SYS_getppid };
@@ -102,7 +110,8 @@ static int load_trigger(const struct strategy *s, void **skel, struct bpf_link *
 
 		if (strategy_load(s, &req, skel, &obj, why, len))
 			continue;
-		*link = bpf_program__attach(bpf_object__find_program_by_name(obj, "rootbench_trigger"));
+		*prog = bpf_object__find_program_by_name(obj, "rootbench_trigger");
+		*link = bpf_program__attach(*prog);
 		if (!*link) {
 			snprintf(why, len, "cannot attach to sys_enter: %s", strerror(errno));
 			s->destroy(*skel);
@@ -113,17 +122,87 @@ static int load_trigger(const struct strategy *s, void **skel, struct bpf_link *
 	return -1;
 }
 
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* n getppid() calls, timed; fewer when a signal stops us. */
+static double calls_ns(unsigned long n, unsigned long *made)
+{
+	double t0 = now_ns();
+	unsigned long i;
+
+	for (i = 0; i < n && !rb_stopping(); i++)
+		syscall(SYS_getppid);
+	*made += i;
+	return now_ns() - t0;
+}
+
+/*
+ * Pairs of blocks, one with the strategy attached and one with nothing
+ * attached (a real detach, as with --strategy none), the order alternating
+ * from pair to pair: the machine's speed drifts by more between runs than a
+ * walk costs, and within a pair it cancels. Each block starts with a tenth
+ * of its calls untimed but reported (warm), so the first calls after an
+ * attach or a detach, with whatever they find cold, do not count in the
+ * block. 0, or -1 with why; *hits_want counts the calls made attached.
+ */
+static int time_pairs(const struct trigger_opts *o, struct bpf_program *prog,
+		      struct bpf_link **link, unsigned long *hits_want, char *why, size_t len)
+{
+	unsigned long warm = o->calls / 10 ? o->calls / 10 : 1, p, made;
+	int arm;
+
+	for (p = 0; p < o->pairs && !rb_stopping(); p++) {
+		double t[2] = { 0 }, w[2] = { 0 };	/* [0] attached, [1] detached */
+		bool attached_first = !(p % 2);
+
+		rb_phase("trigger-pairs");
+		for (arm = 0; arm < 2; arm++) {
+			bool attach = (arm == 0) == attached_first;
+
+			if (prog && attach && !*link) {
+				*link = bpf_program__attach(prog);
+				if (!*link) {
+					snprintf(why, len, "cannot attach to sys_enter again: %s",
+						 strerror(errno));
+					return -1;
+				}
+			} else if (prog && !attach && *link) {
+				bpf_link__destroy(*link);
+				*link = NULL;
+			}
+			made = 0;
+			w[!attach] = calls_ns(warm, &made);
+			t[!attach] = calls_ns(o->calls, &made);
+			if (prog && attach)
+				*hits_want += made;
+		}
+		if (rb_stopping())
+			break;
+		printf("pair %lu %s %.0f %.0f %.0f %.0f\n", p, attached_first ? "attached" : "detached",
+		       t[0], t[1], w[0], w[1]);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 int cmd_trigger(int argc, char **argv)
 {
 	struct trigger_opts o = { .calls = 1000000 };
 	const struct strategy *s = NULL;
+	struct bpf_program *prog = NULL;
 	struct bpf_link *link = NULL;
 	struct memcg_env env;
 	struct chain chain = { 0 };
 	bool chained = false;
 	void *skel = NULL;
 	char err[512];
-	unsigned long i, hits = 0;
+	unsigned long i, hits = 0, hits_want = 0;
 	int ret, code = RB_EXIT_OK;
 
 	ret = cli_parse(&trigger_cmd, argc, argv, &o, NULL);
@@ -151,7 +230,7 @@ int cmd_trigger(int argc, char **argv)
 	signals_install();
 	if (strcmp(o.strategy, "none")) {
 		s = strategy_by_name(o.strategy);
-		if (load_trigger(s, &skel, &link, err, sizeof(err))) {
+		if (load_trigger(s, &skel, &prog, &link, err, sizeof(err))) {
 			cli_error("trigger", "%s unavailable: %s", s->name, err);
 			code = RB_EXIT_KERNEL;
 			goto cleanup;
@@ -172,17 +251,29 @@ int cmd_trigger(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	for (i = 0; i < o.calls && !rb_stopping(); i++)
-		syscall(SYS_getppid);
+	if (o.pairs) {
+		if (time_pairs(&o, prog, &link, &hits_want, err, sizeof(err))) {
+			cli_error("trigger", "%s", err);
+			code = RB_EXIT_KERNEL;
+			goto cleanup;
+		}
+	} else {
+		for (i = 0; i < o.calls && !rb_stopping(); i++)
+			syscall(SYS_getppid);
+		hits_want = o.calls;
+	}
 	if (s) {
 		hits = (unsigned long)s->hits(skel);
 		/* The probe must have seen every call, or the figure is not ours. */
-		if (!rb_stopping() && hits != o.calls) {
-			cli_error("trigger", "%s saw %lu of %lu getppid() calls", s->name, hits, o.calls);
+		if (!rb_stopping() && hits != hits_want) {
+			cli_error("trigger", "%s saw %lu of %lu getppid() calls", s->name, hits, hits_want);
 			code = RB_EXIT_FAIL;
 		}
 	}
 cleanup:
+	if (rb_signal)
+		/* One line for whoever runs us: a signal is a reason too. */
+		cli_error("trigger", "interrupted by %s", signal_name(rb_signal));
 	bpf_link__destroy(link);
 	if (skel)
 		s->destroy(skel);

@@ -531,33 +531,46 @@ plot_e2e() {
 	has_rows "$f" e2e || return 0
 	# net_ns (per call net of the baseline program) is what compares with
 	# the in-kernel figure; older files lack it: then the gross figure.
-	local net=net_ns mode=net
-	head -n 1 "$f" | tr -d '\r' | tr ',' '\n' | grep -qx net_ns || { net=per_call_ns; mode=gross; }
-	csv_cols "$f" strategy depth per_call_ns ci95_lo_ns ci95_hi_ns "$net" inkernel_ns flag >"$tmp/e2e.all" ||
-		return 1
-	# The net figure's 95% half-width: the strategy's and the baseline's at
-	# the same depth, in quadrature (as the harness computes it).
-	awk -v mode="$mode" '
-		NR == FNR { if ($1 == "baseline") bh[$2] = ($5 - $4) / 2; next }
-		$1 != "baseline" {
-			h = ($5 - $4) / 2
-			if (mode == "net") h = ($2 in bh) ? sqrt(h * h + bh[$2] * bh[$2]) : "NaN"
-			print $1, $2, $6, h, $7, $8
-		}' "$tmp/e2e.all" "$tmp/e2e.all" | sort -k2,2n -s >"$tmp/e2e.rows"
+	# Paired files (resolution_ns) carry the net interval itself.
+	local net=net_ns mode=net hdr
+	hdr=$(head -n 1 "$f" | tr -d '\r' | tr ',' '\n')
+	grep -qx net_ns <<<"$hdr" || { net=per_call_ns; mode=gross; }
+	if grep -qx resolution_ns <<<"$hdr"; then
+		mode=paired
+		csv_cols "$f" strategy depth net_ns net_ci95_lo_ns net_ci95_hi_ns inkernel_ns flag resolution_ns \
+			>"$tmp/e2e.all" || return 1
+		awk '$1 != "baseline" { print $1, $2, $3, $4, $5, $6, $7, $8 }' "$tmp/e2e.all" |
+			sort -k2,2n -s >"$tmp/e2e.rows"
+	else
+		csv_cols "$f" strategy depth per_call_ns ci95_lo_ns ci95_hi_ns "$net" inkernel_ns flag >"$tmp/e2e.all" ||
+			return 1
+		# The net figure's 95% half-width: the strategy's and the baseline's at
+		# the same depth, in quadrature (as the harness computed it).
+		awk -v mode="$mode" '
+			NR == FNR { if ($1 == "baseline") bh[$2] = ($5 - $4) / 2; next }
+			$1 != "baseline" {
+				h = ($5 - $4) / 2
+				if (mode == "net") h = ($2 in bh) ? sqrt(h * h + bh[$2] * bh[$2]) : "NaN"
+				if (h == "NaN") print $1, $2, $6, "NaN", "NaN", $7, $8, 0
+				else print $1, $2, $6, $6 - h, $6 + h, $7, $8, 0
+			}' "$tmp/e2e.all" "$tmp/e2e.all" | sort -k2,2n -s >"$tmp/e2e.rows"
+	fi
 	if [ ! -s "$tmp/e2e.rows" ]; then
 		note "e2e.csv has only baseline rows: no e2e plot"
 		return 0
 	fi
 	# Clusters of two bars, one per strategy and depth: end to end (solid)
-	# and in kernel (hatched), in the strategy's colour.
-	local s d v h ik flag c pt x=0 xtics='' many='' nrows
+	# and in kernel (hatched), in the strategy's colour. A figure whose
+	# interval reaches zero has no bar, only its upper bound and "< x" (x:
+	# that bound, or the resolution if larger): never a bar below zero.
+	local s d v lo hi ik flag res c pt x=0 xtics='' many='' nrows
 	nrows=$(wc -l <"$tmp/e2e.rows")
 	# Past 8 clusters two-line labels collide: one line each, slanted.
 	if [ "$nrows" -gt 8 ]; then many=1; fi
 	: >"$tmp/e2e.dat"
-	while read -r s d v h ik flag; do
+	while read -r s d v lo hi ik flag res; do
 		read -r c pt <<<"$(style "$s")"
-		echo "$x $v $h $ik $((16#${c#\#})) $flag" >>"$tmp/e2e.dat"
+		echo "$x $v $lo $hi $ik $((16#${c#\#})) $flag $res" >>"$tmp/e2e.dat"
 		if [ -n "$many" ]; then
 			xtics+="${xtics:+, }\"$(gpstr "$s") @ $d\" $x"
 		else
@@ -565,17 +578,31 @@ plot_e2e() {
 		fi
 		x=$((x + 1))
 	done <"$tmp/e2e.rows"
-	# Flags: short ones, explained in the key, when the clusters are many.
+	# e2e.bar: x, bar (0 under the resolution), error bar low and high
+	# (clipped at 0), in-kernel, colour. Labels: the figure or "< x", and
+	# the flags, short ones, explained in the key, when the clusters are many.
+	awk "$fmt_awk"'{
+		v = $2; lo = $3; hi = $4; under = (v == "NaN" || lo == "NaN" || lo <= 0 || v <= 0)
+		bar = under ? 0 : v
+		el = (lo == "NaN") ? bar : (lo < 0 ? 0 : lo); eh = (hi == "NaN") ? bar : (hi < 0 ? 0 : hi)
+		print $1, bar, el, eh, $5, $6
+	}' "$tmp/e2e.dat" >"$tmp/e2e.bar"
 	awk -v many="$many" "$fmt_awk"'{
-		top = ($2 == "NaN" ? 0 : $2 + ($3 == "NaN" ? 0 : $3)); if ($4 != "NaN" && $4 > top) top = $4
-		if (many) t = ($6 == "disagree" ? ">2×" : $6 == "inconclusive" ? "?" : "")
-		else t = ($6 == "disagree" ? "disagree >2×" : $6 == "inconclusive" ? "inconclusive" : "")
-		print $1, $2, fmt($2), $4, fmt($4), top, "\"" t "\""
+		v = $2; lo = $3; hi = $4; res = $8; under = (v == "NaN" || lo == "NaN" || lo <= 0 || v <= 0)
+		if (v == "NaN") lab = ""
+		else if (under) { b = (hi == "NaN" || hi < res) ? res : hi; lab = (b > 0) ? "< " fmt(b) : "< 0" }
+		else lab = fmt(v)
+		top = under ? 0 : v; if (hi != "NaN" && hi > top) top = hi; if ($5 != "NaN" && $5 > top) top = $5
+		if (many) t = ($7 == "disagree" ? ">2×" : $7 == "inconclusive" ? "?" : "")
+		else t = ($7 == "disagree" ? "disagree >2×" : $7 == "inconclusive" ? "inconclusive" : "")
+		print $1, (under ? (hi == "NaN" || hi < 0 ? 0 : hi) : v), "\"" lab "\"", $5, fmt($5), top, "\"" t "\""
 	}' "$tmp/e2e.dat" >"$tmp/e2e.lab"
-	local what="end-to-end per-call overhead (hyperfine) next to the in-kernel figure"
+	local what="end-to-end per-call overhead next to the in-kernel figure"
 	local ylab="per getppid() call, net of the baseline program ($U)"
 	local key="end to end, net of the baseline, 95% CI"
-	if [ "$mode" = gross ]; then
+	if [ "$mode" = paired ]; then
+		key="end to end (paired, attached vs detached), net of the baseline, 95% CI"
+	elif [ "$mode" = gross ]; then
 		ylab="per getppid() call, minus nothing attached ($U)"
 		key="end to end, 95% CI (no net_ns column: gross)"
 	fi
@@ -583,6 +610,7 @@ plot_e2e() {
 		echo "set title \"$(title "$what")\""
 		echo "set boxwidth 0.38 absolute"
 		echo "set xrange [-0.6:$x - 0.4]"
+		echo "set yrange [0:*]"
 		if [ -n "$many" ]; then
 			echo "set xtics ($xtics) scale 0 rotate by 35 right"
 			echo "set xlabel 'strategy @ memcg depth'"
@@ -595,17 +623,16 @@ plot_e2e() {
 		echo "set ylabel '$ylab'"
 		echo "set key outside top center horizontal"
 		echo "set offsets 0, 0, graph 0.12, 0"
-		echo "set xzeroaxis lt 1 lc rgb '#888888'"
-		echo "plot 'e2e.dat' using (column(1) - 0.2):2:5 with boxes lc rgb variable fs solid 0.85, \\"
-		echo "  '' using (column(1) - 0.2):2:3 with yerrorbars pt 0 lw 1.5 lc rgb '#222222', \\"
-		echo "  '' using (column(1) + 0.2):4:5 with boxes lc rgb variable fs pattern 4 border lc rgb variable, \\"
+		echo "plot 'e2e.bar' using (column(1) - 0.2):2:6 with boxes lc rgb variable fs solid 0.85, \\"
+		echo "  '' using (column(1) - 0.2):2:3:4 with yerrorbars pt 0 lw 1.5 lc rgb '#222222', \\"
+		echo "  '' using (column(1) + 0.2):5:6 with boxes lc rgb variable fs pattern 4 border lc rgb variable, \\"
 		echo "  'e2e.lab' using (column(1) - 0.2):2:3 with labels offset 0,0.6 font ',8', \\"
 		echo "  '' using (column(1) + 0.2):4:5 with labels offset 0,0.6 font ',8', \\"
 		echo "  '' using 1:6:7 with labels offset 0,1.8 font ',8' tc rgb '#C00000', \\"
 		echo "  NaN with boxes fs solid 0.85 lc rgb '#666666' title '$key', \\"
 		echo "  NaN with boxes fs pattern 4 lc rgb '#666666' title 'in kernel: $est_words, net (percall.csv)'\\"
 		if [ -n "$many" ]; then
-			echo ", NaN with points pt 0 title '>2×: the two disagree by more than 2x;  ?: inconclusive'"
+			echo ", NaN with points pt 0 title '>2×: the two disagree by more than 2x;  ?: inconclusive;  < x: under the resolution'"
 		else
 			echo
 		fi

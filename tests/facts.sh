@@ -11,11 +11,11 @@ plan 4
 
 src=results/reference/vm-icount
 
-# The cheapest walk of $src at depth 0 and its figure, read with jq and awk
+# The cheapest walk of $src at depth 2 (the depth the claim quotes) and its figure, read with jq and awk
 # (the walks by env.json's facts, the figure from percall.csv's low_ns).
 walks=$(jq -r '[.strategies[] | select(.walks) | .name] | join(" ")' "$src/env.json")
 read -r cheapest fig0 < <(csv_awk "$src/percall.csv" 'BEGIN { n = split(w, a, " "); for (i = 1; i <= n; i++) walk[a[i]] = 1 }
-	$c["depth"] == 0 && ($c["strategy"] in walk) && (best == "" || $c["low_ns"] + 0 < v) { best = $c["strategy"]; v = $c["low_ns"] + 0 }
+	$c["depth"] == 2 && ($c["strategy"] in walk) && (best == "" || $c["low_ns"] + 0 < v) { best = $c["strategy"]; v = $c["low_ns"] + 0 }
 	END { printf "%s %.1f\n", best, v }' -v w="$walks")
 less=$(awk -v v="$fig0" 'BEGIN { printf "%.1f", v - 10 }')
 
@@ -50,13 +50,13 @@ check "facts: the committed report names the kfunc's figure ($kfunc0)" test -n "
 
 dir=$(doctored walk-zz true kfunc)
 check "facts: a walk unknown to this build, a walk by env.json, is the cheapest walk ($less below $cheapest's $fig0)" \
-	grep -qE "^\| \"less efficient\": cost per call \| [^|]* \| $kfunc0, walk-zz ${less//./\\.} insns, depth 0 \|" \
+	grep -qE "^\| \"less efficient\": cost per call \| [^|]* \| $kfunc0, walk-zz ${less//./\\.} insns, depth 2 \|" \
 	"$dir/REPORT.md"
 dir=$(doctored walk-zz false kfunc)
 check "facts: ... and not when env.json says it does not walk" \
-	grep -qE "^\| \"less efficient\": cost per call \| [^|]* \| $kfunc0, $cheapest ${fig0//./\\.} insns, depth 0 \|" \
+	grep -qE "^\| \"less efficient\": cost per call \| [^|]* \| $kfunc0, $cheapest ${fig0//./\\.} insns, depth 2 \|" \
 	"$dir/REPORT.md"
 dir=$(doctored walk-zz true kf-renamed)
 check "facts: the kfunc renamed is still the kfunc, by its role in env.json" \
-	grep -qE "^\| \"less efficient\": cost per call \| [^|]* \| $kfunc0, walk-zz ${less//./\\.} insns, depth 0 \|" \
+	grep -qE "^\| \"less efficient\": cost per call \| [^|]* \| $kfunc0, walk-zz ${less//./\\.} insns, depth 2 \|" \
 	"$dir/REPORT.md"

@@ -56,8 +56,8 @@ signal_at_phase() {
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
 
-# 7 checks for each of 17 signals; leak check 5; then 35.
-plan 159
+# 7 checks for each of 17 signals; leak check 5; then 38.
+plan 162
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_leak_check
 
@@ -71,6 +71,17 @@ signal_at_phase calibrate TERM 143
 # The building blocks, after the sweep: cut short, blocks.csv is not kept.
 signal_at_phase blocks INT 130
 check "SIGINT at blocks: no blocks.csv from an interrupted calibration" test ! -e "$TEST_TMP/blocks-INT/blocks.csv"
+
+# A trigger that fails (here: a signal of its own at its first pair) fails
+# the run, and the run's error says which, how it ended and why, in one line.
+ROOTBENCH_STOP_AT=trigger-pairs ROOTBENCH_STOP_SIGNAL=INT \
+	"$RB" "${ARGS[@]}" --out "$TEST_TMP/trigger-fail" >/dev/null 2>"$TEST_TMP/err"
+rc=$?
+check "a failed trigger fails the run (exit $rc: 1)" test "$rc" -eq 1
+check "a failed trigger: its reason is one line of the run's error, not 'see above'" \
+	eval "grep -qE '^rootbench run: trigger --strategy none --depth [0-9]+ failed \(exit 130\): rootbench trigger: interrupted by SIGINT$' '$TEST_TMP/err' &&
+		! grep -q 'see above' '$TEST_TMP/err'"
+check "a failed trigger: nothing left behind" nothing_left_behind
 
 # Completed rounds survive an interruption, the one cut short does not.
 check "a signal after the first round keeps every cell, each with 1 round" \

@@ -272,7 +272,7 @@ check_traversal_outputs() {
 			for (x in s) for (i = 2; i <= k; i++)
 				if (sizes[i] >= 3 * sizes[i - 1] && t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }'
 }
-E2E_HEADER="strategy,depth,calls,per_call_ns,ci95_lo_ns,ci95_hi_ns,net_ns,inkernel_ns,ratio,flag"
+E2E_HEADER="strategy,depth,calls,per_call_ns,ci95_lo_ns,ci95_hi_ns,net_ns,inkernel_ns,ratio,flag,pairs,net_ci95_lo_ns,net_ci95_hi_ns,resolution_ns,cold_ns,cause"
 CONSUMER_HEADER="variant,route,tree_depth,fanout,nodes,leaves,visited,cache,samples,batch,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,per_memcg_ns,lookup_ns,lookup_ci95_lo_ns,lookup_ci95_hi_ns,lookup_alone_ns,lookup_share,victim_ok,verified_insns,peak_states,verify_time_us,source_lines,first_kernel"
 
 # check_consumer_outputs DIR WHERE SHAPES VARIANTS CACHES: consumer.csv of a
@@ -310,15 +310,28 @@ check_consumer_outputs() {
 check_e2e_outputs() {
 	local dir=$1 where=$2
 	check "$where: e2e.csv parses with the documented header" \
-		csv_parses "$dir/e2e.csv" "$E2E_HEADER" flag
-	check "$where: e2e.json is hyperfine's export" \
-		json_true "$dir/e2e.json" '.results | type == "array" and length > 0'
-	check "$where: every measured strategy but the kfunc's proxies has an end-to-end row" \
+		csv_parses "$dir/e2e.csv" "$E2E_HEADER" flag,cause
+	check "$where: e2e.json has every pair: none's and each row's, as many as e2e.csv says" \
+		json_true "$dir/e2e.json" "(.arms | length) == $(($(wc -l <"$dir/e2e.csv") - 1)) + 1 and
+			.arms[0].strategy == \"none\" and
+			([.arms[].pairs | length] | unique) == [$(csv_select "$dir/e2e.csv" pairs | sort -u | paste -sd,)] and
+			all(.arms[].pairs[]; .attached_ns > 0 and .detached_ns > 0)"
+	check "$where: every measured strategy but the proxy helper-call has an end-to-end row" \
 		test "$(csv_select "$dir/e2e.csv" strategy | sort -u | tr '\n' ' ')" = \
-		"$(csv_select "$dir/percall.csv" strategy | grep -v '^helper-call' | sort -u | tr '\n' ' ')"
+		"$(csv_select "$dir/percall.csv" strategy | grep -vx 'helper-call' | sort -u | tr '\n' ' ')"
+	check "$where: the kfunc's proxy (helper-call-pair) has an end-to-end row" \
+		csv_has_row "$dir/e2e.csv" strategy=helper-call-pair
 	check "$where: every non-baseline e2e row carries a verdict" \
 		csv_awk "$dir/e2e.csv" '$c["strategy"] != "baseline" && $c["flag"] !~ /^(ok|disagree|inconclusive)$/ { bad = 1 }
 			END { exit bad }'
+	# A disagreement: the net interval wholly outside [0.5, 2] x in-kernel.
+	check "$where: env.json counts the rows whose net interval lies outside 0.5-2x in-kernel, as flagged, each with a cause" \
+		csv_awk "$dir/e2e.csv" '$c["strategy"] != "baseline" && $c["inkernel_ns"] > 0 {
+				out = $c["net_ci95_lo_ns"] > 2 * $c["inkernel_ns"] || $c["net_ci95_hi_ns"] < 0.5 * $c["inkernel_ns"]
+				if (out != ($c["flag"] == "disagree") || (out && $c["cause"] == "")) bad = 1
+				n += out
+			}
+			END { exit bad || n != want }' -v want="$(json_value "$dir/env.json" .e2e.disagreements_over_2x)"
 }
 
 # check_plots_and_report DIR LABEL [instructions]: what scripts/finish-run.sh

@@ -186,12 +186,16 @@ test_consumer_command() {
 }
 
 test_trigger() {
-	local low
+	local low out rc
 	low=$(($(own_memcg_path | tr -cd / | wc -c) + 2))
 	"$RB" trigger --strategy none --calls 1000
 	check "trigger --strategy none exits 0" test $? -eq 0
 	"$RB" trigger --strategy walk-iter --depth "$low" --calls 5000
 	check "trigger walk-iter at depth $low: the probe saw every call (exit 0)" test $? -eq 0
+	out=$("$RB" trigger --strategy walk-iter --depth "$low" --calls 2000 --pairs 4)
+	rc=$?
+	check "trigger --pairs 4: exit 0 (the probe saw every attached call), a line per pair, order alternating" \
+		test "$rc" -eq 0 -a "$(awk '$1 == "pair" && $4 > 0 && $5 > 0 { printf "%s ", $3 }' <<<"$out")" = "attached detached attached detached "
 	check "trigger: nothing left behind" nothing_left_behind
 }
 
@@ -228,15 +232,44 @@ test_compare() {
 	check "compare with one run directory exits 2" test $? -eq 2
 }
 
+# e2e_table OUT: the rows of the end-to-end table in a run's output
+# (strategy, depth, ...; not its findings or what follows on stderr).
+e2e_table() {
+	awk '/^end to end:/ { on = 1; n = 0; next } on && /^$/ { exit } on && ++n > 3 && /^[a-z][a-z0-9-]* +[0-9]+ /' "$1"
+}
+
+# e2e_unsigned OUT: rows printed, and no minus sign in their per-call and
+# net figures (columns 18-45: after the strategy and the depth).
+e2e_unsigned() {
+	local t
+	t=$(e2e_table "$1")
+	[ -n "$t" ] && ! cut -c18-45 <<<"$t" | grep -q -- '-[0-9]'
+}
+
+# e2e_report_unsigned MD: REPORT.md's e2e rows show no negative per-call
+# or net figure ("< x" instead).
+e2e_report_unsigned() {
+	awk -F'|' '/\(`e2e.csv`/ { on = 1; next } on && /^\| / && !/^\| strategy/ { n++; if ($4 ~ /-[0-9]/ || $6 ~ /-[0-9]/) bad = 1 }
+		on && /^$/ && n { exit } END { exit bad || !n }' "$1"
+}
+
 test_e2e() {
 	local dir=$TEST_TMP/e2e
 	"$RB" run --depths 4,16 --samples 10 --no-verifier --no-traversal --no-consumer \
-		--e2e-runs 3 --e2e-calls 20000 --out "$dir" >"$TEST_TMP/e2e.out" 2>&1
+		--e2e-runs 5 --e2e-calls 20000 --out "$dir" >"$TEST_TMP/e2e.out" 2>&1
 	check "run with the end-to-end part exits 0" test $? -eq 0
 	check_e2e_outputs "$dir" "e2e"
-	check "e2e: rows at the depth nearest 32 alone" \
-		test "$(csv_select "$dir/e2e.csv" depth | sort -un | tr '\n' ' ')" = "16 "
+	check "e2e: rows at one of the sweep's depths alone, the one env.json names" \
+		test "$(csv_select "$dir/e2e.csv" depth | sort -un | tr '\n' ' ')" = \
+		"$(json_value "$dir/env.json" '.e2e.depth | select(. == 4 or . == 16)') "
+	check "e2e: the resolution (none against none) is measured, one figure on every row" \
+		eval "test \"\$(csv_select '$dir/e2e.csv' resolution_ns | sort -u | wc -l)\" -eq 1 &&
+			json_true '$dir/env.json' '.e2e.resolution_ns > 0'"
 	check "e2e: the table is printed" grep -q '^end to end:' "$TEST_TMP/e2e.out"
+	check "e2e: the table prints no negative per-call or net figure" e2e_unsigned "$TEST_TMP/e2e.out"
+	check "e2e: every disagreement is printed as a finding with its cause" \
+		test "$(grep -c '^  finding: .* cause: ' "$TEST_TMP/e2e.out")" -eq \
+		"$(json_value "$dir/env.json" .e2e.disagreements_over_2x)"
 	check "e2e: stdout prints no negative time$(negative_times "$TEST_TMP/e2e.out" | head -n 1 | sed 's/^/ (/; s/$/)/')" \
 		eval "! negative_times '$TEST_TMP/e2e.out' >/dev/null"
 	check "e2e: nothing left behind" nothing_left_behind
@@ -252,6 +285,7 @@ test_plots_report() {
 		check_plots_and_report "$dir" "${dir##*/}"
 	done
 	check "e2e: the e2e plot is drawn" test -s "$TEST_TMP/e2e/plots/e2e.png"
+	check "e2e: REPORT.md's e2e table shows no negative figure" e2e_report_unsigned "$TEST_TMP/e2e/REPORT.md"
 	scripts/plot.sh "$TEST_TMP/nonexistent" 2>"$TEST_TMP/plot.err"
 	rc=$?
 	check "plot.sh on a missing directory exits 2 ($rc) with one line" \
@@ -574,7 +608,7 @@ if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; the
 fi
 
 # Every check below prints a line on any host (a skip where it cannot run).
-plan 212
+plan 220
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_list
 test_new_strategy_is_one_file

@@ -218,12 +218,77 @@ void md_consumer(FILE *f, const struct run_data *r)
 	}
 }
 
+/* A paired e2e figure: "< x" when its interval reaches zero, x the larger of
+ * its upper bound and the run's resolution; never a negative figure. */
+static const char *e2e_fig(char *buf, size_t len, double v, double lo, double hi,
+			   double res, const char *u)
+{
+	char b[64];
+
+	if (isnan(v))
+		return text(buf, len, "-"), buf;
+	if (below_resolution(lo) || v <= 0)
+		text(buf, len, "< %s", qnum(b, sizeof(b), isnan(hi) || hi < res ? res : hi, u));
+	else
+		qnum(buf, len, v, u);
+	return buf;
+}
+
+/* e2e.csv with pairs (resolution_ns): net intervals, the resolution, and a
+ * finding per row that disagrees with its in-kernel figure. */
+static void md_e2e_paired(FILE *f, const struct run_data *r)
+{
+	const struct csv *c = &r->e2e;
+	double res = csv_num_cell(c, 0, "resolution_ns");
+	size_t i;
+	char a[64];
+
+	fprintf(f, "\n**%s** (`e2e.csv`, %s per getppid() call with the strategy on `sys_enter`, over nothing attached: the median of %s interleaved pairs of %s calls, attached and detached; net: over the empty program; resolution, none against none: %s; \"< x\": the interval reaches zero):\n\n"
+		"| strategy | depth | per call | 95%% CI | net | net 95%% CI | in-kernel | flag |\n|---|---:|---:|---|---:|---|---:|---|\n",
+		r->label, r->unit, csv_cell(c, 0, "pairs"), csv_cell(c, 0, "calls"),
+		qnum(a, sizeof(a), res, r->u));
+	for (i = 0; i < c->nrows; i++) {
+		double lo = csv_num_cell(c, i, "ci95_lo_ns"), hi = csv_num_cell(c, i, "ci95_hi_ns");
+		double nlo = csv_num_cell(c, i, "net_ci95_lo_ns"), nhi = csv_num_cell(c, i, "net_ci95_hi_ns");
+		char pc[96], ci[96], net[96], nci[96], ik[64];
+
+		fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", csv_cell(c, i, "strategy"),
+			csv_cell(c, i, "depth"),
+			e2e_fig(pc, sizeof(pc), csv_num_cell(c, i, "per_call_ns"), lo, hi, res, r->u),
+			qci_net(ci, sizeof(ci), lo, hi, r->u),
+			e2e_fig(net, sizeof(net), csv_num_cell(c, i, "net_ns"), nlo, nhi, res, r->u),
+			isnan(nlo) ? "" : qci_net(nci, sizeof(nci), nlo, nhi, r->u),
+			qnum(ik, sizeof(ik), csv_num_cell(c, i, "inkernel_ns"), r->u),
+			csv_cell(c, i, "flag"));
+	}
+	for (i = 0; i < c->nrows; i++) {
+		char net[96], nci[96], ik[64];
+
+		if (strcmp(csv_cell(c, i, "flag"), "disagree"))
+			continue;
+		fprintf(f, "\n- Finding: %s at depth %s costs %s net end to end, %s, against %s in kernel: more than 2x apart. Cause: %s.\n",
+			csv_cell(c, i, "strategy"), csv_cell(c, i, "depth"),
+			e2e_fig(net, sizeof(net), csv_num_cell(c, i, "net_ns"),
+				csv_num_cell(c, i, "net_ci95_lo_ns"),
+				csv_num_cell(c, i, "net_ci95_hi_ns"), res, r->u),
+			qci_net(nci, sizeof(nci), csv_num_cell(c, i, "net_ci95_lo_ns"),
+				csv_num_cell(c, i, "net_ci95_hi_ns"), r->u),
+			qval(ik, sizeof(ik), csv_num_cell(c, i, "inkernel_ns"), r->u),
+			csv_cell(c, i, "cause")[0] ? csv_cell(c, i, "cause") : "not found");
+	}
+}
+
 void md_e2e(FILE *f, const struct run_data *r)
 {
 	size_t i;
 
 	if (!r->e2e.nrows)
 		return;
+	/* Files from before the pairs (no resolution_ns) read as they did. */
+	if (csv_col(&r->e2e, "resolution_ns") >= 0) {
+		md_e2e_paired(f, r);
+		return;
+	}
 	fprintf(f, "\n**%s** (`e2e.csv`, %s per getppid() call with the strategy on `sys_enter`, over nothing attached; net: over the empty program; \"< x\": below this run's resolution):\n\n"
 		"| strategy | depth | per call | 95%% CI | net | in-kernel | flag |\n|---|---:|---:|---|---:|---:|---|\n",
 		r->label, r->unit);

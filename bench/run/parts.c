@@ -314,39 +314,40 @@ static void release_consumer(struct run *r) { consumer_release(&r->cons); }
 /* ---- end to end (bench/e2e.c) ------------------------------------------ */
 
 /*
- * hyperfine against `rootbench trigger` at the sweep's depth nearest 32
- * levels, where the walks cost most. A getppid() call is about a
- * microsecond here, with a run-to-run spread near 6%: at the shallow
- * depths the routes' differences (a few ns) are far below what a few
- * hyperfine runs resolve, and measuring them there cost 20 s of the
- * 120 s budget for rows that could only say "inconclusive".
+ * `rootbench trigger --pairs` per strategy, at the shallowest of the
+ * sweep's depths where the walks cost enough to tell from the noise
+ * (e2e.c chooses, from the in-kernel figures at every depth).
  */
+static struct e2e_inkernel e2e_ik[MAX_STRATEGIES * RB_MAX_DEPTHS];
+
 static int run_e2e(struct run *r, FILE *report)
 {
 	struct e2e_opts *eo = &r->o.e2e;
 	const struct sweep *sw = &r->sweep;	/* at its depths */
-	size_t i, near = 0, nik = 0;
+	const struct strategy *kf = NULL;
+	size_t i, nik = 0;
 	int ret;
 
 	if (!sw->ndepths)
 		return 0;
-	for (i = 0; i < sw->ndepths; i++)
-		if (abs((int)sw->depths[i] - 32) < abs((int)sw->depths[near] - 32))
-			near = i;
-	eo->depths[eo->ndepths++] = sw->depths[near];
 	eo->cgroup_parent = r->o.cgroup_parent;
-	/* The in-kernel figures at that depth, one per strategy at most. */
-	for (i = 0; i < sw->ndone; i++)
-		if (sw->pairs[i].depth == sw->depths[near])
-			r->e2e.ik[nik++] = (struct e2e_inkernel){ sw->pairs[i].ls->s->name,
-							      sw->pairs[i].depth,
-							      pair_figure(&sw->pairs[i]) };
-	/* The kfunc's proxies stand for a route's cost in kernel, not at a
-	 * hook: end to end they would only lengthen the run. */
+	/* The in-kernel figures at every depth. */
+	for (i = 0; i < sw->ndone && nik < sizeof(e2e_ik) / sizeof(e2e_ik[0]); i++)
+		e2e_ik[nik++] = (struct e2e_inkernel){ sw->pairs[i].ls->s->name, sw->pairs[i].depth,
+						       pair_figure(&sw->pairs[i]),
+						       sw->pairs[i].ls->s->walks };
+	/* Of the kfunc's proxies, the one for the form the trigger loads first
+	 * (get+put: helper-call-pair), so the kfunc's cost has an end-to-end
+	 * row where the kfunc is missing; the others would only lengthen it. */
 	for (i = 0; i < nstrategies; i++)
-		r->e2e.selected[i] = r->selected[i] && !strategies[i].proxy_of;
+		if (strategies[i].role && !strcmp(strategies[i].role, RB_ROLE_KFUNC))
+			kf = &strategies[i];
+	for (i = 0; i < nstrategies; i++)
+		r->e2e.selected[i] = r->selected[i] &&
+			(!strategies[i].proxy_of ||
+			 (kf && kf->forms && !strcmp(strategies[i].proxy_of, kf->forms[0].name)));
 	r->e2e.part = (struct e2e){ .o = eo, .ls = r->ls, .n = nstrategies,
-				    .selected = r->e2e.selected, .ik = r->e2e.ik, .nik = nik,
+				    .selected = r->e2e.selected, .ik = e2e_ik, .nik = nik,
 				    .unit = machine_unit(&r->m) };
 	ret = e2e_measure(&r->e2e.part, r->rd.dirfd, r->rd.path, r->out[OUT_E2E].f, report);
 	if (ret && ret != -EINTR)

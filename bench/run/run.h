@@ -49,8 +49,7 @@ struct run {
 	/* End to end, with what the run hands it (it points to them). */
 	struct {
 		struct e2e part;
-		struct e2e_inkernel ik[MAX_STRATEGIES];	/* at the e2e depth */
-		bool selected[MAX_STRATEGIES];	/* selected, less the proxies */
+		bool selected[MAX_STRATEGIES];	/* selected, less all proxies but the kfunc's own */
 	} e2e;
 	struct oom_consumer cons;
 	double t_start;
