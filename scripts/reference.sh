@@ -69,7 +69,11 @@ mkdir -p "$new"
 # kfunc (scripts/proxy-validation.sh): the native run's ESTIMATE reads it.
 # It rewrites results/proxy-validation.csv; the build's commit ignores
 # results/ (Makefile, version.h), so the runs below still name a clean one.
-[ "${REFERENCE_VALIDATION:-1}" = 0 ] || BUILD=$build scripts/proxy-validation.sh
+# The architecture of this machine's native runs (a native run reads only
+# its own architecture's rows; REFERENCE_VALIDATION_ARCHS="amd64 arm64"
+# validates both, at twice the time).
+[ "${REFERENCE_VALIDATION:-1}" = 0 ] ||
+	PROXY_VALIDATION_ARCHS=${REFERENCE_VALIDATION_ARCHS:-amd64} BUILD=$build scripts/proxy-validation.sh
 BUILD=$build scripts/bench.sh --out "$new/native"
 name=$(jq -r '.machine.name // "unknown machine"' "$new/native/env.json")
 slug=$(printf '%s' "$name" | LC_ALL=C tr '[:upper:]' '[:lower:]' | LC_ALL=C tr -cs '[:lower:][:digit:]' '-' | sed 's/^-//; s/-$//')
