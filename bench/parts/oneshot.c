@@ -433,8 +433,10 @@ static int aa_resolution(struct oneshot *os, const struct oneshot_cell *base, do
 	size_t k, i;
 	int err;
 
-	h[0].x = malloc((base->n / 2 + 1) * sizeof(double));
-	h[1].x = malloc((base->n / 2 + 1) * sizeof(double));
+	/* Each round splits on its own: with an odd count per round the first
+	 * half gets one more per round, n / 2 + rounds in all. */
+	h[0].x = malloc((base->n / 2 + base->rounds + 1) * sizeof(double));
+	h[1].x = malloc((base->n / 2 + base->rounds + 1) * sizeof(double));
 	if (!h[0].x || !h[1].x) {
 		free(h[0].x), free(h[1].x);
 		return -ENOMEM;
