@@ -1,9 +1,4 @@
-# The git commit goes into env.json; rewritten only when it changes.
-# GIT_COMMIT=...: a tree without .git says which commit it is (make fleet
-# ships `git archive` of HEAD to each host).
-GIT_COMMIT ?=
-$(BUILD)/version.h: FORCE | $(BUILD)
-	@v="#define RB_GIT_COMMIT \"$(or $(GIT_COMMIT),$$(git describe --always --dirty 2>/dev/null || echo unknown))\""; \# memcg-root-bench: `make bench` measures natively, `make test` tests.
+# memcg-root-bench: `make bench` measures natively, `make test` tests.
 # Build outputs go to $(BUILD) (git-ignored); nothing is written elsewhere.
 
 BUILD       ?= build
