@@ -56,12 +56,12 @@ signal_at_phase() {
 	check "SIG$sig at $phase: says what it kept" grep -q "interrupted by SIG$sig" "$TEST_TMP/err"
 }
 
-# 7 checks for each of 17 signals; leak check 5; then 38.
-plan 162
+# 7 checks for each of 18 signals; leak check 5; then 38.
+plan 169
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_leak_check
 
-for phase in load verifier cgroup-build calibrate sample round-done tree-build traverse consumer-charge consumer e2e write-results; do
+for phase in load verifier cgroup-build calibrate sample round-done tree-build traverse consumer-charge consumer cgroupns e2e write-results; do
 	signal_at_phase "$phase" INT 130
 done
 signal_at_phase sample TERM 143

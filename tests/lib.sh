@@ -234,6 +234,29 @@ check_oneshot_outputs() {
 			json_true '$dir/env.json' '.oneshot.seconds > 0 and .oneshot.clock_step_ns > 0 and
 				any(.parts[]; .name == \"oneshot\" and .seconds > 0)'"
 }
+CGROUPNS_HEADER="route,kind,loads,initial_ns,new_ns,same_root,visited_initial_ns,visited_new_ns,why"
+
+# Checks of a run directory's cgroupns.csv: the process really sat at the
+# root of a new namespace, every route that loads finds a root outside it,
+# the walks find the same one inside (they follow the real hierarchy), and
+# a selection sees as many memcgs inside as outside.
+check_cgroupns_outputs() {
+	local dir=$1 where=$2
+	check "$where: cgroupns.csv parses with the documented header" \
+		csv_parses "$dir/cgroupns.csv" "$CGROUPNS_HEADER" kind,initial_ns,new_ns,why
+	check "$where: the namespace was made: inside, the process sees itself at its root ($(json_value "$dir/env.json" .cgroupns.seen_inside))" \
+		json_true "$dir/env.json" '.cgroupns.measured == true and (.cgroupns.seen_inside | test(":/$")) and
+			(.cgroupns.rooted_at | test("/rootbench\\.[0-9]+\\.[0-9]+/"))'
+	check "$where: every route that loads finds a root in the initial namespace; a walk finds the same one inside" \
+		csv_awk "$dir/cgroupns.csv" '$c["loads"] == 1 && $c["initial_ns"] != "root" { bad = 1 }
+			$c["route"] ~ /^walk-/ && $c["loads"] == 1 { walks++; if ($c["new_ns"] != "root" || $c["same_root"] != 1) bad = 1 }
+			END { exit bad || !walks }'
+	check "$where: a consumer variant's selection sees as many memcgs inside the namespace as outside" \
+		csv_awk "$dir/cgroupns.csv" '$c["kind"] == "consumer" && $c["loads"] == 1 { n++
+				if ($c["visited_new_ns"] == "" || $c["visited_new_ns"] != $c["visited_initial_ns"]) bad = 1 }
+			END { exit bad || !n }'
+}
+
 TRAVERSAL_HEADER="strategy,tree_depth,fanout,nodes,task_depth,cache,samples,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,lookup_share"
 
 # Checks of a run directory's traversal.csv for the given shapes.

@@ -118,6 +118,7 @@ test_quick_run() {
 	check "quick run: no end-to-end part (a smoke run)" test ! -e "$dir/e2e.csv"
 	check_consumer_outputs "$dir" "quick run" "1x1,3x4" "$NATIVE_VARIANTS" "cold warm"
 	check_oneshot_outputs "$dir" "$TEST_TMP/quick.out" "quick run" helper-call-pair
+	check_cgroupns_outputs "$dir" "quick run"
 	check "no harness cgroup or BPF program remains" nothing_left_behind
 	check "the process's cgroup tree is as before (none created under it)" \
 		eval 'd=$(own_memcg_dir) && [ -d "$d" ] && [ -z "$(find "$d" -mindepth 1 -name "rootbench.*")" ]'
@@ -608,7 +609,7 @@ if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; the
 fi
 
 # Every check below prints a line on any host (a skip where it cannot run).
-plan 219
+plan 223
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_list
 test_new_strategy_is_one_file

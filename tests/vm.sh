@@ -109,6 +109,14 @@ test_kfunc_kernel() {
 				for (i = 1; i <= nd; i++) if (!(d[i] in have)) exit 1 }' \
 		-v depths="$(jq -r '.oneshot.depths // [] | map(tostring) | join(" ")' "$dir/env.json" 2>/dev/null)"
 	check_verifier_outputs "$dir" "vm"
+	check_cgroupns_outputs "$dir" "vm"
+	check "vm: in a new cgroup namespace the kfunc, ancestor-get and the consumer's (a) and (c) still find the root" \
+		csv_awk "$dir/cgroupns.csv" '$c["route"] ~ /^(kfunc|ancestor-get|oom-kfunc|oom-ancestor-get)$/ && $c["loads"] == 1 &&
+				$c["new_ns"] == "root" && ($c["kind"] == "consumer" || $c["same_root"] == 1) { n++ }
+			END { exit n != 4 }'
+	check "vm: cgroup-from-id ran in the new namespace and says what it found there" \
+		csv_awk "$dir/cgroupns.csv" '$c["route"] == "cgroup-from-id" && $c["loads"] == 1 &&
+				($c["new_ns"] == "root" || $c["new_ns"] == "no root") { ok = 1 } END { exit !ok }'
 	check "vm: the kfunc's root is accepted by the trusted-args kfunc" \
 		csv_has_row "$dir/capability.csv" strategy=kfunc consumer=trusted-kfunc result=accepted detail=
 	check "vm: the kfunc's root can start a css iterator" \
@@ -246,7 +254,7 @@ test_consumer_under_khugepaged() {
 
 
 # 44 + 26 + 14 + 5 + 3 checks, each printed whatever a VM run gives.
-plan 102
+plan 108
 test_kfunc_kernel
 test_icount
 test_kernel_without_kfunc

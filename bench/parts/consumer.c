@@ -220,6 +220,16 @@ static int select_run(int fd, struct rb_select *s)
 	return s->err ? -EIO : 0;
 }
 
+int consumer_select_once(const struct consumer_loaded *cl, struct rb_select *s)
+{
+	return select_run(cl->once_fd, s);
+}
+
+const char *consumer_name(const struct consumer_loaded *cl)
+{
+	return cl->v->s.name;
+}
+
 /* What calibrate()'s sampler runs: set before each calibration. */
 static struct rb_select sampler_req;
 

@@ -83,6 +83,12 @@ void consumer_prepare(struct oom_consumer *c);
  */
 int consumer_measure(struct oom_consumer *c, FILE *csv, FILE *attribution, FILE *out);
 void consumer_release(struct oom_consumer *c);
+/* One selection by a loaded variant's oom_select_once: 0, -EIO when the
+ * program set s->err, or -errno of the test run. */
+struct rb_select;
+int consumer_select_once(const struct consumer_loaded *cl, struct rb_select *s);
+/* The variant's name as its program is called ("oom-kfunc"). */
+const char *consumer_name(const struct consumer_loaded *cl);
 
 struct json;
 void consumer_json(const struct oom_consumer *c, struct json *j);

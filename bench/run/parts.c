@@ -3,7 +3,7 @@
  * The parts of a run and what each needs from it, in one table that
  * run_main() and finish() (bench/run.c) walk: run_parts[]. A part is its
  * module (sweep.c, verifier.c, blocks.c, oneshot.c, traverse.c, consumer.c,
- * e2e.c) plus the few functions here that connect it to a run: prepare (before
+ * cgroupns.c, e2e.c) plus the few functions here that connect it to a run: prepare (before
  * the run directory exists), the CSVs it fills row by row, run, write
  * (files made from all its rows, at the end), print, its piece of
  * env.json, and release. Adding a part is those functions and a row.
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "io/columns.h"
+#include "parts/cgroupns.h"
 #include "parts/consumer.h"
 #include "parts/crosscheck.h"
 #include "parts/e2e.h"
@@ -47,6 +48,7 @@ const struct run_output_file run_outputs[OUT_N] = {
 	[OUT_CONSUMER] = { "consumer.csv", &consumer_table },
 	[OUT_ATTRIBUTION] = { "attribution.csv", &attribution_table },
 	[OUT_ONESHOT] = { "oneshot.csv", &oneshot_table },
+	[OUT_CGROUPNS] = { "cgroupns.csv", &cgroupns_table },
 };
 
 /* ---- verifier ---------------------------------------------------------- */
@@ -311,6 +313,27 @@ static int run_consumer(struct run *r, FILE *report)
 static void json_consumer(struct run *r, struct json *j) { consumer_json(&r->cons, j); }
 static void release_consumer(struct run *r) { consumer_release(&r->cons); }
 
+/* ---- inside a cgroup namespace (bench/parts/cgroupns.c) --------------- */
+
+/* The strategies, and the consumer's variants while they are loaded. */
+static int run_cgroupns(struct run *r, FILE *report)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < nrun_parts; i++)
+		if (!strcmp(run_parts[i].name, "consumer") && !r->part[i].prepared)
+			break;
+	r->cgns = (struct cgroupns){ .ls = r->ls, .nls = nstrategies, .env = &r->env,
+				     .cl = i == nrun_parts ? r->cons.cl : NULL };
+	ret = cgroupns_measure(&r->cgns, r->out[OUT_CGROUPNS].f, report);
+	if (ret && ret != -EINTR)
+		set_failure(r, "%s", r->cgns.failure);
+	return ret;
+}
+
+static void json_cgroupns(struct run *r, struct json *j) { cgroupns_json(&r->cgns, j); }
+
 /* ---- end to end (bench/e2e.c) ------------------------------------------ */
 
 /*
@@ -365,6 +388,7 @@ static bool want_traversal(const struct run_opts *o) { return o->traversal; }
 static bool want_consumer(const struct run_opts *o) { return o->consumer_on; }
 static bool want_e2e(const struct run_opts *o) { return o->e2e_on; }
 static bool want_oneshot(const struct run_opts *o) { return o->oneshot; }
+static bool want_cgroupns(const struct run_opts *o) { return o->sweep; }
 
 /*
  * The parts of a run, in the order they run and print. Each keeps its
@@ -388,6 +412,8 @@ const struct run_part run_parts[] = {
 	{ .name = "consumer", .wanted = want_consumer, .prepare = prepare_consumer,
 	  .outputs = { OUT_CONSUMER, OUT_ATTRIBUTION }, .run = run_consumer,
 	  .json = json_consumer, .release = release_consumer, .pinned = true },
+	{ .name = "cgroupns", .wanted = want_cgroupns, .outputs = { OUT_CGROUPNS },
+	  .run = run_cgroupns, .json = json_cgroupns },
 	{ .name = "e2e", .wanted = want_e2e, .outputs = { OUT_E2E },
 	  .run = run_e2e, .json = json_e2e, .pinned = true },
 };

@@ -17,6 +17,7 @@
 #include "machine/cgroup.h"
 #include "machine/fingerprint.h"
 #include "machine/kernel.h"
+#include "parts/cgroupns.h"
 #include "parts/consumer.h"
 #include "parts/crosscheck.h"
 #include "parts/e2e.h"
@@ -52,6 +53,7 @@ struct run {
 		bool selected[MAX_STRATEGIES];	/* selected, less all proxies but the kfunc's own */
 	} e2e;
 	struct oom_consumer cons;
+	struct cgroupns cgns;	/* the routes inside a new cgroup namespace */
 	double t_start;
 	time_t wall_start;
 	char failure[512];
