@@ -5,8 +5,9 @@
  * bpf_put_mem_cgroup(). An alternative raised in the review: O(1) in
  * depth and trusted like the kfunc, but the id lookup is an IDR search
  * and a reference on the cgroup, and it needs cgroup v2 with the memory
- * controller on it and the initial cgroup namespace (the lookup fails
- * for cgroups outside the caller's namespace).
+ * controller on it. Before 2c895133950646 (Linux 6.18, stable from 6.6)
+ * the lookup failed for cgroups outside the caller's cgroup namespace;
+ * each run checks which behaviour its kernel has (cgroupns.csv).
  */
 #include "driver.bpf.h"
 

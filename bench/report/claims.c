@@ -603,9 +603,19 @@ static void decide_ancestor_get(const struct run_data *runs, size_t n, struct ve
 	decide_trusted_route(runs, n, v, "ancestor-get", "needs cgroup v2 with memory on it");
 }
 
+static const char *ns_outcome(const struct run_data *r, const char *route, char *buf, size_t len);
+
+/* Whether the namespace matters is the run's finding (cgroupns.csv). */
 static void decide_from_id(const struct run_data *runs, size_t n, struct verdict *v)
 {
+	const struct run_data *r = kfunc_run(runs, n);
+	const char *in;
+	char buf[64];
+
+	in = r ? ns_outcome(r, "cgroup-from-id", buf, sizeof(buf)) : NULL;
 	decide_trusted_route(runs, n, v, "cgroup-from-id",
+			     !in ? "needs cgroup v2; cgroup ns not measured" :
+			     !strcmp(in, "root (the same)") ? "needs cgroup v2, any cgroup ns" :
 			     "needs cgroup v2, initial cgroup ns");
 }
 
@@ -642,6 +652,68 @@ static void decide_allowlist(const struct run_data *runs, size_t n, struct verdi
 	  qval(c, sizeof(c), cn, r->u), d[nd - 1], k);
 }
 
+/* A trusted route's outcome in the run's new cgroup namespace
+ * (cgroupns.csv), or NULL where it did not load there. */
+static const char *ns_outcome(const struct run_data *r, const char *route, char *buf, size_t len)
+{
+	const struct csv *c = &r->cgroupns;
+	const char *same;
+	size_t row;
+
+	for (row = 0; route && row < c->nrows; row++)
+		if (!strcmp(csv_cell(c, row, "route"), route))
+			break;
+	if (!route || row == c->nrows || strcmp(csv_cell(c, row, "loads"), "1"))
+		return NULL;
+	same = csv_cell(c, row, "same_root");
+	snprintf(buf, len, "%s%s", csv_cell(c, row, "new_ns"),
+		 !strcmp(same, "1") ? " (the same)" : !strcmp(same, "0") ? " (ANOTHER root)" : "");
+	return buf;
+}
+
+/*
+ * The namespace sentence, from the runs that made one (cgroupns.csv): what
+ * each trusted route returns inside it. bpf_cgroup_from_id() stopped
+ * limiting its lookup to the caller's namespace in 2c895133950646 (Linux
+ * 6.18, stable from 6.6); the runs say which behaviour a kernel has.
+ */
+static char *namespace_text(const struct run_data *runs, size_t n)
+{
+	char *t = NULL, a[64], b[64], c[64], ca[64], cc[64];
+	bool lost = false, kept = false;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct run_data *r = &runs[k];
+		const char *kf = ns_outcome(r, kfunc_of(r), a, sizeof(a)),
+			   *ag = ns_outcome(r, "ancestor-get", b, sizeof(b)),
+			   *ci = ns_outcome(r, "cgroup-from-id", c, sizeof(c)),
+			   *oa = ns_outcome(r, "oom-kfunc", ca, sizeof(ca)),
+			   *oc = ns_outcome(r, "oom-ancestor-get", cc, sizeof(cc));
+
+		if (!kf && !ag && !ci)
+			continue;
+		if (ci) {
+			lost |= !!strcmp(ci, "root (the same)");
+			kept |= !strcmp(ci, "root (the same)");
+		}
+		xappend(&t, "%s%s (%s): kfunc %s, ancestor-get %s, cgroup-from-id %s; the consumer's selection (a) %s, (c) %s",
+			t ? "; " : "", r->label, json_get_str(r->env, "kernel.release", "?"),
+			kf ? kf : "-", ag ? ag : "-", ci ? ci : "-", oa ? oa : "-", oc ? oc : "-");
+	}
+	if (!t)
+		return xasprintf("No run here could load a trusted route inside a new cgroup namespace (cgroupns.csv), so the namespace case is not measured.");
+	{
+		char *out = xasprintf("Inside a new cgroup namespace rooted at a fresh memcg (cgroupns.csv), measured: %s. %s", t,
+			kept && !lost ? "So a cgroup namespace takes no trusted route away on these kernels: since 2c895133950646 (Linux 6.18, in stable from 6.6) `bpf_cgroup_from_id()` no longer limits its lookup to the caller's namespace." :
+			lost ? "Where `cgroup-from-id` gives no root there, its kernel still limits `bpf_cgroup_from_id()` to the caller's namespace (before 2c895133950646, Linux 6.18 and stable 6.6+), and the kfunc or `ancestor-get` remain." :
+			"No run loaded `cgroup-from-id` there.");
+
+		free(t);
+		return out;
+	}
+}
+
 /*
  * Where the kfunc is the only trusted root: decided per run from its
  * kernel's config (CONFIG_MEMCG_V1, env.json) and the availability the run
@@ -651,7 +723,7 @@ static void decide_allowlist(const struct run_data *runs, size_t n, struct verdi
 static void decide_only_kfunc(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *v1 = NULL, *nov1 = NULL;
-	char *body = NULL;
+	char *body = NULL, *ns;
 	size_t k;
 
 	for (k = 0; k < n; k++) {
@@ -677,16 +749,18 @@ static void decide_only_kfunc(const struct run_data *runs, size_t n, struct verd
 	}
 	if (!body)
 		return;
+	ns = namespace_text(runs, n);
 	v->run = v1 ? v1 : nov1 ? nov1 : &runs[0];
 	V(verdict, "%s", v1 ? "memcg on cgroup v1, where no other route is trusted" :
 	  "not shown in these runs: none has memcg on cgroup v1");
 	V(figure, "%s: ancestor-get %s", v->run->label,
 	  json_get_bool(strategy_env(v->run, "ancestor-get"), "available", false) ? "available" : "refused");
 	V(interval, "-");
-	V(body, "Where the kfunc is the only trusted root, decided from each run's kernel config and the routes it could load. `ancestor-get` and `cgroup-from-id` reach the root through the cgroup v2 hierarchy: with the memory controller on cgroup v1 the default hierarchy's root has no memory css, and only `bpf_get_root_mem_cgroup()` (which reads `root_mem_cgroup`) gives one. That needs a kernel with CONFIG_MEMCG_V1%s. In a non-initial cgroup namespace `bpf_cgroup_from_id()` looks the id up from the namespace's root, so `cgroup-from-id` fails there while `ancestor-get` does not; no run here is in one (not measured).%s.",
+	V(body, "Where the kfunc is the only trusted root, decided from each run's kernel config and the routes it could load. `ancestor-get` and `cgroup-from-id` reach the root through the cgroup v2 hierarchy: with the memory controller on cgroup v1 the default hierarchy's root has no memory css, and only `bpf_get_root_mem_cgroup()` (which reads `root_mem_cgroup`) gives one. That needs a kernel with CONFIG_MEMCG_V1%s. %s%s.",
 	  nov1 ? xasprintf(", which Debian's 7.x cloud kernels do not build (%s: not set), so there a trusted root without the kfunc exists on cgroup v2", nov1->label) :
-	  "", body);
+	  "", ns, body);
 	free(body);
+	free(ns);
 }
 
 /* ---- the table ----------------------------------------------------------- */

@@ -93,19 +93,6 @@ static const char *method_text =
 	"same root pointer. Under QEMU TCG with `-icount shift=0` the guest clock advances one nanosecond per "
 	"instruction, so those figures are instruction counts, deterministic to a fraction of one.";
 
-/* A short-lived formatted string (one at a time): for one wrapped() call. */
-__attribute__((format(printf, 1, 2)))
-static const char *xasprintf_tmp(const char *fmt, ...)
-{
-	static char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return buf;
-}
-
 /* The runs' commits: one clean commit, or a warning that says otherwise;
  * then any reference run quoted, with its own commit. */
 static void md_provenance(FILE *f, const struct run_data *runs, size_t n)
@@ -387,7 +374,7 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 	double d, c;
 	size_t k;
 	bool one_commit;
-	char *vms;
+	char *vms, power[96] = "";
 
 	wrapped(f, "", "", "%s", title);
 	for (k = 0; k < strlen(title) && k < WIDTH; k++)
@@ -469,12 +456,13 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 			wrapped(f, "- ", "  ", "%s: %s; measure it here: make vm-bench%s.",
 				runs[k].label, json_get_str(runs[k].env, "kernel.release", "?"),
 				runs[k].icount ? " VM_ICOUNT=1" : "");
+	if (aa && json_get(aa->json, "power"))
+		text(power, sizeof(power), "; a +%.0f%% change seen in %.0f",
+		     100 * (json_get_num(aa->json, "power.scale", NAN) - 1),
+		     json_get_num(aa->json, "power.called_slower", NAN));
 	if (aa && aa_counts(aa, &d, &c))
 		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells differ at 95%% (limit %.0f%%)%s.",
-			d, c, 100 * json_get_num(aa->json, "target.limit", NAN),
-			json_get(aa->json, "power") ? xasprintf_tmp("; a +%.0f%% change seen in %.0f",
-				100 * (json_get_num(aa->json, "power.scale", NAN) - 1),
-				json_get_num(aa->json, "power.called_slower", NAN)) : "");
+			d, c, 100 * json_get_num(aa->json, "target.limit", NAN), power);
 	fprintf(f, "\nReproduce, as root in a git clone: make reference (every run above\nand this summary); make bench (a native run on your machine).\n");
 }
 

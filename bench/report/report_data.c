@@ -93,7 +93,9 @@ int load_run(struct run_data *r, const char *dir)
 	    load_optional(dir, "oneshot.csv", &r->oneshot,
 			  NAMES("strategy", "depth", "invocations", "oneshot_ns", "ci95_lo_ns",
 				"ci95_hi_ns", "resolution_ns", "resolved", "batch_ns",
-				"ranks_differ")))
+				"ranks_differ")) ||
+	    load_optional(dir, "cgroupns.csv", &r->cgroupns,
+			  NAMES("route", "kind", "loads", "initial_ns", "new_ns", "same_root")))
 		return -1;
 	r->unit = json_get_str(r->env, "unit", "ns");
 	r->u = strcmp(r->unit, "ns") ? "insns" : "ns";
@@ -156,6 +158,7 @@ void free_run(struct run_data *r)
 	csv_free(&r->consumer);
 	csv_free(&r->attribution);
 	csv_free(&r->oneshot);
+	csv_free(&r->cgroupns);
 }
 
 int load_aa(struct aa_data *a, const char *dir)

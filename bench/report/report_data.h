@@ -33,6 +33,7 @@ struct run_data {
 	struct csv consumer;	/* the OOM victim selection (consumer.csv) */
 	struct csv attribution;	/* its gap split by cause (attribution.csv) */
 	struct csv oneshot;	/* one lookup per invocation (oneshot.csv) */
+	struct csv cgroupns;	/* the routes in a new cgroup namespace (cgroupns.csv) */
 	const char *unit;	/* "ns" or "instructions" */
 	const char *u;		/* short unit: "ns" or "insns" */
 	bool emulated, icount;
