@@ -35,7 +35,8 @@ struct rb_select_config {
 	__u32 nr_nodes;		/* NUMA node ids the kernel may use (walk variant) */
 	__u32 page_size;
 	__u8 release_root;	/* kfunc: the root goes back through bpf_put_mem_cgroup() */
-	__u8 pad[7];
+	__u8 kfunc_reads;	/* trusted variants: read a leaf through the memcg kfuncs */
+	__u8 pad[6];
 };
 
 #endif

@@ -7,6 +7,7 @@
  * cgroup v2.
  */
 #include "oom_select.bpf.h"
+#include "oom_select_reads.bpf.h"
 #include "oom_select_trusted.bpf.h"
 
 static __always_inline struct mem_cgroup *root_get(struct oom_ref *ref __attribute__((unused)))

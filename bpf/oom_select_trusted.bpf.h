@@ -2,9 +2,11 @@
 /*
  * The selection with trusted pointers all the way down, shared by the
  * variants whose root is trusted ((a) the kfunc, (c) bpf_cgroup_ancestor):
- * the css iterator in post-order, a reference per leaf to read its usage
- * and file pages, the css task iterator to find unkillable tasks. Include
- * after oom_select.bpf.h.
+ * the css iterator in post-order, a reference per leaf, its score read as
+ * the hand walk reads it (oom_select_reads.bpf.h; or through the memcg
+ * kfuncs, for the kfunc-reads variant), the css task iterator to find
+ * unkillable tasks.
+ * Include after oom_select.bpf.h.
  *
  * rootbench: source lines of the including program. What a program author
  * writes for the route includes this, so scripts/source-lines.sh counts it
@@ -13,14 +15,17 @@
 #ifndef ROOTBENCH_OOM_SELECT_TRUSTED_BPF_H
 #define ROOTBENCH_OOM_SELECT_TRUSTED_BPF_H
 
+#include "oom_select_reads.bpf.h"
+#include "oom_select_kfunc_reads.bpf.h"
+
 /* A memcg none of whose processes is exempt from the OOM killer. */
-static __always_inline bool killable(struct mem_cgroup *memcg)
+static __always_inline bool killable(struct cgroup_subsys_state *css)
 {
 	struct bpf_iter_css_task it;
 	struct task_struct *task;
 	bool ret = true;
 
-	bpf_iter_css_task_new(&it, &memcg->css, RB_CSS_TASK_ITER_PROCS);
+	bpf_iter_css_task_new(&it, css, RB_CSS_TASK_ITER_PROCS);
 	while ((task = bpf_iter_css_task_next(&it))) {
 		if (task->signal->oom_score_adj == RB_OOM_SCORE_ADJ_MIN) {
 			ret = false;
@@ -31,14 +36,17 @@ static __always_inline bool killable(struct mem_cgroup *memcg)
 	return ret;
 }
 
+/*
+ * The reference per leaf is the css task iterator's due: it takes only a
+ * trusted css, and the css iterator yields RCU pointers. The read is then
+ * (b)'s, or the memcg kfuncs' with kfunc_reads.
+ */
 static __always_inline void select_victim(struct mem_cgroup *root, struct oom_choice *c)
 {
-	int file_pages = bpf_core_enum_value(enum node_stat_item, NR_FILE_PAGES);
 	struct cgroup_subsys_state *pos;
-	unsigned long usage, file;
-	struct bpf_iter_css it;
 	struct mem_cgroup *memcg;
-	__u64 id;
+	struct bpf_iter_css it;
+	__u64 id, usage;
 
 	bpf_iter_css_new(&it, &root->css, BPF_CGROUP_ITER_DESCENDANTS_POST);
 	while ((pos = bpf_iter_css_next(&it))) {
@@ -53,10 +61,12 @@ static __always_inline void select_victim(struct mem_cgroup *root, struct oom_ch
 		if (!memcg)
 			continue;
 		c->leaves++;
-		usage = bpf_mem_cgroup_usage(memcg);
-		file = bpf_mem_cgroup_page_state(memcg, file_pages);
-		usage = usage > file ? usage - file : 0;
-		if (usage > c->score && killable(memcg)) {
+		/* Load-time constant: one form is left in the program. */
+		if (rb_select_config.kfunc_reads)
+			usage = leaf_score_kfuncs(memcg);
+		else
+			usage = leaf_score(&memcg->css);
+		if (usage > c->score && killable(&memcg->css)) {
 			c->score = usage;
 			c->id = id;
 		}

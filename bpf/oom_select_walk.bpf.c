@@ -9,13 +9,12 @@
  * the cgroup's css_set links, all through untrusted (read-only) casts.
  */
 #include "oom_select.bpf.h"
+#include "oom_select_reads.bpf.h"
 
 #define MAX_WALK	256		/* levels up to the root */
 #define MAX_MEMCGS	(1U << 20)	/* memcgs one selection visits */
 #define MAX_CSETS	64		/* css_sets linked to one cgroup */
 #define MAX_TASKS	4096		/* tasks in one css_set */
-#define MAX_NODES	4		/* NUMA nodes whose LRU sizes are read */
-#define MAX_ZONES	8
 
 /* container_of() for untrusted pointers: the verifier refuses loads at
  * negative offsets, so the subtraction goes through bpf_rdonly_cast(). */
@@ -46,40 +45,6 @@ static __always_inline struct mem_cgroup *root_get(struct oom_ref *ref __attribu
 static __always_inline void root_put(struct oom_ref *ref __attribute__((unused)),
 				     struct mem_cgroup *root __attribute__((unused)))
 {
-}
-
-/*
- * File pages: the memcg's per-node file LRU sizes, which the kernel keeps
- * exact. Its page-state counters sit behind an index table in kernel data
- * that a program cannot read. nodeinfo[] is a flexible array of pointers,
- * which the verifier lets no load reach: it is read by bpf_probe_read_kernel.
- */
-static __always_inline __u64 file_pages(struct mem_cgroup *memcg)
-{
-	int lists = bpf_core_enum_value(enum lru_list, NR_LRU_LISTS);
-	int zones = bpf_core_enum_value(enum zone_type, __MAX_NR_ZONES);
-	int inactive = bpf_core_enum_value(enum lru_list, LRU_INACTIVE_FILE);
-	int active = bpf_core_enum_value(enum lru_list, LRU_ACTIVE_FILE);
-	struct mem_cgroup_per_node *pn;
-	__u64 sum = 0;
-	int nid, z;
-
-#pragma unroll
-	for (nid = 0; nid < MAX_NODES; nid++) {
-		if (nid >= (int)rb_select_config.nr_nodes)
-			break;
-		if (bpf_probe_read_kernel(&pn, sizeof(pn), &memcg->nodeinfo[nid]) || !pn)
-			continue;
-		pn = bpf_rdonly_cast(pn, bpf_core_type_id_kernel(struct mem_cgroup_per_node));
-#pragma unroll
-		for (z = 0; z < MAX_ZONES; z++) {
-			if (z >= zones)
-				break;
-			sum += pn->lru_zone_size[z * lists + inactive] +
-			       pn->lru_zone_size[z * lists + active];
-		}
-	}
-	return sum;
 }
 
 /* A cgroup none of whose tasks is exempt from the OOM killer. */
@@ -120,17 +85,13 @@ static __always_inline bool killable(struct cgroup *cgrp)
 
 static __always_inline void score_leaf(struct cgroup_subsys_state *css, struct oom_choice *c)
 {
-	struct mem_cgroup *memcg;
-	__u64 id, usage, file;
+	__u64 id, usage;
 
 	id = css->cgroup->kn->id;
 	if (id < c->lo || id > c->hi)
 		return;
 	c->leaves++;
-	memcg = bpf_rdonly_cast(css, bpf_core_type_id_kernel(struct mem_cgroup));
-	usage = memcg->memory.usage.counter;
-	file = file_pages(memcg);
-	usage = (usage > file ? usage - file : 0) * rb_select_config.page_size;
+	usage = leaf_score(css);
 	if (usage > c->score && killable(css->cgroup)) {
 		c->score = usage;
 		c->id = id;

@@ -600,12 +600,12 @@ test_aa() {
 	check "aa: nothing left behind" nothing_left_behind
 }
 
-# Variants of the consumer this kernel can load: (a) and (c) need the
+# Variants of the consumer this kernel can load: (a), (c) and (d) need the
 # memcg kfuncs (Linux >= 7.0), (c) the memory controller on cgroup v2.
 NATIVE_VARIANTS="walk"
 if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; then
-	NATIVE_VARIANTS="kfunc walk"
-	grep -q memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null && NATIVE_VARIANTS="ancestor-get kfunc walk"
+	NATIVE_VARIANTS="kfunc kfunc-reads walk"
+	grep -q memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null && NATIVE_VARIANTS="ancestor-get kfunc kfunc-reads walk"
 fi
 
 # Every check below prints a line on any host (a skip where it cannot run).

@@ -130,7 +130,7 @@ test_kfunc_kernel() {
 		json_true "$dir/env.json" '.traversal.count_mismatches == 0'
 	check "vm: the kfunc traverses with the css iterator" \
 		csv_has_row "$dir/traversal_parts.csv" strategy=kfunc route=css-iter
-	check_consumer_outputs "$dir" "vm" "1x1,2x4" "ancestor-get kfunc walk" "$(vm_caches "$dir")"
+	check_consumer_outputs "$dir" "vm" "1x1,2x4" "ancestor-get kfunc kfunc-reads walk" "$(vm_caches "$dir")"
 	check "vm: the consumer's decoy leaf was made unkillable and every variant skipped it" \
 		json_true "$dir/env.json" '.consumer.trees_with_unkillable_decoy >= 1'
 	check "vm: the consumer plot is drawn" test -s "$dir/plots/consumer.png"
@@ -163,13 +163,18 @@ test_icount() {
 		proxy_validation_ok "$dir/proxy-validation.csv"
 	check "vm icount: the validation is stated with its interval" \
 		grep -q '^proxy validation: kfunc (.*) / helper-call.* per call = .*, 95% CI \[' "$dir.log"
-	check_consumer_outputs "$dir" "vm icount" "1x1,3x4" "ancestor-get kfunc walk" "warm"
+	check_consumer_outputs "$dir" "vm icount" "1x1,3x4" "ancestor-get kfunc kfunc-reads walk" "warm"
 	check "vm icount: attribution.csv splits the gap on each tree (1x1 3x4), warm" \
 		test "$(csv_awk "$dir/attribution.csv" '$c["ancestor_get_c"] != "" { print $c["tree_depth"] "x" $c["fanout"] "," $c["cache"] }' | sort | tr '\n' ' ')" = "1x1,warm 3x4,warm "
 	check "vm icount: attribution.csv's a, b and c are consumer.csv's warm medians of kfunc, walk, ancestor-get" \
 		csv_awk "$dir/consumer.csv" 'csv_file == 1 && $c["cache"] == "warm" { m[$c["variant"] " " $c["tree_depth"] "x" $c["fanout"]] = $c["median_ns"]; next }
 			csv_file == 2 { t = $c["tree_depth"] "x" $c["fanout"]; n++
 				if ($c["kfunc_a"] != m["kfunc " t] || $c["walk_b"] != m["walk " t] || $c["ancestor_get_c"] != m["ancestor-get " t]) bad = 1 }
+			END { exit bad || n != 2 }' "$dir/attribution.csv"
+	check "vm icount: attribution.csv's d is consumer.csv's warm median of kfunc-reads, and d - a its read's cost" \
+		csv_awk "$dir/consumer.csv" 'csv_file == 1 && $c["cache"] == "warm" { m[$c["variant"] " " $c["tree_depth"] "x" $c["fanout"]] = $c["median_ns"]; next }
+			csv_file == 2 { t = $c["tree_depth"] "x" $c["fanout"]; n++; x = $c["kfunc_reads_d"] - $c["kfunc_a"] - $c["kfunc_reads_d_minus_a"]
+				if ($c["kfunc_reads_d"] != m["kfunc-reads " t] || x > 0.002 || x < -0.002) bad = 1 }
 			END { exit bad || n != 2 }' "$dir/attribution.csv"
 	# On 3x4 the iteration over 86 memcgs, not the one root lookup, is what
 	# separates the variants: the split must say so under icount.
@@ -254,7 +259,7 @@ test_consumer_under_khugepaged() {
 
 
 # 44 + 26 + 14 + 5 + 3 checks, each printed whatever a VM run gives.
-plan 108
+plan 109
 test_kfunc_kernel
 test_icount
 test_kernel_without_kfunc

@@ -39,31 +39,38 @@
 
 static struct rb_select_config load_config;
 
-#define VARIANT_OPS(x)							\
-	SKEL_LIFETIME_OPS(x)						\
-	static void x##_configure(void *skel, const struct rb_config *c) \
+/* A variant's load-time settings: the run's, its form's release, and
+ * whether a leaf is read through the memcg kfuncs (the kfunc-reads one). */
+#define VARIANT_CONFIGURE(x, fn, reads)					\
+	static void fn(void *skel, const struct rb_config *c)		\
 	{								\
 		struct rb_select_config sc = load_config;		\
 									\
 		sc.release_root = c->release_root;			\
+		sc.kfunc_reads = (reads);				\
 		((struct x##_bpf *)skel)->rodata->rb_select_config = sc; \
 	}
+#define VARIANT_OPS(x) SKEL_LIFETIME_OPS(x) VARIANT_CONFIGURE(x, x##_configure, 0)
 #define VARIANT_SKEL(x) .open = x##_open, .load = x##_load, .destroy = x##_destroy, \
 	.configure = x##_configure, .source_lines = RB_SOURCE_LINES_##x
 
 VARIANT_OPS(oom_select_kfunc)
 VARIANT_OPS(oom_select_walk)
 VARIANT_OPS(oom_select_ancestor)
+VARIANT_CONFIGURE(oom_select_kfunc, kfunc_reads_configure, 1)
 
 #define SELECT_KFUNCS "bpf_iter_num_new", "bpf_rcu_read_lock"
 static const char *const kfunc_kfuncs[] = { SELECT_KFUNCS, "bpf_get_root_mem_cgroup",
 	"bpf_put_mem_cgroup", "bpf_get_mem_cgroup", "bpf_mem_cgroup_usage",
-	"bpf_mem_cgroup_page_state", "bpf_iter_css_new", "bpf_iter_css_task_new", NULL };
+	"bpf_mem_cgroup_page_state", "bpf_iter_css_new", "bpf_iter_css_task_new", "bpf_rdonly_cast",
+	NULL };
 static const char *const walk_kfuncs[] = { SELECT_KFUNCS, "bpf_rdonly_cast", NULL };
+/* The trusted variants read a leaf as (b) does (bpf_rdonly_cast) or, for
+ * kfunc-reads, through the memcg kfuncs: both forms are in the object. */
 static const char *const ancestor_kfuncs[] = { SELECT_KFUNCS, "bpf_cgroup_ancestor",
 	"bpf_cgroup_release", "bpf_put_mem_cgroup", "bpf_get_mem_cgroup",
 	"bpf_mem_cgroup_usage", "bpf_mem_cgroup_page_state", "bpf_iter_css_new",
-	"bpf_iter_css_task_new", NULL };
+	"bpf_iter_css_task_new", "bpf_rdonly_cast", NULL };
 
 static const struct strategy_form kfunc_forms[] = {
 	{ "get+put", "acquire: the root goes back through bpf_put_mem_cgroup()", .release_root = true },
@@ -92,6 +99,14 @@ static const struct consumer_variant variants[RB_CONSUMER_VARIANTS] = {
 	{ "ancestor-get", "c", "bpf_cgroup_ancestor(dfl cgroup, 0) + bpf_get_mem_cgroup(); then as (a)",
 	  { .name = "oom-ancestor-get", .kfuncs = ancestor_kfuncs, .check = needs_v2,
 	    VARIANT_SKEL(oom_select_ancestor) } },
+	/* (a) with each leaf read through a memcg reference and the memcg
+	 * kfuncs, as a handler may write it: d - a is the read's own cost.
+	 * Its source lines are (a)'s. */
+	{ "kfunc-reads", "d", "as (a), each leaf read by bpf_get_mem_cgroup(), bpf_mem_cgroup_usage(), bpf_mem_cgroup_page_state(), bpf_put_mem_cgroup()",
+	  { .name = "oom-kfunc-reads", .kfuncs = kfunc_kfuncs, .forms = kfunc_forms,
+	    .nforms = 2, .open = oom_select_kfunc_open, .load = oom_select_kfunc_load,
+	    .destroy = oom_select_kfunc_destroy, .configure = kfunc_reads_configure,
+	    .source_lines = RB_SOURCE_LINES_oom_select_kfunc } },
 };
 
 /* ---- loading ----------------------------------------------------------- */
@@ -342,16 +357,19 @@ static void row(struct oom_consumer *c, const struct consumer_loaded *cl,
  * trusted root then allows (the css iterator and the memcg kfuncs in place
  * of lists followed by hand). (c) takes a trusted root without the root
  * kfunc, so a - c is the root kfunc's own effect and c - b that of a
- * trusted root; a - b is their sum. The intervals combine the two medians'
- * 95% half-widths in quadrature (diff_ci(), independent samples): an
- * approximation, as the file's note says. Where (c) cannot run, the split is empty and
- * the note says why.
+ * trusted root; a - b is their sum. All three read a leaf the same way
+ * (like for like); (d) is (a) reading it through the memcg kfuncs, so
+ * d - a is what that read costs on top. The intervals combine the two
+ * medians' 95% half-widths in quadrature (diff_ci(), independent samples):
+ * an approximation, as the file's note says. Where (c) cannot run, the
+ * split is empty and the note says why.
  */
 struct COL_ROW attribution_row {
 	unsigned tree_depth, fanout;
 	unsigned long long visited;
 	const char *cache, *unit;
 	double a, b, c, gap, gap_lo, gap_hi, root, root_lo, root_hi, iter, iter_lo, iter_hi;
+	double d, reads, reads_lo, reads_hi;
 	const char *note;
 };
 
@@ -374,19 +392,25 @@ static const struct column attribution_cols[] = {
 	AR("trusted_iteration_c_minus_b", COL_NUM, iter),
 	AR("trusted_iteration_ci95_lo", COL_NUM, iter_lo),
 	AR("trusted_iteration_ci95_hi", COL_NUM, iter_hi),
+	AR("kfunc_reads_d", COL_NUM, d),
+	AR("kfunc_reads_d_minus_a", COL_NUM, reads),
+	AR("kfunc_reads_ci95_lo", COL_NUM, reads_lo),
+	AR("kfunc_reads_ci95_hi", COL_NUM, reads_hi),
 	AR("note", COL_QUOTED, note),
 };
 #undef AR
 const struct columns attribution_table = COLS_INIT(attribution_cols);
 
-/* The variants of one tree and cache, by their letter (a, b, c). */
+/* The variants of one tree and cache, by their letter (a, b, c, d). */
 static void attribution_row(struct oom_consumer *c, const struct charged_tree *ct, const char *cache,
-			    const struct cell *const by[3], unsigned long long visited, FILE *f)
+			    const struct cell *const by[RB_CONSUMER_VARIANTS], unsigned long long visited,
+			    FILE *f)
 {
 	struct attribution_row r = {
 		.tree_depth = ct->t.depth, .fanout = ct->t.fanout, .visited = visited,
 		.cache = cache, .unit = c->unit, .c = NAN, .root = NAN, .root_lo = NAN,
 		.root_hi = NAN, .iter = NAN, .iter_lo = NAN, .iter_hi = NAN,
+		.d = NAN, .reads = NAN, .reads_lo = NAN, .reads_hi = NAN,
 		.note = "intervals: the two medians' 95% half-widths in quadrature (approximate)",
 	};
 	char note[400];
@@ -397,6 +421,11 @@ static void attribution_row(struct oom_consumer *c, const struct charged_tree *c
 	r.b = by[1]->sel.median;
 	r.gap = r.a - r.b;
 	diff_ci(&by[0]->sel, &by[1]->sel, &r.gap_lo, &r.gap_hi);
+	if (by[3]) {
+		r.d = by[3]->sel.median;
+		r.reads = r.d - r.a;
+		diff_ci(&by[3]->sel, &by[0]->sel, &r.reads_lo, &r.reads_hi);
+	}
 	if (by[2]) {
 		r.c = by[2]->sel.median;
 		r.root = r.a - r.c;
@@ -581,7 +610,7 @@ static int measure_tree(struct oom_consumer *c, const struct tree_shape *sh, FIL
 	static const char *const caches[] = { "warm", "cold" };
 	unsigned long long need = (unsigned long long)sh->nodes * MEMCG_COST * 2;
 	static struct cell cells[RB_CONSUMER_VARIANTS][2];
-	const struct cell *by[2][3] = { { NULL } };
+	const struct cell *by[2][RB_CONSUMER_VARIANTS] = { { NULL } };
 	unsigned long long visited_a = 0;
 	struct charged_tree ct;
 	char err[512];
@@ -632,7 +661,7 @@ static int measure_tree(struct oom_consumer *c, const struct tree_shape *sh, FIL
 			print_row(c, cl, &ct, visited, caches[k], &x, out);
 			/* The variants' letters say which part of the split each is. */
 			cells[i][k] = x;
-			if (cl->v->letter[0] >= 'a' && cl->v->letter[0] <= 'c')
+			if (cl->v->letter[0] >= 'a' && cl->v->letter[0] < 'a' + RB_CONSUMER_VARIANTS)
 				by[k][cl->v->letter[0] - 'a'] = &cells[i][k];
 			if (cl->v->letter[0] == 'a')
 				visited_a = visited;

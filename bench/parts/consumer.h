@@ -56,7 +56,7 @@ struct consumer_loaded {
 	char first_kernel[32];
 };
 
-#define RB_CONSUMER_VARIANTS 3
+#define RB_CONSUMER_VARIANTS 4
 
 struct oom_consumer {
 	const struct consumer_opts *o;

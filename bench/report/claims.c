@@ -339,6 +339,40 @@ static bool attribution_of(const struct run_data *r, const char *depth, const ch
 	return false;
 }
 
+static char *effect_text(double d, double lo, double hi, const char *u);
+
+/*
+ * What reading each leaf through the memcg kfuncs adds to (a), on the
+ * largest tree that has it (attribution.csv's kfunc_reads_* columns; runs
+ * from before the like-for-like reads have none): "" or a sentence.
+ */
+static char *reads_text(const struct run_data *r)
+{
+	const struct csv *c = &r->attribution;
+	double best = -1;
+	long at = -1;
+	size_t i;
+	char *e, *out;
+
+	if (csv_col(c, "kfunc_reads_d_minus_a") < 0)
+		return strdup("");
+	for (i = 0; i < c->nrows; i++)
+		if (!strcmp(csv_cell(c, i, "cache"), "warm") && *csv_cell(c, i, "kfunc_reads_d_minus_a") &&
+		    csv_num_cell(c, i, "visited") > best) {
+			best = csv_num_cell(c, i, "visited");
+			at = (long)i;
+		}
+	if (at < 0)
+		return strdup("");
+	e = effect_text(csv_num_cell(c, (size_t)at, "kfunc_reads_d_minus_a"),
+			csv_num_cell(c, (size_t)at, "kfunc_reads_ci95_lo"),
+			csv_num_cell(c, (size_t)at, "kfunc_reads_ci95_hi"), r->u);
+	out = xasprintf(" All three read each leaf the same way, the page counter and the file LRU sizes by plain loads, so the read is in neither effect. Read through the memcg kfuncs instead (`bpf_mem_cgroup_usage()`, `bpf_mem_cgroup_page_state()`; variant d, kfunc-reads), a selection over %sx%s %s against (a)'s plain loads.",
+			csv_cell(c, (size_t)at, "tree_depth"), csv_cell(c, (size_t)at, "fanout"), e);
+	free(e);
+	return out;
+}
+
 /* An effect (x - y, negative: cheaper) as words, magnitudes only (no
  * negative figure is printed): "saves 69.0 insns [66.2, 71.9]", "costs
  * 400.3 insns more [...]", or "has no resolved effect (within 707.4 insns)". */
@@ -465,7 +499,8 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 {
 	const struct run_data *r = consumer_run(runs, n);
 	const struct csv *c;
-	char *body = NULL, *root_t = NULL, *iter_t = NULL, *be, x[64], y[64], big[64] = "", even[64] = "";
+	char *body = NULL, *root_t = NULL, *iter_t = NULL, *reads, *be, x[64], y[64], big[64] = "",
+	     even[64] = "";
 	double best = -1, root = NAN, iter = NAN, rlo = NAN, rhi = NAN, ilo = NAN, ihi = NAN;
 	bool any = false, dearer_small = false;
 	size_t i;
@@ -518,20 +553,22 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 	v->run = r;
 	root_t = effect_word(root, rlo, rhi, r->u);
 	iter_t = effect_word(iter, ilo, ihi, r->u);
+	reads = reads_text(r);
 	V(verdict, "%s", fabs(iter) > fabs(root) ?
 	  "the trusted iteration's, not the root kfunc's" : "the root kfunc's own");
 	V(figure, "%s: c-b %s, a-c %s", big, iter_t, root_t);
 	V(interval, "%s; %s", effect_ci(y, sizeof(y), ilo, ihi, r->u), effect_ci(x, sizeof(x), rlo, rhi, r->u));
-	V(body, "The kfunc variant (a) and the hand walk (b) differ in how they get the root and in what a trusted root then allows. Variant (c) takes a trusted root without the root kfunc (bpf_cgroup_ancestor() and bpf_get_mem_cgroup(), cgroup v2 with the memory controller), so a - c is the root kfunc's own effect and c - b that of any trusted root: the css iterator and the memcg kfuncs in place of children lists followed by hand (%s; intervals: the two medians' 95%% half-widths in quadrature, approximate).%s. A trusted root is cheaper than the hand walk %s%s%s.",
+	V(body, "The kfunc variant (a) and the hand walk (b) differ in how they get the root and in what a trusted root then allows. Variant (c) takes a trusted root without the root kfunc (bpf_cgroup_ancestor() and bpf_get_mem_cgroup(), cgroup v2 with the memory controller), so a - c is the root kfunc's own effect and c - b that of any trusted root: the css iterator, a reference per leaf (the css task iterator takes only a trusted css) and the css task iterator, in place of lists followed by hand (%s; intervals: the two medians' 95%% half-widths in quadrature, approximate).%s. A trusted root is cheaper than the hand walk %s%s%s.%s",
 	  r->label, body, even[0] ? "from tree " : "on no tree measured", even,
 	  even[0] && dearer_small ? " on, and dearer below it: the iterator's fixed cost outweighs the walk on the smallest trees" :
-	  even[0] ? " on" : "");
+	  even[0] ? " on" : "", reads);
 	be = break_even_text(runs, n);
 	xappend(&v->body, "%s", be);
 	free(be);
 	free(body);
 	free(root_t);
 	free(iter_t);
+	free(reads);
 }
 
 /* ---- the alternatives raised around the patch ---------------------------- */
