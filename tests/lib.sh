@@ -296,7 +296,7 @@ check_traversal_outputs() {
 				if (sizes[i] >= 3 * sizes[i - 1] && t[x "@" sizes[i]] <= t[x "@" sizes[i - 1]]) exit 1 }'
 }
 E2E_HEADER="strategy,depth,calls,per_call_ns,ci95_lo_ns,ci95_hi_ns,net_ns,inkernel_ns,ratio,flag,pairs,net_ci95_lo_ns,net_ci95_hi_ns,resolution_ns,cold_ns,cause"
-CONSUMER_HEADER="variant,route,tree_depth,fanout,nodes,leaves,visited,cache,samples,batch,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,per_memcg_ns,lookup_ns,lookup_ci95_lo_ns,lookup_ci95_hi_ns,lookup_alone_ns,lookup_share,victim_ok,verified_insns,peak_states,verify_time_us,source_lines,first_kernel"
+CONSUMER_HEADER="variant,route,tree_depth,fanout,nodes,leaves,visited,cache,samples,batch,median_ns,p5_ns,p95_ns,ci95_lo_ns,ci95_hi_ns,per_memcg_ns,lookup_ns,lookup_ci95_lo_ns,lookup_ci95_hi_ns,lookup_alone_ns,lookup_depth,lookup_share,victim_ok,verified_insns,peak_states,verify_time_us,source_lines,first_kernel"
 
 # check_consumer_outputs DIR WHERE SHAPES VARIANTS CACHES: consumer.csv of a
 # run over the trees SHAPES (comma-separated), with rows of every variant
@@ -321,6 +321,9 @@ check_consumer_outputs() {
 		csv_awk "$dir/consumer.csv" '{ l = 1; for (i = 0; i < $c["tree_depth"]; i++) l *= $c["fanout"]
 			if ($c["leaves"] != l || $c["visited"] < $c["nodes"]) { bad = 1; exit } }
 			END { exit bad }'
+	check "$where: the lookups start as deep as each tree's leaves (lookup_depth - tree_depth the same on every row, above 0)" \
+		csv_awk "$dir/consumer.csv" '{ o = $c["lookup_depth"] - $c["tree_depth"]; if ($c["lookup_depth"] == "" || o < 1 || (NR > 2 && o != first)) bad = 1; first = o }
+			END { exit bad || NR < 2 }'
 	check "$where: warm rows have a lookup slope and share, cold rows none" \
 		csv_awk "$dir/consumer.csv" '($c["cache"] == "warm") != ($c["lookup_ns"] != "" && $c["lookup_share"] != "") { bad = 1 }
 			END { exit bad }'

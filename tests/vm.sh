@@ -190,6 +190,9 @@ test_icount() {
 	check "vm icount: the benchmark checks every lookup slope against the lookup alone, and says MET or NOT MET" \
 		eval "[ \"\$(json_value '$dir/env.json' .consumer.slope_checks)\" = \"\$(csv_awk '$dir/consumer.csv' '\$c[\"lookup_ns\"] != \"\" { n++ } END { print n + 0 }')\" ] &&
 			grep -qE '^lookup slope inside the selection vs the lookup alone \\(icount\\): [0-9]+ of [0-9]+ within 5 instructions, worst gap [0-9.]+: (MET|NOT MET)\$' '$dir.log'"
+	check "vm icount: the walk's lookup, started as deep as the leaves, costs more on 3x4 than on 1x1" \
+		csv_awk "$dir/consumer.csv" '$c["variant"] == "walk" && $c["cache"] == "warm" { w[$c["tree_depth"] "x" $c["fanout"]] = $c["lookup_ns"] }
+			END { exit !(w["1x1"] != "" && w["3x4"] != "" && w["3x4"] + 0 > w["1x1"] + 0) }'
 	check "vm icount: inside the selection the walk's lookup costs more than the kfunc's, in every tree" \
 		csv_awk "$dir/consumer.csv" '$c["lookup_ns"] != "" { k = $c["tree_depth"] "x" $c["fanout"] " " $c["cache"]
 				if ($c["variant"] == "kfunc") kf[k] = $c["lookup_ns"] + 0
@@ -259,7 +262,7 @@ test_consumer_under_khugepaged() {
 
 
 # 44 + 26 + 14 + 5 + 3 checks, each printed whatever a VM run gives.
-plan 109
+plan 112
 test_kfunc_kernel
 test_icount
 test_kernel_without_kfunc

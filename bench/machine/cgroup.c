@@ -457,6 +457,28 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 	return 0;
 }
 
+int tree_enter_beside(struct tree *t, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	size_t used = (size_t)snprintf(path, sizeof(path), "%s", t->top);
+	unsigned l;
+
+	for (l = 1; l <= t->depth; l++) {
+		/* v2: a memcg exists below a node that enables memory for its
+		 * children; the top already does (tree_grow). */
+		if (l > 1 && t->env->mode == CG_V2 &&
+		    write_word(path, "cgroup.subtree_control", "+memory", err, errlen))
+			return -1;
+		used += (size_t)snprintf(path + used, sizeof(path) - used, l == 1 ? "/task" : "/t");
+		if (used >= sizeof(path) - 32)
+			return text_fail(err, errlen, "cgroup path too long under %s", t->top);
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return text_fail(err, errlen, "cannot create cgroup %s: %s", path, strerror(errno));
+	}
+	snprintf(t->task_dir, sizeof(t->task_dir), "%s", path);
+	return tree_enter(t, err, errlen);
+}
+
 int tree_enter(struct tree *t, char *err, size_t errlen)
 {
 	if (cgroup_enter(t->task_dir, err, errlen))

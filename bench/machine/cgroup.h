@@ -64,6 +64,13 @@ int tree_build(struct tree *t, const struct memcg_env *env, unsigned depth,
 	       unsigned fanout, unsigned task_level, char *err, size_t errlen);
 /* Moves this process into the tree's task node. */
 int tree_enter(struct tree *t, char *err, size_t errlen);
+/*
+ * Moves this process into a chain top/task/t/... made beside the tree's
+ * children, as deep as its leaves and made after them: the process sits
+ * where a leaf's task would, yet in no memcg of the tree (its ids lie
+ * above the tree's, and what it allocates is charged there).
+ */
+int tree_enter_beside(struct tree *t, char *err, size_t errlen);
 /* Back to the original cgroup, then removes the tree. */
 int tree_destroy(struct tree *t, char *err, size_t errlen);
 

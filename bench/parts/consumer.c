@@ -279,6 +279,7 @@ struct COL_ROW consumer_row {
 	unsigned tree_depth, fanout;
 	unsigned long nodes, leaves;
 	unsigned long long visited;
+	unsigned lookup_depth;
 	const char *cache;
 	size_t samples;
 	__u32 batch;
@@ -311,6 +312,7 @@ static const struct column consumer_cols[] = {
 	CR("lookup_ci95_lo_ns", COL_NUM, lookup_lo),
 	CR("lookup_ci95_hi_ns", COL_NUM, lookup_hi),
 	CR("lookup_alone_ns", COL_NUM, lookup_alone),
+	CR("lookup_depth", COL_UINT, lookup_depth),
 	CR("lookup_share", COL_NUM5, lookup_share),
 	CR("victim_ok", COL_BOOL, victim_ok),
 	CR("verified_insns", COL_UINT, verified_insns),
@@ -342,6 +344,7 @@ static void row(struct oom_consumer *c, const struct consumer_loaded *cl,
 		.lookup_lo = s ? x->slope.ci_lo : NAN,
 		.lookup_hi = s ? x->slope.ci_hi : NAN,
 		.lookup_alone = s ? x->alone.median : NAN,
+		.lookup_depth = t->top_depth + t->depth,
 		.lookup_share = s ? x->slope.median / x->sel.median : NAN,
 		.victim_ok = victim_ok,
 		.verified_insns = cl->verified_insns, .peak_states = cl->peak_states,
@@ -629,6 +632,14 @@ static int measure_tree(struct oom_consumer *c, const struct tree_shape *sh, FIL
 	if (charged_tree_build(&ct, c->env, sh, &c->seed, c->o->cpu, err, sizeof(err))) {
 		text(c->failure, sizeof(c->failure), "consumer tree %ux%u: %s", sh->depth, sh->fanout, err);
 		ret = rb_stopping() ? -EINTR : -1;
+		charged_tree_destroy(&ct, err, sizeof(err), &ret);
+		return ret;
+	}
+	/* The lookups start where a task of the tree lives: as deep as its
+	 * leaves, in a memcg of its own beside them (not a candidate). */
+	if (tree_enter_beside(&ct.t, err, sizeof(err))) {
+		text(c->failure, sizeof(c->failure), "consumer tree %ux%u: %s", sh->depth, sh->fanout, err);
+		ret = -1;
 		charged_tree_destroy(&ct, err, sizeof(err), &ret);
 		return ret;
 	}

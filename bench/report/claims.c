@@ -210,19 +210,22 @@ static char *lookup_text(const struct run_data *r, const char *variant, double v
 }
 
 /* Every warm tree's lookup, kfunc and walk side by side: the range, not
- * one row. The walk starts from the harness's memcg, not the task's, so
- * its lookup is the same on every tree. */
+ * one row. Runs with lookup_depth start each lookup as deep as the tree's
+ * leaves; older ones from the harness's memcg, the same on every tree. */
 static char *lookups_per_tree(const struct run_data *r)
 {
 	const struct csv *c = &r->consumer;
-	char *out = NULL, a[96];
+	bool at_task = csv_col(c, "lookup_depth") >= 0;
+	char *out = NULL, a[96], from[48] = "";
 	size_t i, j;
 
 	for (i = 0; i < c->nrows; i++) {
 		if (strcmp(csv_cell(c, i, "variant"), "kfunc") || strcmp(csv_cell(c, i, "cache"), "warm"))
 			continue;
-		xappend(&out, "%s %sx%s: kfunc %s", out ? ";" : " The lookup on every tree (warm):",
-			csv_cell(c, i, "tree_depth"), csv_cell(c, i, "fanout"),
+		if (at_task)
+			text(from, sizeof(from), " (from depth %s)", csv_cell(c, i, "lookup_depth"));
+		xappend(&out, "%s %sx%s%s: kfunc %s", out ? ";" : " The lookup on every tree (warm):",
+			csv_cell(c, i, "tree_depth"), csv_cell(c, i, "fanout"), from,
 			qnet(a, sizeof(a), csv_num_cell(c, i, "lookup_ns"), csv_num_cell(c, i, "lookup_ci95_lo_ns"),
 			     csv_num_cell(c, i, "lookup_ci95_hi_ns"), r->u));
 		for (j = 0; j < c->nrows; j++)
@@ -235,7 +238,9 @@ static char *lookups_per_tree(const struct run_data *r)
 					     csv_num_cell(c, j, "lookup_ci95_hi_ns"), r->u));
 	}
 	if (out)
-		xappend(&out, " (the walk's lookup starts from the harness's memcg, not the task's, so it does not grow with the tree).");
+		xappend(&out, "%s", at_task ?
+			" (each lookup starts where a task of the tree lives: a memcg as deep as its leaves, beside them, so the walk's grows with the tree's depth)." :
+			" (the walk's lookup starts from the harness's memcg, not the task's, so it does not grow with the tree).");
 	return out ? out : xasprintf("%s", "");
 }
 
