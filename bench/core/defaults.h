@@ -49,7 +49,8 @@ enum {
 #define RB_TARGET_AA_POWER 0.80
 
 /* Performance targets the benchmark checks and reports about itself. */
-#define RB_TARGET_CI_HALF_NS 0.5	/* kfunc and best walk, depth <= 4 */
+/* kfunc and best walk, depth <= 4: 95% half-width at most 3% of the figure */
+#define RB_TARGET_CI_REL 0.03
 /* A run whose rounds differ in speed by more than this says so. */
 #define RB_SPEED_STEADY 1.10
 #define RB_TARGET_CI_DEPTH 4

@@ -33,8 +33,8 @@ static bool is_walk(const struct pair *p)
 
 /*
  * Worst CI half-width at depth <= 4 among pairs matching want(), against
- * its limit: RB_TARGET_CI_HALF_NS, or 2% of the figure when that is larger
- * (a deep walk's 0.5 ns would ask for a precision no clock gives).
+ * its limit: RB_TARGET_CI_REL of the cell's own figure (a relative target
+ * holds on a slow class and a fast one alike).
  */
 static void ci_target(const struct sweep *sw, const struct sweep_run *sr, struct target *t,
 		      const char *label,
@@ -44,7 +44,7 @@ static void ci_target(const struct sweep *sw, const struct sweep_run *sr, struct
 	size_t i;
 
 	t->name = label;
-	t->limit = RB_TARGET_CI_HALF_NS;
+	t->limit = NAN;
 	t->unit = machine_unit(sr->m);
 	t->value = NAN;
 	t->applicable = !sr->m->vm;
@@ -56,7 +56,7 @@ static void ci_target(const struct sweep *sw, const struct sweep_run *sr, struct
 			continue;
 		pair_primary(p, &v, &lo, &hi);
 		half = (hi - lo) / 2;
-		limit = fmax(RB_TARGET_CI_HALF_NS, 0.02 * fabs(v));
+		limit = RB_TARGET_CI_REL * fabs(v);
 		/* The cell furthest over (or least under) its own limit. */
 		if (half - limit > worst) {
 			worst = half - limit;
