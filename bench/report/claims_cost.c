@@ -214,23 +214,34 @@ static size_t savings(const struct run_data *r, struct saving *out, size_t max)
 /* "saves 2.21 to 6.03 ns per lookup at depths 2 to 6": the range of the
  * savings whose interval excludes 0, magnitudes only (no negative figure
  * is printed); a depth where it does not is named as not resolved. */
+/* The smallest and largest resolved saving (interval above 0); how many. */
+static size_t resolved_range(const struct saving *sv, size_t n, double *lo, double *hi)
+{
+	size_t i, nres = 0;
+
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (i = 0; i < n; i++)
+		if (sv[i].lo > 0) {
+			*lo = fmin(*lo, sv[i].save);
+			*hi = fmax(*hi, sv[i].save);
+			nres++;
+		}
+	return nres;
+}
+
 static char *savings_range(const struct run_data *r, const struct saving *sv, size_t n,
 			   const char *against)
 {
-	double lo = INFINITY, hi = -INFINITY;
+	double lo, hi;
 	char a[64], b[64], *out, *unres = NULL;
-	size_t i, nres = 0, ncheaper = 0;
+	size_t i, nres = resolved_range(sv, n, &lo, &hi), ncheaper = 0;
 
-	for (i = 0; i < n; i++) {
-		if (sv[i].lo > 0) {
-			lo = fmin(lo, sv[i].save);
-			hi = fmax(hi, sv[i].save);
-			nres++;
-		} else {
+	for (i = 0; i < n; i++)
+		if (sv[i].lo <= 0) {
 			ncheaper += sv[i].hi < 0;
 			xappend(&unres, "%s%u", unres ? ", " : "", sv[i].depth);
 		}
-	}
 	if (!nres)
 		out = xasprintf("saves nothing resolved%s at depths %u to %u (%s)", against, sv[0].depth, sv[n - 1].depth,
 				ncheaper ? "the cheapest walk is cheaper at some" : "within the intervals");
@@ -275,15 +286,11 @@ char *bottom_line(const struct run_data *runs, size_t n)
 	if (nx && nn && sx[0].depth == sn[0].depth && sx[nx - 1].depth == sn[nn - 1].depth &&
 	    sx[0].lo > 0) {
 		/* The same depths: the other unit's range alone. */
-		double lo = INFINITY, hi = 0;
-		char a[64], b[64];
-		size_t i;
-
-		for (i = 0; i < nx; i++) {
-			lo = fmin(lo, sx[i].save);
-			hi = fmax(hi, sx[i].save);
-		}
 		const char *rel = json_get_str(ex->env, "kernel.release", "?");
+		double lo, hi;
+		char a[64], b[64];
+
+		resolved_range(sx, nx, &lo, &hi);
 
 		/* The kernel's version alone ("7.3.4"); the runs list names it whole. */
 		xappend(&out, "; %s to %s on %.*s (%s)", qnum(a, sizeof(a), lo, ex->u),
