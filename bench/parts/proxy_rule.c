@@ -12,10 +12,14 @@
  *   disagree beyond their own intervals widen it by their spread. R within
  *   the tolerance of 1 at both ends, or no estimate: a proxy further off
  *   is not the same shape, and its ratio would not carry to a real CPU.
- * - Plain TCG's emulated time prices QEMU's translation, not a CPU's: each
- *   such row only has to agree with R, its interval overlapping R's. Not
- *   "or containing 1": the estimate is scaled by R, so R is what TCG must
- *   not contradict.
+ * - Plain TCG's emulated time prices QEMU's translation, not a CPU's, so
+ *   it does not move R; but where it puts the ratio elsewhere, neither unit
+ *   is a real CPU and the ratio there is uncertain by that much: R's
+ *   interval is widened to take in each TCG row's ratio, and the tolerance
+ *   applies to the widened one. (Its point, not its interval: a noisy TCG
+ *   row says little, a resolved one that disagrees says how much.)
+ *   (Requiring TCG's interval to overlap R's, as before, fails against a
+ *   deterministic icount ratio as soon as TCG is resolved at all.)
  */
 #include <math.h>
 #include <stdbool.h>
@@ -31,15 +35,18 @@ static const char *row_arch(const struct proxy_vrow *v)
 	return v->arch && *v->arch ? v->arch : "x86_64";
 }
 
-/* The larger distance of a row's interval from 1. */
-static double off(const struct proxy_vrow *v)
-{
-	return fmax(fabs(v->lo - 1), fabs(v->hi - 1));
-}
-
 static bool guest_code(const char *accel)
 {
 	return !strcmp(accel, "tcg-icount") || !strcmp(accel, "kvm") || !strcmp(accel, "native");
+}
+
+/* How far from 1 a row takes R's interval: a guest-code row's interval,
+ * a TCG row's ratio. */
+static double off(const struct proxy_vrow *v)
+{
+	if (v->accel && !guest_code(v->accel))
+		return fabs(v->ratio - 1);
+	return fmax(fabs(v->lo - 1), fabs(v->hi - 1));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -70,6 +77,7 @@ int proxy_rule_apply(const struct proxy_vrow *rows, size_t n, const char *proxy,
 {
 	double ratios[PROXY_RULE_MAX_ROWS];
 	size_t i, far = 0;
+	bool have_far = false;
 
 	memset(r, 0, sizeof(*r));
 	r->ratio = r->lo = r->hi = NAN;
@@ -90,15 +98,17 @@ int proxy_rule_apply(const struct proxy_vrow *rows, size_t n, const char *proxy,
 		snprintf(r->what + used, sizeof(r->what) - used, "%s%s %s %.3f [%.3f, %.3f]",
 			 used ? "; " : "", v->kernel, accel, v->ratio, v->lo, v->hi);
 		add_commit(r, v->git_commit ? v->git_commit : "");
-		if (!guest_code(accel))
-			continue;
-		if (r->nused == PROXY_RULE_MAX_ROWS) {
+		if (r->nused + r->nwiden == PROXY_RULE_MAX_ROWS) {
 			snprintf(r->why, sizeof(r->why), "more than %d validation rows for %s on %s",
 				 PROXY_RULE_MAX_ROWS, proxy, arch);
 			return -1;
 		}
-		if (!r->nused || off(v) > off(&rows[far]))
-			far = i;
+		if (!have_far || off(v) > off(&rows[far]))
+			far = i, have_far = true;
+		if (!guest_code(accel)) {
+			r->widen[r->nwiden++] = *v;
+			continue;
+		}
 		ratios[r->nused] = v->ratio;
 		r->used[r->nused++] = *v;
 		r->lo = r->nused == 1 ? v->lo : fmin(r->lo, v->lo);
@@ -108,6 +118,10 @@ int proxy_rule_apply(const struct proxy_vrow *rows, size_t n, const char *proxy,
 		snprintf(r->why, sizeof(r->why), "no icount, KVM or native row for %s on %s", proxy,
 			 arch);
 		return -1;
+	}
+	for (i = 0; i < r->nwiden; i++) {
+		r->lo = fmin(r->lo, r->widen[i].ratio);
+		r->hi = fmax(r->hi, r->widen[i].ratio);
 	}
 	qsort(ratios, r->nused, sizeof(*ratios), cmp_double);
 	r->ratio = r->nused % 2 ? ratios[r->nused / 2] :
@@ -119,19 +133,6 @@ int proxy_rule_apply(const struct proxy_vrow *rows, size_t n, const char *proxy,
 			 r->ratio, r->lo, r->hi, r->within_pct, tolerance_pct, far + 1,
 			 rows[far].kernel, rows[far].accel, rows[far].ratio);
 		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		const struct proxy_vrow *v = &rows[i];
-
-		if (!v->proxy || strcmp(v->proxy, proxy) || strcmp(row_arch(v), arch) ||
-		    !v->accel || strcmp(v->accel, "tcg"))
-			continue;
-		if (v->hi < r->lo || v->lo > r->hi) {
-			snprintf(r->why, sizeof(r->why),
-				 "row %zu (%s tcg): kfunc/proxy %.3f [%.3f, %.3f] disagrees with the correction %.3f [%.3f, %.3f]",
-				 i + 1, v->kernel, v->ratio, v->lo, v->hi, r->ratio, r->lo, r->hi);
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -146,10 +147,15 @@ double proxy_rule_draw(const struct proxy_rule *r, uint64_t *rng)
 {
 	const struct proxy_vrow *v;
 	double z;
+	size_t k;
 
 	if (!r->nused)
 		return NAN;
-	v = &r->used[rng_below(rng, r->nused)];
+	/* Every row that bears on R: a TCG row by its ratio alone. */
+	k = rng_below(rng, r->nused + r->nwiden);
+	if (k >= r->nused)
+		return r->widen[k - r->nused].ratio;
+	v = &r->used[k];
 	z = sqrt(-2.0 * log(unit_open(rng))) * cos(6.283185307179586 * unit_open(rng));
 	/* Each side of the ratio its own spread: icount's may be one-sided. */
 	return v->ratio + z * (z < 0 ? v->ratio - v->lo : v->hi - v->ratio) / 1.959964;

@@ -26,6 +26,8 @@ struct proxy_rule {
 	double within_pct;	/* larger distance of [lo, hi] from 1, in % */
 	size_t nused;
 	struct proxy_vrow used[PROXY_RULE_MAX_ROWS];	/* those rows */
+	size_t nwiden;
+	struct proxy_vrow widen[PROXY_RULE_MAX_ROWS];	/* plain TCG's: R's interval takes in their ratios */
 	char commits[64];	/* their git_commit, distinct ones joined by '+' */
 	char what[512];		/* every row of this arch it read, in words */
 	char why[320];		/* why the estimate is withheld, or "" */
@@ -40,8 +42,9 @@ int proxy_rule_apply(const struct proxy_vrow *rows, size_t n, const char *proxy,
 		     const char *arch, double tolerance_pct, struct proxy_rule *r);
 
 /*
- * One draw of R for a bootstrap: a used row at random (the kernels' spread),
- * then a split normal whose 95% interval is that row's [lo, hi].
+ * One draw of R for a bootstrap: a used or widening row at random (the
+ * kernels' and units' spread); a used row's draw is a split normal whose
+ * 95% interval is its [lo, hi], a TCG row's its ratio.
  */
 double proxy_rule_draw(const struct proxy_rule *r, uint64_t *rng);
 
