@@ -457,11 +457,11 @@ static void write_summary(FILE *f, const struct run_data *runs, size_t n, const 
 				runs[k].label, json_get_str(runs[k].env, "kernel.release", "?"),
 				runs[k].icount ? " VM_ICOUNT=1" : "");
 	if (aa && json_get(aa->json, "power"))
-		text(power, sizeof(power), "; a +%.0f%% change seen in %.0f",
+		text(power, sizeof(power), "; +%.0f%% seen in %.0f",
 		     100 * (json_get_num(aa->json, "power.scale", NAN) - 1),
 		     json_get_num(aa->json, "power.called_slower", NAN));
 	if (aa && aa_counts(aa, &d, &c))
-		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells differ at 95%% (limit %.0f%%)%s.",
+		wrapped(f, "- ", "  ", "A/A: %.0f of %.0f cells differ (limit %.0f%%)%s.",
 			d, c, 100 * json_get_num(aa->json, "target.limit", NAN), power);
 	fprintf(f, "\nReproduce, as root in a git clone: make reference (every run above\nand this summary); make bench (a native run on your machine).\n");
 }
