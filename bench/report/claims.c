@@ -244,6 +244,24 @@ static char *lookups_per_tree(const struct run_data *r)
 	return out ? out : xasprintf("%s", "");
 }
 
+/* A consumer row's lookup share in %: "< x%" where the lookup is not
+ * resolved (its bound over the selection), never a negative share. */
+static const char *share_text(char *buf, size_t len, const struct run_data *r, long row)
+{
+	const struct csv *c = &r->consumer;
+	double lo = csv_num_cell(c, (size_t)row, "lookup_ci95_lo_ns"),
+	       hi = csv_num_cell(c, (size_t)row, "lookup_ci95_hi_ns"),
+	       sel = csv_num_cell(c, (size_t)row, "median_ns");
+
+	if (below_resolution(lo) && hi > 0 && sel > 0)
+		text(buf, len, "< %.2f%%", 100 * hi / sel);
+	else if (below_resolution(lo))
+		text(buf, len, "~0%%");
+	else
+		text(buf, len, "%.2f%%", 100 * csv_num_cell(c, (size_t)row, "lookup_share"));
+	return buf;
+}
+
 static void decide_consumer(const struct run_data *runs, size_t n, struct verdict *v)
 {
 	const struct run_data *r = consumer_run(runs, n), *nat = native_run(runs, n);
@@ -278,8 +296,9 @@ static void decide_consumer(const struct run_data *runs, size_t n, struct verdic
 	if (tn)
 		xappend(&real, " On the real CPU (%s): %s.", nat->label, tn);
 	per_tree = lookups_per_tree(r);
-	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %.2f%% of the selection; %s, %.2f%%.%s%s What the route decides is how the tree can be walked and read: a trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads; the next claim splits the gap between the root kfunc and any trusted root.",
-	  visited, r->label, ta, 100 * sa, tb, 100 * sb, per_tree, real ? real : "");
+	V(body, "The lookup's cost inside the OOM victim selection, the slope of selection time over lookups per selection in one program, over the largest tree (%.0f memcgs visited, %s): %s, %s of the selection; %s, %s.%s%s What the route decides is how the tree can be walked and read: a trusted root admits the css iterator and the memcg kfuncs, a walked root only hand-written loads; the next claim splits the gap between the root kfunc and any trusted root.",
+	  visited, r->label, ta, share_text(x, sizeof(x), r, a), tb, share_text(y, sizeof(y), r, b),
+	  per_tree, real ? real : "");
 	free(per_tree);
 	free(real);
 	free(ta);
