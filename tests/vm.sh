@@ -262,7 +262,7 @@ test_consumer_under_khugepaged() {
 
 
 # 44 + 26 + 14 + 5 + 3 checks, each printed whatever a VM run gives.
-plan 112
+plan 113
 test_kfunc_kernel
 test_icount
 test_kernel_without_kfunc
