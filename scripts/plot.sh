@@ -589,7 +589,7 @@ plot_e2e() {
 	}' "$tmp/e2e.dat" >"$tmp/e2e.bar"
 	awk -v many="$many" "$fmt_awk"'{
 		v = $2; lo = $3; hi = $4; res = $8; under = (v == "NaN" || lo == "NaN" || lo <= 0 || v <= 0)
-		if (v == "NaN") lab = ""
+		if (v == "NaN" && hi == "NaN") lab = ""	# the baseline: no net figure
 		else if (under) { b = (hi == "NaN" || hi < res) ? res : hi; lab = (b > 0) ? "< " fmt(b) : "< 0" }
 		else lab = fmt(v)
 		top = under ? 0 : v; if (hi != "NaN" && hi > top) top = hi; if ($5 != "NaN" && $5 > top) top = $5

@@ -347,6 +347,12 @@ check_e2e_outputs() {
 		"$(csv_select "$dir/percall.csv" strategy | grep -vx 'helper-call' | sort -u | tr '\n' ' ')"
 	check "$where: the kfunc's proxy (helper-call-pair) has an end-to-end row" \
 		csv_has_row "$dir/e2e.csv" strategy=helper-call-pair
+	# A cost is not below zero: intervals are cut at 0, and a figure whose
+	# interval reaches 0 is left empty.
+	check "$where: e2e.csv holds no negative figure, and a net figure exactly where its interval is above zero" \
+		csv_awk "$dir/e2e.csv" '{ for (i = 1; i <= NF; i++) if (i != c["cause"] && $i ~ /^-[0-9.]/) bad = 1 }
+			$c["strategy"] != "baseline" && (($c["net_ns"] == "") != ($c["net_ci95_lo_ns"] + 0 == 0)) { bad = 1 }
+			END { exit bad }'
 	check "$where: every non-baseline e2e row carries a verdict" \
 		csv_awk "$dir/e2e.csv" '$c["strategy"] != "baseline" && $c["flag"] !~ /^(ok|disagree|inconclusive)$/ { bad = 1 }
 			END { exit bad }'

@@ -609,7 +609,7 @@ if [ "$(grep -a -c bpf_get_root_mem_cgroup /sys/kernel/btf/vmlinux)" != 0 ]; the
 fi
 
 # Every check below prints a line on any host (a skip where it cannot run).
-plan 225
+plan 226
 check "leak check: bpftool lists programs and links: the baseline is taken" leak_baseline
 test_list
 test_new_strategy_is_one_file

@@ -35,6 +35,7 @@ struct arm {
 	double d[RB_E2E_MAX_PAIRS];	/* (att - det) / calls, sorted by summarize() */
 	struct summary s;
 	double cold;	/* median extra per call of the first calls after attaching */
+	double cold_lo;	/* the lower bound of its 95% interval */
 };
 
 static struct arm arms[MAX_STRATEGIES + 1];
@@ -200,6 +201,7 @@ static void summarize_arm(struct arm *a, unsigned long calls)
 	}
 	summarize(cold, a->n, &cs);
 	a->cold = cs.median;
+	a->cold_lo = cs.ci_lo;
 	summarize(a->d, a->n, &a->s);
 }
 
@@ -326,6 +328,22 @@ static const struct column e2e_cols[] = {
 };
 const struct columns e2e_table = COLS_INIT(e2e_cols);
 
+/*
+ * e2e.csv holds costs, and a cost is not below zero: an interval is cut at
+ * 0, and a figure whose interval reaches 0 is left empty (its upper bound
+ * is what the row can say), as is a ratio of one. The flag and the cause
+ * were decided from the uncut figures.
+ */
+static double cut0(double x)
+{
+	return x < 0 ? 0 : x;	/* NaN stays NaN */
+}
+
+static double resolved(double v, double lo)
+{
+	return lo > 0 ? v : NAN;
+}
+
 /* A figure for the table: "< x" when its interval reaches zero (x the
  * larger of its upper bound and the resolution), never a negative. */
 static const char *shown(char *buf, size_t len, double v, double lo, double hi, double res)
@@ -361,10 +379,13 @@ static void write_row(struct e2e *e, const struct arm *a, const struct arm *base
 		e->ratios_outside += !isnan(ratio) && (ratio > 2 || ratio < 0.5);
 	}
 	cols_write_row(csv, e2e_table, &(struct e2e_row){
-		.strategy = a->strategy, .depth = a->depth, .calls = e->o->calls,
-		.pairs = a->n, .per_call = a->s.median, .lo = a->s.ci_lo, .hi = a->s.ci_hi,
-		.net = net, .net_lo = lo, .net_hi = hi, .inkernel = ik, .ratio = ratio,
-		.resolution = e->resolution, .cold = a->cold, .flag = flag, .cause = why });
+		.strategy = a->strategy, .depth = a->depth, .calls = e->o->calls, .pairs = a->n,
+		.per_call = resolved(a->s.median, a->s.ci_lo),
+		.lo = cut0(a->s.ci_lo), .hi = cut0(a->s.ci_hi),
+		.net = resolved(net, lo), .net_lo = cut0(lo), .net_hi = cut0(hi),
+		.inkernel = ik > 0 ? ik : NAN, .ratio = ik > 0 ? resolved(ratio, lo) : NAN,
+		.resolution = e->resolution, .cold = resolved(a->cold, a->cold_lo),
+		.flag = flag, .cause = why });
 	e->rows++;
 	/* An in-kernel net figure at or below zero is the baseline's noise. */
 	if (!isnan(ik))

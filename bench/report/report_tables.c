@@ -225,9 +225,10 @@ static const char *e2e_fig(char *buf, size_t len, double v, double lo, double hi
 {
 	char b[64];
 
-	if (isnan(v))
+	if (isnan(v) && isnan(hi))
 		return text(buf, len, "-"), buf;
-	if (below_resolution(lo) || v <= 0)
+	/* e2e.csv leaves a figure empty when its interval reaches zero. */
+	if (isnan(v) || below_resolution(lo) || v <= 0)
 		text(buf, len, "< %s", qnum(b, sizeof(b), isnan(hi) || hi < res ? res : hi, u));
 	else
 		qnum(buf, len, v, u);
