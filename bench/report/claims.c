@@ -340,81 +340,64 @@ static struct summary row_summary(const struct run_data *r, long i)
 				 .ci_hi = csv_num_cell(c, (size_t)i, "ci95_hi_ns") };
 }
 
-/* The run's own split of one warm tree (attribution.csv), as it wrote it:
- * false for runs made before the file, which the caller computes instead. */
-static bool attribution_of(const struct run_data *r, const char *depth, const char *fanout,
-			   double *d1, double *l1, double *h1, double *d2, double *l2, double *h2)
+/* One effect of one warm tree as the run wrote it in attribution.csv (the
+ * column and its interval's two): false where the run has no such figure
+ * (runs from before the file or the column), which the caller handles. */
+static bool attribution_effect(const struct run_data *r, const char *depth, const char *fanout,
+			       const char *col, const char *lo_col, const char *hi_col,
+			       double *d, double *lo, double *hi)
 {
 	const struct csv *c = &r->attribution;
 	size_t i;
 
+	if (csv_col(c, col) < 0)
+		return false;
 	for (i = 0; i < c->nrows; i++) {
 		if (strcmp(csv_cell(c, i, "tree_depth"), depth) || strcmp(csv_cell(c, i, "fanout"), fanout) ||
-		    strcmp(csv_cell(c, i, "cache"), "warm") || !*csv_cell(c, i, "root_lookup_a_minus_c"))
+		    strcmp(csv_cell(c, i, "cache"), "warm") || !*csv_cell(c, i, col))
 			continue;
-		*d1 = csv_num_cell(c, i, "root_lookup_a_minus_c");
-		*l1 = csv_num_cell(c, i, "root_lookup_ci95_lo");
-		*h1 = csv_num_cell(c, i, "root_lookup_ci95_hi");
-		*d2 = csv_num_cell(c, i, "trusted_iteration_c_minus_b");
-		*l2 = csv_num_cell(c, i, "trusted_iteration_ci95_lo");
-		*h2 = csv_num_cell(c, i, "trusted_iteration_ci95_hi");
+		*d = csv_num_cell(c, i, col);
+		*lo = csv_num_cell(c, i, lo_col);
+		*hi = csv_num_cell(c, i, hi_col);
 		return true;
 	}
 	return false;
+}
+
+/* The root kfunc's own effect (a - c) and any trusted root's (c - b). */
+static bool attribution_of(const struct run_data *r, const char *depth, const char *fanout,
+			   double *d1, double *l1, double *h1, double *d2, double *l2, double *h2)
+{
+	return attribution_effect(r, depth, fanout, "root_lookup_a_minus_c", "root_lookup_ci95_lo",
+				  "root_lookup_ci95_hi", d1, l1, h1) &&
+	       attribution_effect(r, depth, fanout, "trusted_iteration_c_minus_b",
+				  "trusted_iteration_ci95_lo", "trusted_iteration_ci95_hi", d2, l2, h2);
+}
+
+/* What reading each leaf through the memcg kfuncs adds to (a): d - a. */
+static bool reads_of(const struct run_data *r, const char *depth, const char *fanout, double *d,
+		     double *lo, double *hi)
+{
+	return attribution_effect(r, depth, fanout, "kfunc_reads_d_minus_a", "kfunc_reads_ci95_lo",
+				  "kfunc_reads_ci95_hi", d, lo, hi);
 }
 
 static char *effect_text(double d, double lo, double hi, const char *u);
 
-/* d - a on one tree, warm (attribution.csv's kfunc_reads_*), if the run
- * has it. */
-static bool reads_of(const struct run_data *r, const char *depth, const char *fanout, double *d,
-		     double *lo, double *hi)
-{
-	const struct csv *c = &r->attribution;
-	size_t i;
-
-	if (csv_col(c, "kfunc_reads_d_minus_a") < 0)
-		return false;
-	for (i = 0; i < c->nrows; i++) {
-		if (strcmp(csv_cell(c, i, "tree_depth"), depth) || strcmp(csv_cell(c, i, "fanout"), fanout) ||
-		    strcmp(csv_cell(c, i, "cache"), "warm") || !*csv_cell(c, i, "kfunc_reads_d_minus_a"))
-			continue;
-		*d = csv_num_cell(c, i, "kfunc_reads_d_minus_a");
-		*lo = csv_num_cell(c, i, "kfunc_reads_ci95_lo");
-		*hi = csv_num_cell(c, i, "kfunc_reads_ci95_hi");
-		return true;
-	}
-	return false;
-}
-
 /*
- * What reading each leaf through the memcg kfuncs adds to (a), on the
- * largest tree that has it (attribution.csv's kfunc_reads_* columns; runs
- * from before the like-for-like reads have none): "" or a sentence.
+ * The reads' sentence on the tree the verdict rests on (runs from before
+ * the like-for-like reads have none): "" or a sentence.
  */
-static char *reads_text(const struct run_data *r)
+static char *reads_text(const struct run_data *r, const char *depth, const char *fanout)
 {
-	const struct csv *c = &r->attribution;
-	double best = -1;
-	long at = -1;
-	size_t i;
+	double d, lo, hi;
 	char *e, *out;
 
-	if (csv_col(c, "kfunc_reads_d_minus_a") < 0)
+	if (!reads_of(r, depth, fanout, &d, &lo, &hi))
 		return strdup("");
-	for (i = 0; i < c->nrows; i++)
-		if (!strcmp(csv_cell(c, i, "cache"), "warm") && *csv_cell(c, i, "kfunc_reads_d_minus_a") &&
-		    csv_num_cell(c, i, "visited") > best) {
-			best = csv_num_cell(c, i, "visited");
-			at = (long)i;
-		}
-	if (at < 0)
-		return strdup("");
-	e = effect_text(csv_num_cell(c, (size_t)at, "kfunc_reads_d_minus_a"),
-			csv_num_cell(c, (size_t)at, "kfunc_reads_ci95_lo"),
-			csv_num_cell(c, (size_t)at, "kfunc_reads_ci95_hi"), r->u);
+	e = effect_text(d, lo, hi, r->u);
 	out = xasprintf(" All three read each leaf the same way, the page counter and the file LRU sizes by plain loads, so the read is in neither effect. Read through the memcg kfuncs instead (`bpf_mem_cgroup_usage()`, `bpf_mem_cgroup_page_state()`; variant d, kfunc-reads), a selection over %sx%s %s against (a)'s plain loads.",
-			csv_cell(c, (size_t)at, "tree_depth"), csv_cell(c, (size_t)at, "fanout"), e);
+			depth, fanout, e);
 	free(e);
 	return out;
 }
@@ -616,7 +599,7 @@ static void decide_attribution(const struct run_data *runs, size_t n, struct ver
 	v->run = r;
 	root_t = effect_word(root, rlo, rhi, r->u);
 	iter_t = effect_word(iter, ilo, ihi, r->u);
-	reads = reads_text(r);
+	reads = reads_text(r, bigd, bigf);
 	/* With like-for-like reads, what the memcg kfuncs' reads add (d - a)
 	 * may outweigh the iteration: the verdict names the largest. */
 	if (reads_of(r, bigd, bigf, &rd, &rdlo, &rdhi) && fabs(rd) > fabs(iter) && fabs(rd) > fabs(root)) {
