@@ -148,8 +148,6 @@ static void child(struct shared *sh, const struct route *rt, size_t n)
 	_exit(0);
 }
 
-static char texts[RB_CGROUPNS_MAX_ROUTES][2][96];
-
 static const char *outcome(char *buf, size_t len, const struct probe *p)
 {
 	if (p->ret)
@@ -196,21 +194,23 @@ static void fill_rows(struct cgroupns *ns, const struct route *rt, size_t n,
 
 		*row = (struct cgroupns_row){
 			.route = rt[i].name, .kind = rt[i].kind, .loads = loads,
-			.outside = loads ? outcome(texts[i][0], sizeof(texts[i][0]), o) : "",
-			.inside = loads ? outcome(texts[i][1], sizeof(texts[i][1]), in) : "",
+			.outside = "", .inside = "",
 			.same_root = -1, .visited_outside = -1, .visited_inside = -1,
 			.why = loads ? "" : rt[i].why,
 		};
 		if (!loads)
 			continue;
+		/* The words live in the row, set after it is (re)initialised. */
+		row->outside = outcome(row->text[0], sizeof(row->text[0]), o);
+		row->inside = outcome(row->text[1], sizeof(row->text[1]), in);
 		if (rt[i].ls && got_root(o) && got_root(in))
 			row->same_root = o->root == in->root;
 		if (rt[i].cl) {
 			row->visited_outside = got_root(o) ? (long)o->visited : -1;
 			row->visited_inside = got_root(in) ? (long)in->visited : -1;
 		}
-		if (got_root(o) && !got_root(in))
-			ns->roots_lost++;
+		row->lost = got_root(o) && !got_root(in);
+		ns->roots_lost += row->lost;
 		if (got_root(o) && got_root(in) && (rt[i].cl || o->root == in->root))
 			ns->roots_same++;
 	}
@@ -314,8 +314,7 @@ void cgroupns_json(const struct cgroupns *ns, struct json *j)
 	json_int(j, "roots_lost", ns->roots_lost);
 	json_arr_begin(j, "lost");
 	for (i = 0; i < ns->nrows; i++)
-		if (ns->rows[i].loads && !strcmp(ns->rows[i].outside, "root") &&
-		    strcmp(ns->rows[i].inside, "root"))
+		if (ns->rows[i].lost)
 			json_str(j, NULL, ns->rows[i].route);
 	json_arr_end(j);
 	json_obj_end(j);

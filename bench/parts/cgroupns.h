@@ -37,6 +37,8 @@ struct COL_ROW cgroupns_row {
 	long visited_outside;	/* consumer: memcgs one selection visits; -1: none */
 	long visited_inside;
 	const char *why;	/* why it does not load */
+	bool lost;		/* a root outside, none inside (no column) */
+	char text[2][96];	/* outside's and inside's words (no column) */
 };
 
 struct loaded_strategy;
