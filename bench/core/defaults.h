@@ -25,7 +25,7 @@ enum {
 };
 
 /* Default sweep, from 0 (or the lowest reachable) to 64 levels. */
-#define RB_DEFAULT_DEPTHS "0,1,2,3,4,6,8,12,16,24,32,48,64"
+#define RB_DEFAULT_DEPTHS "0,1,2,3,4,6,8,16,32,64"
 #define RB_QUICK_DEPTHS "0,2,4,8,16,32,64"
 #define RB_DEFAULT_SAMPLES 200
 #define RB_QUICK_SAMPLES 40
@@ -35,7 +35,9 @@ enum {
 /* Strategies a run holds (the table has fewer). */
 #define MAX_STRATEGIES 16
 #define RB_DEFAULT_SAMPLE_MS 2
-#define RB_DEFAULT_ROUNDS 30
+/* Rounds are fresh loads, and a cell's spread is mostly its load's: rounds
+ * narrow the intervals, samples per visit hardly (docs/measurement-notes.md). */
+#define RB_DEFAULT_ROUNDS 90
 #define RB_QUICK_ROUNDS 5
 #define RB_MAX_ROUNDS 256
 /* Seeds stay exact in JSON readers that hold numbers as doubles. */

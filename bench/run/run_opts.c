@@ -84,7 +84,7 @@ static const struct argp consumer_group = CLI_GROUP(consumer_opts);
 static const struct argp_option run_opts_table[] = {
 	{ "depths", OPT_DEPTHS, "LIST", 0, "comma-separated memcg depths (levels below the root memcg, 0.." "128) to measure at; default " RB_DEFAULT_DEPTHS ", --quick " RB_QUICK_DEPTHS ". Depths shallower than the harness's own memcg are out of reach and skipped with a note.", 0 },
 	{ "warmup", OPT_WARMUP, "N", 0, "samples discarded, 0..10000, spread over the rounds (at least one per visit of a cell); default 10% of --samples (at least 5)", 0 },
-	{ "rounds", OPT_ROUNDS, "N", 0, "rounds the samples are taken in, 1..256 and at most --samples: each round visits every (strategy, depth) once, in a fresh random order, so the intervals see the machine's drift; default 30, --quick 5 (fewer when --samples is smaller)", 0 },
+	{ "rounds", OPT_ROUNDS, "N", 0, "rounds the samples are taken in, 1..256 and at most --samples: each round visits every (strategy, depth) once, in a fresh random order, with a fresh load of every program, so the intervals see the machine's drift and where each load lands; default 90, --quick 5 (fewer when --samples is smaller)", 0 },
 	{ "seed", OPT_SEED, "N", 0, "seed of the rounds' order and of the bootstrap, 0..2^53-1; default from the clock (env.json records it, so a run's order can be replayed)", 0 },
 	{ "batch", OPT_BATCH, "N|auto", 0, "strategy calls per sample (1..8388608), or auto: calibrated so a sample takes --sample-ms; default auto", 0 },
 	{ "crosscheck", OPT_CROSSCHECK, NULL, 0, "also check each (strategy, depth) against the kernel's BPF run-time statistics (BPF_STATS_RUN_TIME on during the sweep): crosscheck.csv, and a summary in env.json", 0 },
